@@ -1,0 +1,49 @@
+"""Energy and CO₂ ledger per kg of REO (models.md §7.1).
+
+.. math::
+
+    F_{lift} = \\frac{3.6\\,E_{lift}}{\\eta_{gen} \\, LHV}, \\qquad
+    CO_2 = C_f (F_{vessel} + F_{lift} + F_{ship}) + EF_{grid} E_{onshore} + CO_{2,calcination}
+
+Final energy counts marine fuel at its lower heating value and onshore electricity as delivered.
+All results per kg REO divide by the year's oxide output.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+KWH_PER_MJ = 1.0 / 3.6
+
+
+def fuel_for_electricity_t(electricity_kwh, generator_efficiency, fuel_lhv_mj_per_kg):
+    """Marine fuel burnt by diesel generators to deliver ``electricity_kwh`` [t]."""
+    return (np.asarray(electricity_kwh) * 3.6 / (np.asarray(generator_efficiency)
+                                                  * np.asarray(fuel_lhv_mj_per_kg)) / 1000.0)
+
+
+def ledger(*, vessel_fuel_t, lift_electricity_kwh, shipping_fuel_t, onshore_electricity_kwh,
+           process_co2_t, generator_efficiency, fuel_lhv_mj_per_kg, fuel_co2_kg_per_kg,
+           grid_co2_kg_per_kwh, reo_kg):
+    """Yearly energy [kWh] and CO₂ [t] by item, and their totals per kg REO.
+
+    Returns a dict: ``fuel_t`` by item, ``energy_kwh`` by item, ``co2_t`` by item,
+    ``energy_kwh_per_kg_reo`` and ``co2_kg_per_kg_reo``.
+    """
+    lift_fuel_t = fuel_for_electricity_t(lift_electricity_kwh, generator_efficiency,
+                                         fuel_lhv_mj_per_kg)
+    fuel_t = {"vessel": vessel_fuel_t, "lifting": lift_fuel_t, "shipping": shipping_fuel_t}
+    energy_kwh = {k: v * 1000.0 * fuel_lhv_mj_per_kg * KWH_PER_MJ for k, v in fuel_t.items()}
+    energy_kwh["onshore electricity"] = onshore_electricity_kwh
+    co2_t = {k: v * fuel_co2_kg_per_kg for k, v in fuel_t.items()}
+    co2_t["onshore electricity"] = onshore_electricity_kwh * grid_co2_kg_per_kwh / 1000.0
+    co2_t["calcination"] = process_co2_t
+    total_energy = sum(energy_kwh.values())
+    total_co2_kg = sum(co2_t.values()) * 1000.0
+    return {
+        "fuel_t": fuel_t,
+        "energy_kwh": energy_kwh,
+        "co2_t": co2_t,
+        "energy_kwh_per_kg_reo": total_energy / reo_kg,
+        "co2_kg_per_kg_reo": total_co2_kg / reo_kg,
+    }

@@ -1,0 +1,69 @@
+"""First estimate of the near-bed plume footprint: settling Gaussian puffs in a steady current.
+
+Mud escaping the gathering cylinder at height ``h`` above the seabed is split into size classes
+``k`` (the mined mud's size distribution). Each class settles at its Stokes velocity
+``w_k = g d_k² (ρ_s − ρ_sw) / (18 μ)`` (models.md §2.1), so it lands after ``t_k = h / w_k``,
+``x_k = U t_k`` downstream, spread by horizontal diffusion into a Gaussian of
+``σ_k = sqrt(2 K t_k)``. Over a year with release ``M`` [kg] of which ``p_k`` in class ``k``, the
+deposit thickness is
+
+.. math::
+
+    \\delta(x, y) = \\frac{1}{\\rho_d} \\sum_k \\frac{p_k M}{2\\pi\\sigma_k^2}
+                    \\exp\\left(-\\frac{(x - x_k)^2 + y^2}{2\\sigma_k^2}\\right)
+
+and the KPI is the area where ``δ ≥ 1 mm``. Assumptions, all conservative for the area near
+the source: a fixed source, a current of constant direction all year, no flocculation (which
+would shorten ``t_k``, Elementa doi:10.1525/elementa.343), no resuspension. A Lagrangian engine
+replaces this in a later issue.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+G_M_PER_S2 = 9.81
+
+
+def stokes_settling_velocity_m_per_s(diameter_um, solids_density_kg_per_m3,
+                                     fluid_density_kg_per_m3, viscosity_pa_s):
+    """Stokes settling velocity ``g d² Δρ / (18 μ)`` [m/s]; valid for particle Re < ~0.3."""
+    d = np.asarray(diameter_um, dtype=float) * 1e-6
+    return (G_M_PER_S2 * d**2 * (np.asarray(solids_density_kg_per_m3) - fluid_density_kg_per_m3)
+            / (18.0 * viscosity_pa_s))
+
+
+def deposit_area_km2(*, released_kg, class_fractions, settling_velocity_m_per_s,
+                     release_height_m, current_speed_m_per_s, horizontal_diffusivity_m2_per_s,
+                     deposit_dry_density_kg_per_m3, threshold_m=1e-3, cells=400):
+    """Area where the year's deposit is at least ``threshold_m`` thick [km²], and the grid.
+
+    Evaluates the thickness field on a ``cells × cells/2`` half-plane grid (the field is
+    symmetric in y) that covers every class able to contribute more than 1e-3 of the threshold.
+    Returns ``(area_km2, x_m, y_m, thickness_m)``.
+    """
+    frac = np.asarray(class_fractions, dtype=float)
+    w = np.asarray(settling_velocity_m_per_s, dtype=float)
+    t_land = release_height_m / w
+    x_land = current_speed_m_per_s * t_land
+    sigma = np.sqrt(2.0 * horizontal_diffusivity_m2_per_s * t_land)
+    peak = released_kg * frac / (2.0 * np.pi * sigma**2) / deposit_dry_density_kg_per_m3
+    relevant = (peak >= 1e-3 * threshold_m) & (frac > 0.0)
+    if not np.any(relevant):
+        empty = np.zeros(1)
+        return 0.0, empty, empty, np.zeros((1, 1))
+    xs, ss, ms = x_land[relevant], sigma[relevant], released_kg * frac[relevant]
+    x = np.linspace(np.min(xs - 5 * ss), np.max(xs + 5 * ss), cells)
+    y = np.linspace(0.0, np.max(5 * ss), cells // 2)
+    thickness = np.zeros((y.size, x.size))
+    for xk, sk, mk in zip(xs, ss, ms, strict=True):
+        gx = np.exp(-((x - xk) ** 2) / (2 * sk**2))
+        gy = np.exp(-(y**2) / (2 * sk**2))
+        thickness += mk / (2 * np.pi * sk**2) * np.outer(gy, gx)
+    thickness /= deposit_dry_density_kg_per_m3
+    dx, dy = x[1] - x[0], y[1] - y[0]
+    # half-plane grid: cells at y = 0 count once, all others twice
+    weights = np.full(y.size, 2.0)
+    weights[0] = 1.0
+    area_m2 = float(((thickness >= threshold_m) * weights[:, None]).sum() * dx * dy)
+    return area_m2 / 1e6, x, y, thickness

@@ -1,0 +1,346 @@
+"""Scenarios: TOML in, validated stage parameters out, with every problem reported at once.
+
+A scenario file has an optional ``[scenario]`` table (``name``, ``description``) and one table per
+stage, each with ``model = "<name>"`` and any parameters to override; every parameter not given
+takes its sourced default from ``data/parameters.csv``. A number may be written
+
+- as a plain number in the parameter's canonical unit (``water_depth_m = 5600``),
+- as a string with a unit, converted once here with pint (``water_depth_m = "5.6 km"``),
+- as a distribution (``grade_ppm = { dist = "triangular", low = 3000, mode = 5000, high = 7000 }``),
+  optionally with ``unit = "..."``. A deterministic run takes its ``value`` if given, else its mode
+  (uniform: midpoint; normal: mean; lognormal: ``exp(μ − σ²)``; discrete: most probable value).
+
+Bundled scenarios live in ``data/scenarios/`` and are addressed by name.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import math
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from pydantic import ValidationError
+
+from reemud import registry, stages  # noqa: F401  (stages registers the models)
+from reemud.datafiles import data_path, read_table
+from reemud.errors import Problem, ScenarioError
+
+DEFAULT_SCENARIO = "minamitorishima-2027"
+
+DISTRIBUTIONS: dict[str, tuple[str, ...]] = {
+    "uniform": ("low", "high"),
+    "triangular": ("low", "mode", "high"),
+    "pert": ("low", "mode", "high"),
+    "normal": ("mean", "sd"),
+    "lognormal": ("mu", "sigma"),
+    "discrete": ("values", "weights"),
+}
+"""Distribution kinds and their required keys."""
+
+
+@dataclass(frozen=True)
+class Distribution:
+    """An uncertain parameter: kind, its parameters (canonical unit) and the nominal value."""
+
+    kind: str
+    params: Mapping[str, Any]
+    nominal: float
+
+
+@dataclass(frozen=True)
+class StageConfig:
+    """The chosen model of one stage and its validated parameters."""
+
+    model: str
+    params: Any
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A validated scenario: stage configurations, uncertain parameters and the source text."""
+
+    name: str
+    description: str
+    text: str
+    stages: Mapping[str, StageConfig]
+    uncertain: Mapping[str, Distribution] = field(default_factory=dict)
+
+    @property
+    def sha256(self) -> str:
+        """Hash of the scenario text [hex]."""
+        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+
+
+# ---------------------------------------------------------------------------------------------
+# units
+
+
+@cache
+def unit_registry():
+    """The pint unit registry, with currencies as their own dimensions (created on first use)."""
+    import pint
+
+    ureg = pint.UnitRegistry()
+    ureg.define("USD = [currency_usd]")
+    ureg.define("JPY = [currency_jpy]")
+    return ureg
+
+
+def convert(value: str, unit: str) -> float:
+    """Convert a quantity string such as ``"5.6 km"`` to ``unit`` (``""`` = dimensionless)."""
+    ureg = unit_registry()
+    quantity = ureg.Quantity(value)
+    target = ureg.Unit(unit) if unit else ureg.dimensionless
+    return float(quantity.to(target).magnitude)
+
+
+# ---------------------------------------------------------------------------------------------
+# defaults
+
+
+@cache
+def parameter_defaults() -> dict[tuple[str, str], dict[str, str]]:
+    """Default parameter values by (stage, model), as text, from ``data/parameters.csv``."""
+    out: dict[tuple[str, str], dict[str, str]] = {}
+    for row in read_table("parameters.csv"):
+        out.setdefault((row["stage"], row["model"]), {})[row["name"]] = row["value"]
+    return out
+
+
+def field_unit(params_model, name: str) -> str | None:
+    """Canonical unit of a parameter field (``""`` dimensionless), ``None`` if not a field."""
+    info = params_model.model_fields.get(name)
+    if info is None:
+        return None
+    return (info.json_schema_extra or {}).get("unit", "")
+
+
+def _is_numeric(params_model, name: str) -> bool:
+    info = params_model.model_fields[name]
+    return info.annotation in (float, int)
+
+
+# ---------------------------------------------------------------------------------------------
+# parsing
+
+
+def _nominal(kind: str, p: Mapping[str, Any]) -> float:
+    if "value" in p:
+        return float(p["value"])
+    if kind in ("triangular", "pert"):
+        return float(p["mode"])
+    if kind == "uniform":
+        return (float(p["low"]) + float(p["high"])) / 2.0
+    if kind == "normal":
+        return float(p["mean"])
+    if kind == "lognormal":
+        return math.exp(float(p["mu"]) - float(p["sigma"]) ** 2)
+    values, weights = list(p["values"]), list(p["weights"])
+    return float(values[max(range(len(weights)), key=weights.__getitem__)])
+
+
+def _distribution(path: str, spec: Mapping[str, Any], unit: str,
+                  problems: list[Problem]) -> Distribution | None:
+    kind = spec.get("dist")
+    if kind not in DISTRIBUTIONS:
+        problems.append(Problem(path, dict(spec), f"`dist` must be one of {', '.join(DISTRIBUTIONS)}",
+                                "write e.g. { dist = \"triangular\", low = 1, mode = 2, high = 3 }"))
+        return None
+    missing = [k for k in DISTRIBUTIONS[kind] if k not in spec]
+    if missing:
+        problems.append(Problem(path, dict(spec), f"a {kind} distribution needs {', '.join(missing)}",
+                                f"add {', '.join(missing)} to the table"))
+        return None
+    scale = 1.0
+    if "unit" in spec:
+        try:
+            scale = convert(f"1 {spec['unit']}", unit)
+        except Exception as exc:  # pint raises several types
+            problems.append(Problem(path, spec["unit"], f"unit must convert to {unit or 'dimensionless'}",
+                                    f"use a unit compatible with {unit or 'a pure number'} ({exc})"))
+            return None
+    params: dict[str, Any] = {}
+    for key, val in spec.items():
+        if key in ("dist", "unit"):
+            continue
+        if key == "weights":
+            params[key] = [float(v) for v in val]
+        elif key == "values":
+            params[key] = [float(v) * scale for v in val]
+        elif kind == "lognormal" and key == "mu":
+            params[key] = float(val) + math.log(scale)
+        elif kind == "lognormal" and key == "sigma":
+            params[key] = float(val)
+        else:
+            params[key] = float(val) * scale
+    if kind in ("triangular", "pert") and not params["low"] <= params["mode"] <= params["high"]:
+        problems.append(Problem(path, dict(spec), "needs low <= mode <= high",
+                                "reorder low, mode and high"))
+        return None
+    if kind == "uniform" and not params["low"] < params["high"]:
+        problems.append(Problem(path, dict(spec), "needs low < high", "swap low and high"))
+        return None
+    spread = {"normal": "sd", "lognormal": "sigma"}.get(kind)
+    if spread and params[spread] <= 0:
+        problems.append(Problem(path, dict(spec), "the spread must be > 0", "give a positive sd/sigma"))
+        return None
+    if kind == "discrete" and (len(params["values"]) != len(params["weights"])
+                               or not params["values"]):
+        problems.append(Problem(path, dict(spec), "values and weights must be non-empty lists of "
+                                "equal length", "give one weight per value"))
+        return None
+    return Distribution(kind, MappingProxyType(params), _nominal(kind, params))
+
+
+def _pydantic_problems(stage: str, model: str, params_model, raw: Mapping[str, Any],
+                       exc: ValidationError) -> list[Problem]:
+    problems = []
+    allowed_names = list(params_model.model_fields)
+    for err in exc.errors():
+        loc = [str(x) for x in err["loc"]]
+        name = loc[0] if loc else ""
+        path = f"{stage}.{name}" if name else stage
+        given = raw.get(name, err.get("input"))
+        info = params_model.model_fields.get(name)
+        meaning = f"It is the {info.description}." if info and info.description else ""
+        if err["type"] == "extra_forbidden":
+            close = difflib.get_close_matches(name, allowed_names, n=1)
+            hint = f"did you mean `{close[0]}`?" if close else "remove it"
+            problems.append(Problem(path, given, f"is not a parameter of {stage} model {model!r}",
+                                    f"{hint} Parameters: {', '.join(allowed_names)}"))
+            continue
+        ctx = err.get("ctx") or {}
+        bound = {"greater_than": "> {gt}", "greater_than_equal": ">= {ge}",
+                 "less_than": "< {lt}", "less_than_equal": "<= {le}"}.get(err["type"])
+        if bound:
+            allowed = "must be " + bound.format(**ctx)
+            problems.append(Problem(path, given, allowed, meaning or "change the value"))
+        elif err["type"] == "value_error" and not name:
+            problems.append(Problem(stage, {k: raw.get(k) for k in raw if k != "model"},
+                                    str(ctx.get("error", err["msg"])), "make the values consistent"))
+        else:
+            msg = str(ctx.get("error", err["msg"]))
+            problems.append(Problem(path, given, msg, meaning or "change the value"))
+    return problems
+
+
+def parse_scenario(text: str, source: str = "scenario") -> Scenario:
+    """Parse and validate a scenario's TOML text; raise ``ScenarioError`` listing every problem."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError([Problem("(file)", source, "must be valid TOML",
+                                     f"fix the syntax: {exc}")], source) from None
+    problems: list[Problem] = []
+    meta = data.pop("scenario", {})
+    unknown = [k for k in data if k not in registry.STAGES]
+    for k in unknown:
+        close = difflib.get_close_matches(k, registry.STAGES, n=1)
+        problems.append(Problem(k, "(table)", f"is not a stage; stages are {', '.join(registry.STAGES)}",
+                                f"did you mean [{close[0]}]?" if close else "remove the table"))
+    configs: dict[str, StageConfig] = {}
+    uncertain: dict[str, Distribution] = {}
+    for stage in registry.STAGES:
+        table = dict(data.get(stage, {}))
+        model = table.pop("model", registry.default_model(stage))
+        try:
+            entry = registry.get(stage, model)
+        except KeyError:
+            known = registry.models(stage)
+            problems.append(Problem(f"{stage}.model", model, f"must be one of {', '.join(known)}",
+                                    f"set model = \"{known[0]}\" or register a new model"))
+            continue
+        values: dict[str, Any] = dict(parameter_defaults().get((stage, model), {}))
+        for name, given in table.items():
+            path = f"{stage}.{name}"
+            unit = field_unit(entry.params, name)
+            if unit is None:
+                values[name] = given  # pydantic reports the unknown key with suggestions
+                continue
+            if isinstance(given, Mapping):
+                dist = _distribution(path, given, unit, problems)
+                if dist is not None:
+                    uncertain[path] = dist
+                    values[name] = dist.nominal
+                else:
+                    values.pop(name, None)
+            elif isinstance(given, str) and _is_numeric(entry.params, name):
+                try:
+                    values[name] = convert(given, unit)
+                except Exception as exc:  # pint: undefined unit, dimensionality, syntax
+                    problems.append(Problem(path, given, f"must be a number in {unit or 'no unit'} "
+                                            f"or a quantity convertible to it",
+                                            f"write e.g. {name} = 1.0 ({type(exc).__name__}: {exc})"))
+                    values.pop(name, None)
+            else:
+                values[name] = given
+        try:
+            configs[stage] = StageConfig(model, entry.params(**values))
+        except ValidationError as exc:
+            problems += _pydantic_problems(stage, model, entry.params, table, exc)
+    if not problems:
+        problems += _cross_stage_problems(configs)
+    if problems:
+        raise ScenarioError(problems, source)
+    return Scenario(name=str(meta.get("name", Path(source).stem)),
+                    description=str(meta.get("description", "")), text=text,
+                    stages=MappingProxyType(configs), uncertain=MappingProxyType(uncertain))
+
+
+def _cross_stage_problems(configs: Mapping[str, StageConfig]) -> list[Problem]:
+    """Checks that involve more than one stage (each says how to fix it)."""
+    problems = []
+    dep, col, lift = (configs[s].params for s in ("deposit", "collector", "lifting"))
+    top, bottom, _ = stages.grade_profiles()[dep.grade_profile]
+    if col.mining_top_mbsf < top.min() or col.mining_bottom_mbsf > bottom.max():
+        problems.append(Problem(
+            "collector.mining_bottom_mbsf", col.mining_bottom_mbsf,
+            f"the mined interval must lie inside the grade profile ({top.min()}-{bottom.max()} mbsf)",
+            "mine a shallower interval or choose a deeper grade profile"))
+    if lift.solids_volume_fraction >= 1.0 - dep.porosity:
+        problems.append(Problem(
+            "lifting.solids_volume_fraction", lift.solids_volume_fraction,
+            f"must be below the in-situ solids fraction 1 - porosity = {1 - dep.porosity:g}",
+            "the lift dilutes the mud; lower solids_volume_fraction"))
+    return problems
+
+
+# ---------------------------------------------------------------------------------------------
+# bundled scenarios
+
+
+def scenarios_dir() -> Path:
+    """Folder of the bundled scenarios."""
+    return data_path("scenarios")
+
+
+def bundled_scenarios() -> dict[str, Path]:
+    """Bundled scenario names and their files."""
+    return {p.stem: p for p in sorted(scenarios_dir().glob("*.toml"))}
+
+
+def read_scenario_text(name_or_path: str) -> tuple[str, str]:
+    """Text and source label of a bundled scenario name or a scenario file path."""
+    bundled = bundled_scenarios()
+    if name_or_path in bundled:
+        return bundled[name_or_path].read_text(encoding="utf-8"), name_or_path
+    path = Path(name_or_path)
+    if not path.is_file():
+        raise ScenarioError([Problem("(scenario)", name_or_path,
+                                     f"must be a bundled scenario ({', '.join(bundled)}) or a file",
+                                     "check the name with `reemud scenarios list` or the path")],
+                            name_or_path)
+    return path.read_text(encoding="utf-8"), str(path)
+
+
+def load_scenario(name_or_path: str = DEFAULT_SCENARIO) -> Scenario:
+    """Load and validate a bundled scenario by name, or a scenario file by path."""
+    text, source = read_scenario_text(name_or_path)
+    return parse_scenario(text, source)
