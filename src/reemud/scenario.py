@@ -87,7 +87,7 @@ def unit_registry():
     """The pint unit registry, with currencies as their own dimensions (created on first use)."""
     import pint
 
-    ureg = pint.UnitRegistry()
+    ureg = pint.UnitRegistry(cache_folder=":auto:")  # parsed definitions cached on disk
     ureg.define("USD = [currency_usd]")
     ureg.define("JPY = [currency_jpy]")
     return ureg
@@ -212,7 +212,7 @@ def _pydantic_problems(stage: str, model: str, params_model, raw: Mapping[str, A
         meaning = f"It is the {info.description}." if info and info.description else ""
         if err["type"] == "extra_forbidden":
             close = difflib.get_close_matches(name, allowed_names, n=1)
-            hint = f"did you mean `{close[0]}`?" if close else "remove it"
+            hint = f"Did you mean `{close[0]}`?" if close else "Remove it."
             problems.append(Problem(path, given, f"is not a parameter of {stage} model {model!r}",
                                     f"{hint} Parameters: {', '.join(allowed_names)}"))
             continue
@@ -220,7 +220,7 @@ def _pydantic_problems(stage: str, model: str, params_model, raw: Mapping[str, A
         bound = {"greater_than": "> {gt}", "greater_than_equal": ">= {ge}",
                  "less_than": "< {lt}", "less_than_equal": "<= {le}"}.get(err["type"])
         if bound:
-            allowed = "must be " + bound.format(**ctx)
+            allowed = "must be " + bound.format(**{k: f"{v:g}" for k, v in ctx.items()})
             problems.append(Problem(path, given, allowed, meaning or "change the value"))
         elif err["type"] == "value_error" and not name:
             problems.append(Problem(stage, {k: raw.get(k) for k in raw if k != "model"},
@@ -269,16 +269,14 @@ def parse_scenario(text: str, source: str = "scenario") -> Scenario:
                 if dist is not None:
                     uncertain[path] = dist
                     values[name] = dist.nominal
-                else:
-                    values.pop(name, None)
             elif isinstance(given, str) and _is_numeric(entry.params, name):
                 try:
                     values[name] = convert(given, unit)
                 except Exception as exc:  # pint: undefined unit, dimensionality, syntax
+                    example = f'"1 {unit}"' if unit else "a pure number such as 0.5"
                     problems.append(Problem(path, given, f"must be a number in {unit or 'no unit'} "
-                                            f"or a quantity convertible to it",
-                                            f"write e.g. {name} = 1.0 ({type(exc).__name__}: {exc})"))
-                    values.pop(name, None)
+                                            "or a quantity convertible to it",
+                                            f"Write e.g. {example} ({exc})."))
             else:
                 values[name] = given
         try:

@@ -554,6 +554,7 @@ class DcfParams(Params):
     """Yearly discounted cash flow with capacity-scaled capital and stage-driven operating cost."""
 
     price_deck: str = P("", "name of an oxide price deck in data/prices.csv")
+    price_multiplier: float = P("", "factor applied to every price of the deck", gt=0)
     discount_rate: float = P("", "real discount rate per year", gt=-1, lt=1)
     project_life_years: int = P("year", "production years", ge=1, le=100)
     construction_years: int = P("year", "construction years before first production", ge=0,
@@ -589,7 +590,7 @@ def run_dcf(p: DcfParams, up: Mapping[str, object]) -> CashFlow:
     liquor: PregnantLiquor = up["leaching"]
     ox: OxideProducts = up["refining"]
     env: EnvironmentLedger = up["environment"]
-    prices = price_decks()[p.price_deck]
+    prices = price_decks()[p.price_deck] * p.price_multiplier
     revenue_by_element = ox.oxide_t_per_year * 1000.0 * prices
     reo_t = float(ox.oxide_t_per_year.sum())
     capex = {

@@ -35,7 +35,7 @@ def stokes_settling_velocity_m_per_s(diameter_um, solids_density_kg_per_m3,
 
 def deposit_area_km2(*, released_kg, class_fractions, settling_velocity_m_per_s,
                      release_height_m, current_speed_m_per_s, horizontal_diffusivity_m2_per_s,
-                     deposit_dry_density_kg_per_m3, threshold_m=1e-3, cells=400):
+                     deposit_dry_density_kg_per_m3, threshold_m=1e-3, cells=200):
     """Area where the year's deposit is at least ``threshold_m`` thick [km²], and the grid.
 
     Evaluates the thickness field on a ``cells × cells/2`` half-plane grid (the field is

@@ -1,0 +1,229 @@
+"""Command-line interface (typer + rich): ``reemud run | scenarios | validate | db | literature``.
+
+Bad input never shows a traceback: scenario problems are listed with the field, the value, what
+is allowed and how to fix it, and the command exits with status 2.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from reemud.errors import ScenarioError
+
+app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
+                  help="reemud: deep-sea rare-earth mud mining, from the seabed to the market.")
+scenarios_app = typer.Typer(no_args_is_help=True, help="List and show the bundled scenarios.")
+db_app = typer.Typer(no_args_is_help=True, help="Look at stored runs.")
+app.add_typer(scenarios_app, name="scenarios")
+app.add_typer(db_app, name="db")
+
+out_console = Console()
+err_console = Console(stderr=True, soft_wrap=True)
+
+DEFAULT_OUT = Path("out")
+OutOption = Annotated[Path, typer.Option("--out", help="output folder (report, SQLite store)")]
+DbOption = Annotated[str | None, typer.Option(
+    "--db", help="SQLAlchemy URL of the store (default: sqlite file in --out)")]
+
+
+def _fail(error: ScenarioError) -> None:
+    err_console.print(f"[bold red]{escape(error.source)}: {len(error.problems)} problem(s)[/]")
+    for i, p in enumerate(error.problems, 1):
+        err_console.print(f"  {i}. [bold]{escape(p.path)}[/]: "
+                          + escape(f"{p.allowed} (got {p.given!r}). {p.fix}"), highlight=False)
+    raise typer.Exit(2)
+
+
+def _fmt(value) -> str:
+    if value is None:
+        return "—"
+    value = float(value)
+    return f"{value:,.4g}" if abs(value) < 1e5 else f"{value:,.0f}"
+
+
+def _summary(result) -> Table:
+    from reemud.nomenclature import unit_of
+
+    table = Table(title=f"reemud — {result.scenario.name} (seed {result.seed})")
+    table.add_column("KPI")
+    table.add_column("value", justify="right")
+    table.add_column("unit")
+    for name, value in result.kpis.items():
+        if isinstance(value, Mapping):
+            shown = ", ".join(f"{k} {_fmt(v)}" for k, v in value.items())
+            table.add_row(name, shown, unit_of(name))
+        else:
+            table.add_row(name, _fmt(value), unit_of(name))
+    return table
+
+
+@app.command()
+def run(
+    scenario: Annotated[str, typer.Argument(help="bundled scenario name or TOML file")] =
+        "minamitorishima-2027",
+    out: OutOption = DEFAULT_OUT,
+    db: DbOption = None,
+    seed: Annotated[int, typer.Option(help="random seed stored with the run")] = 0,
+    as_json: Annotated[bool, typer.Option("--json", help="print the result as JSON only")] = False,
+) -> None:
+    """Run a scenario through the whole chain; write the report and store the run."""
+    from rich.progress import Progress
+
+    from reemud import store
+    from reemud.chain import run as run_chain
+    from reemud.literature import evaluate
+    from reemud.report import write_report
+    from reemud.scenario import load_scenario
+
+    with Progress(console=err_console, transient=True, disable=as_json) as progress:
+        task = progress.add_task("validating scenario", total=4)
+        try:
+            sc = load_scenario(scenario)
+        except ScenarioError as exc:
+            progress.stop()
+            _fail(exc)
+        progress.update(task, advance=1, description="running the chain")
+        result = run_chain(sc, seed=seed)
+        progress.update(task, advance=1, description="writing the report")
+        report_path = write_report(result, out / "report.html", evaluate())
+        progress.update(task, advance=1, description="storing the run")
+        engine = store.connect(db or store.default_url(out))
+        run_id = store.save_run(engine, result)
+        progress.update(task, advance=1)
+    if as_json:
+        sys.stdout.write(result.to_json() + "\n")
+        return
+    out_console.print(_summary(result))
+    cash = result.records["economics"]
+    out_console.print(f"IRR: {cash.irr_status}")
+    out_console.print(f"report: {report_path}")
+    out_console.print(f"stored as run {run_id} in {engine.url.render_as_string()}")
+
+
+@app.command()
+def validate(file: Annotated[str, typer.Argument(help="scenario TOML file or bundled name")]) -> None:
+    """Check a scenario and report every problem at once (exit 2 if any)."""
+    from reemud.scenario import load_scenario
+
+    try:
+        sc = load_scenario(file)
+    except ScenarioError as exc:
+        _fail(exc)
+    out_console.print(f"{file}: valid scenario {sc.name!r} "
+                      f"({len(sc.uncertain)} uncertain parameter(s))")
+
+
+@scenarios_app.command("list")
+def scenarios_list() -> None:
+    """List the bundled scenarios."""
+    from reemud.scenario import bundled_scenarios, load_scenario
+
+    table = Table(title="bundled scenarios")
+    table.add_column("name")
+    table.add_column("description")
+    for name in bundled_scenarios():
+        table.add_row(name, load_scenario(name).description)
+    out_console.print(table)
+
+
+@scenarios_app.command("show")
+def scenarios_show(name: Annotated[str, typer.Argument(help="bundled scenario name")]) -> None:
+    """Print a bundled scenario's TOML text."""
+    from reemud.scenario import read_scenario_text
+
+    try:
+        text, _ = read_scenario_text(name)
+    except ScenarioError as exc:
+        _fail(exc)
+    sys.stdout.write(text)
+
+
+def _engine(db: str | None, out: Path):
+    from reemud import store
+
+    if db is None and not (out / store.DB_FILENAME).exists():
+        err_console.print(f"no store at {out / store.DB_FILENAME}; run `reemud run` first or "
+                          "pass --db URL")
+        raise typer.Exit(2)
+    return store.connect(db or store.default_url(out))
+
+
+@db_app.command("list")
+def db_list(out: OutOption = DEFAULT_OUT, db: DbOption = None) -> None:
+    """List the stored runs."""
+    from reemud import store
+
+    table = Table(title="stored runs")
+    for col in ("id", "scenario", "seed", "version", "created (UTC)"):
+        table.add_column(col)
+    for r in store.list_runs(_engine(db, out)):
+        table.add_row(str(r["id"]), r["scenario_name"], str(r["seed"]), r["version"],
+                      r["created_utc"].isoformat(timespec="seconds"))
+    out_console.print(table)
+
+
+@db_app.command("show")
+def db_show(run_id: Annotated[int, typer.Argument(help="run id from `reemud db list`")],
+            out: OutOption = DEFAULT_OUT, db: DbOption = None,
+            as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False) -> None:
+    """Show a stored run's KPIs (the same KPIs the run printed)."""
+    from reemud import store
+
+    record = store.get_run(_engine(db, out), run_id)
+    if record is None:
+        err_console.print(f"no run with id {run_id}; see `reemud db list`")
+        raise typer.Exit(2)
+    if as_json:
+        payload = {k: record[k] for k in ("scenario", "seed", "version", "kpis")}
+        sys.stdout.write(json.dumps(payload, indent=2, allow_nan=False) + "\n")
+        return
+    table = Table(title=f"run {run_id}: {record['scenario']} (seed {record['seed']}, "
+                        f"reemud {record['version']}, {record['created_utc']})")
+    table.add_column("KPI")
+    table.add_column("value", justify="right")
+    for name, value in record["kpis"].items():
+        shown = (", ".join(f"{k} {_fmt(v)}" for k, v in value.items())
+                 if isinstance(value, Mapping) else _fmt(value))
+        table.add_row(name, shown)
+    out_console.print(table)
+
+
+@app.command()
+def literature(as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False) -> None:
+    """Compare the model with published figures; exit 1 if any check fails."""
+    from reemud.literature import evaluate
+
+    results = evaluate()
+    if as_json:
+        payload = [{"id": r.case.id, "kind": r.case.kind, "parameter": r.case.parameter,
+                    "quantity": r.case.quantity, "source": r.case.source,
+                    "published": r.case.published, "comparison": r.case.comparison,
+                    "tolerance": r.case.tolerance, "unit": r.case.unit, "model": r.model,
+                    "pass": r.passed} for r in results]
+        sys.stdout.write(json.dumps(payload, indent=2) + "\n")
+    else:
+        table = Table(title="literature checks")
+        table.add_column("id", no_wrap=True)
+        for col in ("kind", "published", "model", "unit", "pass"):
+            table.add_column(col)
+        for r in results:
+            kind = r.case.kind if r.case.kind == "validation" else f"calibration: {r.case.parameter}"
+            table.add_row(r.case.id, kind, r.case.published_text, f"{r.model:.6g}", r.case.unit,
+                          "[green]pass[/]" if r.passed else "[bold red]FAIL[/]")
+        out_console.print(table)
+    if not all(r.passed for r in results):
+        raise typer.Exit(1)
+
+
+def main() -> None:
+    """Console entry point."""
+    app()

@@ -1,0 +1,221 @@
+"""Literature checks: published figures the model is expected to reproduce.
+
+Each case names the figure, its source, the published value and unit, how the model's value is
+compared (``approx`` within a relative tolerance, ``at_least``, ``at_most``, ``between``), and its
+kind: ``validation`` when no model parameter was set from that figure, or ``calibration`` naming
+the parameter that was fitted to it (a figure used as an input is never shown as a validation).
+``reemud literature`` prints the table and exits 1 if any case fails. Later issues add cases.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+
+import numpy as np
+
+from reemud import lifting
+from reemud.beneficiation import (
+    plitt_d50c_um,
+    plitt_flow_l_per_min,
+    volume_percent_solids,
+)
+from reemud.chain import ChainResult, run
+from reemud.deposit import dry_bulk_density_t_per_m3, resource_rey_t
+from reemud.elements import INDEX, N_ELEMENTS, OXIDE_FACTOR
+from reemud.refining import calcine, oxalate_conversion
+from reemud.scenario import load_scenario
+from reemud.stages import grade_profiles, oxalate_isotherm
+
+KINDS = ("validation", "calibration")
+COMPARISONS = ("approx", "at_least", "at_most", "between")
+
+
+@dataclass(frozen=True)
+class LiteratureCase:
+    """One published figure and how the model's value is computed and compared."""
+
+    id: str
+    quantity: str
+    source: str
+    published: float | tuple[float, float]
+    unit: str
+    comparison: str
+    tolerance: float
+    kind: str
+    compute: Callable[[], float]
+    parameter: str | None = None
+
+    def passes(self, value: float) -> bool:
+        """Whether the model's value agrees with the published figure."""
+        if not np.isfinite(value):
+            return False
+        if self.comparison == "approx":
+            return abs(value - self.published) <= self.tolerance * abs(self.published)
+        if self.comparison == "at_least":
+            return value >= self.published * (1.0 - self.tolerance)
+        if self.comparison == "at_most":
+            return value <= self.published * (1.0 + self.tolerance)
+        low, high = self.published
+        return low <= value <= high
+
+    @property
+    def published_text(self) -> str:
+        """Published figure with its comparison, e.g. ``≈ 9 ± 0.5 %``, ``≥ 9`` or ``1.14–1.27``."""
+        if self.comparison == "between":
+            return f"{self.published[0]:.6g}–{self.published[1]:.6g}"
+        if self.comparison == "approx":
+            return f"≈ {self.published:.6g} ± {self.tolerance * 100:.2g} %"
+        sign = "≥" if self.comparison == "at_least" else "≤"
+        return f"{sign} {self.published:.6g}"
+
+
+@dataclass(frozen=True)
+class CaseResult:
+    """A case evaluated against the model."""
+
+    case: LiteratureCase
+    model: float
+    passed: bool
+
+
+CASES: dict[str, LiteratureCase] = {}
+
+
+def case(**fields):
+    """Register a literature case whose model value the decorated function computes."""
+
+    def decorate(compute):
+        c = LiteratureCase(compute=compute, **fields)
+        if c.kind not in KINDS or c.comparison not in COMPARISONS:
+            raise ValueError(f"case {c.id}: bad kind or comparison")
+        if c.kind == "calibration" and not c.parameter:
+            raise ValueError(f"case {c.id}: a calibration must name the fitted parameter")
+        if c.id in CASES:
+            raise ValueError(f"case {c.id} registered twice")
+        CASES[c.id] = c
+        return compute
+
+    return decorate
+
+
+@cache
+def default_run(name: str = "minamitorishima-2027") -> ChainResult:
+    """The bundled scenario's result, computed once per process."""
+    return run(load_scenario(name))
+
+
+def evaluate(ids: list[str] | None = None) -> list[CaseResult]:
+    """Evaluate the chosen cases (all by default) in registration order."""
+    chosen = [CASES[i] for i in ids] if ids else list(CASES.values())
+    out = []
+    for c in chosen:
+        value = float(c.compute())
+        out.append(CaseResult(c, value, c.passes(value)))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# cases
+
+SEAWATER = 1025.0
+BRUEVICH_GRAIN_DENSITY = 2.50
+BRUEVICH_POROSITY = 0.775
+
+
+@case(id="lift-floor-5600", quantity="buoyancy-corrected lifting floor at 5,600 m, ρs = 2,500",
+      source="models.md §2.1 (hydrostatics; 9.00 / 9.47 / 10.05 kWh/t for ρs 2,500/2,700/3,000)",
+      published=9.00, unit="kWh/t", comparison="approx", tolerance=0.005, kind="validation")
+def _lift_floor() -> float:
+    return float(lifting.energy_floor_kwh_per_dry_t(5600.0, 2500.0, SEAWATER))
+
+
+@case(id="lift-energy-above-floor", quantity="lift energy of the 2027 scenario vs the floor",
+      source="models.md §2.1 / anchors.md: every lift model must come out above 9.0 kWh/t",
+      published=9.00, unit="kWh/t", comparison="at_least", tolerance=0.0, kind="validation")
+def _lift_above_floor() -> float:
+    return float(default_run().kpis["lift_specific_energy_kwh_per_dry_t"])
+
+
+@case(id="chikyu-power-2027", quantity="2027 lift power within Chikyu's installed generation",
+      source="models.md §7.2: 8 diesel generators, 2 x (3 x 5,000 + 2,500) kW = 35,000 kW",
+      published=35000.0, unit="kW", comparison="at_most", tolerance=0.0, kind="validation")
+def _chikyu_power() -> float:
+    return float(default_run().kpis["lift_power_kw"])
+
+
+@case(id="takaya2018-resource",
+      quantity=">16 Mt REO in ~2,500 km² x 0-10 mbsf at mean 964 ppm (density from red clay)",
+      source="Takaya et al. 2018, Sci. Rep. 8:5763; dry density from Bruevich & Kulik 1967 "
+             "(not fitted; area, depth and grade are the paper's own inputs)",
+      published=16.0e6, unit="t REO", comparison="approx", tolerance=0.15, kind="validation")
+def _takaya_resource() -> float:
+    top, bottom, grade = grade_profiles()["takaya2018-mean"]
+    rho_d = dry_bulk_density_t_per_m3(BRUEVICH_GRAIN_DENSITY, BRUEVICH_POROSITY)
+    rey = resource_rey_t(2500.0, top, bottom, grade, 0.0, 10.0, rho_d)
+    pattern = default_run().records["deposit"].rey_pattern
+    return float(rey * (pattern * OXIDE_FACTOR).sum())
+
+
+@case(id="takaya2018-best-block", quantity="1.2 Mt REO in the most promising 105 km², 0-10 mbsf",
+      source="Takaya et al. 2018, Sci. Rep. 8:5763", published=1.2e6, unit="t REO",
+      comparison="approx", tolerance=0.10, kind="calibration",
+      parameter="background grade of the 'minamitorishima-layered' profile "
+                "(data/grade_profiles.csv)")
+def _takaya_block() -> float:
+    return float(default_run().kpis["resource_reo_t"])
+
+
+@case(id="reo-rey-ratio", quantity="REO/REY mass ratio of the mud",
+      source="domain.md §9.1: any REY mix has REO/REY between 1.14 and 1.27 (atomic weights)",
+      published=(1.14, 1.27), unit="-", comparison="between", tolerance=0.0, kind="validation")
+def _reo_ratio() -> float:
+    dep = default_run().records["deposit"]
+    return float(dep.resource_reo_t / dep.resource_rey_t.sum())
+
+
+@case(id="darby-bingham-friction",
+      quantity="Darcy friction, Bingham slurry D=0.254 m V=2.3 m/s ρ=1300 τy=6 Pa μp=0.02 Pa s",
+      source="models.md §2.6 case 1 (code-to-code, Darby 2001 reference implementation [S27])",
+      published=0.01905007708620241, unit="-", comparison="approx", tolerance=1e-6,
+      kind="validation")
+def _darby() -> float:
+    d, v, rho, tau, mu = 0.254, 2.3, 1300.0, 6.0, 0.02
+    return 4.0 * float(lifting.bingham_fanning_darby(rho * v * d / mu, rho * d**2 * tau / mu**2))
+
+
+@case(id="plitt-worked-d50c", quantity="Plitt d50c of a 4-inch cyclone at 100 kPa, 10 wt %",
+      source="models.md §3.3 case 2 (computed from the Plitt/Flintoff equations, [S40])",
+      published=21.4, unit="µm", comparison="approx", tolerance=0.0025, kind="validation")
+def _plitt() -> float:
+    phi = volume_percent_solids(10.0, 2.7)
+    geometry = dict(dc_cm=10.2, di_cm=2.5, do_cm=3.2, du_cm=1.6, h_cm=30.0)
+    q = plitt_flow_l_per_min(100.0, phi_vol_pct=phi, **geometry)
+    return float(plitt_d50c_um(q, phi_vol_pct=phi, solids_density_t_per_m3=2.7, **geometry))
+
+
+@case(id="takaya2015-hcl-recovery", quantity="leach recovery of REY (excl. Ce), 0.5 M HCl",
+      source="Takaya et al. 2015, Geochem. J. 49:637-652", published=0.951, unit="-",
+      comparison="approx", tolerance=1e-9, kind="calibration",
+      parameter="leaching recovery_rey_ex_ce (data/leach_acids.csv)")
+def _takaya2015() -> float:
+    return float(default_run().kpis["leach_recovery"]["Nd"])
+
+
+@case(id="oxalate-isotherm-nd-10gl", quantity="Nd precipitated as oxalate at 10 g/L, pH 1.5",
+      source="models.md §6.3 case 1 (PrOMMiS isotherm parameters [S64])", published=0.996,
+      unit="-", comparison="approx", tolerance=0.0006, kind="validation")
+def _oxalate() -> float:
+    eps, n = oxalate_isotherm()
+    return float(oxalate_conversion(10.0, eps, n)[INDEX["Nd"]])
+
+
+@case(id="calcination-co2-nd2o3", quantity="CO2 from calcining Nd oxalate per kg Nd2O3",
+      source="models.md §6.1 table (stoichiometry: 6 CO2 per Nd2O3)", published=0.785,
+      unit="kg/kg", comparison="approx", tolerance=0.001, kind="validation")
+def _calcination() -> float:
+    nd = np.zeros(N_ELEMENTS)
+    nd[INDEX["Nd"]] = 1.0
+    oxide, _, co2 = calcine(nd)
+    return float(co2 / oxide.sum())

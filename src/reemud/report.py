@@ -1,0 +1,171 @@
+"""One self-contained HTML report of a run (plotly.js inlined; opens offline).
+
+Sections: KPIs with units, cost breakdown, oxide production by element, grade-depth profile,
+where each element goes, energy and CO₂, the plume deposit map, literature checks, and every
+number the run used that is flagged ``assumed``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+from collections.abc import Mapping
+from pathlib import Path
+
+import numpy as np
+import plotly.graph_objects as go
+
+from reemud.chain import ChainResult, element_balance
+from reemud.datafiles import assumed_rows
+from reemud.elements import REY
+from reemud.literature import CaseResult
+from reemud.nomenclature import describe, unit_of
+
+_ASSUMED_LINE = re.compile(r"^\s*([A-Za-z_][\w.]*)\s*=\s*(.+?)\s*#\s*assumed:\s*(.+)$")
+_TABLE_LINE = re.compile(r"^\s*\[([^\]]+)\]\s*$")
+
+
+def scenario_assumptions(text: str) -> list[tuple[str, str, str]]:
+    """``(path, value, reason)`` of every scenario line commented ``# assumed: reason``."""
+    out, table = [], ""
+    for line in text.splitlines():
+        if m := _TABLE_LINE.match(line):
+            table = m.group(1).strip()
+        elif m := _ASSUMED_LINE.match(line):
+            out.append((f"{table}.{m.group(1)}" if table else m.group(1), m.group(2),
+                        m.group(3).strip()))
+    return out
+
+
+def _fmt(value) -> str:
+    if value is None:
+        return "—"
+    value = float(value)
+    if value == 0 or 1e-3 <= abs(value) < 1e7:
+        return f"{value:,.4g}" if abs(value) < 1000 else f"{value:,.0f}"
+    return f"{value:.4g}"
+
+
+def _table(header: list[str], rows: list[list[str]]) -> str:
+    head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
+    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _figures(result: ChainResult) -> list[tuple[str, go.Figure]]:
+    rec = result.records
+    dep, feed, cash = rec["deposit"], rec["collector"], rec["economics"]
+    ox, env = rec["refining"], rec["environment"]
+    figs = []
+
+    items = {f"capex: {k}": v for k, v in cash.capex_usd.items()}
+    items |= {f"opex per year: {k}": v for k, v in cash.opex_usd_per_year.items()}
+    fig = go.Figure(go.Bar(x=list(items.values()), y=list(items), orientation="h",
+                           marker_color=["#1f77b4" if k.startswith("capex") else "#ff7f0e"
+                                         for k in items]))
+    fig.update_layout(title="Cost breakdown [US$]", xaxis_title="US$", height=420,
+                      margin=dict(l=220))
+    figs.append(("Cost breakdown", fig))
+
+    fig = go.Figure(go.Bar(x=list(REY), y=ox.oxide_t_per_year, name="oxide"))
+    fig.update_layout(title="Oxide production by element [t/yr]", yaxis_title="t oxide per year")
+    figs.append(("Oxide production by element", fig))
+
+    top, bottom, grade = dep.layer_top_mbsf, dep.layer_bottom_mbsf, dep.layer_grade_ppm
+    depth = np.ravel(np.column_stack([top, bottom]))
+    fig = go.Figure(go.Scatter(x=np.repeat(grade, 2), y=depth, mode="lines", name="ΣREY"))
+    fig.add_hrect(y0=feed.mining_top_mbsf, y1=feed.mining_bottom_mbsf, fillcolor="orange",
+                  opacity=0.15, line_width=0, annotation_text="mined interval")
+    fig.update_yaxes(autorange="reversed", title="depth below seafloor [m]")
+    fig.update_layout(title="Grade-depth profile [ppm ΣREY]", xaxis_title="ΣREY [ppm]")
+    figs.append(("Grade-depth profile", fig))
+
+    balance = element_balance(rec)
+    fig = go.Figure()
+    for name, values in balance.items():
+        if name == "mined":
+            continue
+        fig.add_trace(go.Bar(x=list(REY), y=values / balance["mined"], name=name))
+    fig.update_layout(barmode="stack", title="Where each element goes (share of mined)",
+                      yaxis_title="share of mined element [-]")
+    figs.append(("Element balance", fig))
+
+    co2 = env.co2_t_per_year
+    fig = go.Figure(go.Bar(x=list(co2), y=list(co2.values())))
+    fig.update_layout(title="CO₂ by source [t/yr]", yaxis_title="t CO₂ per year")
+    figs.append(("CO₂ by source", fig))
+
+    if env.plume_thickness_m.size > 1:
+        y = np.concatenate([-env.plume_y_m[:0:-1], env.plume_y_m])
+        z = np.vstack([env.plume_thickness_m[:0:-1], env.plume_thickness_m]) * 1000.0
+        fig = go.Figure(go.Contour(x=env.plume_x_m, y=y, z=z, colorbar_title="mm",
+                                   contours=dict(start=0.1, end=float(z.max()), size=None)))
+        fig.update_layout(title="Plume deposit after one year [mm] (current along +x)",
+                          xaxis_title="downstream [m]", yaxis_title="cross-stream [m]")
+        figs.append(("Plume deposit", fig))
+    return figs
+
+
+def render(result: ChainResult, literature: list[CaseResult] | None = None) -> str:
+    """Render the report of a run as one HTML string."""
+    sc = result.scenario
+    scalar_rows, element_rows = [], []
+    for name, value in result.kpis.items():
+        if isinstance(value, Mapping):
+            for key, v in value.items():
+                element_rows.append([html.escape(name), key, _fmt(v), unit_of(name)])
+        else:
+            scalar_rows.append([f"<code>{name}</code>", _fmt(value), html.escape(unit_of(name)),
+                                html.escape(describe(name))])
+    cash = result.records["economics"]
+    parts = [
+        f"<h1>reemud — {html.escape(sc.name)}</h1>",
+        f"<p>{html.escape(sc.description)}</p>",
+        f"<p class='meta'>seed {result.seed} · reemud {result.version} · scenario sha256 "
+        f"<code>{sc.sha256[:16]}…</code> · generated "
+        f"{dt.datetime.now(dt.UTC).strftime('%Y-%m-%d %H:%M UTC')}</p>",
+        "<h2>Key results</h2>",
+        _table(["KPI", "value", "unit", "meaning"], scalar_rows),
+        f"<p>IRR: {html.escape(cash.irr_status)}.</p>",
+        "<h2>By element</h2>",
+        _table(["KPI", "element / item", "value", "unit"], element_rows),
+    ]
+    for i, (title, fig) in enumerate(_figures(result)):
+        parts.append(f"<h2>{html.escape(title)}</h2>")
+        parts.append(fig.to_html(full_html=False, include_plotlyjs=(i == 0),
+                                 config={"displaylogo": False}))
+    if literature:
+        rows = [[c.case.id, c.case.kind + (f" ({html.escape(c.case.parameter)})"
+                                           if c.case.parameter else ""),
+                 html.escape(c.case.published_text), _fmt(c.model), html.escape(c.case.unit),
+                 "pass" if c.passed else "<b>FAIL</b>", html.escape(c.case.source)]
+                for c in literature]
+        parts += ["<h2>Literature checks</h2>",
+                  _table(["id", "kind", "published", "model", "unit", "", "source"], rows)]
+    rows = [[f"<code>{html.escape(path)}</code>", html.escape(value), html.escape(reason)]
+            for path, value, reason in scenario_assumptions(sc.text)]
+    rows += [[f"<code>{html.escape(r['file'])}</code>",
+              html.escape(", ".join(v for k, v in r.items()
+                                    if k not in ("file", "source", "assumed") and v)),
+              html.escape(r["assumed"])] for r in assumed_rows()]
+    parts += ["<h2>Assumed numbers</h2>",
+              "<p>Every number below is not from a source; each says why. Replace them with "
+              "measurements where you have them (see data/README.md).</p>",
+              _table(["where", "value", "why assumed"], rows)]
+    style = ("body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;"
+             "padding:0 1em;color:#222}table{border-collapse:collapse;margin:1em 0;"
+             "font-size:90%}td,th{border:1px solid #ccc;padding:3px 8px;text-align:left;"
+             "vertical-align:top}th{background:#f3f3f3}.meta{color:#666}")
+    return ("<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+            f"<title>reemud — {html.escape(sc.name)}</title><style>{style}</style></head>"
+            f"<body>{''.join(parts)}</body></html>")
+
+
+def write_report(result: ChainResult, path: str | Path,
+                 literature: list[CaseResult] | None = None) -> Path:
+    """Write the report to ``path`` and return it."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(render(result, literature), encoding="utf-8")
+    return path
