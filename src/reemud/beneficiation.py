@@ -1,4 +1,4 @@
-"""Beneficiation: Plitt hydrocyclone classification of a two-phase mud (clay + REY-bearing apatite).
+r"""Beneficiation: Plitt hydrocyclone classification of a two-phase mud (clay + REY-bearing apatite).
 
 Plitt (1976) model in the metric form revised by Flintoff et al. (models.md §3.1, [S40][S41]).
 Lengths in cm, flow ``Q`` in L/min, pressure ``P`` in kPa, densities in g/cm³ (= t/m³),
@@ -6,18 +6,18 @@ Lengths in cm, flow ``Q`` in L/min, pressure ``P`` in kPa, densities in g/cm³ (
 
 .. math::
 
-    d_{50c} = \\frac{50.21 D_c^{0.46} D_i^{0.6} D_o^{1.21} e^{0.063\\varphi}}
-                   {D_u^{0.71} h^{0.38} Q^{0.45} (\\rho_s - 1)^{0.5}}  \\;[\\mu m]
+    d_{50c} = \frac{50.21 D_c^{0.46} D_i^{0.6} D_o^{1.21} e^{0.063\varphi}}
+                   {D_u^{0.71} h^{0.38} Q^{0.45} (\rho_s - 1)^{0.5}}  \;[\mu m]
 
-    P = \\frac{1.88 Q^{1.78} e^{0.0055\\varphi}}{D_c^{0.37} D_i^{0.94} h^{0.28} (D_u^2 + D_o^2)^{0.87}}
+    P = \frac{1.88 Q^{1.78} e^{0.0055\varphi}}{D_c^{0.37} D_i^{0.94} h^{0.28} (D_u^2 + D_o^2)^{0.87}}
 
-    S = \\frac{1.9 (D_u/D_o)^{3.31} h^{0.54} (D_u^2 + D_o^2)^{0.36} e^{0.0054\\varphi}}
-              {D_c^{1.11} H^{0.24}}, \\quad H = \\frac{P}{9.81 \\rho_p}, \\quad
-    R_v = \\frac{S}{1+S}
+    S = \frac{1.9 (D_u/D_o)^{3.31} h^{0.54} (D_u^2 + D_o^2)^{0.36} e^{0.0054\varphi}}
+              {D_c^{1.11} H^{0.24}}, \quad H = \frac{P}{9.81 \rho_p}, \quad
+    R_v = \frac{S}{1+S}
 
     m = 1.94 e^{-1.58 R_v} (D_c^2 h / Q)^{0.15}
 
-    E_c(d) = 1 - \\exp(-\\ln 2 (d/d_{50c})^m), \\qquad E(d) = R_f + (1 - R_f) E_c(d), \\; R_f = R_v
+    E_c(d) = 1 - \exp(-\ln 2 (d/d_{50c})^m), \qquad E(d) = R_f + (1 - R_f) E_c(d), \; R_f = R_v
 
 Each phase is classified at its own ``d50c`` (through the ``(ρ_s − 1)^−0.5`` term). Phase size
 distributions are log-normal in mass; the bulk grade follows from the phase grades and the apatite

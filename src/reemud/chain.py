@@ -136,8 +136,8 @@ def check_mass_balance(records: Mapping[str, object], rtol: float = MASS_BALANCE
         if np.any(error > rtol):
             worst = int(np.argmax(error))
             raise MassBalanceError(
-                f"{stage} does not conserve {REY[worst]}: in {inflow[worst]!r} t/yr, "
-                f"out {outflow[worst]!r} t/yr (relative error {error[worst]:.2e} > {rtol:g})")
+                f"{stage} does not conserve {REY[worst]}: in {float(inflow[worst])!r} t/yr, "
+                f"out {float(outflow[worst])!r} t/yr (relative error {error[worst]:.2e} > {rtol:g})")
 
 
 class Chain:

@@ -1,10 +1,10 @@
-"""Seabed collector: how much dry mud the miner takes per day and per year, and what escapes.
+r"""Seabed collector: how much dry mud the miner takes per day and per year, and what escapes.
 
 Simplest correct model (issue 2): throughput × availability.
 
 .. math::
 
-    D_{op} = 365 \\, a, \\qquad \\dot M_{year} = \\dot M_{day} D_{op}
+    D_{op} = 365 \, a, \qquad \dot M_{year} = \dot M_{day} D_{op}
 
 The collector disturbs ``M / (1 − e)`` of mud to deliver ``M`` to the riser; the escaped share
 ``e`` is the near-bed plume source. Grades of what is taken are the thickness-weighted mean of the

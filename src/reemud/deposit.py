@@ -1,13 +1,13 @@
-"""Deposit: grade-depth profiles, dry bulk density and the in-situ REY resource.
+r"""Deposit: grade-depth profiles, dry bulk density and the in-situ REY resource.
 
 The resource of a block of area ``A`` between depths ``z_top`` and ``z_bottom`` below the seafloor,
 with layers ``i`` of constant ΣREY grade ``g_i`` [ppm] between ``t_i`` and ``b_i`` [mbsf]:
 
 .. math::
 
-    M_{REY} = A \\, \\rho_d \\sum_i \\max(0, \\min(b_i, z_b) - \\max(t_i, z_t)) \\, g_i \\, 10^{-6}
+    M_{REY} = A \, \rho_d \sum_i \max(0, \min(b_i, z_b) - \max(t_i, z_t)) \, g_i \, 10^{-6}
 
-with dry bulk density :math:`\\rho_d = \\rho_s (1 - n)` from grain density ``ρ_s`` and porosity
+with dry bulk density :math:`\rho_d = \rho_s (1 - n)` from grain density ``ρ_s`` and porosity
 ``n`` (Bruevich & Kulik 1967 give ρ_s ≈ 2.50 t/m³ and n = 75–80 % for Pacific red clay, i.e.
 ρ_d = 0.50–0.63 t/m³). Takaya et al. (2018, Sci. Rep. 8:5763) estimate >16 Mt REO in ~2,500 km²
 over 0–10 mbsf at a mean 964 ppm; the same arithmetic with ρ_d = 0.5625 t/m³ gives 16.3 Mt.

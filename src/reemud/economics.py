@@ -1,4 +1,4 @@
-"""Economics: capital scaling, a yearly discounted cash flow, NPV, IRR, payback and unit cost.
+r"""Economics: capital scaling, a yearly discounted cash flow, NPV, IRR, payback and unit cost.
 
 Capital by capacity scaling (Williams 1947, "six-tenths factor"): ``C = C_ref (Q/Q_ref)^x``.
 Cash flow of year ``t`` (year 0 = first construction year; construction spreads capital evenly;
@@ -7,8 +7,8 @@ taxable income only, no loss carry-forward in this model):
 
 .. math::
 
-    CF_t = R_t - O_t - \\text{roy}_t - \\text{tax}_t - K_t,\\qquad
-    NPV = \\sum_t CF_t (1 + r)^{-t}
+    CF_t = R_t - O_t - \text{roy}_t - \text{tax}_t - K_t,\qquad
+    NPV = \sum_t CF_t (1 + r)^{-t}
 
 IRR is the rate with NPV = 0. It is reported only when the cash-flow polynomial has exactly one
 real root with rate > −1 (e.g. one sign change of the cash flow); otherwise ``None`` and a status

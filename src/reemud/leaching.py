@@ -1,4 +1,4 @@
-"""Leaching: REY recovery into a pregnant liquor and acid consumption (issue-2 model).
+r"""Leaching: REY recovery into a pregnant liquor and acid consumption (issue-2 model).
 
 Recoveries are the optimum extractions Takaya et al. (2015, Geochem. J. 49:637–652) measured on
 >5,000 ppm Minamitorishima mud at 0.25–0.5 mol/L acid, 2–5 min, 25 °C: 95.1 % of REY other than
@@ -9,8 +9,8 @@ Acid consumption per tonne of leach feed (models.md §4.1):
 
 .. math::
 
-    a = f_{ap} \\frac{10}{\\nu} \\frac{M_{acid}}{M_{HAp}} \\cdot 10^3
-        + c \\, (L/S) \\, M_{acid}  \\quad [kg/t]
+    a = f_{ap} \frac{10}{\nu} \frac{M_{acid}}{M_{HAp}} \cdot 10^3
+        + c \, (L/S) \, M_{acid}  \quad [kg/t]
 
 with hydroxyapatite ``Ca5(PO4)3(OH) + 10 H⁺ → 5 Ca²⁺ + 3 H3PO4 + H2O`` (M_HAp = 502.31 g/mol),
 ``ν`` protons per mole of acid, and the free acid of the liquor at concentration ``c`` [mol/L]

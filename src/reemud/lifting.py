@@ -1,4 +1,4 @@
-"""Lifting slurry from the seabed: closed-circulation hydraulics and the buoyancy-corrected floor.
+r"""Lifting slurry from the seabed: closed-circulation hydraulics and the buoyancy-corrected floor.
 
 Closed circulation (the Chikyu concept, JAMSTEC patent US 2023/0112110 A1; models.md §2.2):
 seawater is pumped down a downline into the gathering cylinder, which sits rigid in the mud, and
@@ -8,13 +8,13 @@ cylinder by circulated seawater. With delivered solids volume fraction ``C_v``:
 
 .. math::
 
-    Q = \\frac{\\dot m_s}{\\rho_s C_v}, \\qquad \\rho_m = \\rho_{sw} + C_v (\\rho_s - \\rho_{sw})
+    Q = \frac{\dot m_s}{\rho_s C_v}, \qquad \rho_m = \rho_{sw} + C_v (\rho_s - \rho_{sw})
 
-    \\Delta p_{pump} = (\\rho_m - \\rho_{sw}) g H + \\Delta p_{f,down} + \\Delta p_{f,up}
-                       + \\Delta p_{miner}, \\qquad P = Q \\Delta p_{pump} / \\eta
+    \Delta p_{pump} = (\rho_m - \rho_{sw}) g H + \Delta p_{f,down} + \Delta p_{f,up}
+                       + \Delta p_{miner}, \qquad P = Q \Delta p_{pump} / \eta
 
-Because ``Q (ρ_m − ρ_sw) g H = \\dot m_s (1 − ρ_sw/ρ_s) g H``, the specific energy
-``P / \\dot m_s`` can never fall below the buoyancy-corrected floor
+Because ``Q (ρ_m − ρ_sw) g H = \dot m_s (1 − ρ_sw/ρ_s) g H``, the specific energy
+``P / \dot m_s`` can never fall below the buoyancy-corrected floor
 ``W_min = (1 − ρ_sw/ρ_s) g H`` (9.00 kWh per dry t at H = 5,600 m, ρ_s = 2,500 kg/m³;
 models.md §2.1).
 
@@ -26,7 +26,7 @@ O'Brien & Julien (1988) exponential dependence on solids, anchored so that zero 
 
 .. math::
 
-    \\tau_y = a_y (e^{b C_v} - 1), \\qquad \\mu_p = \\mu_{sw} e^{b C_v}
+    \tau_y = a_y (e^{b C_v} - 1), \qquad \mu_p = \mu_{sw} e^{b C_v}
 """
 
 from __future__ import annotations
@@ -70,7 +70,8 @@ def bingham_fanning_darby(reynolds_bingham, hedstrom):
     a = -1.47 * (1.0 + 0.146 * np.exp(-2.9e-5 * he))
     f_turb = 10.0**a * re**-0.193
     m = 1.7 + 40000.0 / re
-    return (f_lam**m + f_turb**m) ** (1.0 / m)
+    # (f_L^m + f_T^m)^(1/m) in log space: m reaches thousands at low Re
+    return np.exp(np.logaddexp(m * np.log(f_lam), m * np.log(f_turb)) / m)
 
 
 _clamond = np.vectorize(Clamond, otypes=[float])

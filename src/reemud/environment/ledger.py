@@ -1,8 +1,8 @@
-"""Energy and CO₂ ledger per kg of REO (models.md §7.1).
+r"""Energy and CO₂ ledger per kg of REO (models.md §7.1).
 
 .. math::
 
-    F_{lift} = \\frac{3.6\\,E_{lift}}{\\eta_{gen} \\, LHV}, \\qquad
+    F_{lift} = \frac{3.6\,E_{lift}}{\eta_{gen} \, LHV}, \qquad
     CO_2 = C_f (F_{vessel} + F_{lift} + F_{ship}) + EF_{grid} E_{onshore} + CO_{2,calcination}
 
 Final energy counts marine fuel at its lower heating value and onshore electricity as delivered.

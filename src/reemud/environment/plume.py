@@ -1,4 +1,4 @@
-"""First estimate of the near-bed plume footprint: settling Gaussian puffs in a steady current.
+r"""First estimate of the near-bed plume footprint: settling Gaussian puffs in a steady current.
 
 Mud escaping the gathering cylinder at height ``h`` above the seabed is split into size classes
 ``k`` (the mined mud's size distribution). Each class settles at its Stokes velocity
@@ -9,8 +9,8 @@ deposit thickness is
 
 .. math::
 
-    \\delta(x, y) = \\frac{1}{\\rho_d} \\sum_k \\frac{p_k M}{2\\pi\\sigma_k^2}
-                    \\exp\\left(-\\frac{(x - x_k)^2 + y^2}{2\\sigma_k^2}\\right)
+    \delta(x, y) = \frac{1}{\rho_d} \sum_k \frac{p_k M}{2\pi\sigma_k^2}
+                    \exp\left(-\frac{(x - x_k)^2 + y^2}{2\sigma_k^2}\right)
 
 and the KPI is the area where ``δ ≥ 1 mm``. Assumptions, all conservative for the area near
 the source: a fixed source, a current of constant direction all year, no flocculation (which

@@ -1,0 +1,82 @@
+import numpy as np
+import pytest
+
+from reemud import beneficiation as bn
+
+GEOMETRY = dict(dc_cm=10.2, di_cm=2.5, do_cm=3.2, du_cm=1.6, h_cm=30.0)
+
+
+@pytest.fixture(scope="module")
+def worked():
+    """models.md §3.3 case 2: 10 wt % solids at 2.7 t/m3, P = 100 kPa."""
+    phi = bn.volume_percent_solids(10.0, 2.7)
+    q = bn.plitt_flow_l_per_min(100.0, phi_vol_pct=phi, **GEOMETRY)
+    d50c = bn.plitt_d50c_um(q, phi_vol_pct=phi, solids_density_t_per_m3=2.7, **GEOMETRY)
+    rho_p = 100.0 / (10.0 / 2.7 + 90.0)
+    s = bn.plitt_split(100.0, dc_cm=10.2, do_cm=3.2, du_cm=1.6, h_cm=30.0, phi_vol_pct=phi,
+                       pulp_density_t_per_m3=rho_p)
+    rv = s / (1 + s)
+    m = bn.plitt_sharpness(q, rv, dc_cm=10.2, h_cm=30.0)
+    return dict(phi=phi, q=q, d50c=d50c, s=s, rv=rv, m=m)
+
+
+def test_plitt_worked_case_models_md(worked):
+    assert worked["q"] == pytest.approx(143.7, abs=0.05)
+    assert worked["d50c"] == pytest.approx(21.4, abs=0.05)
+    assert worked["s"] == pytest.approx(0.136, abs=5e-4)
+    assert worked["m"] == pytest.approx(2.55, abs=5e-3)
+
+
+def test_plitt_pressure_inverts_flow_to_1e9(worked):
+    p = bn.plitt_pressure_kpa(worked["q"], phi_vol_pct=worked["phi"], **GEOMETRY)
+    assert p == pytest.approx(100.0, rel=1e-9)
+
+
+def test_plitt_equations_to_1e9_by_hand(worked):
+    # d50c evaluated term by term from models.md §3.1
+    phi, q = worked["phi"], worked["q"]
+    by_hand = (50.21 * 10.2**0.46 * 2.5**0.6 * 3.2**1.21 * np.exp(0.063 * phi)
+               / (1.6**0.71 * 30.0**0.38 * q**0.45 * (2.7 - 1.0) ** 0.5))
+    assert worked["d50c"] == pytest.approx(by_hand, rel=1e-12)
+
+
+def test_partition_values_models_md(worked):
+    e = bn.actual_partition(np.array([10.0, 20.0, 30.0, 40.0]), np.array(worked["d50c"]),
+                            np.array(worked["m"]), np.array(worked["rv"]))
+    np.testing.assert_allclose(e, [0.20, 0.51, 0.83, 0.97], atol=0.005)
+
+
+def test_corrected_partition_is_half_at_d50c():
+    assert bn.corrected_partition(np.array([21.4]), np.array(21.4), np.array(2.5))[0] == \
+        pytest.approx(0.5, rel=1e-15)
+
+
+def test_partition_bounds():
+    e = bn.actual_partition(bn.SIZE_MID_UM, np.array(20.0), np.array(2.0), np.array(0.1))
+    assert e.min() >= 0.1
+    assert e.max() <= 1.0
+    assert np.all(np.diff(e) >= 0)
+
+
+def test_lognormal_fractions_sum_to_one_and_median():
+    f = bn.lognormal_class_fractions(np.array(30.0), np.array(1.5))
+    assert f.sum() == pytest.approx(1.0, rel=1e-14)
+    below = f[bn.SIZE_MID_UM < 30.0].sum()
+    assert below == pytest.approx(0.5, abs=0.02)
+
+
+def test_apatite_fraction_reproduces_bulk_grade():
+    f = bn.apatite_mass_fraction(2339.0, 22000.0, 365.0)
+    assert f * 22000.0 + (1 - f) * 365.0 == pytest.approx(2339.0, rel=1e-14)
+
+
+def test_default_cyclone_conserves_mass_and_upgrades(default_result):
+    c = default_result.records["beneficiation"]
+    lift = default_result.records["lifting"]
+    np.testing.assert_allclose(c.rey_t_per_year + c.tailings_rey_t_per_year,
+                               lift.rey_t_per_year, rtol=1e-12)
+    assert c.dry_t_per_year + c.tailings_dry_t_per_year == pytest.approx(
+        lift.solids_dry_t_per_year, rel=1e-12)
+    assert 1.0 < c.upgrade_factor < 1.0 / c.mass_pull
+    assert c.concentrate_grade_ppm == pytest.approx(c.upgrade_factor * c.feed_grade_ppm,
+                                                    rel=1e-12)

@@ -1,0 +1,98 @@
+import json
+import re
+
+import pytest
+from typer.testing import CliRunner
+
+from reemud.cli import app
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def out_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("out")
+
+
+def test_run_json_twice_identical_and_stored(out_dir):
+    first = runner.invoke(app, ["run", "--json", "--out", str(out_dir), "--seed", "7"])
+    second = runner.invoke(app, ["run", "--json", "--out", str(out_dir), "--seed", "7"])
+    assert first.exit_code == 0, first.output
+    assert first.stdout == second.stdout
+    payload = json.loads(first.stdout)
+    assert payload["seed"] == 7
+    assert (out_dir / "report.html").is_file()
+    assert (out_dir / "reemud.db").is_file()
+    shown = runner.invoke(app, ["db", "show", "2", "--out", str(out_dir), "--json"])
+    assert shown.exit_code == 0, shown.output
+    assert json.loads(shown.stdout) == payload
+
+
+def test_run_prints_summary(out_dir):
+    result = runner.invoke(app, ["run", "minamitorishima-commercial", "--out", str(out_dir)])
+    assert result.exit_code == 0, result.output
+    assert "npv_usd" in result.stdout
+    assert "IRR: none: cash flow never changes sign" in result.stdout
+    listed = runner.invoke(app, ["db", "list", "--out", str(out_dir)])
+    assert "minamitorishima-commercial" in listed.stdout
+
+
+def test_validate_names_all_three_mistakes_and_exits_2(tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[deposit]\nwater_depth_m = "5.6 kg"\n[collector]\nmud_dry_t_per_day = -350\n'
+                   "[lifting]\npump_efficency = 0.8\n")
+    result = runner.invoke(app, ["validate", str(bad)])
+    assert result.exit_code == 2
+    text = result.stderr
+    assert "3 problem(s)" in text
+    assert "deposit.water_depth_m" in text
+    assert "collector.mud_dry_t_per_day: must be > 0 (got -350)" in text
+    assert "lifting.pump_efficency" in text
+    assert "Did you mean `pump_efficiency`?" in text
+    assert "Traceback" not in result.output
+
+
+def test_run_bad_scenario_exits_2_without_traceback(tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[collector]\navailability = 2\n")
+    result = runner.invoke(app, ["run", str(bad), "--out", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "collector.availability: must be <= 1 (got 2)" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_validate_good_file():
+    result = runner.invoke(app, ["validate", "minamitorishima-2027"])
+    assert result.exit_code == 0
+    assert "valid scenario 'minamitorishima-2027'" in result.stdout
+
+
+def test_scenarios_list_and_show():
+    listed = runner.invoke(app, ["scenarios", "list"])
+    assert "minamitorishima-commercial" in listed.stdout
+    shown = runner.invoke(app, ["scenarios", "show", "minamitorishima-2027"])
+    assert 'mud_dry_t_per_day = 350' in shown.stdout
+
+
+def test_literature_passes_and_json():
+    result = runner.invoke(app, ["literature", "--json"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    assert all(r["pass"] for r in rows)
+    assert {r["kind"] for r in rows} == {"validation", "calibration"}
+
+
+def test_db_show_unknown_run(out_dir):
+    result = runner.invoke(app, ["db", "show", "999", "--out", str(out_dir)])
+    assert result.exit_code == 2
+    assert "no run with id 999" in result.stderr
+
+
+def test_report_is_offline(out_dir):
+    html = (out_dir / "report.html").read_text()
+    assert not re.search(r"<script[^>]+src=", html)
+    assert not re.search(r"<link[^>]+href=[\"']https?:", html)
+    for heading in ("Key results", "Cost breakdown", "Oxide production by element",
+                    "Grade-depth profile", "Assumed numbers", "Literature checks"):
+        assert f"<h2>{heading}</h2>" in html
+    assert "plotly" in html.lower()

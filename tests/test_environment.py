@@ -1,0 +1,42 @@
+import numpy as np
+import pytest
+
+from reemud import environment
+
+
+def test_stokes_models_md_case():
+    # models.md §2.6 case 4: 70 µm, 2,600 in 1,000 kg/m3, 1 mPa s -> Stokes 4.27 mm/s
+    w = environment.stokes_settling_velocity_m_per_s(70.0, 2600.0, 1000.0, 1e-3)
+    assert w * 1000 == pytest.approx(4.27, abs=0.005)
+
+
+def test_single_class_area_matches_gaussian_closed_form():
+    # one class: thickness = M/(2 pi s^2 rho) exp(-r^2/2s^2); area above tau = 2 pi s^2 ln(peak/tau)
+    m, h, u, k, w, rho = 2.0e6, 2.0, 0.01, 1.0, 5e-4, 560.0
+    area, *_ = environment.deposit_area_km2(
+        released_kg=m, class_fractions=np.array([1.0]), settling_velocity_m_per_s=np.array([w]),
+        release_height_m=h, current_speed_m_per_s=u, horizontal_diffusivity_m2_per_s=k,
+        deposit_dry_density_kg_per_m3=rho, cells=800)
+    s2 = 2 * k * h / w
+    peak = m / (2 * np.pi * s2) / rho
+    exact = 2 * np.pi * s2 * np.log(peak / 1e-3) / 1e6
+    assert area == pytest.approx(exact, rel=0.01)
+
+
+def test_no_release_no_area():
+    area, *_ = environment.deposit_area_km2(
+        released_kg=0.0, class_fractions=np.array([1.0]), settling_velocity_m_per_s=np.array([1e-3]),
+        release_height_m=2.0, current_speed_m_per_s=0.01, horizontal_diffusivity_m2_per_s=1.0,
+        deposit_dry_density_kg_per_m3=560.0)
+    assert area == 0.0
+
+
+def test_ledger_by_hand():
+    out = environment.ledger(vessel_fuel_t=10.0, lift_electricity_kwh=4200.0, shipping_fuel_t=0.0,
+                             onshore_electricity_kwh=1000.0, process_co2_t=1.0,
+                             generator_efficiency=0.42, fuel_lhv_mj_per_kg=41.0,
+                             fuel_co2_kg_per_kg=3.114, grid_co2_kg_per_kwh=0.5, reo_kg=1000.0)
+    lift_fuel_t = 4200 * 3.6 / (0.42 * 41) / 1000
+    assert out["fuel_t"]["lifting"] == pytest.approx(lift_fuel_t)
+    co2 = (10 + lift_fuel_t) * 3.114 + 0.5 + 1.0
+    assert out["co2_kg_per_kg_reo"] == pytest.approx(co2, rel=1e-12)
