@@ -16,7 +16,7 @@ def test_single_class_area_matches_gaussian_closed_form():
     area, *_ = environment.deposit_area_km2(
         released_kg=m, class_fractions=np.array([1.0]), settling_velocity_m_per_s=np.array([w]),
         release_height_m=h, current_speed_m_per_s=u, horizontal_diffusivity_m2_per_s=k,
-        deposit_dry_density_kg_per_m3=rho, cells=800)
+        deposit_dry_density_kg_per_m3=rho)
     s2 = 2 * k * h / w
     peak = m / (2 * np.pi * s2) / rho
     exact = 2 * np.pi * s2 * np.log(peak / 1e-3) / 1e6
@@ -40,3 +40,23 @@ def test_ledger_by_hand():
     assert out["fuel_t"]["lifting"] == pytest.approx(lift_fuel_t)
     co2 = (10 + lift_fuel_t) * 3.114 + 0.5 + 1.0
     assert out["co2_kg_per_kg_reo"] == pytest.approx(co2, rel=1e-12)
+
+
+def test_default_plume_area_converged_in_grid(default_result):
+    rec = default_result.records
+    conc, feed, dep = rec["beneficiation"], rec["collector"], rec["deposit"]
+    share = np.array([1 - conc.apatite_fraction_feed, conc.apatite_fraction_feed])
+    fractions = (conc.feed_size_fractions * share[:, None]).ravel()
+    density = np.repeat([conc.phase_density_kg_per_m3["clay"],
+                         conc.phase_density_kg_per_m3["apatite"]], conc.size_um.size)
+    w = environment.stokes_settling_velocity_m_per_s(np.tile(conc.size_um, 2), density,
+                                                     dep.seawater_density_kg_per_m3,
+                                                     dep.seawater_viscosity_pa_s)
+    areas = [environment.deposit_area_km2(
+        released_kg=feed.escaped_dry_t_per_year * 1000, class_fractions=fractions,
+        settling_velocity_m_per_s=w, release_height_m=2.0, current_speed_m_per_s=0.008,
+        horizontal_diffusivity_m2_per_s=1.0,
+        deposit_dry_density_kg_per_m3=dep.dry_bulk_density_t_per_m3 * 1000, cells=c)[0]
+        for c in (800, 3200)]
+    assert areas[0] == pytest.approx(default_result.kpis["plume_area_km2_above_1mm"], rel=1e-12)
+    assert areas[0] == pytest.approx(areas[1], rel=0.02)

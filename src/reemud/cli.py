@@ -47,14 +47,14 @@ def _fmt(value) -> str:
     if value is None:
         return "—"
     value = float(value)
-    return f"{value:,.4g}" if abs(value) < 1e5 else f"{value:,.0f}"
+    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.4g}"
 
 
 def _summary(result) -> Table:
     from reemud.nomenclature import unit_of
 
     table = Table(title=f"reemud — {result.scenario.name} (seed {result.seed})")
-    table.add_column("KPI")
+    table.add_column("KPI", no_wrap=True)
     table.add_column("value", justify="right")
     table.add_column("unit")
     for name, value in result.kpis.items():
