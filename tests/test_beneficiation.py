@@ -2,6 +2,7 @@ import numpy as np
 import pytest
 
 from reemud import beneficiation as bn
+from reemud.particles import SIZE_MID_UM, lognormal_class_fractions
 
 GEOMETRY = dict(dc_cm=10.2, di_cm=2.5, do_cm=3.2, du_cm=1.6, h_cm=30.0)
 
@@ -52,16 +53,16 @@ def test_corrected_partition_is_half_at_d50c():
 
 
 def test_partition_bounds():
-    e = bn.actual_partition(bn.SIZE_MID_UM, np.array(20.0), np.array(2.0), np.array(0.1))
+    e = bn.actual_partition(SIZE_MID_UM, np.array(20.0), np.array(2.0), np.array(0.1))
     assert e.min() >= 0.1
     assert e.max() <= 1.0
     assert np.all(np.diff(e) >= 0)
 
 
 def test_lognormal_fractions_sum_to_one_and_median():
-    f = bn.lognormal_class_fractions(np.array(30.0), np.array(1.5))
+    f = lognormal_class_fractions(np.array(30.0), np.array(1.5))
     assert f.sum() == pytest.approx(1.0, rel=1e-14)
-    below = f[bn.SIZE_MID_UM < 30.0].sum()
+    below = f[SIZE_MID_UM < 30.0].sum()
     assert below == pytest.approx(0.5, abs=0.02)
 
 

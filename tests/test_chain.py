@@ -40,7 +40,8 @@ def test_kpis_present_and_finite_where_defined(results, name):
     assert set(REQUIRED) <= set(kpis)
     cash = result.records["economics"]
     for key, value in _values(kpis):
-        if key in ("irr", "payback_years"):
+        if key in ("irr", "payback_years", "campaign_tonnes_mean",
+                   "campaign_tonnes_standard_error"):
             continue
         assert value is not None, key
         assert math.isfinite(value), key
@@ -56,6 +57,8 @@ def test_profitable_variant_has_finite_irr_and_payback():
     text = load_scenario("minamitorishima-commercial").text + "price_multiplier = 5.0\n"
     result = run(parse_scenario(text))
     for key, value in _values(result.kpis):
+        if key.startswith("campaign_"):
+            continue
         assert value is not None, key
         assert math.isfinite(value), key
     net = result.records["economics"].table["net"]
@@ -103,11 +106,14 @@ def test_guard_catches_broken_balance(default_result):
 
 
 def test_stage_outputs_depend_on_inputs(default_result):
-    # no stage returns a constant: doubling throughput doubles production and lift power rises
-    text = load_scenario().text.replace("mud_dry_t_per_day = 350", "mud_dry_t_per_day = 700")
+    # no stage returns a constant: doubling throughput doubles production (to the small
+    # change of slip with riser velocity, which moves the cyclone's pulp density) and power rises
+    base = run(load_scenario("minamitorishima-commercial"))
+    text = base.scenario.text.replace("mud_dry_t_per_day = 3500", "mud_dry_t_per_day = 7000")
     doubled = run(parse_scenario(text))
+    default_result = base
     assert doubled.kpis["reo_production_t_per_year"] == pytest.approx(
-        2 * default_result.kpis["reo_production_t_per_year"], rel=1e-12)
+        2 * default_result.kpis["reo_production_t_per_year"], rel=1e-5)
     assert doubled.kpis["lift_power_kw"] > default_result.kpis["lift_power_kw"]
     assert doubled.kpis["plume_area_km2_above_1mm"] > default_result.kpis[
         "plume_area_km2_above_1mm"]

@@ -18,13 +18,21 @@ def test_every_row_has_source_or_assumed(name):
 
 
 def test_every_parameter_has_a_default_with_matching_unit():
-    defaults = parameter_defaults()
     units = {(r["stage"], r["model"], r["name"]): r["unit"] for r in read_table("parameters.csv")}
     for entry in registry.entries():
-        given = defaults[(entry.stage, entry.name)]
+        given = parameter_defaults(entry.stage, entry.name)
         assert set(given) == set(entry.params.model_fields), entry
         for field in entry.params.model_fields:
-            assert units[(entry.stage, entry.name, field)] == field_unit(entry.params, field)
+            unit = units.get((entry.stage, entry.name, field), units.get((entry.stage, "*", field)))
+            assert unit == field_unit(entry.params, field), (entry.stage, entry.name, field)
+
+
+def test_shared_rows_are_used():
+    rows = [r for r in read_table("parameters.csv") if r["model"] == "*"]
+    for row in rows:
+        users = [e for e in registry.entries()
+                 if e.stage == row["stage"] and row["name"] in e.params.model_fields]
+        assert users, row["name"]
 
 
 @pytest.mark.parametrize("path", list(bundled_scenarios().values()), ids=lambda p: p.stem)

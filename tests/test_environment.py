@@ -43,13 +43,15 @@ def test_ledger_by_hand():
 
 
 def test_default_plume_area_converged_in_grid(default_result):
+    from reemud.particles import SIZE_MID_UM
     rec = default_result.records
-    conc, feed, dep = rec["beneficiation"], rec["collector"], rec["deposit"]
-    share = np.array([1 - conc.apatite_fraction_feed, conc.apatite_fraction_feed])
-    fractions = (conc.feed_size_fractions * share[:, None]).ravel()
-    density = np.repeat([conc.phase_density_kg_per_m3["clay"],
-                         conc.phase_density_kg_per_m3["apatite"]], conc.size_um.size)
-    w = environment.stokes_settling_velocity_m_per_s(np.tile(conc.size_um, 2), density,
+    feed, dep = rec["collector"], rec["deposit"]
+    f_ap = feed.apatite_fraction
+    fractions = np.concatenate([dep.phase_size_fractions["clay"] * (1 - f_ap),
+                                dep.phase_size_fractions["apatite"] * f_ap])
+    density = np.repeat([dep.phase_density_kg_per_m3["clay"],
+                         dep.phase_density_kg_per_m3["apatite"]], SIZE_MID_UM.size)
+    w = environment.stokes_settling_velocity_m_per_s(np.tile(SIZE_MID_UM, 2), density,
                                                      dep.seawater_density_kg_per_m3,
                                                      dep.seawater_viscosity_pa_s)
     areas = [environment.deposit_area_km2(

@@ -28,13 +28,6 @@ share. Worked case (models.md §3.3): D_c = 10.2, D_i = 2.5, D_o = 3.2, D_u = 1.
 from __future__ import annotations
 
 import numpy as np
-from scipy.special import ndtr
-
-SIZE_EDGES_UM = np.geomspace(0.1, 1000.0, 161)
-"""Edges of the size classes used for partition and settling [µm] (40 classes per decade)."""
-SIZE_MID_UM = np.sqrt(SIZE_EDGES_UM[1:] * SIZE_EDGES_UM[:-1])
-SIZE_EDGES_UM.setflags(write=False)
-SIZE_MID_UM.setflags(write=False)
 
 
 def volume_percent_solids(mass_percent_solids, solids_density_t_per_m3):
@@ -87,20 +80,6 @@ def actual_partition(size_um, d50c_um, sharpness, bypass):
     """Actual partition to underflow ``E = R_f + (1 − R_f) E_c`` [-]."""
     rf = np.asarray(bypass)[..., None]
     return rf + (1.0 - rf) * corrected_partition(size_um, d50c_um, sharpness)
-
-
-def lognormal_class_fractions(median_um, geometric_sd, edges_um=SIZE_EDGES_UM):
-    """Mass fraction of a log-normal size distribution in each size class [-].
-
-    The tails beyond the outer edges are folded into the first and last classes so that the
-    fractions sum to exactly one.
-    """
-    z = np.log(np.asarray(edges_um) / np.asarray(median_um)[..., None]) / np.log(
-        np.asarray(geometric_sd)[..., None])
-    cdf = ndtr(z)
-    cdf[..., 0] = 0.0
-    cdf[..., -1] = 1.0
-    return np.diff(cdf, axis=-1)
 
 
 def apatite_mass_fraction(bulk_grade_ppm, apatite_grade_ppm, clay_grade_ppm):

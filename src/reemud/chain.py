@@ -79,6 +79,12 @@ def collect_kpis(records: Mapping[str, object]) -> dict[str, object]:
         "lift_power_kw": lift.lift_power_kw,
         "lift_specific_energy_kwh_per_dry_t": lift.lift_specific_energy_kwh_per_dry_t,
         "lift_energy_floor_kwh_per_dry_t": lift.energy_floor_kwh_per_dry_t,
+        "lift_max_throughput_t_per_day": lift.max_throughput_t_per_day,
+        "string_top_tension_kn": lift.string["top_tension_kn"],
+        "string_top_utilisation": lift.string["top_utilisation"],
+        "restart_pressure_kpa": lift.restart_pressure_kpa,
+        "campaign_tonnes_mean": _num(feed.campaign.get("tonnes_mean")),
+        "campaign_tonnes_standard_error": _num(feed.campaign.get("tonnes_standard_error")),
         "upgrade_factor": conc.upgrade_factor,
         "beneficiation_rey_recovery": conc.rey_recovery,
         "concentrate_dry_t_per_year": conc.dry_t_per_year,
@@ -161,7 +167,7 @@ class Chain:
         for name in registry.STAGES[start:]:
             config = self.scenario.stages[name]
             entry = registry.get(name, config.model)
-            done[name] = entry.run(config.params, MappingProxyType(done))
+            done[name] = entry.run(config.params, MappingProxyType(done), int(seed))
         if self.guards:
             check_mass_balance(done)
         return ChainResult(scenario=self.scenario, seed=int(seed), version=__version__,

@@ -51,6 +51,9 @@ class Deposit(_Record):
     resource_mean_grade_ppm: float
     resource_rey_t: np.ndarray
     resource_reo_t: float
+    phase_grade_ppm: dict
+    phase_density_kg_per_m3: dict
+    phase_size_fractions: dict
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,11 @@ class MudFeed(_Record):
     rey_t_per_year: np.ndarray
     escaped_dry_t_per_year: float
     escaped_rey_t_per_year: np.ndarray
+    apatite_fraction: float
+    solids_density_kg_per_m3: float
+    lift_rate_dry_t_per_h: float
+    lifting_hours_per_year: float
+    campaign: dict
 
 
 @dataclass(frozen=True)
@@ -81,6 +89,12 @@ class Slurry(_Record):
     energy_floor_kwh_per_dry_t: float
     lift_electricity_kwh_per_year: float
     hydraulics: dict
+    method: str
+    envelope: dict
+    max_throughput_t_per_day: float
+    string: dict
+    restart_pressure_kpa: float
+    airlift_curve: dict
 
 
 @dataclass(frozen=True)
@@ -106,8 +120,6 @@ class Concentrate(_Record):
     bypass: float
     size_um: np.ndarray
     partition: dict
-    feed_size_fractions: np.ndarray
-    phase_density_kg_per_m3: dict
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,8 @@
 """Registry of stage models: ``(stage, name) -> (parameter model, run function)``.
 
 The chain looks models up here; adding a model adds an entry, never a branch. A run function takes
-its validated parameters and the records of the stages before it (a mapping by stage name) and
-returns its own record.
+its validated parameters, the records of the stages before it (a mapping by stage name) and the
+run's seed (for models that draw random numbers), and returns its own record.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ class ModelEntry:
     stage: str
     name: str
     params: type[BaseModel]
-    run: Callable[[BaseModel, Mapping[str, object]], object]
+    run: Callable[[BaseModel, Mapping[str, object], int], object]
     default: bool
 
     @property

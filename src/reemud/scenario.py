@@ -106,12 +106,23 @@ def convert(value: str, unit: str) -> float:
 
 
 @cache
-def parameter_defaults() -> dict[tuple[str, str], dict[str, str]]:
-    """Default parameter values by (stage, model), as text, from ``data/parameters.csv``."""
+def _parameter_rows() -> dict[tuple[str, str], dict[str, str]]:
     out: dict[tuple[str, str], dict[str, str]] = {}
     for row in read_table("parameters.csv"):
         out.setdefault((row["stage"], row["model"]), {})[row["name"]] = row["value"]
     return out
+
+
+def parameter_defaults(stage: str, model: str) -> dict[str, str]:
+    """Default parameter values of one model, as text, from ``data/parameters.csv``.
+
+    Rows of model ``*`` give defaults to every model of the stage that has the parameter; rows
+    of the model itself override them.
+    """
+    fields = registry.get(stage, model).params.model_fields
+    rows = _parameter_rows()
+    shared = {k: v for k, v in rows.get((stage, "*"), {}).items() if k in fields}
+    return {**shared, **rows.get((stage, model), {})}
 
 
 def field_unit(params_model, name: str) -> str | None:
@@ -257,7 +268,7 @@ def parse_scenario(text: str, source: str = "scenario") -> Scenario:
             problems.append(Problem(f"{stage}.model", model, f"must be one of {', '.join(known)}",
                                     f"set model = \"{known[0]}\" or register a new model"))
             continue
-        values: dict[str, Any] = dict(parameter_defaults().get((stage, model), {}))
+        values: dict[str, Any] = parameter_defaults(stage, model)
         for name, given in table.items():
             path = f"{stage}.{name}"
             unit = field_unit(entry.params, name)

@@ -1,0 +1,64 @@
+r"""Rheology of the lifted mud and of seawater.
+
+Slurry as a Bingham plastic or Herschel–Bulkley fluid whose yield stress and consistency grow
+exponentially with the solids volume fraction (O'Brien & Julien 1988: both rise about three
+orders of magnitude as C_v goes 0.10 → 0.40; models.md §1.2). Anchored so that zero solids is
+seawater:
+
+.. math::
+
+    \tau_y = a_y (e^{b C_v} - 1), \qquad \mu_p = \mu_{sw}(T, S) \, e^{b C_v},
+    \qquad \tau = \tau_y + K \dot\gamma^n  \; (K = \mu_p \text{ when } n = 1)
+
+A stopped riser restarts only when the pressure overcomes the *static* yield stress, which for
+mine tailings is 35–45 times the dynamic (Bingham) one (Jeong 2019, Appl. Sci. 9:4744;
+models.md §1.2). The wall shear stress needed to break a gelled column of length ``L`` and
+diameter ``D`` is ``Δp = 4 τ_s L / D``.
+
+Seawater viscosity from temperature ``t`` [°C] and salinity ``S`` [kg/kg] (Sharqawy, Lienhard &
+Zubair 2010, Desalination and Water Treatment 16:354, eqs. 22–23):
+
+.. math::
+
+    \mu_w = 4.2844\times10^{-5} + [0.157 (t + 64.993)^2 - 91.296]^{-1}, \quad
+    \mu_{sw} = \mu_w (1 + A S + B S^2)
+
+with ``A = 1.541 + 1.998e-2 t − 9.52e-5 t²`` and ``B = 7.974 − 7.561e-2 t + 4.724e-4 t²``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def seawater_viscosity_pa_s(temperature_c, salinity_kg_per_kg):
+    """Dynamic viscosity of seawater (Sharqawy et al. 2010, eqs. 22–23) [Pa·s].
+
+    Valid 0–180 °C and 0–0.15 kg/kg; 1.78 mPa·s at 2 °C and 0.035 kg/kg.
+    """
+    t = np.asarray(temperature_c, dtype=float)
+    s = np.asarray(salinity_kg_per_kg, dtype=float)
+    mu_w = 4.2844e-5 + 1.0 / (0.157 * (t + 64.993) ** 2 - 91.296)
+    a = 1.541 + 1.998e-2 * t - 9.52e-5 * t**2
+    b = 7.974 - 7.561e-2 * t + 4.724e-4 * t**2
+    return mu_w * (1.0 + a * s + b * s**2)
+
+
+def bingham_parameters(solids_volume_fraction, yield_stress_coefficient_pa, rheology_exponent,
+                       carrier_viscosity_pa_s):
+    """Dynamic yield stress [Pa] and plastic viscosity [Pa·s] of the slurry at ``C_v`` [-]."""
+    growth = np.exp(np.asarray(rheology_exponent) * np.asarray(solids_volume_fraction))
+    tau_y = np.asarray(yield_stress_coefficient_pa) * (growth - 1.0)
+    return tau_y, np.asarray(carrier_viscosity_pa_s) * growth
+
+
+def herschel_bulkley_stress_pa(shear_rate_per_s, yield_stress_pa, consistency_pa_sn,
+                               flow_index):
+    """Shear stress of a Herschel–Bulkley fluid ``τ_y + K γ̇^n`` [Pa] (γ̇ > 0)."""
+    return (np.asarray(yield_stress_pa)
+            + np.asarray(consistency_pa_sn) * np.asarray(shear_rate_per_s) ** flow_index)
+
+
+def restart_pressure_pa(static_yield_stress_pa, length_m, diameter_m):
+    """Pressure needed to break a gelled column, ``4 τ_s L / D`` [Pa]."""
+    return 4.0 * np.asarray(static_yield_stress_pa) * np.asarray(length_m) / diameter_m

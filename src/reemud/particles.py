@@ -1,0 +1,27 @@
+"""Particle-size classes shared by every stage that follows grains (lifting slip, cyclone, plume).
+
+Log-normal mass distributions are binned on one fixed grid of 160 geometric classes from 0.1 to
+1,000 µm (40 per decade); tails beyond the grid fold into the end classes so fractions sum to one.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.special import ndtr
+
+SIZE_EDGES_UM = np.geomspace(0.1, 1000.0, 161)
+"""Edges of the size classes [µm]."""
+SIZE_MID_UM = np.sqrt(SIZE_EDGES_UM[1:] * SIZE_EDGES_UM[:-1])
+"""Geometric mid-size of each class [µm]."""
+SIZE_EDGES_UM.setflags(write=False)
+SIZE_MID_UM.setflags(write=False)
+
+
+def lognormal_class_fractions(median_um, geometric_sd, edges_um=SIZE_EDGES_UM):
+    """Mass fraction of a log-normal size distribution in each size class [-]."""
+    z = np.log(np.asarray(edges_um) / np.asarray(median_um)[..., None]) / np.log(
+        np.asarray(geometric_sd)[..., None])
+    cdf = ndtr(z)
+    cdf[..., 0] = 0.0
+    cdf[..., -1] = 1.0
+    return np.diff(cdf, axis=-1)

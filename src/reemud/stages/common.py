@@ -1,0 +1,88 @@
+"""Shared pieces of the stage models: parameter declaration and the bundled data tables."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field
+
+from reemud.datafiles import read_table
+from reemud.elements import INDEX, N_ELEMENTS, REY
+
+
+def P(unit: str, description: str, **constraints):  # noqa: N802 - reads as a declaration
+    """Declare a required stage parameter with its canonical unit and meaning."""
+    return Field(..., description=description, json_schema_extra={"unit": unit}, **constraints)
+
+
+class Params(BaseModel):
+    """Base of all stage parameter models: frozen, no unknown keys."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# data tables
+
+
+@cache
+def grade_profiles() -> dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """Grade-depth profiles from ``data/grade_profiles.csv``: name -> (top, bottom, grade)."""
+    out: dict[str, list[tuple[float, float, float]]] = {}
+    for row in read_table("grade_profiles.csv"):
+        out.setdefault(row["profile"], []).append(
+            (float(row["top_mbsf"]), float(row["bottom_mbsf"]), float(row["grade_ppm"])))
+    return {k: tuple(np.array(c) for c in zip(*sorted(v), strict=True)) for k, v in out.items()}
+
+
+@cache
+def rey_patterns() -> dict[str, np.ndarray]:
+    """Relative REY patterns from ``data/rey_patterns.csv``, normalised to sum to 1."""
+    out: dict[str, np.ndarray] = {}
+    for row in read_table("rey_patterns.csv"):
+        out.setdefault(row["pattern"], np.zeros(N_ELEMENTS))[INDEX[row["symbol"]]] = float(
+            row["weight"])
+    return {k: v / v.sum() for k, v in out.items()}
+
+
+@cache
+def price_decks() -> dict[str, np.ndarray]:
+    """Oxide price decks from ``data/prices.csv`` [US$/kg oxide], REY order."""
+    out: dict[str, np.ndarray] = {}
+    for row in read_table("prices.csv"):
+        out.setdefault(row["deck"], np.full(N_ELEMENTS, np.nan))[INDEX[row["symbol"]]] = float(
+            row["price_usd_per_kg"])
+    return out
+
+
+@cache
+def leach_acids() -> dict[str, dict[str, float]]:
+    """Leach recoveries and acid properties from ``data/leach_acids.csv``."""
+    return {r["acid"]: {k: float(v) for k, v in r.items()
+                        if k not in ("acid", "source", "assumed")}
+            for r in read_table("leach_acids.csv")}
+
+
+@cache
+def oxalate_isotherm() -> tuple[np.ndarray, np.ndarray]:
+    """Isotherm parameters (ε [g/L], n [-]) per element from ``data/oxalate_isotherm.csv``."""
+    rows = {r["symbol"]: r for r in read_table("oxalate_isotherm.csv")}
+    return (np.array([float(rows[s]["eps_g_per_l"]) for s in REY]),
+            np.array([float(rows[s]["n"]) for s in REY]))
+
+
+@cache
+def japan_demand() -> dict[str, tuple[tuple[str, ...], float]]:
+    """Japan's demand items from ``data/japan_demand.csv``: key -> (symbols, t/yr)."""
+    return {r["key"]: (tuple(r["symbols"].split(";")), float(r["demand_t_per_year"]))
+            for r in read_table("japan_demand.csv")}
+
+
+def one_of(name: str, known) -> str:
+    """Return ``name`` if it is one of ``known``; otherwise raise a ``ValueError`` listing them."""
+    if name not in known:
+        raise ValueError(f"unknown name {name!r}; known: {', '.join(sorted(known))}")
+    return name
+
+

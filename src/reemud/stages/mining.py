@@ -1,0 +1,517 @@
+"""Stage models from the seabed to the deck: deposit, collector and lifting."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+from pydantic import field_validator, model_validator
+
+from reemud import collector, deposit, lifting
+from reemud.beneficiation import apatite_mass_fraction
+from reemud.collector import campaign
+from reemud.elements import element_to_oxide_t
+from reemud.errors import Problem, ScenarioError
+from reemud.particles import SIZE_MID_UM, lognormal_class_fractions
+from reemud.records import Deposit, MudFeed, Slurry
+from reemud.registry import register
+from reemud.stages.common import P, Params, grade_profiles, one_of, rey_patterns
+
+HOURS_PER_DAY = 24.0
+
+# ---------------------------------------------------------------------------------------------
+# deposit
+
+
+class LayeredDepositParams(Params):
+    """Layered grade-depth profile over a block, and the mud's two grain phases."""
+
+    water_depth_m: float = P("m", "water depth at the site", gt=0, le=11000)
+    area_km2: float = P("km**2", "area of the block whose resource is counted", gt=0)
+    resource_top_mbsf: float = P("m", "top of the counted interval below the seafloor", ge=0)
+    resource_bottom_mbsf: float = P("m", "bottom of the counted interval below the seafloor",
+                                    gt=0)
+    grade_profile: str = P("", "name of a grade-depth profile in data/grade_profiles.csv")
+    rey_pattern: str = P("", "name of a relative REY pattern in data/rey_patterns.csv")
+    grain_density_t_per_m3: float = P("t/m**3", "bulk density of the mud's solid grains", gt=1.1,
+                                      le=6)
+    porosity: float = P("", "porosity of the in-situ mud (void volume / total volume)", gt=0,
+                        lt=1)
+    seawater_density_kg_per_m3: float = P("kg/m**3", "density of seawater at the site", ge=1000,
+                                          le=1060)
+    bottom_temperature_c: float = P("degC", "temperature of the near-bottom seawater", ge=-2,
+                                    le=40)
+    salinity_kg_per_kg: float = P("", "salinity of the near-bottom seawater", ge=0, le=0.15)
+    clay_median_um: float = P("um", "mass-median size of the clay phase", gt=0)
+    clay_geometric_sd: float = P("", "geometric standard deviation of the clay sizes", gt=1)
+    apatite_median_um: float = P("um", "mass-median size of the apatite phase", gt=0)
+    apatite_geometric_sd: float = P("", "geometric standard deviation of the apatite sizes",
+                                    gt=1)
+    clay_density_t_per_m3: float = P("t/m**3", "grain density of the clay phase", gt=1.1, le=6)
+    apatite_density_t_per_m3: float = P("t/m**3", "grain density of the apatite phase", gt=1.1,
+                                        le=6)
+    apatite_grade_ppm: float = P("ppm", "ΣREY grade of the apatite phase", gt=0, le=1e6)
+    clay_grade_ppm: float = P("ppm", "ΣREY grade of the clay phase", ge=0, le=1e6)
+
+    @field_validator("grade_profile")
+    @classmethod
+    def _profile(cls, v: str) -> str:
+        return one_of(v, grade_profiles())
+
+    @field_validator("rey_pattern")
+    @classmethod
+    def _pattern(cls, v: str) -> str:
+        return one_of(v, rey_patterns())
+
+    @model_validator(mode="after")
+    def _consistent(self):
+        if self.resource_bottom_mbsf <= self.resource_top_mbsf:
+            raise ValueError("resource_bottom_mbsf must be deeper than resource_top_mbsf")
+        top, bottom, _ = grade_profiles()[self.grade_profile]
+        if self.resource_top_mbsf < top.min() or self.resource_bottom_mbsf > bottom.max():
+            raise ValueError(
+                f"the counted interval {self.resource_top_mbsf}-{self.resource_bottom_mbsf} mbsf "
+                f"leaves the profile {self.grade_profile!r} ({top.min()}-{bottom.max()} mbsf)")
+        if self.apatite_grade_ppm <= self.clay_grade_ppm:
+            raise ValueError("apatite_grade_ppm must exceed clay_grade_ppm (apatite carries REY)")
+        return self
+
+
+@register("deposit", "layered", LayeredDepositParams, default=True)
+def run_layered_deposit(p: LayeredDepositParams, up: Mapping[str, object], seed: int) -> Deposit:
+    """Resource of a block from a layered grade profile, dry bulk density and a REY pattern."""
+    top, bottom, grade = grade_profiles()[p.grade_profile]
+    pattern = rey_patterns()[p.rey_pattern]
+    rho_d = float(deposit.dry_bulk_density_t_per_m3(p.grain_density_t_per_m3, p.porosity))
+    rey_total = float(deposit.resource_rey_t(p.area_km2, top, bottom, grade, p.resource_top_mbsf,
+                                             p.resource_bottom_mbsf, rho_d))
+    rey = deposit.split_by_pattern(rey_total, pattern)
+    dry_t = float(deposit.resource_dry_t(p.area_km2, p.resource_top_mbsf, p.resource_bottom_mbsf,
+                                         rho_d))
+    return Deposit(
+        water_depth_m=p.water_depth_m, area_km2=p.area_km2,
+        grain_density_t_per_m3=p.grain_density_t_per_m3, porosity=p.porosity,
+        dry_bulk_density_t_per_m3=rho_d,
+        seawater_density_kg_per_m3=p.seawater_density_kg_per_m3,
+        seawater_viscosity_pa_s=float(lifting.seawater_viscosity_pa_s(p.bottom_temperature_c,
+                                                                      p.salinity_kg_per_kg)),
+        layer_top_mbsf=top, layer_bottom_mbsf=bottom, layer_grade_ppm=grade,
+        rey_pattern=pattern, resource_top_mbsf=p.resource_top_mbsf,
+        resource_bottom_mbsf=p.resource_bottom_mbsf, resource_dry_t=dry_t,
+        resource_mean_grade_ppm=rey_total / dry_t * 1e6, resource_rey_t=rey,
+        resource_reo_t=float(element_to_oxide_t(rey).sum()),
+        phase_grade_ppm={"clay": p.clay_grade_ppm, "apatite": p.apatite_grade_ppm},
+        phase_density_kg_per_m3={"clay": p.clay_density_t_per_m3 * 1000.0,
+                                 "apatite": p.apatite_density_t_per_m3 * 1000.0},
+        phase_size_fractions={
+            "clay": lognormal_class_fractions(np.array(p.clay_median_um),
+                                              np.array(p.clay_geometric_sd)),
+            "apatite": lognormal_class_fractions(np.array(p.apatite_median_um),
+                                                 np.array(p.apatite_geometric_sd))},
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# collector
+
+
+class MinedIntervalParams(Params):
+    """What every collector model shares: the mined interval and the seabed escape."""
+
+    mining_top_mbsf: float = P("m", "top of the mined interval below the seafloor", ge=0)
+    mining_bottom_mbsf: float = P("m", "bottom of the mined interval below the seafloor", gt=0)
+    plume_escape_fraction: float = P("", "share of the disturbed mud that escapes at the seabed",
+                                     ge=0, lt=1)
+
+    @model_validator(mode="after")
+    def _interval(self):
+        if self.mining_bottom_mbsf <= self.mining_top_mbsf:
+            raise ValueError("mining_bottom_mbsf must be deeper than mining_top_mbsf")
+        return self
+
+
+class ThroughputAvailabilityParams(MinedIntervalParams):
+    """Seabed miner as a daily throughput and an availability."""
+
+    mud_dry_t_per_day: float = P("t/day", "dry mass the miner delivers per operating day", gt=0)
+    availability: float = P("", "fraction of calendar time the miner operates", gt=0, le=1)
+
+
+def _mud_feed(p: MinedIntervalParams, dep: Deposit, *, mud_year: float, days: float,
+              lift_rate: float, lifting_hours: float, campaign_summary=None) -> MudFeed:
+    grade_total = float(deposit.mean_grade_ppm(dep.layer_top_mbsf, dep.layer_bottom_mbsf,
+                                               dep.layer_grade_ppm, p.mining_top_mbsf,
+                                               p.mining_bottom_mbsf))
+    f_ap = float(apatite_mass_fraction(grade_total, dep.phase_grade_ppm["apatite"],
+                                       dep.phase_grade_ppm["clay"]))
+    if not 0.0 < f_ap < 1.0:
+        raise ScenarioError([Problem(
+            "deposit.clay_grade_ppm", dep.phase_grade_ppm["clay"],
+            f"the mined mud's grade ({grade_total:.0f} ppm) must lie between the clay and "
+            "apatite grades", "lower clay_grade_ppm or raise apatite_grade_ppm, or mine a "
+            "different interval")])
+    rho = dep.phase_density_kg_per_m3
+    solids_density = 1.0 / ((1.0 - f_ap) / rho["clay"] + f_ap / rho["apatite"])
+    grade = grade_total * dep.rey_pattern
+    escaped = float(collector.escaped_dry_t(mud_year, p.plume_escape_fraction))
+    return MudFeed(
+        mud_dry_t_per_day=mud_year / days, operating_days_per_year=days,
+        mud_dry_t_per_year=mud_year, mining_top_mbsf=p.mining_top_mbsf,
+        mining_bottom_mbsf=p.mining_bottom_mbsf, grade_ppm=grade,
+        rey_t_per_year=mud_year * grade * 1e-6, escaped_dry_t_per_year=escaped,
+        escaped_rey_t_per_year=escaped * grade * 1e-6, apatite_fraction=f_ap,
+        solids_density_kg_per_m3=solids_density, lift_rate_dry_t_per_h=lift_rate,
+        lifting_hours_per_year=lifting_hours, campaign=campaign_summary or {})
+
+
+@register("collector", "throughput_availability", ThroughputAvailabilityParams, default=True)
+def run_throughput_availability(p: ThroughputAvailabilityParams, up: Mapping[str, object],
+                                seed: int) -> MudFeed:
+    """Daily throughput times availability; grade = mean of the layers over the mined interval."""
+    days = float(collector.operating_days_per_year(p.availability))
+    mud_year = float(collector.annual_mud_dry_t(p.mud_dry_t_per_day, p.availability))
+    return _mud_feed(p, up["deposit"], mud_year=mud_year, days=days,
+                     lift_rate=p.mud_dry_t_per_day / HOURS_PER_DAY,
+                     lifting_hours=days * HOURS_PER_DAY)
+
+
+class CampaignParams(MinedIntervalParams):
+    """Campaign simulation (SimPy): pipe running, spot cycles, weather, typhoons, breakdowns."""
+
+    cylinder_diameter_m: float = P("m", "diameter of the gathering cylinder", gt=0, le=50)
+    spot_recovery_fraction: float = P("", "share of the cylinder's mud lifted at each spot", gt=0,
+                                      le=1)
+    lift_rate_dry_t_per_h: float = P("t/hour", "dry mud lifted per hour while lifting", gt=0)
+    campaign_days: float = P("day", "days on site per campaign", gt=0, le=3660)
+    running_speed_m_per_day: float = P("m/day", "speed of running the pipe string", gt=0)
+    positioning_h: float = P("hour", "positioning over the first spot", ge=0)
+    penetration_h: float = P("hour", "penetrating the cylinder at a spot", ge=0)
+    relocation_h: float = P("hour", "pulling out and moving to the next spot", ge=0)
+    workable_mean_h: float = P("hour", "mean spell of workable sea state", gt=0)
+    unworkable_mean_h: float = P("hour", "mean spell of sea state beyond the working limit", gt=0)
+    typhoons_per_month: float = P("1/month", "tropical cyclones per month in the basin", ge=0)
+    typhoon_site_fraction: float = P("", "share of the basin's typhoons that stop work on site",
+                                     ge=0, le=1)
+    typhoon_downtime_mean_days: float = P("day", "mean working time lost per typhoon", ge=0)
+    mtbf_h: float = P("hour", "mean time between breakdowns (calendar)", gt=0)
+    mttr_h: float = P("hour", "mean time to repair", gt=0)
+    storage_dry_t: float = P("t", "on-board storage of dewatered mud (dry mass)", gt=0)
+    offload_interval_h: float = P("hour", "time between offloads of the storage", gt=0)
+    campaigns: int = P("", "number of simulated campaigns (Monte Carlo over seeds)", ge=2,
+                       le=100000)
+
+
+def campaign_spec(p: CampaignParams, dep: Deposit) -> campaign.CampaignSpec:
+    """The campaign inputs implied by the collector parameters and the site."""
+    height = p.mining_bottom_mbsf - p.mining_top_mbsf
+    spot_t = (np.pi * p.cylinder_diameter_m**2 / 4.0 * height * dep.dry_bulk_density_t_per_m3
+              * p.spot_recovery_fraction)
+    return campaign.CampaignSpec(
+        duration_h=p.campaign_days * HOURS_PER_DAY, string_length_m=dep.water_depth_m,
+        running_speed_m_per_h=p.running_speed_m_per_day / HOURS_PER_DAY,
+        positioning_h=p.positioning_h, spot_dry_t=float(spot_t), penetration_h=p.penetration_h,
+        lift_rate_dry_t_per_h=p.lift_rate_dry_t_per_h, relocation_h=p.relocation_h,
+        workable_mean_h=p.workable_mean_h, unworkable_mean_h=p.unworkable_mean_h,
+        typhoons_per_h=p.typhoons_per_month * p.typhoon_site_fraction * 12.0 / 8766.0,
+        typhoon_downtime_mean_h=p.typhoon_downtime_mean_days * HOURS_PER_DAY,
+        mtbf_h=p.mtbf_h, mttr_h=p.mttr_h, storage_dry_t=p.storage_dry_t,
+        offload_interval_h=p.offload_interval_h)
+
+
+@register("collector", "campaign", CampaignParams)
+def run_campaign(p: CampaignParams, up: Mapping[str, object], seed: int) -> MudFeed:
+    """Monte Carlo of SimPy campaigns; yearly figures scale the mean campaign to 365 days."""
+    dep: Deposit = up["deposit"]
+    spec = campaign_spec(p, dep)
+    results = campaign.simulate_campaigns(spec, p.campaigns, seed)
+    summary = campaign.summarise(results, spec.duration_h)
+    scale = collector.DAYS_PER_YEAR / p.campaign_days
+    summary_all = {**summary, "spot_dry_t": spec.spot_dry_t, "tonnes": results["tonnes"],
+                   **{f"mean {k} h": float(results[f"{k} h"].mean())
+                      for k in campaign.CATEGORIES}}
+    return _mud_feed(p, dep, mud_year=summary["tonnes_mean"] * scale,
+                     days=summary["working_fraction"] * collector.DAYS_PER_YEAR,
+                     lift_rate=p.lift_rate_dry_t_per_h,
+                     lifting_hours=summary["lifting_fraction"] * collector.DAYS_PER_YEAR
+                     * HOURS_PER_DAY, campaign_summary=summary_all)
+
+
+# ---------------------------------------------------------------------------------------------
+# lifting
+
+
+class LiftParams(Params):
+    """What every lifting model shares: riser, slurry rheology, pipe string and diagnostics."""
+
+    solids_volume_fraction: float = P("", "delivered solids volume fraction in the riser", gt=0,
+                                      lt=0.6)
+    riser_inner_diameter_m: float = P("m", "inner diameter of the slurry riser", gt=0, le=2)
+    pipe_roughness_m: float = P("m", "absolute wall roughness of the pipes", ge=0, le=0.01)
+    yield_stress_coefficient_pa: float = P("Pa", "level a_y of the slurry yield stress law",
+                                           ge=0)
+    rheology_exponent: float = P("", "exponent b of the rheology's dependence on solids",
+                                 ge=0, le=100)
+    static_to_dynamic_yield_ratio: float = P("", "static over dynamic yield stress (restart)",
+                                             ge=1)
+    pipe_steel_kg_per_m: float = P("kg/m", "steel mass of one pipe of the string per metre", gt=0)
+    pipes_in_string: int = P("", "pipes hanging side by side (2 for a double pipe)", ge=1, le=4)
+    steel_density_kg_per_m3: float = P("kg/m**3", "density of the pipe steel", gt=5000, le=9000)
+    steel_yield_strength_mpa: float = P("MPa", "minimum yield strength of the pipe steel", gt=0)
+    string_safety_factor: float = P("", "safety factor on yield for the string tension", ge=1)
+    miner_weight_in_water_kn: float = P("kN", "weight in water of the miner at the string's end",
+                                        ge=0)
+    buoyancy_volume_m3_per_m: float = P("m**3/m", "syntactic foam volume per metre of string",
+                                        ge=0)
+    foam_density_kg_per_m3: float = P("kg/m**3", "density of the buoyancy foam", gt=0, le=1000)
+    airlift_injection_depth_m: float = P("m", "air injection depth of the airlift comparison",
+                                         gt=0)
+    compressor_efficiency: float = P("", "isothermal efficiency of the air compressors", gt=0,
+                                     le=1)
+
+
+class ClosedCirculationParams(LiftParams):
+    """Closed-circulation double-pipe lift (seawater down, slurry up)."""
+
+    downline_inner_diameter_m: float = P("m", "inner diameter of the seawater downline", gt=0,
+                                         le=2)
+    pump_efficiency: float = P("", "efficiency of the ship-board circulation pump", gt=0, le=1)
+    miner_pressure_loss_kpa: float = P("kPa", "pressure loss through the gathering cylinder",
+                                       ge=0)
+    pump_power_limit_kw: float = P("kW", "power available to the circulation pumps", gt=0)
+
+
+def _slip(dep: Deposit, feed: MudFeed, cv: float) -> tuple[np.ndarray, np.ndarray]:
+    """Volume shares and hindered slip velocities of every size class of both phases."""
+    rho = dep.phase_density_kg_per_m3
+    mass = np.concatenate([dep.phase_size_fractions["clay"] * (1.0 - feed.apatite_fraction),
+                           dep.phase_size_fractions["apatite"] * feed.apatite_fraction])
+    density = np.repeat([rho["clay"], rho["apatite"]], SIZE_MID_UM.size)
+    volume = mass / density
+    sizes = np.tile(SIZE_MID_UM, 2)
+    v_t = lifting.terminal_velocity_m_per_s(sizes, density, dep.seawater_density_kg_per_m3,
+                                            dep.seawater_viscosity_pa_s)
+    re_t = dep.seawater_density_kg_per_m3 * v_t * sizes * 1e-6 / dep.seawater_viscosity_pa_s
+    a = 0.1 * re_t**0.9
+    exponent = (5.1 + 2.7 * a) / (1.0 + a)  # Garside & Al-Dibouni 1977
+    return volume / volume.sum(), lifting.hindered_velocity_m_per_s(v_t, cv, exponent)
+
+
+def _site(p: LiftParams, dep: Deposit, feed: MudFeed) -> dict:
+    shares, slip = _slip(dep, feed, p.solids_volume_fraction)
+    return dict(depth_m=dep.water_depth_m, solids_density_kg_per_m3=feed.solids_density_kg_per_m3,
+                seawater_density_kg_per_m3=dep.seawater_density_kg_per_m3,
+                carrier_viscosity_pa_s=dep.seawater_viscosity_pa_s,
+                riser_inner_diameter_m=p.riser_inner_diameter_m,
+                pipe_roughness_m=p.pipe_roughness_m,
+                yield_stress_coefficient_pa=p.yield_stress_coefficient_pa,
+                rheology_exponent=p.rheology_exponent, class_volume_shares=shares,
+                class_slip_m_per_s=slip)
+
+
+def _string(p: LiftParams, dep: Deposit, internal_density_kg_per_m3: float) -> dict:
+    """Static tension profile of the string, utilisation and depth limit."""
+    w = p.pipes_in_string * lifting.weight_in_water_n_per_m(
+        steel_kg_per_m=p.pipe_steel_kg_per_m, steel_density_kg_per_m3=p.steel_density_kg_per_m3,
+        inner_diameter_m=p.riser_inner_diameter_m,
+        internal_density_kg_per_m3=internal_density_kg_per_m3,
+        seawater_density_kg_per_m3=dep.seawater_density_kg_per_m3,
+        buoyancy_volume_m3_per_m=p.buoyancy_volume_m3_per_m / p.pipes_in_string,
+        foam_density_kg_per_m3=p.foam_density_kg_per_m3)
+    allowable = p.pipes_in_string * lifting.allowable_tension_n(
+        p.pipe_steel_kg_per_m, p.steel_density_kg_per_m3, p.steel_yield_strength_mpa * 1e6,
+        p.string_safety_factor)
+    miner = p.miner_weight_in_water_kn * 1000.0
+    depth = np.linspace(0.0, dep.water_depth_m, 57)
+    tension = lifting.tension_profile_n(depth, dep.water_depth_m, w, miner)
+    return {"depth_m": depth, "tension_kn": tension / 1000.0,
+            "utilisation": tension / allowable, "top_tension_kn": float(tension[0] / 1000.0),
+            "top_utilisation": float(tension[0] / allowable),
+            "depth_limit_m": float(lifting.depth_limit_m(allowable, w, miner))}
+
+
+def _airlift_curve(p: LiftParams, site: dict, cv: float, mixture_density: float) -> dict:
+    air = np.linspace(0.05, 60.0, 25)
+    out = lifting.airlift(
+        air_kg_per_s=air, injection_depth_m=min(p.airlift_injection_depth_m, site["depth_m"]),
+        depth_m=site["depth_m"], diameter_m=p.riser_inner_diameter_m,
+        liquid_density_kg_per_m3=mixture_density,
+        liquid_viscosity_pa_s=float(lifting.bingham_parameters(
+            cv, p.yield_stress_coefficient_pa, p.rheology_exponent,
+            site["carrier_viscosity_pa_s"])[1]),
+        seawater_density_kg_per_m3=site["seawater_density_kg_per_m3"],
+        roughness_m=p.pipe_roughness_m, compressor_efficiency=p.compressor_efficiency)
+    solids = out["liquid_m3_per_s"] * cv * site["solids_density_kg_per_m3"] * 3.6
+    return {"air_kg_per_s": air, "air_nm3_per_min": out["air_nm3_per_s"] * 60.0,
+            "solids_t_per_h": solids, "compressor_power_kw": out["compressor_power_kw"],
+            "injection_depth_m": min(p.airlift_injection_depth_m, site["depth_m"])}
+
+
+def _slurry(p: LiftParams, feed: MudFeed, dep: Deposit, point: dict, *, method: str,
+            envelope: dict, max_t_per_day: float, airlift_curve: dict) -> Slurry:
+    hydraulics = {k: float(np.asarray(v)) for k, v in point.items() if np.ndim(v) == 0}
+    power = hydraulics["power_kw"]
+    rho_m = hydraulics["mixture_density_kg_per_m3"]
+    tau_static = hydraulics.get("yield_stress_pa", 0.0) * p.static_to_dynamic_yield_ratio
+    return Slurry(
+        solids_dry_t_per_year=feed.mud_dry_t_per_year, rey_t_per_year=feed.rey_t_per_year,
+        solids_volume_fraction=p.solids_volume_fraction,
+        solids_density_kg_per_m3=feed.solids_density_kg_per_m3, lift_power_kw=power,
+        lift_specific_energy_kwh_per_dry_t=hydraulics["specific_energy_kwh_per_dry_t"],
+        energy_floor_kwh_per_dry_t=hydraulics["floor_kwh_per_dry_t"],
+        lift_electricity_kwh_per_year=power * feed.lifting_hours_per_year,
+        hydraulics=hydraulics, method=method, envelope=envelope,
+        max_throughput_t_per_day=float(max_t_per_day),
+        string=_string(p, dep, rho_m),
+        restart_pressure_kpa=float(lifting.restart_pressure_pa(
+            tau_static, dep.water_depth_m, p.riser_inner_diameter_m) / 1000.0),
+        airlift_curve=airlift_curve)
+
+
+def _check_liftable(point: dict, path: str, value: float) -> None:
+    if not bool(np.all(point.get("liftable", True))):
+        raise ScenarioError([Problem(
+            path, value, "the riser velocity must exceed the hindered settling velocity of "
+            "every grain class", "raise the lift rate or narrow the riser")])
+
+
+@register("lifting", "closed_circulation", ClosedCirculationParams, default=True)
+def run_closed_circulation(p: ClosedCirculationParams, up: Mapping[str, object],
+                           seed: int) -> Slurry:
+    """Closed-circulation hydraulics: pump pressure, power, envelope, max throughput, string."""
+    dep: Deposit = up["deposit"]
+    feed: MudFeed = up["collector"]
+    site = _site(p, dep, feed)
+    common = dict(site, downline_inner_diameter_m=p.downline_inner_diameter_m,
+                  pump_efficiency=p.pump_efficiency,
+                  miner_pressure_loss_pa=p.miner_pressure_loss_kpa * 1000.0)
+    flow = lifting.flow_for_throughput(feed.lift_rate_dry_t_per_h * HOURS_PER_DAY,
+                                       p.solids_volume_fraction, feed.solids_density_kg_per_m3)
+    point = lifting.closed_circulation(flow_m3_per_s=flow,
+                                       solids_volume_fraction=p.solids_volume_fraction, **common)
+    _check_liftable(point, "lifting.solids_volume_fraction", p.solids_volume_fraction)
+    area = np.pi * p.riser_inner_diameter_m**2 / 4.0
+    cv_grid = np.linspace(0.01, min(0.3, 0.95 * (1.0 - dep.porosity)), 30)[:, None]
+    flow_grid = (np.linspace(0.2, 5.0, 40) * area)[None, :]
+    env = lifting.closed_circulation(flow_m3_per_s=flow_grid, solids_volume_fraction=cv_grid,
+                                     **common)
+    envelope = {"solids_volume_fraction": cv_grid[:, 0], "flow_m3_per_s": flow_grid[0],
+                "solids_t_per_h": env["solids_t_per_h"], "power_kw": env["power_kw"],
+                "specific_energy_kwh_per_dry_t": env["specific_energy_kwh_per_dry_t"]}
+    max_t, _ = lifting.max_throughput_t_per_day(p.pump_power_limit_kw, p.solids_volume_fraction,
+                                                **common)
+    return _slurry(p, feed, dep, point, method="closed circulation", envelope=envelope,
+                   max_t_per_day=float(max_t),
+                   airlift_curve=_airlift_curve(p, site, p.solids_volume_fraction,
+                                                float(point["mixture_density_kg_per_m3"])))
+
+
+class AirliftParams(LiftParams):
+    """Airlift: compressed air injected into the riser at ``airlift_injection_depth_m``."""
+
+    miner_pressure_loss_kpa: float = P("kPa", "pressure loss through the gathering cylinder",
+                                       ge=0)
+    max_air_kg_per_s: float = P("kg/s", "largest air mass flow the compressors can deliver", gt=0)
+
+
+@register("lifting", "airlift", AirliftParams)
+def run_airlift(p: AirliftParams, up: Mapping[str, object], seed: int) -> Slurry:
+    """Drift-flux airlift: the least air rate that lifts the collector's rate, and its power."""
+    dep: Deposit = up["deposit"]
+    feed: MudFeed = up["collector"]
+    cv = p.solids_volume_fraction
+    rho_m = dep.seawater_density_kg_per_m3 + cv * (feed.solids_density_kg_per_m3
+                                                   - dep.seawater_density_kg_per_m3)
+    mu = float(lifting.bingham_parameters(cv, p.yield_stress_coefficient_pa, p.rheology_exponent,
+                                          dep.seawater_viscosity_pa_s)[1])
+    depth_inj = min(p.airlift_injection_depth_m, dep.water_depth_m)
+    kw = dict(injection_depth_m=depth_inj, depth_m=dep.water_depth_m,
+              diameter_m=p.riser_inner_diameter_m, liquid_density_kg_per_m3=rho_m,
+              liquid_viscosity_pa_s=mu, seawater_density_kg_per_m3=dep.seawater_density_kg_per_m3,
+              roughness_m=p.pipe_roughness_m, inlet_loss_pa=p.miner_pressure_loss_kpa * 1000.0,
+              compressor_efficiency=p.compressor_efficiency)
+    target = float(lifting.flow_for_throughput(feed.lift_rate_dry_t_per_h * HOURS_PER_DAY, cv,
+                                               feed.solids_density_kg_per_m3))
+    air = np.linspace(0.0, p.max_air_kg_per_s, 41)[1:]
+    curve = lifting.airlift(air_kg_per_s=air, **kw)
+    q = curve["liquid_m3_per_s"]
+    reach = np.nonzero(q >= target)[0]
+    if reach.size == 0:
+        raise ScenarioError([Problem(
+            "lifting.max_air_kg_per_s", p.max_air_kg_per_s,
+            f"the airlift peaks at {q.max() * cv * feed.solids_density_kg_per_m3 * 3.6:.1f} t/h of "
+            f"solids, below the {feed.lift_rate_dry_t_per_h:.1f} t/h the collector delivers",
+            "raise the air supply, inject deeper, widen the riser or lower the lift rate")])
+    i = int(reach[0])
+    lo_air, hi_air = (air[i - 1], air[i]) if i > 0 else (0.0, air[0])
+    lo_q, hi_q = (q[i - 1], q[i]) if i > 0 else (0.0, q[0])
+    for _ in range(3):  # secant refinement on the rising branch
+        guess = lo_air + (target - lo_q) * (hi_air - lo_air) / max(hi_q - lo_q, 1e-12)
+        q_guess = float(lifting.airlift(air_kg_per_s=guess, **kw)["liquid_m3_per_s"])
+        lo_air, lo_q, hi_air, hi_q = ((guess, q_guess, hi_air, hi_q) if q_guess < target
+                                      else (lo_air, lo_q, guess, q_guess))
+    op = lifting.airlift(air_kg_per_s=hi_air, **kw)
+    solids_t_per_h = float(op["liquid_m3_per_s"]) * cv * feed.solids_density_kg_per_m3 * 3.6
+    power = float(op["compressor_power_kw"])
+    point = {"air_kg_per_s": hi_air, "liquid_m3_per_s": float(op["liquid_m3_per_s"]),
+             "injection_pressure_pa": float(op["injection_pressure_pa"]),
+             "mean_void_fraction": float(op["mean_void_fraction"]),
+             "mixture_density_kg_per_m3": rho_m, "power_kw": power,
+             "solids_t_per_h": solids_t_per_h,
+             "specific_energy_kwh_per_dry_t": power / solids_t_per_h,
+             "floor_kwh_per_dry_t": float(lifting.energy_floor_kwh_per_dry_t(
+                 dep.water_depth_m, feed.solids_density_kg_per_m3,
+                 dep.seawater_density_kg_per_m3))}
+    solids_curve = q * cv * feed.solids_density_kg_per_m3 * 3.6
+    airlift_curve = {"air_kg_per_s": air, "air_nm3_per_min": curve["air_nm3_per_s"] * 60.0,
+                     "solids_t_per_h": solids_curve,
+                     "compressor_power_kw": curve["compressor_power_kw"],
+                     "injection_depth_m": depth_inj}
+    envelope = {"air_kg_per_s": air, "solids_t_per_h": solids_curve,
+                "power_kw": curve["compressor_power_kw"]}
+    return _slurry(p, feed, dep, point, method="airlift", envelope=envelope,
+                   max_t_per_day=float(solids_curve.max() * HOURS_PER_DAY),
+                   airlift_curve=airlift_curve)
+
+
+class PumpHoistingParams(LiftParams):
+    """Submersible centrifugal pumps near the seabed, derated for solids."""
+
+    water_efficiency: float = P("", "pump efficiency on water at the duty point", gt=0, le=1)
+    stage_pressure_water_kpa: float = P("kPa", "pressure rise per pump stage on water", gt=0)
+    head_reduction_at_15pct: float = P("", "head reduction on slurry at 15 % solids by volume",
+                                       ge=0, lt=1)
+    efficiency_reduction_at_15pct: float = P("", "efficiency reduction on slurry at 15 % solids",
+                                             ge=0, lt=1)
+    pump_power_limit_kw: float = P("kW", "power available to the lift pumps", gt=0)
+
+
+@register("lifting", "pump_hoisting", PumpHoistingParams)
+def run_pump_hoisting(p: PumpHoistingParams, up: Mapping[str, object], seed: int) -> Slurry:
+    """Seabed pump lift: required pressure, stages, derated efficiency and power."""
+    dep: Deposit = up["deposit"]
+    feed: MudFeed = up["collector"]
+    site = _site(p, dep, feed)
+    kw = {k: v for k, v in site.items() if k not in ("class_volume_shares", "class_slip_m_per_s")}
+    kw |= dict(water_efficiency=p.water_efficiency,
+               stage_pressure_water_pa=p.stage_pressure_water_kpa * 1000.0,
+               head_reduction_at_15pct=p.head_reduction_at_15pct,
+               efficiency_reduction_at_15pct=p.efficiency_reduction_at_15pct)
+    flow = lifting.flow_for_throughput(feed.lift_rate_dry_t_per_h * HOURS_PER_DAY,
+                                       p.solids_volume_fraction, feed.solids_density_kg_per_m3)
+    point = lifting.pump_hoisting(flow_m3_per_s=flow,
+                                  solids_volume_fraction=p.solids_volume_fraction, **kw)
+    area = np.pi * p.riser_inner_diameter_m**2 / 4.0
+    cv_grid = np.linspace(0.01, min(0.3, 0.95 * (1.0 - dep.porosity)), 30)[:, None]
+    flow_grid = (np.linspace(0.2, 5.0, 40) * area)[None, :]
+    env = lifting.pump_hoisting(flow_m3_per_s=flow_grid, solids_volume_fraction=cv_grid, **kw)
+    envelope = {"solids_volume_fraction": cv_grid[:, 0], "flow_m3_per_s": flow_grid[0],
+                "solids_t_per_h": env["solids_t_per_h"], "power_kw": env["power_kw"],
+                "specific_energy_kwh_per_dry_t": env["specific_energy_kwh_per_dry_t"]}
+    at_cv = lifting.pump_hoisting(flow_m3_per_s=flow_grid[0],
+                                  solids_volume_fraction=p.solids_volume_fraction, **kw)
+    within = at_cv["power_kw"] <= p.pump_power_limit_kw
+    max_t = float(at_cv["solids_t_per_h"][within].max() * HOURS_PER_DAY) if within.any() else 0.0
+    return _slurry(p, feed, dep, point, method="pump hoisting", envelope=envelope,
+                   max_t_per_day=max_t,
+                   airlift_curve=_airlift_curve(p, site, p.solids_volume_fraction,
+                                                float(point["mixture_density_kg_per_m3"])))

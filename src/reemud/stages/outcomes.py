@@ -1,0 +1,195 @@
+"""Stage models of the outcomes: environment, economics and market."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+from pydantic import field_validator
+
+from reemud import collector, economics, environment, market
+from reemud.particles import SIZE_MID_UM
+from reemud.records import (
+    CashFlow,
+    Concentrate,
+    Deposit,
+    EnvironmentLedger,
+    MarketOutcome,
+    MudFeed,
+    OxideProducts,
+    PregnantLiquor,
+    Slurry,
+)
+from reemud.registry import register
+from reemud.stages.common import P, Params, japan_demand, one_of, price_decks
+
+# ---------------------------------------------------------------------------------------------
+# environment
+
+
+class LedgerPlumeParams(Params):
+    """Energy/CO₂ ledger and a Gaussian near-bed plume footprint."""
+
+    vessel_fuel_t_per_day: float = P("t/day", "fuel the mining vessel burns per day on station",
+                                     ge=0)
+    generator_efficiency: float = P("", "fuel-to-electricity efficiency of the generators", gt=0,
+                                    le=1)
+    fuel_lhv_mj_per_kg: float = P("MJ/kg", "lower heating value of the marine fuel", gt=0)
+    fuel_co2_kg_per_kg: float = P("", "CO2 emitted per kg of marine fuel burnt", gt=0)
+    shipping_fuel_kg_per_wet_t: float = P("", "fuel to ship one wet tonne of concentrate ashore",
+                                          ge=0)
+    onshore_kwh_per_kg_reo: float = P("kWh/kg", "onshore electricity per kg of oxide", ge=0)
+    grid_co2_kg_per_kwh: float = P("kg/kWh", "CO2 intensity of the onshore grid", ge=0)
+    current_speed_m_per_s: float = P("m/s", "near-bottom current speed", ge=0, le=2)
+    horizontal_diffusivity_m2_per_s: float = P("m**2/s", "horizontal eddy diffusivity", gt=0)
+    release_height_m: float = P("m", "height above the seabed where escaping fines are released",
+                                gt=0)
+
+
+@register("environment", "ledger_gaussian_plume", LedgerPlumeParams, default=True)
+def run_ledger_gaussian_plume(p: LedgerPlumeParams, up: Mapping[str, object], seed: int) -> EnvironmentLedger:
+    """Fuel, electricity and process CO₂ per kg REO; plume deposit area above 1 mm."""
+    dep: Deposit = up["deposit"]
+    feed: MudFeed = up["collector"]
+    slurry: Slurry = up["lifting"]
+    conc: Concentrate = up["beneficiation"]
+    ox: OxideProducts = up["refining"]
+    reo_kg = float(ox.oxide_t_per_year.sum() * 1000.0)
+    led = environment.ledger(
+        vessel_fuel_t=p.vessel_fuel_t_per_day * collector.DAYS_PER_YEAR,
+        lift_electricity_kwh=slurry.lift_electricity_kwh_per_year,
+        shipping_fuel_t=p.shipping_fuel_kg_per_wet_t * conc.wet_t_per_year / 1000.0,
+        onshore_electricity_kwh=p.onshore_kwh_per_kg_reo * reo_kg,
+        process_co2_t=ox.calcination_co2_t_per_year,
+        generator_efficiency=p.generator_efficiency, fuel_lhv_mj_per_kg=p.fuel_lhv_mj_per_kg,
+        fuel_co2_kg_per_kg=p.fuel_co2_kg_per_kg, grid_co2_kg_per_kwh=p.grid_co2_kg_per_kwh,
+        reo_kg=reo_kg)
+    # plume classes: clay and apatite size classes with their own densities
+    f_ap = feed.apatite_fraction
+    fractions = np.concatenate([dep.phase_size_fractions["clay"] * (1.0 - f_ap),
+                                dep.phase_size_fractions["apatite"] * f_ap])
+    densities = np.repeat([dep.phase_density_kg_per_m3["clay"],
+                           dep.phase_density_kg_per_m3["apatite"]], SIZE_MID_UM.size)
+    w = environment.stokes_settling_velocity_m_per_s(
+        np.tile(SIZE_MID_UM, 2), densities, dep.seawater_density_kg_per_m3,
+        dep.seawater_viscosity_pa_s)
+    area, x, y, thickness = environment.deposit_area_km2(
+        released_kg=feed.escaped_dry_t_per_year * 1000.0, class_fractions=fractions,
+        settling_velocity_m_per_s=w, release_height_m=p.release_height_m,
+        current_speed_m_per_s=p.current_speed_m_per_s,
+        horizontal_diffusivity_m2_per_s=p.horizontal_diffusivity_m2_per_s,
+        deposit_dry_density_kg_per_m3=dep.dry_bulk_density_t_per_m3 * 1000.0)
+    return EnvironmentLedger(
+        fuel_t_per_year={k: float(v) for k, v in led["fuel_t"].items()},
+        energy_kwh_per_year={k: float(v) for k, v in led["energy_kwh"].items()},
+        co2_t_per_year={k: float(v) for k, v in led["co2_t"].items()},
+        energy_kwh_per_kg_reo=float(led["energy_kwh_per_kg_reo"]),
+        co2_kg_per_kg_reo=float(led["co2_kg_per_kg_reo"]),
+        plume_released_dry_t_per_year=feed.escaped_dry_t_per_year,
+        plume_area_km2_above_1mm=float(area), plume_x_m=x, plume_y_m=y,
+        plume_thickness_m=thickness)
+
+
+
+# ---------------------------------------------------------------------------------------------
+# economics
+
+
+class DcfParams(Params):
+    """Yearly discounted cash flow with capacity-scaled capital and stage-driven operating cost."""
+
+    price_deck: str = P("", "name of an oxide price deck in data/prices.csv")
+    price_multiplier: float = P("", "factor applied to every price of the deck", gt=0)
+    discount_rate: float = P("", "real discount rate per year", gt=-1, lt=1)
+    project_life_years: int = P("year", "production years", ge=1, le=100)
+    construction_years: int = P("year", "construction years before first production", ge=0,
+                                le=20)
+    corporate_tax_rate: float = P("", "corporate income tax rate", ge=0, lt=1)
+    royalty_rate: float = P("", "ad-valorem royalty on revenue", ge=0, lt=1)
+    jpy_per_usd: float = P("JPY/USD", "exchange rate (reporting in yen)", gt=0)
+    capex_exponent: float = P("", "capacity exponent of capital cost", gt=0, le=1.2)
+    offshore_capex_ref_usd: float = P("USD", "capital of the reference offshore system", gt=0)
+    offshore_ref_t_per_year: float = P("t/year", "capacity of the reference offshore system",
+                                       gt=0)
+    processing_capex_ref_usd: float = P("USD", "capital of the reference processing plant", gt=0)
+    processing_ref_reo_t_per_year: float = P("t/year", "REO capacity of the reference plant",
+                                             gt=0)
+    vessel_day_rate_usd: float = P("USD/day", "charter and management of the mining vessel", ge=0)
+    fuel_price_usd_per_t: float = P("USD/t", "marine fuel price", ge=0)
+    shipping_usd_per_wet_t: float = P("USD/t", "shipping of concentrate to the mainland", ge=0)
+    separation_opex_usd_per_kg_reo: float = P("USD/kg", "separation-plant operating cost", ge=0)
+    oxalic_acid_usd_per_kg: float = P("USD/kg", "oxalic acid price", ge=0)
+    acid_price_usd_per_t: float = P("USD/t", "price of the leach acid", ge=0)
+
+    @field_validator("price_deck")
+    @classmethod
+    def _deck(cls, v: str) -> str:
+        return one_of(v, price_decks())
+
+
+@register("economics", "dcf", DcfParams, default=True)
+def run_dcf(p: DcfParams, up: Mapping[str, object], seed: int) -> CashFlow:
+    """Capex by capacity scaling, opex from stage flows, yearly cash flow, NPV/IRR/payback."""
+    feed: MudFeed = up["collector"]
+    conc: Concentrate = up["beneficiation"]
+    liquor: PregnantLiquor = up["leaching"]
+    ox: OxideProducts = up["refining"]
+    env: EnvironmentLedger = up["environment"]
+    prices = price_decks()[p.price_deck] * p.price_multiplier
+    revenue_by_element = ox.oxide_t_per_year * 1000.0 * prices
+    reo_t = float(ox.oxide_t_per_year.sum())
+    capex = {
+        "offshore system": float(economics.scaled_capex_usd(
+            p.offshore_capex_ref_usd, p.offshore_ref_t_per_year, feed.mud_dry_t_per_year,
+            p.capex_exponent)),
+        "processing plant": float(economics.scaled_capex_usd(
+            p.processing_capex_ref_usd, p.processing_ref_reo_t_per_year, reo_t,
+            p.capex_exponent)),
+    }
+    marine_fuel_t = env.fuel_t_per_year["vessel"] + env.fuel_t_per_year["lifting"]
+    opex = {
+        "vessel charter": p.vessel_day_rate_usd * collector.DAYS_PER_YEAR,
+        "marine fuel": marine_fuel_t * p.fuel_price_usd_per_t,
+        "shipping": conc.wet_t_per_year * p.shipping_usd_per_wet_t,
+        "leach acid": liquor.acid_t_per_year * p.acid_price_usd_per_t,
+        "separation": reo_t * 1000.0 * p.separation_opex_usd_per_kg_reo,
+        "oxalic acid": ox.oxalic_acid_t_per_year * 1000.0 * p.oxalic_acid_usd_per_kg,
+    }
+    table = economics.yearly_cash_flow(
+        capex_usd=sum(capex.values()), construction_years=p.construction_years,
+        project_life_years=p.project_life_years,
+        revenue_usd_per_year=float(revenue_by_element.sum()),
+        opex_usd_per_year=sum(opex.values()), royalty_rate=p.royalty_rate,
+        tax_rate=p.corporate_tax_rate)
+    rate, status = economics.irr(table["net"])
+    costs = table["capex"] + table["opex"] + table["royalty"] + table["tax"]
+    return CashFlow(
+        table=table, capex_usd=capex, opex_usd_per_year=opex,
+        revenue_usd_per_year_by_element=revenue_by_element, price_usd_per_kg=prices,
+        npv_usd=float(economics.npv(p.discount_rate, table["net"])), irr=rate, irr_status=status,
+        payback_years=economics.payback_years(table["net"]),
+        unit_cost_usd_per_kg_reo=float(economics.levelised_unit_cost(
+            p.discount_rate, costs, table["producing"] * reo_t * 1000.0)))
+
+
+# ---------------------------------------------------------------------------------------------
+# market
+
+
+class JapanCoverageParams(Params):
+    """Japan's demand coverage and the share of world supply."""
+
+    world_production_t_reo: float = P("t/year", "world mine production of REO", gt=0)
+
+
+@register("market", "japan_coverage", JapanCoverageParams, default=True)
+def run_japan_coverage(p: JapanCoverageParams, up: Mapping[str, object], seed: int) -> MarketOutcome:
+    """Production over Japan's sourced demand items (La, Ce, Pr+Nd, Eu, Y, total)."""
+    ox: OxideProducts = up["refining"]
+    items = japan_demand()
+    coverage = market.demand_coverage(ox.oxide_t_per_year, items)
+    return MarketOutcome(
+        japan_demand_coverage={k: float(v) for k, v in coverage.items()},
+        japan_demand_t_per_year={k: v[1] for k, v in items.items()},
+        world_supply_share=float(market.world_share(ox.oxide_t_per_year,
+                                                    p.world_production_t_reo)))
