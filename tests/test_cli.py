@@ -71,7 +71,7 @@ def test_scenarios_list_and_show():
     listed = runner.invoke(app, ["scenarios", "list"])
     assert "minamitorishima-commercial" in listed.stdout
     shown = runner.invoke(app, ["scenarios", "show", "minamitorishima-2027"])
-    assert 'mud_dry_t_per_day = 350' in shown.stdout
+    assert 'lift_rate_dry_t_per_h = 14.58' in shown.stdout
 
 
 def test_literature_passes_and_json():

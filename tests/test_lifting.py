@@ -201,3 +201,21 @@ def test_default_scenario_above_floor(results):
         assert k["lift_energy_floor_kwh_per_dry_t"] == pytest.approx(float(
             lifting.energy_floor_kwh_per_dry_t(5600.0, feed.solids_density_kg_per_m3, 1025.0)))
         assert lift.string["top_utilisation"] < 1.0
+
+
+@pytest.mark.parametrize("model", ["airlift", "pump_hoisting"])
+def test_alternative_lift_models_in_the_chain(model):
+    from reemud.chain import run
+    from reemud.scenario import load_scenario, parse_scenario
+
+    text = "\n".join(
+        line for line in load_scenario("minamitorishima-commercial").text.splitlines()
+        if not line.startswith("downline_inner_diameter_m")).replace(
+        'model = "closed_circulation"', f'model = "{model}"')
+    result = run(parse_scenario(text))
+    lift = result.records["lifting"]
+    assert lift.method == model.replace("_", " ")
+    assert lift.lift_specific_energy_kwh_per_dry_t > lift.energy_floor_kwh_per_dry_t
+    feed = result.records["collector"]
+    assert lift.hydraulics["solids_t_per_h"] == pytest.approx(feed.lift_rate_dry_t_per_h,
+                                                              rel=2e-3)

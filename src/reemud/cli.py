@@ -224,6 +224,68 @@ def literature(as_json: Annotated[bool, typer.Option("--json", help="print JSON"
         raise typer.Exit(1)
 
 
+@app.command()
+def campaign(
+    scenario: Annotated[str, typer.Argument(help="bundled scenario name or TOML file")] =
+        "minamitorishima-2027",
+    n: Annotated[int, typer.Option("-n", help="number of campaigns to simulate")] = 1000,
+    seed: Annotated[int, typer.Option(help="random seed")] = 0,
+    as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
+) -> None:
+    """Simulate the scenario's collector campaigns (SimPy) with a progress bar."""
+    from rich.progress import BarColumn, Progress, TimeRemainingColumn
+
+    from reemud.chain import Chain
+    from reemud.collector.campaign import CATEGORIES, simulate_campaigns, summarise
+    from reemud.scenario import load_scenario, parse_scenario
+    from reemud.stages.mining import campaign_spec
+
+    try:
+        sc = load_scenario(scenario)
+        if sc.stages["collector"].model != "campaign":
+            sc = parse_scenario(sc.text.replace(f'model = "{sc.stages["collector"].model}"',
+                                                'model = "campaign"', 1), scenario)
+    except ScenarioError as exc:
+        _fail(exc)
+    deposit = Chain(sc).run_from("deposit", {}).records["deposit"]
+    spec = campaign_spec(sc.stages["collector"].params, deposit)
+    with Progress("[progress.description]{task.description}", BarColumn(),
+                  "{task.completed}/{task.total}", TimeRemainingColumn(), console=err_console,
+                  transient=True, disable=as_json) as progress:
+        task = progress.add_task("simulating campaigns", total=n)
+        results = simulate_campaigns(spec, n, seed,
+                                     progress=lambda i: progress.update(task, completed=i))
+    summary = summarise(results, spec.duration_h)
+    hours = {k: float(results[f"{k} h"].mean()) for k in CATEGORIES}
+    if as_json:
+        sys.stdout.write(json.dumps({"scenario": sc.name, "seed": seed, **summary,
+                                     "mean_hours": hours}, indent=2) + "\n")
+        return
+    table = Table(title=f"{sc.name}: {n} campaigns of {spec.duration_h / 24:.0f} days "
+                        f"(seed {seed})")
+    table.add_column("quantity", no_wrap=True)
+    table.add_column("value", justify="right")
+    for key, value in summary.items():
+        table.add_row(key, _fmt(value))
+    for key, value in hours.items():
+        table.add_row(f"mean hours: {key}", _fmt(value))
+    out_console.print(table)
+
+
+@app.command()
+def bench(suite: Annotated[str, typer.Argument(help="suite in benchmarks/ (e.g. lift)")]) -> None:
+    """Run a speed suite from ./benchmarks; print one JSON line per case."""
+    from reemud.bench import format_line, run_suite
+
+    try:
+        for result in run_suite(suite):
+            sys.stdout.write(format_line(result) + "\n")
+            sys.stdout.flush()
+    except FileNotFoundError as exc:
+        err_console.print(str(exc))
+        raise typer.Exit(2) from None
+
+
 def main() -> None:
     """Console entry point."""
     app()

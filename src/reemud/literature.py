@@ -219,3 +219,66 @@ def _calcination() -> float:
     nd[INDEX["Nd"]] = 1.0
     oxide, _, co2 = calcine(nd)
     return float(co2 / oxide.sum())
+
+
+@case(id="dodge-metzner-friction", quantity="Fanning friction of a power-law fluid, Re_MR = 1e5, n = 0.5",
+      source="models.md §2.6 case 2 (rheopy/rheoflow Dodge-Metzner notebook, code-to-code)",
+      published=0.002586428926781602, unit="-", comparison="approx", tolerance=1e-6,
+      kind="validation")
+def _dodge_metzner() -> float:
+    return float(lifting.dodge_metzner_fanning(1e5, 0.5))
+
+
+@case(id="nicklin-drift-flux", quantity="void fraction, x = 0.4, ρl 800, ρg 2.5, 1 kg/s, D = 0.3 m",
+      source="models.md §2.6 case 3 (fluids Nicklin_Wilkes_Davidson doctest, code-to-code)",
+      published=0.679882662672, unit="-", comparison="approx", tolerance=1e-9,
+      kind="validation")
+def _nicklin() -> float:
+    return float(lifting.nicklin_void_fraction(0.4, 800.0, 2.5, 1.0, 0.3))
+
+
+@case(id="ibaraki-2022-closed-circulation",
+      quantity="closed circulation lifts ~70 t/day from ~2,470 m within Chikyu's 35 MW",
+      source="MMIJ 2023 abstract 2201-09-05 (JAMSTEC): ~70 t/day of sediment from ~2,470 m, "
+             "Aug-Sep 2022; the model's largest throughput there must reach it",
+      published=70.0, unit="t/day", comparison="at_least", tolerance=0.0, kind="validation")
+def _ibaraki() -> float:
+    return _max_throughput_at(2470.0)
+
+
+@case(id="chikyu-2027-max-throughput",
+      quantity="closed circulation lifts the 2027 target (~350 t/day) from ~5,600 m within 35 MW",
+      source="Kyodo/Yomiuri: ~350 t/day in Feb 2027 (domain.md §3.4); Chikyu 35 MW (models.md §7.2)",
+      published=350.0, unit="t/day", comparison="at_least", tolerance=0.0, kind="validation")
+def _chikyu_2027() -> float:
+    return _max_throughput_at(5600.0)
+
+
+def _max_throughput_at(depth_m: float) -> float:
+    """Largest closed-circulation throughput of the default design at a depth within 35 MW."""
+    result = default_run()
+    sc = result.scenario
+    lift_p = sc.stages["lifting"].params
+    dep, feed = result.records["deposit"], result.records["collector"]
+    t_day, _ = lifting.max_throughput_t_per_day(
+        35000.0, lift_p.solids_volume_fraction, depth_m=depth_m,
+        solids_density_kg_per_m3=feed.solids_density_kg_per_m3,
+        seawater_density_kg_per_m3=dep.seawater_density_kg_per_m3,
+        carrier_viscosity_pa_s=dep.seawater_viscosity_pa_s,
+        riser_inner_diameter_m=lift_p.riser_inner_diameter_m,
+        downline_inner_diameter_m=lift_p.downline_inner_diameter_m,
+        pipe_roughness_m=lift_p.pipe_roughness_m, pump_efficiency=lift_p.pump_efficiency,
+        miner_pressure_loss_pa=lift_p.miner_pressure_loss_kpa * 1000.0,
+        yield_stress_coefficient_pa=lift_p.yield_stress_coefficient_pa,
+        rheology_exponent=lift_p.rheology_exponent)
+    return float(t_day)
+
+
+@case(id="chikyu-2026-days-to-first-mud",
+      quantity="days on site before the first mud (pipe running at 490 m/day + positioning)",
+      source="domain.md §3.3: on site 17 Jan 2026, recovery began 30 Jan (~13 days); running "
+             "speed from IODP Exp. 338 (not fitted to this figure)",
+      published=13.0, unit="day", comparison="approx", tolerance=0.2, kind="validation")
+def _first_mud() -> float:
+    mean = default_run().records["collector"].campaign
+    return (mean["mean pipe running h"] + mean["mean positioning h"]) / 24.0

@@ -81,6 +81,54 @@ def _figures(result: ChainResult) -> list[tuple[str, go.Figure]]:
     fig.update_layout(title="Grade-depth profile [ppm ΣREY]", xaxis_title="ΣREY [ppm]")
     figs.append(("Grade-depth profile", fig))
 
+    lift = rec["lifting"]
+    env_grid = lift.envelope
+    if "solids_volume_fraction" in env_grid:
+        fig = go.Figure(go.Contour(
+            x=np.asarray(env_grid["flow_m3_per_s"]) * 3600.0,
+            y=np.asarray(env_grid["solids_volume_fraction"]),
+            z=np.asarray(env_grid["solids_t_per_h"]) * 24.0, colorbar_title="t/day",
+            contours=dict(showlabels=True), name="throughput"))
+        fig.add_trace(go.Contour(
+            x=np.asarray(env_grid["flow_m3_per_s"]) * 3600.0,
+            y=np.asarray(env_grid["solids_volume_fraction"]),
+            z=np.asarray(env_grid["power_kw"]) / 1000.0, showscale=False,
+            contours=dict(coloring="lines", showlabels=True), line=dict(color="black"),
+            name="shaft power [MW]"))
+        fig.update_layout(title=f"Lift operating envelope ({lift.method}): dry throughput "
+                                "[t/day, colours] and shaft power [MW, lines]",
+                          xaxis_title="circulation flow [m³/h]",
+                          yaxis_title="delivered solids volume fraction [-]")
+        figs.append(("Lift operating envelope", fig))
+    curve = lift.airlift_curve
+    fig = go.Figure(go.Scatter(x=np.asarray(curve["air_nm3_per_min"]),
+                               y=np.asarray(curve["solids_t_per_h"]) * 24.0, mode="lines+markers",
+                               name="solids"))
+    fig.update_layout(title=f"Airlift characteristic at this site (injection at "
+                            f"{curve['injection_depth_m']:.0f} m)",
+                      xaxis_title="air [Nm³/min]", yaxis_title="dry solids [t/day]")
+    figs.append(("Airlift curve", fig))
+    string = lift.string
+    fig = go.Figure(go.Scatter(x=np.asarray(string["tension_kn"]), y=np.asarray(string["depth_m"]),
+                               mode="lines", name="effective tension"))
+    fig.update_yaxes(autorange="reversed", title="depth below the hang-off [m]")
+    fig.update_layout(title=f"Pipe-string tension (top utilisation "
+                            f"{string['top_utilisation']:.0%}, depth limit "
+                            f"{string['depth_limit_m']:,.0f} m)", xaxis_title="tension [kN]")
+    figs.append(("Pipe-string tension", fig))
+    if feed.campaign:
+        c = feed.campaign
+        fig = go.Figure(go.Histogram(x=np.asarray(c["tonnes"]), nbinsx=30))
+        fig.update_layout(title=f"Dry mud delivered per campaign ({c['campaigns']:.0f} simulated): "
+                                f"mean {c['tonnes_mean']:,.0f} ± {c['tonnes_standard_error']:,.0f} t",
+                          xaxis_title="dry tonnes per campaign", yaxis_title="campaigns")
+        figs.append(("Campaign tonnage", fig))
+        hours = {k.removeprefix("mean ").removesuffix(" h"): v for k, v in c.items()
+                 if k.startswith("mean ") and k.endswith(" h")}
+        fig = go.Figure(go.Bar(x=list(hours), y=list(hours.values())))
+        fig.update_layout(title="Where a campaign's hours go (mean)", yaxis_title="hours")
+        figs.append(("Campaign time budget", fig))
+
     balance = element_balance(rec)
     fig = go.Figure()
     for name, values in balance.items():

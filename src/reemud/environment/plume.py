@@ -39,8 +39,9 @@ def deposit_area_km2(*, released_kg, class_fractions, settling_velocity_m_per_s,
     """Area where the year's deposit is at least ``threshold_m`` thick [km²], and the grid.
 
     Evaluates the thickness field on a ``cells × cells/2`` half-plane grid (the field is
-    symmetric in y) that covers every class able to contribute more than 1e-3 of the threshold.
-    Returns ``(area_km2, x_m, y_m, thickness_m)``.
+    symmetric in y) that covers every class able to contribute more than 1e-3 of the threshold,
+    then again on a grid of the same size over the box holding the footprint, where the area is
+    counted. Returns ``(area_km2, x_m, y_m, thickness_m)`` with the coarse, whole-field grid.
     """
     frac = np.asarray(class_fractions, dtype=float)
     w = np.asarray(settling_velocity_m_per_s, dtype=float)
@@ -53,16 +54,29 @@ def deposit_area_km2(*, released_kg, class_fractions, settling_velocity_m_per_s,
         empty = np.zeros(1)
         return 0.0, empty, empty, np.zeros((1, 1))
     xs, ss, ms = x_land[relevant], sigma[relevant], released_kg * frac[relevant]
+
+    def field(x, y):
+        # separable per class: thickness = sum_k c_k gy_k(y) gx_k(x), one matrix product
+        gx = np.exp(-((x[None, :] - xs[:, None]) ** 2) / (2 * ss[:, None] ** 2))
+        gy = np.exp(-(y[None, :] ** 2) / (2 * ss[:, None] ** 2))
+        return (gy * (ms / (2 * np.pi * ss**2))[:, None]).T @ gx / deposit_dry_density_kg_per_m3
+
+    def area(x, y, thickness):
+        dx, dy = x[1] - x[0], y[1] - y[0]
+        weights = np.full(y.size, 2.0)  # half-plane grid: the row at y = 0 counts once
+        weights[0] = 1.0
+        return float(((thickness >= threshold_m) * weights[:, None]).sum() * dx * dy)
+
     x = np.linspace(np.min(xs - 5 * ss), np.max(xs + 5 * ss), cells)
     y = np.linspace(0.0, np.max(5 * ss), cells // 2)
-    # the field is separable per class: thickness = Σ_k c_k gy_k(y) gx_k(x), one matrix product
-    gx = np.exp(-((x[None, :] - xs[:, None]) ** 2) / (2 * ss[:, None] ** 2))
-    gy = np.exp(-(y[None, :] ** 2) / (2 * ss[:, None] ** 2))
-    thickness = (gy * (ms / (2 * np.pi * ss**2))[:, None]).T @ gx
-    thickness /= deposit_dry_density_kg_per_m3
+    thickness = field(x, y)
+    near = thickness >= 0.5 * threshold_m
+    if not near.any():
+        return 0.0, x, y, thickness
+    # refine on the box that holds the footprint, so that small footprints are resolved too
+    rows, cols = np.nonzero(near)
     dx, dy = x[1] - x[0], y[1] - y[0]
-    # half-plane grid: cells at y = 0 count once, all others twice
-    weights = np.full(y.size, 2.0)
-    weights[0] = 1.0
-    area_m2 = float(((thickness >= threshold_m) * weights[:, None]).sum() * dx * dy)
+    x_fine = np.linspace(x[cols.min()] - 2 * dx, x[cols.max()] + 2 * dx, cells)
+    y_fine = np.linspace(0.0, y[rows.max()] + 2 * dy, cells // 2)
+    area_m2 = area(x_fine, y_fine, field(x_fine, y_fine))
     return area_m2 / 1e6, x, y, thickness
