@@ -78,6 +78,7 @@ def _figures(result: ChainResult) -> list[tuple[str, go.Figure]]:
     fig.add_hrect(y0=feed.mining_top_mbsf, y1=feed.mining_bottom_mbsf, fillcolor="orange",
                   opacity=0.15, line_width=0, annotation_text="mined interval")
     fig.update_yaxes(autorange="reversed", title="depth below seafloor [m]")
+    fig.update_xaxes(range=[0.0, float(grade.max()) * 1.1])
     fig.update_layout(title="Grade-depth profile [ppm ΣREY]", xaxis_title="ΣREY [ppm]")
     figs.append(("Grade-depth profile", fig))
 
