@@ -80,7 +80,7 @@ def run(
 
     from reemud import store
     from reemud.chain import run as run_chain
-    from reemud.literature import evaluate
+    from reemud.literature import evaluate, remember
     from reemud.report import write_report
     from reemud.scenario import load_scenario
 
@@ -93,6 +93,7 @@ def run(
             _fail(exc)
         progress.update(task, advance=1, description="running the chain")
         result = run_chain(sc, seed=seed)
+        remember(result)
         progress.update(task, advance=1, description="writing the report")
         report_path = write_report(result, out / "report.html", evaluate())
         progress.update(task, advance=1, description="storing the run")

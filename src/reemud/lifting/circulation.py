@@ -122,7 +122,7 @@ def flow_for_throughput(solids_dry_t_per_day, solids_volume_fraction, solids_den
 
 
 def max_throughput_t_per_day(power_limit_kw, solids_volume_fraction, *, flow_max_m3_per_s=2.0,
-                             iterations=60, **circulation):
+                             iterations=45, **circulation):
     """Largest daily throughput whose shaft power stays within ``power_limit_kw`` [t/day].
 
     For each ``C_v`` the power rises monotonically with the flow, so the limiting flow is found by
