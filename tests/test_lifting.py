@@ -219,3 +219,18 @@ def test_alternative_lift_models_in_the_chain(model):
     feed = result.records["collector"]
     assert lift.hydraulics["solids_t_per_h"] == pytest.approx(feed.lift_rate_dry_t_per_h,
                                                               rel=2e-3)
+
+
+def test_power_law_rheology_option():
+    bingham = lifting.closed_circulation(flow_m3_per_s=0.03, solids_volume_fraction=0.05,
+                                         **CIRCULATION)
+    power = lifting.closed_circulation(flow_m3_per_s=0.03, solids_volume_fraction=0.05,
+                                       rheology="power_law", flow_index=0.6, **CIRCULATION)
+    re = lifting.metzner_reed_reynolds(power["mixture_density_kg_per_m3"], 0.2,
+                                       power["riser_velocity_m_per_s"],
+                                       power["plastic_viscosity_pa_s"], 0.6)
+    assert power["riser_darcy_friction"] == pytest.approx(
+        4 * lifting.dodge_metzner_fanning(re, 0.6), rel=1e-14)
+    assert power["hydrostatic_pa"] == bingham["hydrostatic_pa"]
+    tau, k, n = lifting.herschel_bulkley_parameters(0.1, 0.005, 23.03, 1.8e-3, 0.6)
+    assert (tau, n) == (pytest.approx(0.005 * (np.exp(2.303) - 1)), 0.6)

@@ -24,12 +24,30 @@ from __future__ import annotations
 
 import numpy as np
 
-from reemud.lifting.friction import bingham_darcy, colebrook_darcy, darcy_weisbach_pa
+from reemud.lifting.friction import (
+    bingham_darcy,
+    colebrook_darcy,
+    darcy_weisbach_pa,
+    power_law_darcy,
+)
 from reemud.lifting.rheology import bingham_parameters
 from reemud.lifting.slip import in_situ_fraction
 
 G_M_PER_S2 = 9.81
 J_PER_KWH = 3.6e6
+
+
+def _bingham(v, d, rho, tau_y, k, n, roughness):
+    return bingham_darcy(v, d, rho, tau_y, k, roughness)
+
+
+def _power_law(v, d, rho, tau_y, k, n, roughness):
+    return power_law_darcy(v, d, rho, k, n)
+
+
+RISER_FRICTION = {"bingham": _bingham, "power_law": _power_law}
+"""Riser friction by slurry rheology: Bingham (Darby, bounded by Newtonian) or power law
+(Metzner–Reed + Dodge–Metzner, consistency ``K = μ_p`` and flow index ``n``)."""
 
 
 def energy_floor_kwh_per_dry_t(depth_m, solids_density_kg_per_m3, seawater_density_kg_per_m3):
@@ -47,10 +65,12 @@ def closed_circulation(*, flow_m3_per_s, solids_volume_fraction, depth_m, solids
                        seawater_density_kg_per_m3, carrier_viscosity_pa_s, riser_inner_diameter_m,
                        downline_inner_diameter_m, pipe_roughness_m, pump_efficiency,
                        miner_pressure_loss_pa, yield_stress_coefficient_pa, rheology_exponent,
-                       class_volume_shares=(1.0,), class_slip_m_per_s=(0.0,)):
+                       class_volume_shares=(1.0,), class_slip_m_per_s=(0.0,),
+                       rheology="bingham", flow_index=1.0):
     """Steady closed-circulation lift at circulation flow ``Q`` and delivered ``C_v``.
 
-    Every input broadcasts (an operating envelope is one call). Returns a dict of arrays:
+    Every input broadcasts (an operating envelope is one call). ``rheology`` names the riser
+    friction law in ``RISER_FRICTION``. Returns a dict of arrays:
     ``solids_t_per_h``, ``flow_m3_per_s``, ``solids_flow_m3_per_s``, ``water_up_m3_per_s``
     (volume balance ``Q = Q_s + Q_w``), ``in_situ_volume_fraction``,
     ``mixture_density_kg_per_m3``, velocities [m/s], rheology, friction factors,
@@ -75,7 +95,8 @@ def closed_circulation(*, flow_m3_per_s, solids_volume_fraction, depth_m, solids
     tau_y, mu_p = bingham_parameters(cv_insitu, yield_stress_coefficient_pa, rheology_exponent,
                                      carrier_viscosity_pa_s)
     with np.errstate(divide="ignore", invalid="ignore"):
-        f_up = bingham_darcy(v_up, riser_inner_diameter_m, rho_m, tau_y, mu_p, pipe_roughness_m)
+        f_up = RISER_FRICTION[rheology](v_up, riser_inner_diameter_m, rho_m, tau_y, mu_p,
+                                        flow_index, pipe_roughness_m)
         re_down = rho_sw * v_down * downline_inner_diameter_m / carrier_viscosity_pa_s
         f_down = colebrook_darcy(re_down, np.asarray(pipe_roughness_m) / downline_inner_diameter_m)
     hydrostatic = (rho_m - rho_sw) * G_M_PER_S2 * np.asarray(depth_m)

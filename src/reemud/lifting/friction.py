@@ -88,6 +88,14 @@ def bingham_darcy(velocity_m_per_s, diameter_m, density_kg_per_m3, yield_stress_
     return np.maximum(darby, colebrook_darcy(re_b, np.asarray(roughness_m) / diameter_m))
 
 
+def power_law_darcy(velocity_m_per_s, diameter_m, density_kg_per_m3, consistency_pa_sn,
+                    flow_index):
+    """Darcy friction of a power-law slurry: 4 × Dodge–Metzner at the Metzner–Reed Re [-]."""
+    re = metzner_reed_reynolds(density_kg_per_m3, diameter_m, velocity_m_per_s, consistency_pa_sn,
+                               flow_index)
+    return 4.0 * dodge_metzner_fanning(re, flow_index)
+
+
 def metzner_reed_reynolds(density_kg_per_m3, diameter_m, velocity_m_per_s, consistency_pa_sn,
                           flow_index):
     """Metzner–Reed Reynolds number of a power-law fluid (``K' = K((3n+1)/4n)^n``) [-]."""

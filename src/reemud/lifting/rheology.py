@@ -52,6 +52,18 @@ def bingham_parameters(solids_volume_fraction, yield_stress_coefficient_pa, rheo
     return tau_y, np.asarray(carrier_viscosity_pa_s) * growth
 
 
+def herschel_bulkley_parameters(solids_volume_fraction, yield_stress_coefficient_pa,
+                                rheology_exponent, carrier_consistency_pa_sn, flow_index):
+    """Herschel–Bulkley yield stress [Pa], consistency K [Pa·s^n] and index n at ``C_v``.
+
+    Same exponential growth with solids as the Bingham law; ``n = 1`` gives the Bingham plastic,
+    ``τ_y = 0`` a power-law fluid.
+    """
+    tau_y, k = bingham_parameters(solids_volume_fraction, yield_stress_coefficient_pa,
+                                  rheology_exponent, carrier_consistency_pa_sn)
+    return tau_y, k, np.broadcast_to(np.asarray(flow_index, dtype=float), np.shape(k))
+
+
 def herschel_bulkley_stress_pa(shear_rate_per_s, yield_stress_pa, consistency_pa_sn,
                                flow_index):
     """Shear stress of a Herschel–Bulkley fluid ``τ_y + K γ̇^n`` [Pa] (γ̇ > 0)."""

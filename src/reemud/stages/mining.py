@@ -253,6 +253,9 @@ class LiftParams(Params):
                                  ge=0, le=100)
     static_to_dynamic_yield_ratio: float = P("", "static over dynamic yield stress (restart)",
                                              ge=1)
+    rheology: str = P("", "riser friction law: bingham or power_law")
+    flow_index: float = P("", "power-law flow index n of the slurry (power_law rheology)", gt=0,
+                          le=2)
     pipe_steel_kg_per_m: float = P("kg/m", "steel mass of one pipe of the string per metre", gt=0)
     pipes_in_string: int = P("", "pipes hanging side by side (2 for a double pipe)", ge=1, le=4)
     steel_density_kg_per_m3: float = P("kg/m**3", "density of the pipe steel", gt=5000, le=9000)
@@ -267,6 +270,12 @@ class LiftParams(Params):
                                          gt=0)
     compressor_efficiency: float = P("", "isothermal efficiency of the air compressors", gt=0,
                                      le=1)
+
+
+    @field_validator("rheology")
+    @classmethod
+    def _rheology(cls, v: str) -> str:
+        return one_of(v, lifting.circulation.RISER_FRICTION)
 
 
 class ClosedCirculationParams(LiftParams):
@@ -383,7 +392,8 @@ def run_closed_circulation(p: ClosedCirculationParams, up: Mapping[str, object],
     feed: MudFeed = up["collector"]
     site = _site(p, dep, feed)
     common = dict(site, downline_inner_diameter_m=p.downline_inner_diameter_m,
-                  pump_efficiency=p.pump_efficiency,
+                  pump_efficiency=p.pump_efficiency, rheology=p.rheology,
+                  flow_index=p.flow_index,
                   miner_pressure_loss_pa=p.miner_pressure_loss_kpa * 1000.0)
     flow = lifting.flow_for_throughput(feed.lift_rate_dry_t_per_h * HOURS_PER_DAY,
                                        p.solids_volume_fraction, feed.solids_density_kg_per_m3)
