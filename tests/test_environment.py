@@ -46,12 +46,11 @@ def test_default_plume_area_converged_in_grid(default_result):
     from reemud.particles import SIZE_MID_UM
     rec = default_result.records
     feed, dep = rec["collector"], rec["deposit"]
-    f_ap = feed.apatite_fraction
-    fractions = np.concatenate([dep.phase_size_fractions["clay"] * (1 - f_ap),
-                                dep.phase_size_fractions["apatite"] * f_ap])
-    density = np.repeat([dep.phase_density_kg_per_m3["clay"],
-                         dep.phase_density_kg_per_m3["apatite"]], SIZE_MID_UM.size)
-    w = environment.stokes_settling_velocity_m_per_s(np.tile(SIZE_MID_UM, 2), density,
+    phases = list(feed.phase_mass_fractions)
+    fractions = np.concatenate([dep.phase_size_fractions[k] * feed.phase_mass_fractions[k]
+                                for k in phases])
+    density = np.repeat([dep.phase_density_kg_per_m3[k] for k in phases], SIZE_MID_UM.size)
+    w = environment.stokes_settling_velocity_m_per_s(np.tile(SIZE_MID_UM, len(phases)), density,
                                                      dep.seawater_density_kg_per_m3,
                                                      dep.seawater_viscosity_pa_s)
     areas = [environment.deposit_area_km2(

@@ -1,4 +1,4 @@
-r"""Beneficiation: Plitt hydrocyclone classification of a two-phase mud (clay + REY-bearing apatite).
+r"""Beneficiation: Plitt hydrocyclone classification of the mud's grain phases.
 
 Plitt (1976) model in the metric form revised by Flintoff et al. (models.md §3.1, [S40][S41]).
 Lengths in cm, flow ``Q`` in L/min, pressure ``P`` in kPa, densities in g/cm³ (= t/m³),
@@ -82,6 +82,20 @@ def actual_partition(size_um, d50c_um, sharpness, bypass):
     return rf + (1.0 - rf) * corrected_partition(size_um, d50c_um, sharpness)
 
 
+def phase_mass_fractions(bulk_grade_ppm, carrier_grade_ppm, matrix_grades_ppm, matrix_shares):
+    """Mass fractions of the carrier and of each matrix phase that reproduce the bulk grade [-].
+
+    The matrix phases keep their relative shares ``s_i`` (grade ``g_m = Σ s_i g_i / Σ s_i``); the
+    carrier's share is ``f = (g − g_m) / (g_c − g_m)`` and matrix phase i gets
+    ``(1 − f) s_i / Σ s``. Returns ``(f, matrix_fractions)`` (last axis: matrix phases).
+    """
+    shares = np.asarray(matrix_shares, dtype=float)
+    shares = shares / shares.sum(axis=-1, keepdims=True)
+    g_matrix = (shares * np.asarray(matrix_grades_ppm, dtype=float)).sum(axis=-1)
+    f = apatite_mass_fraction(bulk_grade_ppm, carrier_grade_ppm, g_matrix)
+    return f, (1.0 - np.asarray(f))[..., None] * shares
+
+
 def apatite_mass_fraction(bulk_grade_ppm, apatite_grade_ppm, clay_grade_ppm):
     """Apatite share of the dry mud that reproduces the bulk ΣREY grade [-].
 
@@ -89,3 +103,55 @@ def apatite_mass_fraction(bulk_grade_ppm, apatite_grade_ppm, clay_grade_ppm):
     """
     g = np.asarray(bulk_grade_ppm, dtype=float)
     return (g - clay_grade_ppm) / (np.asarray(apatite_grade_ppm) - clay_grade_ppm)
+
+
+def _single(e):
+    return e
+
+
+def _primary_cleaner(e):
+    return e * e / (1.0 - e * (1.0 - e))
+
+
+def _primary_scavenger(e):
+    return e / (1.0 - e * (1.0 - e))
+
+
+CIRCUITS = {"single": _single, "primary_cleaner": _primary_cleaner,
+            "primary_scavenger": _primary_scavenger}
+r"""Net partition to the final concentrate of cyclone circuits, from one stage's partition ``E``.
+
+Both stages see the same partition (the second stage's feed is diluted back to the primary feed
+density). Closed circuits recycle to the primary feed; solving the recycle per size class:
+
+- ``primary_cleaner``: the primary underflow is cleaned, the cleaner overflow recycled,
+  ``F' = F / (1 − E(1 − E))``, concentrate ``E² F'``;
+- ``primary_scavenger``: the primary overflow is scavenged, the scavenger underflow recycled,
+  concentrate ``E F'``.
+
+The same functions split the water with ``E = R_f``.
+"""
+
+
+def circuit_partition(partition, circuit):
+    """Net partition of a named circuit (``CIRCUITS``) to the concentrate [-]."""
+    return CIRCUITS[circuit](np.asarray(partition, dtype=float))
+
+
+def dewatering(*, solids_t, water_t, cake_moisture_fraction, return_solids_kg_per_m3):
+    """Thickener and filter on the cyclone underflow: cake, return water and the solids it carries.
+
+    The cake keeps ``w/(1 − w)`` t of water per t of solids (wet-basis moisture ``w``); the rest
+    of the water returns (1 t = 1 m³) carrying ``c`` kg/m³ of fines taken from the solids.
+    Returns dict: ``cake_solids_t``, ``cake_water_t``, ``return_water_t``, ``return_solids_t``.
+    Water and solids balance exactly: ``water = cake_water + return_water``,
+    ``solids = cake_solids + return_solids``.
+    """
+    solids = np.asarray(solids_t, dtype=float)
+    water = np.asarray(water_t, dtype=float)
+    w = np.asarray(cake_moisture_fraction, dtype=float)
+    cake_water = np.minimum(solids * w / (1.0 - w), water)
+    return_water = water - cake_water
+    return_solids = np.minimum(return_water * np.asarray(return_solids_kg_per_m3) / 1000.0, solids)
+    return {"cake_solids_t": solids - return_solids, "cake_water_t": cake_water,
+            "return_water_t": return_water, "return_solids_t": return_solids}

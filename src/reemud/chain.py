@@ -115,6 +115,7 @@ def element_balance(records: Mapping[str, object]) -> dict[str, np.ndarray]:
         "mined": feed.rey_t_per_year + feed.escaped_rey_t_per_year,
         "escaped at seabed": feed.escaped_rey_t_per_year,
         "cyclone tailings": conc.tailings_rey_t_per_year,
+        "dewatering return water": conc.dewatering_loss_rey_t_per_year,
         "leach residue": liquor.residue_rey_t_per_year,
         "SX losses": sep.loss_rey_t_per_year,
         "precipitation losses": ox.loss_rey_t_per_year,
@@ -129,7 +130,8 @@ def check_mass_balance(records: Mapping[str, object], rtol: float = MASS_BALANCE
     pairs = {
         "lifting": (feed.rey_t_per_year, lift.rey_t_per_year),
         "beneficiation": (lift.rey_t_per_year,
-                          conc.rey_t_per_year + conc.tailings_rey_t_per_year),
+                          conc.rey_t_per_year + conc.tailings_rey_t_per_year
+                          + conc.dewatering_loss_rey_t_per_year),
         "leaching": (conc.rey_t_per_year, liquor.rey_t_per_year + liquor.residue_rey_t_per_year),
         "separation": (liquor.rey_t_per_year,
                        sep.product_rey_t_per_year + sep.loss_rey_t_per_year),

@@ -54,6 +54,9 @@ class Deposit(_Record):
     phase_grade_ppm: dict
     phase_density_kg_per_m3: dict
     phase_size_fractions: dict
+    phase_role: dict
+    phase_matrix_share: dict
+    phase_leach_group: dict
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,7 @@ class MudFeed(_Record):
     escaped_dry_t_per_year: float
     escaped_rey_t_per_year: np.ndarray
     apatite_fraction: float
+    phase_mass_fractions: dict
     solids_density_kg_per_m3: float
     lift_rate_dry_t_per_h: float
     lifting_hours_per_year: float
@@ -120,6 +124,13 @@ class Concentrate(_Record):
     bypass: float
     size_um: np.ndarray
     partition: dict
+    circuit: str
+    phase_recovery: dict
+    water_t_per_year: dict
+    return_solids_t_per_year: float
+    dewatering_loss_rey_t_per_year: np.ndarray
+    tailings_discharge: str
+    grade_recovery: dict
 
 
 @dataclass(frozen=True)

@@ -47,6 +47,18 @@ def rey_patterns() -> dict[str, np.ndarray]:
 
 
 @cache
+def mud_phase_sets() -> dict[str, dict[str, dict[str, object]]]:
+    """Grain-phase sets from ``data/mud_phases.csv``: set -> phase -> properties."""
+    out: dict[str, dict[str, dict[str, object]]] = {}
+    numeric = ("matrix_share", "median_um", "geometric_sd", "density_t_per_m3", "grade_ppm")
+    for row in read_table("mud_phases.csv"):
+        props = {k: float(row[k]) for k in numeric}
+        props |= {"role": row["role"], "leach_group": row["leach_group"]}
+        out.setdefault(row["set"], {})[row["phase"]] = props
+    return out
+
+
+@cache
 def price_decks() -> dict[str, np.ndarray]:
     """Oxide price decks from ``data/prices.csv`` [US$/kg oxide], REY order."""
     out: dict[str, np.ndarray] = {}

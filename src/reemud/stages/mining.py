@@ -8,14 +8,21 @@ import numpy as np
 from pydantic import field_validator, model_validator
 
 from reemud import collector, deposit, lifting
-from reemud.beneficiation import apatite_mass_fraction
+from reemud.beneficiation import phase_mass_fractions
 from reemud.collector import campaign
 from reemud.elements import element_to_oxide_t
 from reemud.errors import Problem, ScenarioError
 from reemud.particles import SIZE_MID_UM, lognormal_class_fractions
 from reemud.records import Deposit, MudFeed, Slurry
 from reemud.registry import register
-from reemud.stages.common import P, Params, grade_profiles, one_of, rey_patterns
+from reemud.stages.common import (
+    P,
+    Params,
+    grade_profiles,
+    mud_phase_sets,
+    one_of,
+    rey_patterns,
+)
 
 HOURS_PER_DAY = 24.0
 
@@ -24,7 +31,7 @@ HOURS_PER_DAY = 24.0
 
 
 class LayeredDepositParams(Params):
-    """Layered grade-depth profile over a block, and the mud's two grain phases."""
+    """Layered grade-depth profile over a block, and the mud's grain phases."""
 
     water_depth_m: float = P("m", "water depth at the site", gt=0, le=11000)
     area_km2: float = P("km**2", "area of the block whose resource is counted", gt=0)
@@ -42,16 +49,7 @@ class LayeredDepositParams(Params):
     bottom_temperature_c: float = P("degC", "temperature of the near-bottom seawater", ge=-2,
                                     le=40)
     salinity_kg_per_kg: float = P("", "salinity of the near-bottom seawater", ge=0, le=0.15)
-    clay_median_um: float = P("um", "mass-median size of the clay phase", gt=0)
-    clay_geometric_sd: float = P("", "geometric standard deviation of the clay sizes", gt=1)
-    apatite_median_um: float = P("um", "mass-median size of the apatite phase", gt=0)
-    apatite_geometric_sd: float = P("", "geometric standard deviation of the apatite sizes",
-                                    gt=1)
-    clay_density_t_per_m3: float = P("t/m**3", "grain density of the clay phase", gt=1.1, le=6)
-    apatite_density_t_per_m3: float = P("t/m**3", "grain density of the apatite phase", gt=1.1,
-                                        le=6)
-    apatite_grade_ppm: float = P("ppm", "ΣREY grade of the apatite phase", gt=0, le=1e6)
-    clay_grade_ppm: float = P("ppm", "ΣREY grade of the clay phase", ge=0, le=1e6)
+    mud_phases: str = P("", "name of a set of grain phases in data/mud_phases.csv")
 
     @field_validator("grade_profile")
     @classmethod
@@ -63,6 +61,11 @@ class LayeredDepositParams(Params):
     def _pattern(cls, v: str) -> str:
         return one_of(v, rey_patterns())
 
+    @field_validator("mud_phases")
+    @classmethod
+    def _phases(cls, v: str) -> str:
+        return one_of(v, mud_phase_sets())
+
     @model_validator(mode="after")
     def _consistent(self):
         if self.resource_bottom_mbsf <= self.resource_top_mbsf:
@@ -72,8 +75,6 @@ class LayeredDepositParams(Params):
             raise ValueError(
                 f"the counted interval {self.resource_top_mbsf}-{self.resource_bottom_mbsf} mbsf "
                 f"leaves the profile {self.grade_profile!r} ({top.min()}-{bottom.max()} mbsf)")
-        if self.apatite_grade_ppm <= self.clay_grade_ppm:
-            raise ValueError("apatite_grade_ppm must exceed clay_grade_ppm (apatite carries REY)")
         return self
 
 
@@ -82,6 +83,7 @@ def run_layered_deposit(p: LayeredDepositParams, up: Mapping[str, object], seed:
     """Resource of a block from a layered grade profile, dry bulk density and a REY pattern."""
     top, bottom, grade = grade_profiles()[p.grade_profile]
     pattern = rey_patterns()[p.rey_pattern]
+    phases = mud_phase_sets()[p.mud_phases]
     rho_d = float(deposit.dry_bulk_density_t_per_m3(p.grain_density_t_per_m3, p.porosity))
     rey_total = float(deposit.resource_rey_t(p.area_km2, top, bottom, grade, p.resource_top_mbsf,
                                              p.resource_bottom_mbsf, rho_d))
@@ -100,14 +102,14 @@ def run_layered_deposit(p: LayeredDepositParams, up: Mapping[str, object], seed:
         resource_bottom_mbsf=p.resource_bottom_mbsf, resource_dry_t=dry_t,
         resource_mean_grade_ppm=rey_total / dry_t * 1e6, resource_rey_t=rey,
         resource_reo_t=float(element_to_oxide_t(rey).sum()),
-        phase_grade_ppm={"clay": p.clay_grade_ppm, "apatite": p.apatite_grade_ppm},
-        phase_density_kg_per_m3={"clay": p.clay_density_t_per_m3 * 1000.0,
-                                 "apatite": p.apatite_density_t_per_m3 * 1000.0},
-        phase_size_fractions={
-            "clay": lognormal_class_fractions(np.array(p.clay_median_um),
-                                              np.array(p.clay_geometric_sd)),
-            "apatite": lognormal_class_fractions(np.array(p.apatite_median_um),
-                                                 np.array(p.apatite_geometric_sd))},
+        phase_grade_ppm={k: v["grade_ppm"] for k, v in phases.items()},
+        phase_density_kg_per_m3={k: v["density_t_per_m3"] * 1000.0 for k, v in phases.items()},
+        phase_size_fractions={k: lognormal_class_fractions(np.array(v["median_um"]),
+                                                           np.array(v["geometric_sd"]))
+                              for k, v in phases.items()},
+        phase_role={k: v["role"] for k, v in phases.items()},
+        phase_matrix_share={k: v["matrix_share"] for k, v in phases.items()},
+        phase_leach_group={k: v["leach_group"] for k, v in phases.items()},
     )
 
 
@@ -142,16 +144,22 @@ def _mud_feed(p: MinedIntervalParams, dep: Deposit, *, mud_year: float, days: fl
     grade_total = float(deposit.mean_grade_ppm(dep.layer_top_mbsf, dep.layer_bottom_mbsf,
                                                dep.layer_grade_ppm, p.mining_top_mbsf,
                                                p.mining_bottom_mbsf))
-    f_ap = float(apatite_mass_fraction(grade_total, dep.phase_grade_ppm["apatite"],
-                                       dep.phase_grade_ppm["clay"]))
+    carrier = next(k for k, r in dep.phase_role.items() if r == "carrier")
+    matrix = [k for k, r in dep.phase_role.items() if r != "carrier"]
+    f_ap, matrix_fractions = phase_mass_fractions(
+        grade_total, dep.phase_grade_ppm[carrier], [dep.phase_grade_ppm[k] for k in matrix],
+        [dep.phase_matrix_share[k] for k in matrix])
+    f_ap = float(f_ap)
     if not 0.0 < f_ap < 1.0:
         raise ScenarioError([Problem(
-            "deposit.clay_grade_ppm", dep.phase_grade_ppm["clay"],
-            f"the mined mud's grade ({grade_total:.0f} ppm) must lie between the clay and "
-            "apatite grades", "lower clay_grade_ppm or raise apatite_grade_ppm, or mine a "
-            "different interval")])
+            "deposit.mud_phases", carrier,
+            f"the mined mud's grade ({grade_total:.0f} ppm) must lie between the matrix and "
+            "carrier grades of the phase set", "choose a phase set whose grades bracket the "
+            "mined grade, or mine a different interval")])
+    fractions = {carrier: f_ap, **{k: float(v) for k, v in zip(matrix, matrix_fractions,
+                                                              strict=True)}}
     rho = dep.phase_density_kg_per_m3
-    solids_density = 1.0 / ((1.0 - f_ap) / rho["clay"] + f_ap / rho["apatite"])
+    solids_density = 1.0 / sum(fractions[k] / rho[k] for k in fractions)
     grade = grade_total * dep.rey_pattern
     escaped = float(collector.escaped_dry_t(mud_year, p.plume_escape_fraction))
     return MudFeed(
@@ -160,6 +168,7 @@ def _mud_feed(p: MinedIntervalParams, dep: Deposit, *, mud_year: float, days: fl
         mining_bottom_mbsf=p.mining_bottom_mbsf, grade_ppm=grade,
         rey_t_per_year=mud_year * grade * 1e-6, escaped_dry_t_per_year=escaped,
         escaped_rey_t_per_year=escaped * grade * 1e-6, apatite_fraction=f_ap,
+        phase_mass_fractions=fractions,
         solids_density_kg_per_m3=solids_density, lift_rate_dry_t_per_h=lift_rate,
         lifting_hours_per_year=lifting_hours, campaign=campaign_summary or {})
 
@@ -290,13 +299,13 @@ class ClosedCirculationParams(LiftParams):
 
 
 def _slip(dep: Deposit, feed: MudFeed, cv: float) -> tuple[np.ndarray, np.ndarray]:
-    """Volume shares and hindered slip velocities of every size class of both phases."""
-    rho = dep.phase_density_kg_per_m3
-    mass = np.concatenate([dep.phase_size_fractions["clay"] * (1.0 - feed.apatite_fraction),
-                           dep.phase_size_fractions["apatite"] * feed.apatite_fraction])
-    density = np.repeat([rho["clay"], rho["apatite"]], SIZE_MID_UM.size)
+    """Volume shares and hindered slip velocities of every size class of every phase."""
+    phases = list(feed.phase_mass_fractions)
+    mass = np.concatenate([dep.phase_size_fractions[k] * feed.phase_mass_fractions[k]
+                           for k in phases])
+    density = np.repeat([dep.phase_density_kg_per_m3[k] for k in phases], SIZE_MID_UM.size)
     volume = mass / density
-    sizes = np.tile(SIZE_MID_UM, 2)
+    sizes = np.tile(SIZE_MID_UM, len(phases))
     v_t = lifting.terminal_velocity_m_per_s(sizes, density, dep.seawater_density_kg_per_m3,
                                             dep.seawater_viscosity_pa_s)
     re_t = dep.seawater_density_kg_per_m3 * v_t * sizes * 1e-6 / dep.seawater_viscosity_pa_s

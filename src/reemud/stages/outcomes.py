@@ -65,13 +65,12 @@ def run_ledger_gaussian_plume(p: LedgerPlumeParams, up: Mapping[str, object], se
         fuel_co2_kg_per_kg=p.fuel_co2_kg_per_kg, grid_co2_kg_per_kwh=p.grid_co2_kg_per_kwh,
         reo_kg=reo_kg)
     # plume classes: clay and apatite size classes with their own densities
-    f_ap = feed.apatite_fraction
-    fractions = np.concatenate([dep.phase_size_fractions["clay"] * (1.0 - f_ap),
-                                dep.phase_size_fractions["apatite"] * f_ap])
-    densities = np.repeat([dep.phase_density_kg_per_m3["clay"],
-                           dep.phase_density_kg_per_m3["apatite"]], SIZE_MID_UM.size)
+    phases = list(feed.phase_mass_fractions)
+    fractions = np.concatenate([dep.phase_size_fractions[k] * feed.phase_mass_fractions[k]
+                                for k in phases])
+    densities = np.repeat([dep.phase_density_kg_per_m3[k] for k in phases], SIZE_MID_UM.size)
     w = environment.stokes_settling_velocity_m_per_s(
-        np.tile(SIZE_MID_UM, 2), densities, dep.seawater_density_kg_per_m3,
+        np.tile(SIZE_MID_UM, len(phases)), densities, dep.seawater_density_kg_per_m3,
         dep.seawater_viscosity_pa_s)
     area, x, y, thickness = environment.deposit_area_km2(
         released_kg=feed.escaped_dry_t_per_year * 1000.0, class_fractions=fractions,

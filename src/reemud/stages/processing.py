@@ -29,7 +29,7 @@ from reemud.stages.common import P, Params, leach_acids, one_of, oxalate_isother
 
 
 class PlittHydrocycloneParams(Params):
-    """Plitt hydrocyclone classifying the mud's clay and apatite phases."""
+    """Plitt hydrocyclone circuit classifying the mud's grain phases, then dewatering."""
 
     cyclone_diameter_cm: float = P("cm", "cyclone diameter D_c", gt=0)
     inlet_diameter_cm: float = P("cm", "inlet diameter D_i", gt=0)
@@ -38,30 +38,49 @@ class PlittHydrocycloneParams(Params):
     free_vortex_height_cm: float = P("cm", "free-vortex height h", gt=0)
     pressure_drop_kpa: float = P("kPa", "operating pressure drop of each cyclone", gt=0)
     d50_factor: float = P("", "Plitt calibration factor on d50c", gt=0)
+    pressure_factor: float = P("", "Plitt calibration factor on the pressure drop", gt=0)
     sharpness_factor: float = P("", "Plitt calibration factor on the sharpness m", gt=0)
     split_factor: float = P("", "Plitt calibration factor on the flow split S", gt=0)
+    circuit: str = P("", "cyclone circuit: single, primary_cleaner or primary_scavenger")
     concentrate_moisture_fraction: float = P("", "moisture of the shipped concentrate (wet basis)",
                                              ge=0, lt=1)
+    return_solids_kg_per_m3: float = P("kg/m**3", "fines carried by the dewatering return water",
+                                       ge=0)
+    tailings_discharge: str = P("", "where the cyclone overflow goes: land or sea")
+
+    @field_validator("circuit")
+    @classmethod
+    def _circuit(cls, v: str) -> str:
+        return one_of(v, beneficiation.CIRCUITS)
+
+    @field_validator("tailings_discharge")
+    @classmethod
+    def _discharge(cls, v: str) -> str:
+        return one_of(v, ("land", "sea"))
+
+
+GRADE_RECOVERY_D50_MULTIPLIERS = np.geomspace(0.25, 4.0, 25)
 
 
 @register("beneficiation", "plitt_hydrocyclone", PlittHydrocycloneParams, default=True)
 def run_plitt_hydrocyclone(p: PlittHydrocycloneParams, up: Mapping[str, object],
                            seed: int) -> Concentrate:
-    """Plitt partition of each phase's size distribution; underflow is the concentrate."""
+    """Plitt partition of every phase through the circuit; dewatered underflow is the concentrate."""
     dep: Deposit = up["deposit"]
     feed: MudFeed = up["collector"]
     slurry: Slurry = up["lifting"]
     feed_t = slurry.solids_dry_t_per_year
     rey_feed = slurry.rey_t_per_year
     grade = float(rey_feed.sum() / feed_t * 1e6)
-    f_ap = feed.apatite_fraction
-    phi = slurry.solids_volume_fraction * 100.0
+    cv = slurry.solids_volume_fraction
+    phi = cv * 100.0
     geometry = dict(dc_cm=p.cyclone_diameter_cm, di_cm=p.inlet_diameter_cm,
                     do_cm=p.vortex_finder_diameter_cm, du_cm=p.apex_diameter_cm,
                     h_cm=p.free_vortex_height_cm)
-    q_cyc = float(beneficiation.plitt_flow_l_per_min(p.pressure_drop_kpa, phi_vol_pct=phi,
-                                                     **geometry))
-    pulp_density = slurry.hydraulics["mixture_density_kg_per_m3"] / 1000.0
+    q_cyc = float(beneficiation.plitt_flow_l_per_min(p.pressure_drop_kpa / p.pressure_factor,
+                                                     phi_vol_pct=phi, **geometry))
+    pulp_density = (dep.seawater_density_kg_per_m3 + cv * (slurry.solids_density_kg_per_m3
+                                                           - dep.seawater_density_kg_per_m3)) / 1000
     split = p.split_factor * beneficiation.plitt_split(
         p.pressure_drop_kpa, dc_cm=p.cyclone_diameter_cm, do_cm=p.vortex_finder_diameter_cm,
         du_cm=p.apex_diameter_cm, h_cm=p.free_vortex_height_cm, phi_vol_pct=phi,
@@ -69,35 +88,62 @@ def run_plitt_hydrocyclone(p: PlittHydrocycloneParams, up: Mapping[str, object],
     bypass = float(split / (1.0 + split))
     m = float(p.sharpness_factor * beneficiation.plitt_sharpness(
         q_cyc, bypass, dc_cm=p.cyclone_diameter_cm, h_cm=p.free_vortex_height_cm))
-    d50c, partition, recovery = {}, {}, {}
+    mass = {k: feed_t * f for k, f in feed.phase_mass_fractions.items()}
+    rey_mass = {k: mass[k] * dep.phase_grade_ppm[k] for k in mass}
+    d50c, partition, recovery, sweep_mass, sweep_rey = {}, {}, {}, 0.0, 0.0
     for name, fractions in dep.phase_size_fractions.items():
         rho = dep.phase_density_kg_per_m3[name] / 1000.0
         d50c[name] = float(p.d50_factor * beneficiation.plitt_d50c_um(
             q_cyc, phi_vol_pct=phi, solids_density_t_per_m3=rho, **geometry))
-        partition[name] = beneficiation.actual_partition(SIZE_MID_UM, np.array(d50c[name]),
-                                                         np.array(m), np.array(bypass))
+        stage = beneficiation.actual_partition(SIZE_MID_UM, np.array(d50c[name]), np.array(m),
+                                               np.array(bypass))
+        partition[name] = beneficiation.circuit_partition(stage, p.circuit)
         recovery[name] = float((fractions * partition[name]).sum())
-    mass = {"clay": feed_t * (1.0 - f_ap), "apatite": feed_t * f_ap}
-    rey_by_phase = {k: mass[k] * dep.phase_grade_ppm[k] for k in mass}
-    rey_recovery = sum(rey_by_phase[k] * recovery[k] for k in mass) / sum(rey_by_phase.values())
-    conc_t = mass["clay"] * recovery["clay"] + mass["apatite"] * recovery["apatite"]
-    rey_conc = rey_feed * rey_recovery
-    slurry_m3_per_h = feed.lift_rate_dry_t_per_h * 1000.0 / (slurry.solids_volume_fraction
-                                                             * slurry.solids_density_kg_per_m3)
-    flow_total_l_per_min = slurry_m3_per_h * 1000.0 / 60.0
+        # grade-recovery trade-off: the same circuit with the cut moved
+        swept = beneficiation.circuit_partition(beneficiation.actual_partition(
+            SIZE_MID_UM, d50c[name] * GRADE_RECOVERY_D50_MULTIPLIERS, np.array(m),
+            np.array(bypass)), p.circuit)
+        phase_recovery = (fractions * swept).sum(axis=-1)
+        sweep_mass = sweep_mass + mass[name] * phase_recovery
+        sweep_rey = sweep_rey + rey_mass[name] * phase_recovery
+    underflow_t = sum(mass[k] * recovery[k] for k in mass)
+    rey_recovery = sum(rey_mass[k] * recovery[k] for k in mass) / sum(rey_mass.values())
+    rey_underflow = rey_feed * rey_recovery
+    water_feed = feed_t / (slurry.solids_density_kg_per_m3 / 1000.0) * (1.0 - cv) / cv
+    water_underflow = water_feed * float(beneficiation.circuit_partition(bypass, p.circuit))
+    dew = beneficiation.dewatering(solids_t=underflow_t, water_t=water_underflow,
+                                   cake_moisture_fraction=p.concentrate_moisture_fraction,
+                                   return_solids_kg_per_m3=p.return_solids_kg_per_m3)
+    conc_t = float(dew["cake_solids_t"])
+    rey_conc = rey_underflow * conc_t / underflow_t
+    slurry_m3_per_h = feed.lift_rate_dry_t_per_h * 1000.0 / (cv * slurry.solids_density_kg_per_m3)
     return Concentrate(
-        dry_t_per_year=conc_t,
-        wet_t_per_year=conc_t / (1.0 - p.concentrate_moisture_fraction),
-        rey_t_per_year=rey_conc, tailings_dry_t_per_year=feed_t - conc_t,
-        tailings_rey_t_per_year=rey_feed - rey_conc,
-        upgrade_factor=float(rey_recovery * feed_t / conc_t), mass_pull=conc_t / feed_t,
-        rey_recovery=float(rey_recovery), feed_grade_ppm=grade,
+        dry_t_per_year=conc_t, wet_t_per_year=conc_t + float(dew["cake_water_t"]),
+        rey_t_per_year=rey_conc, tailings_dry_t_per_year=feed_t - underflow_t,
+        tailings_rey_t_per_year=rey_feed - rey_underflow,
+        upgrade_factor=float(rey_conc.sum() / conc_t * 1e6 / grade), mass_pull=conc_t / feed_t,
+        rey_recovery=float(rey_conc.sum() / rey_feed.sum()), feed_grade_ppm=grade,
         concentrate_grade_ppm=float(rey_conc.sum() / conc_t * 1e6),
-        apatite_fraction_feed=f_ap,
-        apatite_fraction_concentrate=mass["apatite"] * recovery["apatite"] / conc_t,
-        cyclones=flow_total_l_per_min / q_cyc, flow_per_cyclone_l_per_min=q_cyc,
-        d50c_um=d50c, sharpness=m, bypass=bypass, size_um=np.asarray(SIZE_MID_UM),
-        partition=partition)
+        apatite_fraction_feed=feed.apatite_fraction,
+        apatite_fraction_concentrate=mass[_carrier(dep)] * recovery[_carrier(dep)] / underflow_t,
+        cyclones=float(np.ceil(slurry_m3_per_h * 1000.0 / 60.0 / q_cyc)),
+        flow_per_cyclone_l_per_min=q_cyc, d50c_um=d50c, sharpness=m, bypass=bypass,
+        size_um=np.asarray(SIZE_MID_UM), partition=partition, circuit=p.circuit,
+        phase_recovery=recovery,
+        water_t_per_year={"feed": float(water_feed), "overflow": float(water_feed - water_underflow),
+                          "cake": float(dew["cake_water_t"]),
+                          "return": float(dew["return_water_t"])},
+        return_solids_t_per_year=float(dew["return_solids_t"]),
+        dewatering_loss_rey_t_per_year=rey_underflow - rey_conc,
+        tailings_discharge=p.tailings_discharge,
+        grade_recovery={"d50_multiplier": GRADE_RECOVERY_D50_MULTIPLIERS,
+                        "rey_recovery": sweep_rey / sum(rey_mass.values()),
+                        "grade_ppm": sweep_rey / sweep_mass,
+                        "upgrade_factor": sweep_rey / sweep_mass / grade})
+
+
+def _carrier(dep: Deposit) -> str:
+    return next(k for k, r in dep.phase_role.items() if r == "carrier")
 
 
 # ---------------------------------------------------------------------------------------------
