@@ -88,11 +88,15 @@ def test_db_show_unknown_run(out_dir):
     assert "no run with id 999" in result.stderr
 
 
-def test_report_is_offline(out_dir):
-    html = (out_dir / "report.html").read_text()
+def test_report_is_offline(tmp_path):
+    assert runner.invoke(app, ["run", "--json", "--out", str(tmp_path)]).exit_code == 0
+    html = (tmp_path / "report.html").read_text()
     assert not re.search(r"<script[^>]+src=", html)
     assert not re.search(r"<link[^>]+href=[\"']https?:", html)
     for heading in ("Key results", "Cost breakdown", "Oxide production by element",
-                    "Grade-depth profile", "Assumed numbers", "Literature checks"):
+                    "Grade-depth profile", "Assumed numbers", "Literature checks",
+                    "Lift operating envelope", "Airlift curve", "Pipe-string tension",
+                    "Campaign tonnage", "Cyclone partition curves", "Grade-recovery curve",
+                    "Leach extraction surface"):
         assert f"<h2>{heading}</h2>" in html
     assert "plotly" in html.lower()

@@ -28,3 +28,87 @@ def test_default_leach_balance(default_result):
     np.testing.assert_allclose(liq.rey_t_per_year + liq.residue_rey_t_per_year,
                                conc.rey_t_per_year, rtol=1e-14)
     assert np.all((liq.recovery >= 0) & (liq.recovery <= 1))
+
+
+KINETICS = dict(tau_ref_min=5.0, acid_order=1.0, activation_j_per_mol=43580.0,
+                loss_acid_exponent=2.0, loss_activation_j_per_mol=60000.0, protons_per_mol=1)
+
+
+def _extraction(**kw):
+    args = {"acid_mol_per_l": 0.5, "temperature_c": 25.0, "loss_ref": 0.049,
+            "ageing_rate_ref_per_min": 0.0, "demand_mol_h_per_l": 0.23, **KINETICS}
+    time = kw.pop("time_min", 5.0)
+    args.update(kw)
+    return leaching.batch_extraction(time, **args)
+
+
+def test_interior_maximum_in_acid():
+    acid = np.geomspace(0.05, 2.0, 40)
+    y = _extraction(acid_mol_per_l=acid)
+    peak = int(np.argmax(y))
+    assert 0 < peak < acid.size - 1
+    assert 0.25 <= acid[peak] <= 1.0
+
+
+def test_interior_maximum_in_temperature():
+    temps = np.linspace(5.0, 80.0, 31)
+    y = _extraction(temperature_c=temps)
+    peak = int(np.argmax(y))
+    assert 0 < peak < temps.size - 1
+    assert 15.0 <= temps[peak] <= 35.0
+
+
+def test_interior_maximum_in_time_with_sulfate():
+    minutes = np.geomspace(0.5, 120.0, 40)
+    y = _extraction(time_min=minutes, loss_ref=0.1451, ageing_rate_ref_per_min=0.01)
+    peak = int(np.argmax(y))
+    assert 0 < peak < minutes.size - 1
+    assert 2.0 <= minutes[peak] <= 10.0
+
+
+def test_hcl_has_no_time_decline():
+    y = _extraction(time_min=np.array([5.0, 30.0, 120.0]), demand_mol_h_per_l=0.0)
+    np.testing.assert_allclose(y, y[0], rtol=1e-12)
+
+
+def test_extraction_bounded_for_any_input():
+    rng = np.random.default_rng(0)
+    y = _extraction(acid_mol_per_l=rng.uniform(0.01, 5, 500), temperature_c=rng.uniform(0, 100, 500),
+                    time_min=rng.uniform(0.1, 300, 500), demand_mol_h_per_l=rng.uniform(0, 2, 500))
+    assert np.all((y >= 0) & (y <= 1))
+
+
+def test_tanks_in_series_matches_closed_form():
+    # first-order conversion 1 - exp(-kt) through N CSTRs: 1 - (1 + k tau / N)^-N
+    k, tau = 0.4, 5.0
+    t = np.linspace(0.0, 200.0, 20001)
+    for n in (1, 3, 6):
+        avg = leaching.tanks_in_series_average(1 - np.exp(-k * t), t, tau, n)
+        assert avg == pytest.approx(1 - (1 + k * tau / n) ** -n, rel=2e-4)
+
+
+def test_countercurrent_wash_loss():
+    assert leaching.countercurrent_wash_loss(2.0, 4) == pytest.approx(1 / 31)
+    assert leaching.countercurrent_wash_loss(1.0, 3) == pytest.approx(0.25)
+    assert leaching.countercurrent_wash_loss(3.0, 0) == pytest.approx(1.0)
+
+
+def test_default_kinetic_leach_balances_and_reports(default_result):
+    liq = default_result.records["leaching"]
+    conc = default_result.records["beneficiation"]
+    np.testing.assert_allclose(liq.rey_t_per_year + liq.residue_rey_t_per_year,
+                               conc.rey_t_per_year, rtol=1e-14)
+    assert 0.0 < liq.extraction <= 0.951
+    assert liq.recovery[INDEX["Ce"]] < liq.recovery[INDEX["Nd"]]
+    assert set(liq.composition_g_per_l) == {"REY", "Ca", "Fe", "Al", "Na"}
+    assert liq.composition_g_per_l["Ca"] > liq.composition_g_per_l["REY"]
+
+
+def test_out_of_domain_temperature_warns():
+    from reemud.chain import run
+    from reemud.errors import OutOfDomainWarning
+    from reemud.scenario import load_scenario, parse_scenario
+
+    text = load_scenario("minamitorishima-commercial").text + "\n[leaching]\ntemperature_c = 95\n"
+    with pytest.warns(OutOfDomainWarning, match="leaching.temperature_c = 95.0 lies outside"):
+        run(parse_scenario(text))

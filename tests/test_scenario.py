@@ -65,7 +65,8 @@ def test_bad_distribution_and_stage_and_model():
     messages = [str(p) for p in info.value.problems]
     assert any("`lifter`: is not a stage" in m and "did you mean [lifting]?" in m
                for m in messages)
-    assert any("`leaching.model`: must be one of takaya2015 (got 'magic')" in m for m in messages)
+    assert any("`leaching.model`: must be one of kinetic_cstr, takaya2015 (got 'magic')" in m
+               for m in messages)
     assert any("`collector.mud_dry_t_per_day`: needs low <= mode <= high" in m for m in messages)
 
 

@@ -78,8 +78,12 @@ def payback_years(cash_flows):
 
 
 def levelised_unit_cost(rate, cost_flows, production_flows):
-    """Present value of costs over present value of production [cost unit per production unit]."""
-    return npv(rate, cost_flows) / npv(rate, production_flows)
+    """Present value of costs over present value of production [cost unit per production unit].
+
+    NaN when nothing is produced.
+    """
+    produced = npv(rate, production_flows)
+    return npv(rate, cost_flows) / np.where(produced > 0, produced, np.nan)
 
 
 def yearly_cash_flow(*, capex_usd, construction_years, project_life_years, revenue_usd_per_year,

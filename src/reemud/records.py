@@ -143,6 +143,12 @@ class PregnantLiquor(_Record):
     acid: str
     acid_kg_per_dry_t: float
     acid_t_per_year: float
+    extraction: float = float("nan")
+    wash_loss: float = 0.0
+    liquor_m3_per_year: float = float("nan")
+    impurities_t_per_year: dict | None = None
+    composition_g_per_l: dict | None = None
+    surfaces: dict | None = None
 
 
 @dataclass(frozen=True)
@@ -154,6 +160,7 @@ class SeparatedProducts(_Record):
     recovery: np.ndarray
     naoh_t_per_year: float
     hcl_t_per_year: float
+    impurities_t_per_year: dict
 
 
 @dataclass(frozen=True)
@@ -166,6 +173,9 @@ class OxideProducts(_Record):
     precipitation_recovery: np.ndarray
     oxalic_acid_t_per_year: float
     calcination_co2_t_per_year: float
+    impurity_oxide_t_per_year: dict
+    purity: float
+    purity_spec: float
 
 
 @dataclass(frozen=True)

@@ -19,10 +19,16 @@ OXALATE_PER_RE = 1.5
 CO2_PER_RE = 3.0
 
 
-def oxalate_conversion(oxalic_dosage_g_per_l, eps_g_per_l, exponent):
-    """Fraction of each element precipitated as oxalate ``exp(−(ε/c)^n)`` [-]."""
-    c = np.asarray(oxalic_dosage_g_per_l, dtype=float)[..., None]
+def precipitated_fraction(oxalic_dosage_g_per_l, eps_g_per_l, exponent):
+    """Fraction of a species precipitated as oxalate, ``exp(−(ε/c)^n)`` (all inputs broadcast) [-]."""
+    c = np.asarray(oxalic_dosage_g_per_l, dtype=float)
     return np.exp(-((np.asarray(eps_g_per_l) / c) ** np.asarray(exponent)))
+
+
+def oxalate_conversion(oxalic_dosage_g_per_l, eps_g_per_l, exponent):
+    """Fraction of each element precipitated, dosage broadcast against the element axis [-]."""
+    c = np.asarray(oxalic_dosage_g_per_l, dtype=float)[..., None]
+    return precipitated_fraction(c, eps_g_per_l, exponent)
 
 
 def calcine(precipitated_element_t):

@@ -130,6 +130,43 @@ def _figures(result: ChainResult) -> list[tuple[str, go.Figure]]:
         fig.update_layout(title="Where a campaign's hours go (mean)", yaxis_title="hours")
         figs.append(("Campaign time budget", fig))
 
+    conc = rec["beneficiation"]
+    fig = go.Figure()
+    for name, curve in conc.partition.items():
+        fig.add_trace(go.Scatter(x=np.asarray(conc.size_um), y=np.asarray(curve), mode="lines",
+                                 name=f"{name} (d50c {conc.d50c_um[name]:.1f} µm)"))
+    fig.update_xaxes(type="log", title="grain size [µm]")
+    fig.update_layout(title=f"Partition to the concentrate ({conc.circuit} circuit, bypass "
+                            f"{conc.bypass:.1%})", yaxis_title="fraction to underflow [-]")
+    figs.append(("Cyclone partition curves", fig))
+    gr = conc.grade_recovery
+    fig = go.Figure(go.Scatter(x=np.asarray(gr["rey_recovery"]), y=np.asarray(gr["grade_ppm"]),
+                               mode="lines+markers",
+                               text=[f"d50 × {m:.2f}" for m in gr["d50_multiplier"]]))
+    fig.add_trace(go.Scatter(x=[conc.rey_recovery], y=[conc.concentrate_grade_ppm],
+                             mode="markers", marker=dict(size=12, symbol="star"),
+                             name="this design"))
+    fig.update_layout(title="Grade-recovery trade-off as the cut moves", showlegend=False,
+                      xaxis_title="ΣREY recovery to concentrate [-]",
+                      yaxis_title="concentrate ΣREY [ppm]")
+    figs.append(("Grade-recovery curve", fig))
+    liquor = rec["leaching"]
+    if liquor.surfaces:
+        srf = liquor.surfaces
+        fig = go.Figure(go.Contour(x=np.asarray(srf["time_min"]),
+                                   y=np.asarray(srf["acid_mol_per_l"]),
+                                   z=np.asarray(srf["extraction"]), colorbar_title="extracted",
+                                   contours=dict(showlabels=True)))
+        fig.update_xaxes(type="log", title="leach time [min]")
+        fig.update_yaxes(type="log", title=f"{liquor.acid} [mol/L]")
+        fig.update_layout(title="Leach extraction surface (batch, plant solids/liquid ratio)")
+        figs.append(("Leach extraction surface", fig))
+        fig = go.Figure(go.Scatter(x=np.asarray(srf["temperature_c"]),
+                                   y=np.asarray(srf["extraction_by_temperature"]), mode="lines"))
+        fig.update_layout(title="Leach extraction against temperature (design acid and time)",
+                          xaxis_title="temperature [°C]", yaxis_title="extracted [-]")
+        figs.append(("Leach extraction and temperature", fig))
+
     balance = element_balance(rec)
     fig = go.Figure()
     for name, values in balance.items():

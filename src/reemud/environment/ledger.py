@@ -40,6 +40,7 @@ def ledger(*, vessel_fuel_t, lift_electricity_kwh, shipping_fuel_t, onshore_elec
     co2_t["calcination"] = process_co2_t
     total_energy = sum(energy_kwh.values())
     total_co2_kg = sum(co2_t.values()) * 1000.0
+    reo_kg = np.where(np.asarray(reo_kg) > 0, reo_kg, np.nan)  # per kg undefined without output
     return {
         "fuel_t": fuel_t,
         "energy_kwh": energy_kwh,

@@ -38,6 +38,9 @@ def deposit_area_km2(*, released_kg, class_fractions, settling_velocity_m_per_s,
                      deposit_dry_density_kg_per_m3, threshold_m=1e-3, cells=800):
     """Area where the year's deposit is at least ``threshold_m`` thick [km²], and the grid.
 
+    ``class_fractions`` (times ``released_kg``) gives each class's mass; ``release_height_m`` may
+    be one height or one per class, so several sources add up on one grid.
+
     Evaluates the thickness field on a ``cells × cells/2`` half-plane grid (the field is
     symmetric in y) that covers every class able to contribute more than 1e-3 of the threshold,
     then again on a grid of the same size over the box holding the footprint, where the area is
@@ -45,7 +48,7 @@ def deposit_area_km2(*, released_kg, class_fractions, settling_velocity_m_per_s,
     """
     frac = np.asarray(class_fractions, dtype=float)
     w = np.asarray(settling_velocity_m_per_s, dtype=float)
-    t_land = release_height_m / w
+    t_land = np.asarray(release_height_m, dtype=float) / w
     x_land = current_speed_m_per_s * t_land
     sigma = np.sqrt(2.0 * horizontal_diffusivity_m2_per_s * t_land)
     peak = released_kg * frac / (2.0 * np.pi * sigma**2) / deposit_dry_density_kg_per_m3

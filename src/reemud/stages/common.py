@@ -85,6 +85,17 @@ def oxalate_isotherm() -> tuple[np.ndarray, np.ndarray]:
 
 
 @cache
+def impurity_isotherm() -> dict[str, tuple[float, float]]:
+    """Oxalate isotherm parameters (ε [g/L], n) of the impurities Ca, Fe, Al."""
+    rows = {r["symbol"]: r for r in read_table("oxalate_isotherm.csv")}
+    return {k: (float(rows[k]["eps_g_per_l"]), float(rows[k]["n"])) for k in IMPURITY_OXIDE}
+
+
+IMPURITY_OXIDE = {"Ca": 56.077 / 40.078, "Fe": 159.69 / (2 * 55.845), "Al": 101.96 / (2 * 26.982)}
+"""Oxide mass per element mass of the calcined impurities (CaO, Fe2O3, Al2O3) [-]."""
+
+
+@cache
 def japan_demand() -> dict[str, tuple[tuple[str, ...], float]]:
     """Japan's demand items from ``data/japan_demand.csv``: key -> (symbols, t/yr)."""
     return {r["key"]: (tuple(r["symbols"].split(";")), float(r["demand_t_per_year"]))

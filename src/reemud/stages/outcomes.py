@@ -44,6 +44,8 @@ class LedgerPlumeParams(Params):
     horizontal_diffusivity_m2_per_s: float = P("m**2/s", "horizontal eddy diffusivity", gt=0)
     release_height_m: float = P("m", "height above the seabed where escaping fines are released",
                                 gt=0)
+    tailings_release_height_m: float = P("m", "height above the seabed of a tailings discharge "
+                                         "at sea", gt=0)
 
 
 @register("environment", "ledger_gaussian_plume", LedgerPlumeParams, default=True)
@@ -64,18 +66,28 @@ def run_ledger_gaussian_plume(p: LedgerPlumeParams, up: Mapping[str, object], se
         generator_efficiency=p.generator_efficiency, fuel_lhv_mj_per_kg=p.fuel_lhv_mj_per_kg,
         fuel_co2_kg_per_kg=p.fuel_co2_kg_per_kg, grid_co2_kg_per_kwh=p.grid_co2_kg_per_kwh,
         reo_kg=reo_kg)
-    # plume classes: clay and apatite size classes with their own densities
+    # plume sources: mud escaping at the seabed, and the cyclone tailings if discharged at sea;
+    # every size class of every phase settles at its own Stokes velocity
     phases = list(feed.phase_mass_fractions)
-    fractions = np.concatenate([dep.phase_size_fractions[k] * feed.phase_mass_fractions[k]
-                                for k in phases])
+    escaped_kg = np.concatenate([dep.phase_size_fractions[k] * feed.phase_mass_fractions[k]
+                                 for k in phases]) * feed.escaped_dry_t_per_year * 1000.0
+    heights = np.full(escaped_kg.size, p.release_height_m)
+    masses = [escaped_kg]
+    if conc.tailings_discharge == "sea":
+        tailings_kg = np.concatenate([
+            dep.phase_size_fractions[k] * feed.phase_mass_fractions[k] * (1.0 - conc.partition[k])
+            for k in phases]) * feed.mud_dry_t_per_year * 1000.0
+        masses.append(tailings_kg)
+        heights = np.concatenate([heights, np.full(tailings_kg.size, p.tailings_release_height_m)])
     densities = np.repeat([dep.phase_density_kg_per_m3[k] for k in phases], SIZE_MID_UM.size)
     w = environment.stokes_settling_velocity_m_per_s(
         np.tile(SIZE_MID_UM, len(phases)), densities, dep.seawater_density_kg_per_m3,
         dep.seawater_viscosity_pa_s)
+    w = np.tile(w, len(masses))
+    released_kg = np.concatenate(masses)
     area, x, y, thickness = environment.deposit_area_km2(
-        released_kg=feed.escaped_dry_t_per_year * 1000.0, class_fractions=fractions,
-        settling_velocity_m_per_s=w, release_height_m=p.release_height_m,
-        current_speed_m_per_s=p.current_speed_m_per_s,
+        released_kg=1.0, class_fractions=released_kg, settling_velocity_m_per_s=w,
+        release_height_m=heights, current_speed_m_per_s=p.current_speed_m_per_s,
         horizontal_diffusivity_m2_per_s=p.horizontal_diffusivity_m2_per_s,
         deposit_dry_density_kg_per_m3=dep.dry_bulk_density_t_per_m3 * 1000.0)
     return EnvironmentLedger(
@@ -84,7 +96,7 @@ def run_ledger_gaussian_plume(p: LedgerPlumeParams, up: Mapping[str, object], se
         co2_t_per_year={k: float(v) for k, v in led["co2_t"].items()},
         energy_kwh_per_kg_reo=float(led["energy_kwh_per_kg_reo"]),
         co2_kg_per_kg_reo=float(led["co2_kg_per_kg_reo"]),
-        plume_released_dry_t_per_year=feed.escaped_dry_t_per_year,
+        plume_released_dry_t_per_year=float(released_kg.sum() / 1000.0),
         plume_area_km2_above_1mm=float(area), plume_x_m=x, plume_y_m=y,
         plume_thickness_m=thickness)
 

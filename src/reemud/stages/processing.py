@@ -9,7 +9,7 @@ import numpy as np
 from pydantic import field_validator
 
 from reemud import beneficiation, leaching, refining, separation
-from reemud.elements import N_ELEMENTS
+from reemud.elements import INDEX, N_ELEMENTS
 from reemud.errors import OutOfDomainWarning
 from reemud.particles import SIZE_MID_UM
 from reemud.records import (
@@ -22,7 +22,15 @@ from reemud.records import (
     Slurry,
 )
 from reemud.registry import register
-from reemud.stages.common import P, Params, leach_acids, one_of, oxalate_isotherm
+from reemud.stages.common import (
+    IMPURITY_OXIDE,
+    P,
+    Params,
+    impurity_isotherm,
+    leach_acids,
+    one_of,
+    oxalate_isotherm,
+)
 
 # ---------------------------------------------------------------------------------------------
 # beneficiation
@@ -166,7 +174,7 @@ class Takaya2015Params(Params):
         return one_of(v, leach_acids())
 
 
-@register("leaching", "takaya2015", Takaya2015Params, default=True)
+@register("leaching", "takaya2015", Takaya2015Params)
 def run_takaya2015(p: Takaya2015Params, up: Mapping[str, object], seed: int) -> PregnantLiquor:
     """Per-element recoveries of Takaya et al. 2015; acid from apatite dissolution + free acid."""
     conc: Concentrate = up["beneficiation"]
@@ -188,6 +196,143 @@ def run_takaya2015(p: Takaya2015Params, up: Mapping[str, object], seed: int) -> 
         acid_t_per_year=kg_per_t * conc.dry_t_per_year / 1000.0)
 
 
+
+
+class KineticCstrParams(Params):
+    """CSTR train with shrinking-core dissolution, re-precipitation and counter-current washing."""
+
+    acid: str = P("", "leach acid: HCl or H2SO4 (rows of data/leach_acids.csv)")
+    acid_concentration_mol_per_l: float = P("mol/L", "acid concentration fed to the leach", gt=0,
+                                            le=12)
+    liquid_to_solid_l_per_kg: float = P("L/kg", "leach liquid/solid ratio", gt=0, le=200)
+    temperature_c: float = P("degC", "leach temperature", ge=0, le=100)
+    residence_time_min: float = P("min", "mean residence time of the CSTR train", gt=0)
+    tanks: int = P("", "number of equal CSTRs in series", ge=1, le=20)
+    tau_ref_min: float = P("min", "time to full conversion at 0.5 mol/L and 25 °C", gt=0)
+    acid_order: float = P("", "order of the dissolution rate in acid", ge=0, le=3)
+    activation_j_per_mol: float = P("J/mol", "activation energy of dissolution", ge=0)
+    loss_acid_exponent: float = P("", "growth of re-precipitation with acid", ge=0)
+    loss_activation_j_per_mol: float = P("J/mol", "activation energy of re-precipitation", ge=0)
+    ce_in_refractory_fraction: float = P("", "share of Ce held in phases dilute acid leaves", ge=0,
+                                         le=1)
+    wash_stages: int = P("", "counter-current washing stages of the residue", ge=0, le=20)
+    wash_ratio: float = P("", "wash water over liquor leaving with the residue", gt=0)
+    residue_moisture_fraction: float = P("", "liquor in the washed residue (wet basis)", ge=0,
+                                         lt=1)
+    clay_dissolved_fraction: float = P("", "share of the clay phase the acid dissolves", ge=0,
+                                       le=1)
+    clay_fe2o3_fraction: float = P("", "Fe2O3 mass fraction of the clay phase", ge=0, le=1)
+    clay_al2o3_fraction: float = P("", "Al2O3 mass fraction of the clay phase", ge=0, le=1)
+    seawater_sodium_kg_per_t: float = P("kg/t", "sodium in seawater carried by the concentrate",
+                                        ge=0)
+
+    @field_validator("acid")
+    @classmethod
+    def _acid(cls, v: str) -> str:
+        return one_of(v, leach_acids())
+
+
+LEACH_DOMAIN = {"acid_concentration_mol_per_l": (0.05, 2.0), "temperature_c": (5.0, 80.0)}
+"""Ranges over which the kinetic leach constants were chosen (Takaya et al. 2015 explored
+dilute acid around 0.25-0.5 mol/L, minutes, 25 °C and above)."""
+
+FE_PER_FE2O3 = 2 * 55.845 / 159.69
+AL_PER_AL2O3 = 2 * 26.982 / 101.96
+CA_PER_APATITE = 5 * 40.078 / 502.31
+H_PER_FE2O3_G = 6 / 159.69
+H_PER_AL2O3_G = 6 / 101.96
+
+
+def _kinetics(p: KineticCstrParams, acid: dict, demand: float, **grid) -> dict:
+    kw = dict(tau_ref_min=p.tau_ref_min, acid_order=p.acid_order,
+              activation_j_per_mol=p.activation_j_per_mol, loss_acid_exponent=p.loss_acid_exponent,
+              loss_activation_j_per_mol=p.loss_activation_j_per_mol,
+              demand_mol_h_per_l=demand, protons_per_mol=acid["protons_per_mol"])
+    return kw | grid
+
+
+@register("leaching", "kinetic_cstr", KineticCstrParams, default=True)
+def run_kinetic_cstr(p: KineticCstrParams, up: Mapping[str, object], seed: int) -> PregnantLiquor:
+    """Shrinking-core leach of each phase in a CSTR train, re-precipitation, washing, acid use."""
+    dep: Deposit = up["deposit"]
+    feed: MudFeed = up["collector"]
+    conc: Concentrate = up["beneficiation"]
+    for name, (low, high) in LEACH_DOMAIN.items():
+        value = getattr(p, name)
+        if not low <= value <= high:
+            warnings.warn(f"leaching.{name} = {value} lies outside {low}-{high}, where the "
+                          "kinetic constants were chosen; the result is an extrapolation",
+                          OutOfDomainWarning, stacklevel=2)
+    acid = leach_acids()[p.acid]
+    # phase masses and REY in the concentrate
+    cake_share = conc.dry_t_per_year / sum(feed.mud_dry_t_per_year * feed.phase_mass_fractions[k]
+                                           * conc.phase_recovery[k] for k in conc.phase_recovery)
+    mass = {k: feed.mud_dry_t_per_year * f * conc.phase_recovery[k] * cake_share
+            for k, f in feed.phase_mass_fractions.items()}
+    rey = {k: mass[k] * dep.phase_grade_ppm[k] for k in mass}
+    carrier = next(k for k, r in dep.phase_role.items() if r == "carrier")
+    clay_t = sum(m for k, m in mass.items() if dep.phase_leach_group[k] == "matrix")
+    dissolved_clay_kg_per_l = clay_t / conc.dry_t_per_year * p.clay_dissolved_fraction \
+        / p.liquid_to_solid_l_per_kg
+    demand = (mass[carrier] / conc.dry_t_per_year * 1000.0 / leaching.HYDROXYAPATITE_G_PER_MOL
+              * leaching.PROTONS_PER_APATITE / p.liquid_to_solid_l_per_kg
+              + dissolved_clay_kg_per_l * 1000.0 * (p.clay_fe2o3_fraction * H_PER_FE2O3_G
+                                                   + p.clay_al2o3_fraction * H_PER_AL2O3_G))
+    times = np.linspace(0.0, 10.0 * p.residence_time_min, 501)
+    base = _kinetics(p, acid, demand, acid_mol_per_l=p.acid_concentration_mol_per_l,
+                     temperature_c=p.temperature_c)
+    batch = leaching.batch_extraction_profile(
+        times, loss_ref=acid["loss_ref"],
+        ageing_rate_ref_per_min=acid["ageing_rate_ref_per_min"], **base)
+    dissolution = leaching.batch_extraction_profile(times, loss_ref=0.0,
+                                                    ageing_rate_ref_per_min=0.0, **base)
+    extraction = float(leaching.tanks_in_series_average(batch, times, p.residence_time_min,
+                                                        p.tanks))
+    dissolved = float(leaching.tanks_in_series_average(dissolution, times, p.residence_time_min,
+                                                       p.tanks))
+    wash_loss = float(leaching.countercurrent_wash_loss(p.wash_ratio, p.wash_stages))
+    leachable = sum(rey[k] for k in rey if dep.phase_leach_group[k] != "refractory")
+    group_share = leachable / sum(rey.values())
+    rec = np.full(N_ELEMENTS, extraction * group_share * (1.0 - wash_loss))
+    rec[INDEX["Ce"]] *= 1.0 - p.ce_in_refractory_fraction
+    liquor = conc.rey_t_per_year * rec
+    liquor_m3 = p.liquid_to_solid_l_per_kg * conc.dry_t_per_year
+    c_end = max(p.acid_concentration_mol_per_l - demand * dissolved / acid["protons_per_mol"], 0.0)
+    consumed_mol_per_kg = (p.acid_concentration_mol_per_l - c_end) * p.liquid_to_solid_l_per_kg
+    acid_kg_per_t = (consumed_mol_per_kg + c_end * p.liquid_to_solid_l_per_kg) \
+        * acid["molar_mass_g_per_mol"]
+    impurities = {
+        "Ca": mass[carrier] * dissolved * CA_PER_APATITE,
+        "Fe": clay_t * p.clay_dissolved_fraction * p.clay_fe2o3_fraction * FE_PER_FE2O3,
+        "Al": clay_t * p.clay_dissolved_fraction * p.clay_al2o3_fraction * AL_PER_AL2O3,
+        "Na": (conc.wet_t_per_year - conc.dry_t_per_year) * p.seawater_sodium_kg_per_t / 1000.0,
+    }
+    impurities = {k: v * (1.0 - wash_loss) for k, v in impurities.items()}
+    grams_per_l = {k: v * 1e6 / (liquor_m3 * 1000.0) for k, v in impurities.items()}
+    grams_per_l["REY"] = float(liquor.sum()) * 1e6 / (liquor_m3 * 1000.0)
+    acids, minutes = np.geomspace(0.05, 2.0, 30), np.geomspace(0.5, 60.0, 30)
+    surface = leaching.batch_extraction_profile(
+        np.concatenate([[0.0], minutes]), loss_ref=acid["loss_ref"],
+        ageing_rate_ref_per_min=acid["ageing_rate_ref_per_min"],
+        **_kinetics(p, acid, demand, acid_mol_per_l=acids, temperature_c=p.temperature_c))[:, 1:]
+    temps = np.linspace(5.0, 80.0, 31)
+    by_temp = leaching.batch_extraction(
+        np.full_like(temps, p.residence_time_min), loss_ref=acid["loss_ref"],
+        ageing_rate_ref_per_min=acid["ageing_rate_ref_per_min"],
+        **_kinetics(p, acid, demand, acid_mol_per_l=p.acid_concentration_mol_per_l,
+                    temperature_c=temps))
+    return PregnantLiquor(
+        rey_t_per_year=liquor, residue_rey_t_per_year=conc.rey_t_per_year - liquor,
+        recovery=rec, acid=p.acid, acid_kg_per_dry_t=float(acid_kg_per_t),
+        acid_t_per_year=float(acid_kg_per_t) * conc.dry_t_per_year / 1000.0,
+        extraction=extraction, wash_loss=wash_loss, liquor_m3_per_year=float(liquor_m3),
+        impurities_t_per_year=impurities, composition_g_per_l=grams_per_l,
+        surfaces={"acid_mol_per_l": acids, "time_min": minutes, "extraction": surface,
+                  "temperature_c": temps, "extraction_by_temperature": by_temp})
+
+
+
+
 # ---------------------------------------------------------------------------------------------
 # separation
 
@@ -196,6 +341,8 @@ class FixedRecoveryParams(Params):
     """Solvent extraction as a stated recovery per element."""
 
     recovery: float = P("", "fraction of each element reaching its product", gt=0, le=1)
+    impurity_transfer_fraction: float = P("", "share of the liquor's Ca, Fe, Al reaching the "
+                                          "strip liquors", ge=0, le=1)
     organic_flux_per_feed: float = P("", "organic RE flux per mole of feed RE in each cut", gt=0)
     cuts_per_element: float = P("", "mean number of SX cuts each element passes through", ge=1)
 
@@ -208,9 +355,11 @@ def run_fixed_recovery(p: FixedRecoveryParams, up: Mapping[str, object], seed: i
     product, loss = separation.split_fixed_recovery(liquor.rey_t_per_year, rec)
     naoh, hcl = separation.sx_reagents_t(liquor.rey_t_per_year, p.organic_flux_per_feed,
                                          p.cuts_per_element)
+    impurities = {k: v * p.impurity_transfer_fraction
+                  for k, v in (liquor.impurities_t_per_year or {}).items() if k != "Na"}
     return SeparatedProducts(product_rey_t_per_year=product, loss_rey_t_per_year=loss,
                              recovery=rec, naoh_t_per_year=float(naoh),
-                             hcl_t_per_year=float(hcl))
+                             hcl_t_per_year=float(hcl), impurities_t_per_year=impurities)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -222,6 +371,8 @@ class OxalateCalcinationParams(Params):
 
     oxalic_dosage_g_per_l: float = P("g/L", "oxalic-acid dosage of the precipitation", gt=0,
                                      le=200)
+    purity_spec: float = P("", "required REO purity of the oxide products (mass fraction)", gt=0,
+                           le=1)
 
 
 @register("refining", "oxalate_calcination", OxalateCalcinationParams, default=True)
@@ -233,8 +384,15 @@ def run_oxalate_calcination(p: OxalateCalcinationParams,
     x = refining.oxalate_conversion(p.oxalic_dosage_g_per_l, eps, n)
     precipitated = sep.product_rey_t_per_year * x
     oxide, oxalic, co2 = refining.calcine(precipitated)
+    isotherm = impurity_isotherm()
+    impurity_oxide = {k: float(v * refining.precipitated_fraction(p.oxalic_dosage_g_per_l,
+                                                                   *isotherm[k]) * IMPURITY_OXIDE[k])
+                      for k, v in sep.impurities_t_per_year.items()}
+    reo = float(oxide.sum())
+    purity = reo / (reo + sum(impurity_oxide.values())) if reo > 0 else float("nan")
     return OxideProducts(
         oxide_t_per_year=oxide, element_t_per_year=precipitated,
         loss_rey_t_per_year=sep.product_rey_t_per_year - precipitated,
         precipitation_recovery=x, oxalic_acid_t_per_year=float(oxalic),
-        calcination_co2_t_per_year=float(co2))
+        calcination_co2_t_per_year=float(co2), impurity_oxide_t_per_year=impurity_oxide,
+        purity=purity, purity_spec=p.purity_spec)
