@@ -21,6 +21,7 @@ kg apatite, as models.md §4.1.
 from __future__ import annotations
 
 import numpy as np
+from scipy.special import gammaln
 
 from reemud.elements import INDEX, N_ELEMENTS
 
@@ -147,11 +148,13 @@ def tanks_in_series_average(values_at_time, times_min, mean_residence_min, tanks
     Segregated flow: ``Ȳ = ∫ Y(t) E(t) dt`` with ``E`` the gamma density of N tanks in series
     (mean ``τ``); integrated by the trapezoid rule on ``times_min`` (last axis).
     """
-    from scipy.stats import gamma
-
     t = np.asarray(times_min, dtype=float)
     n = np.asarray(tanks, dtype=float)[..., None]
-    density = gamma.pdf(t, a=n, scale=np.asarray(mean_residence_min)[..., None] / n)
+    theta = np.asarray(mean_residence_min, dtype=float)[..., None] / n
+    # gamma density t^(N-1) e^(-t/θ) / (Γ(N) θ^N), in logs; E(0) = 1/θ for one tank, else 0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        log_e = (n - 1.0) * np.log(t) - t / theta - gammaln(n) - n * np.log(theta)
+    density = np.where(t > 0, np.exp(log_e), np.where(n == 1.0, 1.0 / theta, 0.0))
     weights = np.trapezoid(density, t, axis=-1)
     return np.trapezoid(values_at_time * density, t, axis=-1) / weights
 
