@@ -100,3 +100,10 @@ def test_params_are_frozen():
     sc = load_scenario()
     with pytest.raises(ValidationError, match="frozen"):
         sc.stages["collector"].params.availability = 1.0
+
+
+def test_offset_temperature_units():
+    sc = parse_scenario('[leaching]\ntemperature_c = "303.15 K"\n')
+    assert sc.stages["leaching"].params.temperature_c == pytest.approx(30.0)
+    sc = parse_scenario('[leaching]\ntemperature_c = "86 degF"\n')
+    assert sc.stages["leaching"].params.temperature_c == pytest.approx(30.0)

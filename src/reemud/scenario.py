@@ -96,7 +96,11 @@ def unit_registry():
 def convert(value: str, unit: str) -> float:
     """Convert a quantity string such as ``"5.6 km"`` to ``unit`` (``""`` = dimensionless)."""
     ureg = unit_registry()
-    quantity = ureg.Quantity(value)
+    number, _, unit_text = value.strip().partition(" ")
+    try:  # "30 degC": magnitude and unit apart, as offset units (°C, °F) need
+        quantity = ureg.Quantity(float(number.replace(",", "")), unit_text.strip() or "")
+    except ValueError:
+        quantity = ureg.Quantity(value)
     target = ureg.Unit(unit) if unit else ureg.dimensionless
     return float(quantity.to(target).magnitude)
 
