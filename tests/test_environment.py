@@ -61,3 +61,18 @@ def test_default_plume_area_converged_in_grid(default_result):
         for c in (800, 3200)]
     assert areas[0] == pytest.approx(default_result.kpis["plume_area_km2_above_1mm"], rel=1e-12)
     assert areas[0] == pytest.approx(areas[1], rel=0.02)
+
+
+def test_tailings_at_sea_add_to_the_plume():
+    from reemud.chain import run
+    from reemud.scenario import load_scenario, parse_scenario
+
+    base = run(load_scenario("minamitorishima-commercial"))
+    text = base.scenario.text + '\n[beneficiation]\ntailings_discharge = "sea"\n'
+    sea = run(parse_scenario(text))
+    conc = sea.records["beneficiation"]
+    extra = conc.tailings_dry_t_per_year + conc.return_solids_t_per_year
+    env = sea.records["environment"]
+    assert env.plume_released_dry_t_per_year == pytest.approx(
+        base.records["environment"].plume_released_dry_t_per_year + extra, rel=1e-9)
+    assert sea.kpis["plume_area_km2_above_1mm"] > base.kpis["plume_area_km2_above_1mm"]

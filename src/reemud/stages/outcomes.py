@@ -66,7 +66,8 @@ def run_ledger_gaussian_plume(p: LedgerPlumeParams, up: Mapping[str, object], se
         generator_efficiency=p.generator_efficiency, fuel_lhv_mj_per_kg=p.fuel_lhv_mj_per_kg,
         fuel_co2_kg_per_kg=p.fuel_co2_kg_per_kg, grid_co2_kg_per_kwh=p.grid_co2_kg_per_kwh,
         reo_kg=reo_kg)
-    # plume sources: mud escaping at the seabed, and the cyclone tailings if discharged at sea;
+    # plume sources: mud escaping at the seabed, and the cyclone tailings and dewatering return
+    # water if processed and discharged at sea;
     # every size class of every phase settles at its own Stokes velocity
     phases = list(feed.phase_mass_fractions)
     escaped_kg = np.concatenate([dep.phase_size_fractions[k] * feed.phase_mass_fractions[k]
@@ -77,6 +78,10 @@ def run_ledger_gaussian_plume(p: LedgerPlumeParams, up: Mapping[str, object], se
         tailings_kg = np.concatenate([
             dep.phase_size_fractions[k] * feed.phase_mass_fractions[k] * (1.0 - conc.partition[k])
             for k in phases]) * feed.mud_dry_t_per_year * 1000.0
+        # dewatering on board: the return water's fines go overboard with the tailings, with
+        # the tailings' size distribution
+        tailings_kg = tailings_kg * (1.0 + conc.return_solids_t_per_year * 1000.0
+                                     / tailings_kg.sum())
         masses.append(tailings_kg)
         heights = np.concatenate([heights, np.full(tailings_kg.size, p.tailings_release_height_m)])
     densities = np.repeat([dep.phase_density_kg_per_m3[k] for k in phases], SIZE_MID_UM.size)
