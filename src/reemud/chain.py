@@ -69,6 +69,7 @@ def collect_kpis(records: Mapping[str, object]) -> dict[str, object]:
     dep, feed, lift = records["deposit"], records["collector"], records["lifting"]
     conc, liquor, ox = records["beneficiation"], records["leaching"], records["refining"]
     env, cash, mkt = records["environment"], records["economics"], records["market"]
+    sep = records["separation"]
     reo = float(ox.oxide_t_per_year.sum())
     return {
         "resource_reo_t": dep.resource_reo_t,
@@ -93,6 +94,8 @@ def collect_kpis(records: Mapping[str, object]) -> dict[str, object]:
         "return_water_solids_t_per_year": conc.return_solids_t_per_year,
         "oxide_production_t_per_year": as_dict(ox.oxide_t_per_year),
         "reo_production_t_per_year": reo,
+        "sx_stages": float(sum(c["n_extraction"] + c["n_scrub"] for c in (sep.cuts or []))) or None,
+        "sx_organic_inventory_m3": _num(sep.organic_inventory_m3),
         "product_purity": _num(ox.purity),
         "capex_usd": float(sum(cash.capex_usd.values())),
         "revenue_usd_per_year": float(cash.revenue_usd_per_year_by_element.sum()),

@@ -353,3 +353,52 @@ def _max_throughput_at(depth_m: float) -> float:
 def _first_mud() -> float:
     mean = default_run().records["collector"].campaign
     return (mean["mean pipe running h"] + mean["mean positioning h"]) / 24.0
+
+
+@case(id="kremser-e1.5-n5", quantity="fraction not extracted, E = 1.5, N = 5 (constant D)",
+      source="models.md §5.3 case 1 (Kremser closed form (E-1)/(E^(N+1)-1) = 0.04812)",
+      published=0.04812030075187970, unit="-", comparison="approx", tolerance=1e-10,
+      kind="validation")
+def _kremser() -> float:
+    from reemud.separation import cascade
+
+    x, *_ = cascade.solve(0, np.array([1.5]), np.ones(5), np.ones(5), 1.0, np.zeros(1), 1.0,
+                          np.ones(1), np.zeros(5), np.zeros((5, 1)), 1.0, 0.0, np.zeros(5), 3.0,
+                          0.5, 1e-12, 5)
+    return float(x[0, 0])
+
+
+@case(id="fenske-beta1.58", quantity="minimum stages, 99.9 %/99.9 % split at β = 1.58",
+      source="models.md §5.3 case 2 (Fenske: 30.2 at β = 1.58, Pr/Nd of [S55])", published=30.2,
+      unit="stages", comparison="approx", tolerance=0.002, kind="validation")
+def _fenske() -> float:
+    from reemud.separation.design import fenske_min_stages
+
+    return float(fenske_min_stages(0.999, 0.999, 1.58))
+
+
+@case(id="minimum-reflux-transition",
+      quantity="impurity of the heavy product at 0.9 W_min over that at 1.1 W_min (β = 2, 60 stages)",
+      source="models.md §5.1: W_min = 1/(β - 1) (feed-stage pinch; verified numerically there); "
+             "the impurity must collapse once the scrub passes W_min", published=100.0,
+      unit="-", comparison="at_least", tolerance=0.0, kind="validation")
+def _reflux_transition() -> float:
+    from reemud.separation import cascade
+
+    def impurity(w, beta=2.0, fa=0.5, n=60, f=30):
+        s = w + fa
+        o_out = np.full(n, s)
+        o_out[-1] = s - w
+        a_out = np.full(n, w + 1.0)
+        a_out[f + 1:] = w
+        a_out[0] = w + 1.0 - s
+        feed_flow = np.zeros(n)
+        feed_flow[f] = 1.0
+        feed_comp = np.zeros((n, 2))
+        feed_comp[f] = [1 - fa, fa]
+        x, y, *_ = cascade.solve_saturated(np.array([1.0, beta]), o_out, a_out, feed_flow,
+                                           feed_comp, 1e-13, 100)
+        product = o_out[-1] * y[-1]
+        return product[0] / product.sum()
+
+    return float(impurity(0.9) / impurity(1.1))

@@ -161,6 +161,10 @@ class SeparatedProducts(_Record):
     naoh_t_per_year: float
     hcl_t_per_year: float
     impurities_t_per_year: dict
+    products: dict | None = None
+    product_purity: dict | None = None
+    cuts: list | None = None
+    organic_inventory_m3: float = float("nan")
 
 
 @dataclass(frozen=True)

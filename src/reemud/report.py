@@ -167,6 +167,16 @@ def _figures(result: ChainResult) -> list[tuple[str, go.Figure]]:
                           xaxis_title="temperature [°C]", yaxis_title="extracted [-]")
         figs.append(("Leach extraction and temperature", fig))
 
+    sep = rec["separation"]
+    if sep.cuts:
+        names = list(sep.product_purity)
+        fig = go.Figure(go.Bar(x=names, y=[100 * (sep.product_purity[k] or 0) for k in names],
+                               name="purity"))
+        fig.update_yaxes(range=[98.0, 100.0], title="group purity [%]")
+        fig.update_layout(title=f"Solvent-extraction products ({len(sep.cuts)} cuts, "
+                                f"{sum(c['n_extraction'] + c['n_scrub'] for c in sep.cuts)} stages)")
+        figs.append(("Separation products", fig))
+
     balance = element_balance(rec)
     fig = go.Figure()
     for name, values in balance.items():

@@ -96,6 +96,16 @@ IMPURITY_OXIDE = {"Ca": 56.077 / 40.078, "Fe": 159.69 / (2 * 55.845), "Al": 101.
 
 
 @cache
+def separation_factor_sets() -> dict[str, np.ndarray]:
+    """log10 relative distribution ratios by set, REY order (``data/separation_factors.csv``)."""
+    out: dict[str, np.ndarray] = {}
+    for row in read_table("separation_factors.csv"):
+        out.setdefault(row["extractant"], np.full(N_ELEMENTS, np.nan))[INDEX[row["symbol"]]] = \
+            float(row["log10_relative_d"])
+    return out
+
+
+@cache
 def japan_demand() -> dict[str, tuple[tuple[str, ...], float]]:
     """Japan's demand items from ``data/japan_demand.csv``: key -> (symbols, t/yr)."""
     return {r["key"]: (tuple(r["symbols"].split(";")), float(r["demand_t_per_year"]))

@@ -9,8 +9,8 @@ import numpy as np
 from pydantic import field_validator
 
 from reemud import beneficiation, leaching, refining, separation
-from reemud.elements import INDEX, N_ELEMENTS
-from reemud.errors import OutOfDomainWarning
+from reemud.elements import ATOMIC_MASS_G_PER_MOL, INDEX, N_ELEMENTS, REY, moles
+from reemud.errors import OutOfDomainWarning, Problem, ScenarioError
 from reemud.particles import SIZE_MID_UM
 from reemud.records import (
     Concentrate,
@@ -30,6 +30,7 @@ from reemud.stages.common import (
     leach_acids,
     one_of,
     oxalate_isotherm,
+    separation_factor_sets,
 )
 
 # ---------------------------------------------------------------------------------------------
@@ -349,7 +350,7 @@ class FixedRecoveryParams(Params):
     cuts_per_element: float = P("", "mean number of SX cuts each element passes through", ge=1)
 
 
-@register("separation", "fixed_recovery", FixedRecoveryParams, default=True)
+@register("separation", "fixed_recovery", FixedRecoveryParams)
 def run_fixed_recovery(p: FixedRecoveryParams, up: Mapping[str, object], seed: int) -> SeparatedProducts:
     """Each element to its own product at a stated recovery; NaOH and HCl by stoichiometry."""
     liquor: PregnantLiquor = up["leaching"]
@@ -362,6 +363,84 @@ def run_fixed_recovery(p: FixedRecoveryParams, up: Mapping[str, object], seed: i
     return SeparatedProducts(product_rey_t_per_year=product, loss_rey_t_per_year=loss,
                              recovery=rec, naoh_t_per_year=float(naoh),
                              hcl_t_per_year=float(hcl), impurities_t_per_year=impurities)
+
+
+class SxFlowsheetParams(Params):
+    """A direct sequence of extraction + scrub cascades splitting the REY into products."""
+
+    separation_factors: str = P("", "set of relative distribution ratios in "
+                                "data/separation_factors.csv")
+    products: str = P("", "product groups, light to heavy: elements joined by +, groups by |")
+    purity_spec: float = P("", "purity every cut must reach for both its products", gt=0.5,
+                           lt=1)
+    recovery_spec: float = P("", "recovery every cut must reach for both its products", gt=0,
+                             lt=1)
+    reflux_multiple: float = P("", "scrub flux over the minimum 1/(β − 1)", gt=1)
+    max_stages: int = P("", "most stages a single cut may have", ge=2, le=5000)
+    organic_loading_mol_per_l: float = P("mol/L", "RE carried per litre of loaded organic", gt=0)
+    stage_residence_min: float = P("min", "organic residence time per mixer-settler stage", gt=0)
+    impurity_transfer_fraction: float = P("", "share of the liquor's Ca, Fe, Al reaching the "
+                                          "strip liquors", ge=0, le=1)
+
+    @field_validator("separation_factors")
+    @classmethod
+    def _factors(cls, v: str) -> str:
+        return one_of(v, separation_factor_sets())
+
+    @field_validator("products")
+    @classmethod
+    def _products(cls, v: str) -> str:
+        groups = [g.split("+") for g in v.replace(" ", "").split("|")]
+        symbols = [s for g in groups for s in g]
+        unknown = sorted(set(symbols) - set(REY))
+        if unknown:
+            raise ValueError(f"unknown elements {', '.join(unknown)}; use {', '.join(REY)}")
+        if sorted(symbols) != sorted(REY):
+            missing = sorted(set(REY) - set(symbols))
+            raise ValueError(f"every REY must be in exactly one product (missing: "
+                             f"{', '.join(missing) or 'none'}; repeated: "
+                             f"{len(symbols) - len(set(symbols))})")
+        return v
+
+
+@register("separation", "sx_flowsheet", SxFlowsheetParams, default=True)
+def run_sx_flowsheet(p: SxFlowsheetParams, up: Mapping[str, object],
+                     seed: int) -> SeparatedProducts:
+    """Design every cut to spec, solve the cascades, and account reagents and organic held."""
+    from reemud.separation.flowsheet import run_flowsheet
+
+    liquor: PregnantLiquor = up["leaching"]
+    feed_mol = moles(liquor.rey_t_per_year)  # Mmol/yr
+    groups = [g.split("+") for g in p.products.replace(" ", "").split("|")]
+    try:
+        flows, cuts = run_flowsheet(feed_mol, separation_factor_sets()[p.separation_factors],
+                                    groups, purity=p.purity_spec, recovery=p.recovery_spec,
+                                    reflux_multiple=p.reflux_multiple, max_stages=p.max_stages)
+    except ValueError as exc:
+        raise ScenarioError([Problem("separation.products", p.products, str(exc),
+                                     "change the product groups, the specs or max_stages")]) from None
+    own = np.zeros(N_ELEMENTS)
+    purity = {}
+    for name, flow in flows.items():
+        idx = [INDEX[s] for s in name.split("+")]
+        own[idx] = flow[idx]
+        purity[name] = float(flow[idx].sum() / flow.sum()) if flow.sum() > 0 else None
+    product = own * ATOMIC_MASS_G_PER_MOL  # Mmol/yr x g/mol = t/yr
+    feed_t = liquor.rey_t_per_year
+    mol_reagent = sum(3.0 * c["organic_re_flux"] * c["feed_mol"] for c in cuts) * 1e6
+    organic_m3 = sum((c["n_extraction"] + c["n_scrub"]) * c["organic_re_flux"] * c["feed_mol"]
+                     * 1e6 / (365.0 * 24.0 * 60.0) * p.stage_residence_min
+                     / p.organic_loading_mol_per_l / 1000.0 for c in cuts)
+    impurities = {k: v * p.impurity_transfer_fraction
+                  for k, v in (liquor.impurities_t_per_year or {}).items() if k != "Na"}
+    return SeparatedProducts(
+        product_rey_t_per_year=product, loss_rey_t_per_year=feed_t - product,
+        recovery=np.divide(product, feed_t, out=np.zeros(N_ELEMENTS), where=feed_t > 0),
+        naoh_t_per_year=mol_reagent * separation.NAOH_G_PER_MOL * 1e-6,
+        hcl_t_per_year=mol_reagent * separation.HCL_G_PER_MOL * 1e-6,
+        impurities_t_per_year=impurities, products={k: v * ATOMIC_MASS_G_PER_MOL
+                                                    for k, v in flows.items()},
+        product_purity=purity, cuts=cuts, organic_inventory_m3=float(organic_m3))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,0 +1,108 @@
+r"""Design of a two-section (extraction + scrub) cut: minimum stages, minimum reflux, to spec.
+
+Fenske (total reflux) for a split with purities ``P_A`` (heavy product) and ``P_B`` (light):
+
+.. math::  N_{min} = \ln\left[\frac{P_A}{1-P_A}\frac{P_B}{1-P_B}\right] / \ln\beta
+
+Minimum scrub for two components (feed-stage pinch, models.md §5.1): ``W_min = 1/(β − 1)`` mol of
+scrub RE per mol of feed RE, so the organic RE flux is at least ``S_min = f_A + W_min``.
+
+Design to spec on the constant-D (trace-loading) cascade: with the scrub aqueous flow ``q`` per
+unit feed flow and the light key's extraction factor ``e`` in the extraction section, the keys
+separate only if ``1/β < e < q/(q + 1)`` — possible only for ``q > 1/(β − 1)``, the same minimum
+reflux. The design takes ``q = r · W_min`` (``r`` the reflux multiple), ``e`` the geometric mean of
+its bounds, and adds stages (equal in the two sections, feed between them) until both key
+specifications hold, solving the cascade each time.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from reemud.separation import cascade
+
+
+def fenske_min_stages(purity_heavy, purity_light, beta):
+    """Minimum equilibrium stages at total reflux [-]."""
+    pa, pb = np.asarray(purity_heavy), np.asarray(purity_light)
+    return np.log(pa / (1 - pa) * pb / (1 - pb)) / np.log(beta)
+
+
+def minimum_reflux(beta):
+    """``W_min = 1/(β − 1)``: minimum scrub RE flux per unit feed RE [-]."""
+    beta = np.asarray(beta, dtype=float)
+    return 1.0 / (beta - 1.0)
+
+
+def cut_cascade(d, feed, n_extraction, n_scrub, scrub_ratio, organic_ratio):
+    """Solve one constant-D cut. ``d``: distribution ratios; ``feed``: component flows.
+
+    Flows per unit feed volume: feed 1 at the last extraction stage, scrub acid ``q`` (no RE)
+    into the last stage, organic ``o`` (RE-free) into stage 0. Returns ``(raffinate, extract)``
+    component flows (light and heavy products).
+    """
+    d = np.asarray(d, dtype=float)
+    feed = np.asarray(feed, dtype=float)
+    m = d.size
+    n = n_extraction + n_scrub
+    f = n_extraction - 1
+    o_out = np.full(n, organic_ratio)
+    a_out = np.full(n, scrub_ratio)
+    a_out[: f + 1] = scrub_ratio + 1.0
+    feed_flow = np.zeros(n)
+    feed_flow[f] = 1.0
+    feed_comp = np.zeros((n, m))
+    feed_comp[f] = feed
+    x, y, *_ = cascade.solve(0, d, o_out, a_out, organic_ratio, np.zeros(m), scrub_ratio,
+                             np.zeros(m), feed_flow, feed_comp, 1.0, 0.0, np.zeros(n), 3.0, 0.5,
+                             1e-12, 2)
+    return a_out[0] * x[0], o_out[-1] * y[-1]
+
+
+def _share(part, whole):
+    """``part / whole``, and 1 when there is nothing to share (an absent group meets any spec)."""
+    return float(part / whole) if whole > 0 else 1.0
+
+
+def design_cut(d, feed, heavy, *, purity, recovery, reflux_multiple, max_stages=400,
+               light_product=None, heavy_purity=None):
+    """Stages and flows that meet the purity and recovery specs of a light/heavy split.
+
+    ``heavy`` is a boolean mask of the components that go to the organic (extract). The keys are
+    the least extractable heavy and the most extractable light component. ``light_product``
+    (default: every non-heavy component) marks the components the raffinate's purity counts;
+    ``heavy_purity`` (default ``purity``) is the extract's own target. Raises ``ValueError``
+    naming the reason when the spec cannot be met (β ≤ 1, or not within ``max_stages``).
+    Returns a dict with the stage counts, flows, products and achieved purities/recoveries.
+    """
+    d = np.asarray(d, dtype=float)
+    feed = np.asarray(feed, dtype=float)
+    heavy = np.asarray(heavy, dtype=bool)
+    wanted = ~heavy if light_product is None else np.asarray(light_product, dtype=bool)
+    light_key = np.argmax(np.where(~heavy, d, -np.inf))
+    heavy_key = np.argmin(np.where(heavy, d, np.inf))
+    beta = d[heavy_key] / d[light_key]
+    if not beta > 1.0:
+        raise ValueError(f"the heavy key must be more extractable than the light key (β = {beta:g})")
+    q = reflux_multiple * float(minimum_reflux(beta))
+    e = np.sqrt((1.0 / beta) * q / (q + 1.0))
+    organic = e * (q + 1.0) / d[light_key]
+    n_min = max(int(np.ceil(fenske_min_stages(heavy_purity or purity, purity, beta))), 1)
+    n_each = max(n_min // 2, 1)
+    while 2 * n_each <= max_stages:
+        raffinate, extract = cut_cascade(d, feed, n_each, n_each, q, organic)
+        out = {"heavy_purity": _share(extract[heavy].sum(), extract.sum()),
+               "light_purity": _share(raffinate[wanted].sum(), raffinate.sum()),
+               "heavy_recovery": _share(extract[heavy].sum(), feed[heavy].sum()),
+               "light_recovery": _share(raffinate[wanted].sum(), feed[wanted].sum())}
+        if out["light_purity"] >= purity and out["heavy_purity"] >= (heavy_purity or purity) and \
+                min(out["heavy_recovery"], out["light_recovery"]) >= recovery:
+            w = q  # scrub flux per unit feed in the constant-flux reading of the same cut
+            return {"beta": float(beta), "n_extraction": n_each, "n_scrub": n_each,
+                    "scrub_ratio": q, "organic_ratio": float(organic), "raffinate": raffinate,
+                    "extract": extract, "n_min_fenske": float(fenske_min_stages(purity, purity,
+                                                                                beta)),
+                    "organic_re_flux": float(w + feed[heavy].sum() / feed.sum()), **out}
+        n_each += max(1, n_each // 10)
+    raise ValueError(f"purity {purity} and recovery {recovery} not reached within {max_stages} "
+                     f"stages at β = {beta:.3g}; raise max_stages or the reflux multiple")
