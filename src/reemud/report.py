@@ -233,7 +233,11 @@ def render(result: ChainResult, literature: list[CaseResult] | None = None) -> s
         parts.append(f"<h2>{html.escape(title)}</h2>")
         parts.append(fig.to_html(full_html=False, include_plotlyjs=(i == 0),
                                  config={"displaylogo": False}))
-    if literature:
+    if not literature:
+        parts += ["<h2>Literature checks</h2>",
+                  "<p>Not run for this report (<code>reemud run --json</code> skips them); "
+                  "<code>reemud literature</code> prints them.</p>"]
+    else:
         rows = [[c.case.id, c.case.kind + (f" ({html.escape(c.case.parameter)})"
                                            if c.case.parameter else ""),
                  html.escape(c.case.published_text), _fmt(c.model), html.escape(c.case.unit),

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from reemud.separation import cascade
+from scipy.linalg import solve_banded
 
 
 def fenske_min_stages(purity_heavy, purity_light, beta):
@@ -43,20 +43,34 @@ def cut_cascade(d, feed, n_extraction, n_scrub, scrub_ratio, organic_ratio):
     """
     d = np.asarray(d, dtype=float)
     feed = np.asarray(feed, dtype=float)
-    m = d.size
     n = n_extraction + n_scrub
     f = n_extraction - 1
     o_out = np.full(n, organic_ratio)
     a_out = np.full(n, scrub_ratio)
     a_out[: f + 1] = scrub_ratio + 1.0
-    feed_flow = np.zeros(n)
-    feed_flow[f] = 1.0
-    feed_comp = np.zeros((n, m))
-    feed_comp[f] = feed
-    x, y, *_ = cascade.solve(0, d, o_out, a_out, organic_ratio, np.zeros(m), scrub_ratio,
-                             np.zeros(m), feed_flow, feed_comp, 1.0, 0.0, np.zeros(n), 3.0, 0.5,
-                             1e-12, 2)
-    return a_out[0] * x[0], o_out[-1] * y[-1]
+    x = constant_d_banded(d, o_out, a_out, f, feed)
+    return a_out[0] * x[0], o_out[-1] * d * x[-1]
+
+
+def constant_d_banded(d, o_out, a_out, feed_stage, feed):
+    """Aqueous compositions of an equilibrium-stage cascade at constant D (SciPy banded solve).
+
+    With ``y = D x`` the balances are tridiagonal in ``x`` for each component:
+    ``O_{i-1} D x_{i-1} − (O_i D + A_i) x_i + A_{i+1} x_{i+1} = −F_i z``, RE-free organic and scrub
+    inlets. The same equations the compiled solver (``cascade.solve``, model 0) handles with
+    efficiencies, acids and batches; this path needs no compilation.
+    """
+    n, m = o_out.size, d.size
+    rhs = np.zeros((n, m))
+    rhs[feed_stage] = -feed
+    ab = np.zeros((3, n, m))
+    ab[1] = -(o_out[:, None] * d[None, :] + a_out[:, None])
+    ab[0, 1:] = a_out[1:, None]
+    ab[2, :-1] = o_out[:-1, None] * d[None, :]
+    x = np.empty((n, m))
+    for j in range(m):
+        x[:, j] = solve_banded((1, 1), ab[:, :, j], rhs[:, j])
+    return x
 
 
 def _share(part, whole):

@@ -18,6 +18,7 @@ from reemud.records import (
     MudFeed,
     OxideProducts,
     PregnantLiquor,
+    SeparatedProducts,
     Slurry,
 )
 from reemud.registry import register
@@ -136,6 +137,9 @@ class DcfParams(Params):
     separation_opex_usd_per_kg_reo: float = P("USD/kg", "separation-plant operating cost", ge=0)
     oxalic_acid_usd_per_kg: float = P("USD/kg", "oxalic acid price", ge=0)
     acid_price_usd_per_t: float = P("USD/t", "price of the leach acid", ge=0)
+    naoh_price_usd_per_t: float = P("USD/t", "price of NaOH for saponification", ge=0)
+    separation_reagent_share: float = P("", "share of reagents in the separation opex basis",
+                                        ge=0, lt=1)
 
     @field_validator("price_deck")
     @classmethod
@@ -149,6 +153,7 @@ def run_dcf(p: DcfParams, up: Mapping[str, object], seed: int) -> CashFlow:
     feed: MudFeed = up["collector"]
     conc: Concentrate = up["beneficiation"]
     liquor: PregnantLiquor = up["leaching"]
+    sep: SeparatedProducts = up["separation"]
     ox: OxideProducts = up["refining"]
     env: EnvironmentLedger = up["environment"]
     prices = price_decks()[p.price_deck] * p.price_multiplier
@@ -168,7 +173,10 @@ def run_dcf(p: DcfParams, up: Mapping[str, object], seed: int) -> CashFlow:
         "marine fuel": marine_fuel_t * p.fuel_price_usd_per_t,
         "shipping": conc.wet_t_per_year * p.shipping_usd_per_wet_t,
         "leach acid": liquor.acid_t_per_year * p.acid_price_usd_per_t,
-        "separation": reo_t * 1000.0 * p.separation_opex_usd_per_kg_reo,
+        "separation (labour, maintenance, supplies)": reo_t * 1000.0
+        * p.separation_opex_usd_per_kg_reo * (1.0 - p.separation_reagent_share),
+        "SX reagents (NaOH, HCl)": sep.naoh_t_per_year * p.naoh_price_usd_per_t
+        + sep.hcl_t_per_year * p.acid_price_usd_per_t,
         "oxalic acid": ox.oxalic_acid_t_per_year * 1000.0 * p.oxalic_acid_usd_per_kg,
     }
     table = economics.yearly_cash_flow(
