@@ -18,7 +18,6 @@ specifications hold, solving the cascade each time.
 from __future__ import annotations
 
 import numpy as np
-
 from scipy.linalg import solve_banded
 
 
