@@ -14,6 +14,7 @@ from scipy.linalg import solve_banded
 
 from reemud.bench import best_of
 from reemud.separation import cascade
+from reemud.separation.design import saturated_binary_flows
 
 N, M, F = 60, 12, 30
 BATCH = 10_000
@@ -90,14 +91,7 @@ def case_batch_1e4():
 def case_saturated_newton_binary_60_stages():
     """Non-linear: saturated constant-beta binary cascade (Newton), beta 2, 1.5 W_min."""
     n, f, fa, w = 60, 30, 0.5, 1.5
-    s = w + fa
-    o_out = np.full(n, s)
-    o_out[-1] = s - w
-    a_out = np.full(n, w + 1.0)
-    a_out[f + 1:] = w
-    a_out[0] = w + 1.0 - s
-    feed_flow = np.zeros(n)
-    feed_flow[f] = 1.0
+    o_out, a_out, feed_flow = saturated_binary_flows(fa, w, n, f)
     feed_comp = np.zeros((n, 2))
     feed_comp[f] = [1 - fa, fa]
     beta = np.array([1.0, 2.0])

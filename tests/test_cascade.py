@@ -33,21 +33,10 @@ def test_murphree_efficiency_one_stage_by_hand():
     assert y[0, 0] == pytest.approx(0.5, rel=1e-14)
 
 
-def _binary(beta, fa, w, n=60, f=30):
-    s = w + fa
-    o_out = np.full(n, s)
-    o_out[-1] = s - w
-    a_out = np.full(n, w + 1.0)
-    a_out[f + 1:] = w
-    a_out[0] = w + 1.0 - s
-    feed_flow = np.zeros(n)
-    feed_flow[f] = 1.0
-    feed_comp = np.zeros((n, 2))
-    feed_comp[f] = [1 - fa, fa]
-    x, y, it, res = cascade.solve_saturated(np.array([1.0, beta]), o_out, a_out, feed_flow,
-                                            feed_comp, 1e-13, 100)
-    product_a, product_b = o_out[-1] * y[-1], a_out[0] * x[0]
-    return product_a, product_b, feed_comp[f], res
+def _binary(beta, fa, w):
+    from reemud.separation.design import saturated_binary_products
+    heavy, light, res = saturated_binary_products(beta, fa, w)
+    return heavy, light, np.array([1 - fa, fa]), res
 
 
 def test_sharp_purity_transition_at_minimum_reflux():

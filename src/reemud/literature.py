@@ -383,22 +383,10 @@ def _fenske() -> float:
              "the impurity must collapse once the scrub passes W_min", published=100.0,
       unit="-", comparison="at_least", tolerance=0.0, kind="validation")
 def _reflux_transition() -> float:
-    from reemud.separation import cascade
+    from reemud.separation.design import saturated_binary_products
 
-    def impurity(w, beta=2.0, fa=0.5, n=60, f=30):
-        s = w + fa
-        o_out = np.full(n, s)
-        o_out[-1] = s - w
-        a_out = np.full(n, w + 1.0)
-        a_out[f + 1:] = w
-        a_out[0] = w + 1.0 - s
-        feed_flow = np.zeros(n)
-        feed_flow[f] = 1.0
-        feed_comp = np.zeros((n, 2))
-        feed_comp[f] = [1 - fa, fa]
-        x, y, *_ = cascade.solve_saturated(np.array([1.0, beta]), o_out, a_out, feed_flow,
-                                           feed_comp, 1e-13, 100)
-        product = o_out[-1] * y[-1]
-        return product[0] / product.sum()
+    def impurity(w):
+        heavy, _, _ = saturated_binary_products(2.0, 0.5, w)
+        return heavy[0] / heavy.sum()
 
     return float(impurity(0.9) / impurity(1.1))

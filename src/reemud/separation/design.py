@@ -119,3 +119,37 @@ def design_cut(d, feed, heavy, *, purity, recovery, reflux_multiple, max_stages=
         n_each += max(1, n_each // 10)
     raise ValueError(f"purity {purity} and recovery {recovery} not reached within {max_stages} "
                      f"stages at β = {beta:.3g}; raise max_stages or the reflux multiple")
+
+
+def saturated_binary_flows(fa, scrub_flux, stages, feed_stage):
+    """Stage outlet fluxes of a saturated two-section cut, per unit feed RE [mol/mol].
+
+    Organic RE flux ``S = W + f_A`` leaves every stage but the last, which sends ``S − W = f_A``
+    to the strip; the aqueous carries ``W`` in the scrub section, ``W + 1`` in the extraction
+    section and ``1 − f_A`` out of stage 0. Returns ``(o_out, a_out, feed_flow)``.
+    """
+    s = scrub_flux + fa
+    o_out = np.full(stages, s)
+    o_out[-1] = s - scrub_flux
+    a_out = np.full(stages, scrub_flux + 1.0)
+    a_out[feed_stage + 1:] = scrub_flux
+    a_out[0] = scrub_flux + 1.0 - s
+    feed_flow = np.zeros(stages)
+    feed_flow[feed_stage] = 1.0
+    return o_out, a_out, feed_flow
+
+
+def saturated_binary_products(beta, fa, scrub_flux, stages=60, feed_stage=30):
+    """Heavy (extract) and light (raffinate) products of a saturated binary cut, Newton-solved.
+
+    Returns ``(heavy_product, light_product, residual)``: component fluxes (light, heavy) per unit
+    feed RE, and the final residual norm of the stage balances.
+    """
+    from reemud.separation import cascade
+
+    o_out, a_out, feed_flow = saturated_binary_flows(fa, scrub_flux, stages, feed_stage)
+    feed_comp = np.zeros((stages, 2))
+    feed_comp[feed_stage] = [1.0 - fa, fa]
+    x, y, _, residual = cascade.solve_saturated(np.array([1.0, beta]), o_out, a_out, feed_flow,
+                                                feed_comp, 1e-13, 100)
+    return o_out[-1] * y[-1], a_out[0] * x[0], residual
