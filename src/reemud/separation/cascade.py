@@ -255,10 +255,12 @@ def _jacobian_block(xi, beta):
 def solve_saturated(beta, o_out, a_out, feed_flow, feed_comp, tol, max_iter):
     """Newton solve of the saturated constant-β cascade; returns ``(x, y, iterations, residual)``.
 
-    Unknowns are the aqueous component fluxes' fractions ``x`` (not normalised: the organic is
-    written ``y = β x Σx / Σβx`` so the equations stay smooth); the Jacobian is block tridiagonal
-    (m×m blocks) and is solved by the block Thomas algorithm; steps are halved until the
-    residual falls. The start is the constant-D solution with ``D = β / Σβz`` of the feed.
+    Unknowns are ``u = log x`` of the aqueous fractions (not normalised: the organic is written
+    ``y = β x Σx / Σβx`` so the equations stay smooth); the Jacobian is block tridiagonal (m×m
+    blocks) and is solved by the block Thomas algorithm; steps are halved until the residual
+    falls. The start is the constant-D solution with ``D = β / Σβz`` of the feed. Verified to
+    1e-13 for up to eight components; with twelve widely spread components it can stall (the
+    returned residual says so) — the flowsheet uses the constant-D cascade.
     """
     n = o_out.shape[0]
     m = beta.shape[0]
