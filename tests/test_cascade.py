@@ -154,3 +154,19 @@ def test_bad_product_groups_rejected():
         parse_scenario('[separation]\nproducts = "La+Ce|Pr+Nd"\n')
     with pytest.raises(ScenarioError, match="unknown elements Xx"):
         parse_scenario('[separation]\nproducts = "Xx|La"\n')
+
+
+def test_saponification_cuts_acid_release_and_raises_extraction():
+    kw = dict(stages=6, organic_flow=1.0, aqueous_flow=1.0, aqueous_feed=[0.01, 0.01],
+              acid_mol_per_l=0.05)
+    x0, y0, h0, ok0 = cascade.mass_action_cascade([1.0, 5.0], 0.3, 0.0, **kw)
+    x1, y1, h1, ok1 = cascade.mass_action_cascade([1.0, 5.0], 0.3, 0.9, **kw)
+    assert ok0
+    assert ok1
+    # acid leaving in the raffinate: feed acid + 3 (1 - s) x extracted
+    extracted0 = y0[-1].sum()
+    assert h0[0] == pytest.approx(0.05 + 3.0 * extracted0, rel=1e-9)
+    assert h1[0] < h0[0]
+    assert y1[-1].sum() > y0[-1].sum()
+    with pytest.raises(ValueError, match=r"saponification must be in \[0, 1\) \(got 1.2\)"):
+        cascade.mass_action_cascade([1.0], 0.3, 1.2, **kw)
