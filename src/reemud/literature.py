@@ -390,3 +390,16 @@ def _reflux_transition() -> float:
         return heavy[0] / heavy.sum()
 
     return float(impurity(0.9) / impurity(1.1))
+
+
+@case(id="prommis-dehpa-3-stage-dy",
+      quantity="Dy left in the raffinate, PrOMMiS 3-stage 5 % DEHPA steady case",
+      source="PrOMMiS tests/test_solvent_extraction_steady.py (commit 021fae8b, rel. 1e-4); "
+             "models.md §5.3 case 3 lists an older version of the same case",
+      published=0.0010159, unit="mg/L", comparison="approx", tolerance=1e-4,
+      kind="validation")
+def _prommis_dy() -> float:
+    from reemud.separation.prommis_check import run as prommis_run
+
+    raffinate, _, _ = prommis_run()
+    return raffinate["Dy"]

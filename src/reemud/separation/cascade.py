@@ -22,7 +22,9 @@ equilibrium model (``MODELS``):
   dimer ``F_i = F_tot − 3 Σ_j y_ij``, and ``H`` from the aqueous acid balance, each mole of RE
   extracted releasing ``3 (1 − s)`` mol H⁺ (``s`` = saponification degree);
 - ``3`` log-linear in pH, ``log10 D_ij = a_j pH_i + b_j`` (the PrOMMiS DEHPA correlation form)
-  with the same acid balance.
+  with the same acid balance; optionally per-component proton counts and a sulfate system
+  (HSO₄⁻ ⇌ H⁺ + SO₄²⁻, ``K_a2``), ``params = [a (m), b (m), z (m), K_a2, total sulfate]``; the
+  acidity ``h_in`` is then the total acidity (H⁺ + HSO₄⁻) of the aqueous inlet.
 
 Non-linear models iterate by successive substitution on ``log D`` with damping, each iteration
 one exact linear solve — so every returned state balances every component to rounding, converged
@@ -119,20 +121,36 @@ def _linear_solve(dmat, o_out, a_out, o_in, y_in, a_in, x_in, feed_flow, feed_co
 
 
 @numba.njit(cache=True)
-def _acid(o_out, a_out, y, a_in, h_in, feed_flow, h_feed, o_in, y_in, protons, h):
-    """Aqueous acid [H+] leaving each stage, from the last stage down (in place)."""
+def _acid(model, params, o_out, a_out, y, a_in, h_in, feed_flow, h_feed, o_in, y_in, protons,
+          h):
+    """Aqueous acid leaving each stage, from the last stage down (in place).
+
+    Carries the total acidity (free H⁺ plus, with sulfate, HSO₄⁻) down the aqueous flow, adds
+    the protons each component's extraction releases, and speciates it. Model 3 may carry per
+    component proton counts ``z_j`` and a sulfate system (``K_a2``, total sulfate ``T``):
+    ``[H⁺] = (−(T − P + K) + √((T − P + K)² + 4 K P)) / 2`` for total acidity ``P``.
+    """
     n, m = y.shape
-    flow_h = a_in * h_in
+    ka = 0.0
+    sulfate = 0.0
+    if model == 3 and params.shape[0] >= 3 * m + 2:
+        ka = params[3 * m]
+        sulfate = params[3 * m + 1]
+    flow_p = a_in * h_in
     for i in range(n - 1, -1, -1):
-        flow_h += feed_flow[i] * h_feed[i]
-        out_org = 0.0
-        in_org = 0.0
+        flow_p += feed_flow[i] * h_feed[i]
         for j in range(m):
-            out_org += o_out[i] * y[i, j]
-            in_org += (o_out[i - 1] * y[i - 1, j]) if i > 0 else o_in * y_in[j]
-        flow_h += protons * (out_org - in_org)
-        h[i] = max(flow_h / max(a_out[i], 1e-300), 1e-12)
-        flow_h = h[i] * a_out[i]
+            z = params[2 * m + j] if (model == 3 and params.shape[0] >= 3 * m) else protons
+            out_org = o_out[i] * y[i, j]
+            in_org = (o_out[i - 1] * y[i - 1, j]) if i > 0 else o_in * y_in[j]
+            flow_p += z * (out_org - in_org)
+        total = max(flow_p / max(a_out[i], 1e-300), 1e-14)
+        if ka > 0.0:
+            c = sulfate - total + ka
+            h[i] = max(0.5 * (-c + np.sqrt(c * c + 4.0 * ka * total)), 1e-14)
+        else:
+            h[i] = total
+        flow_p = total * a_out[i]
 
 
 @numba.njit(cache=True)
@@ -164,7 +182,8 @@ def solve(model, params, o_out, a_out, o_in, y_in, a_in, x_in, feed_flow, feed_c
             change = 0.0
             break
         if model >= 2:
-            _acid(o_out, a_out, y, a_in, h_in, feed_flow, h_feed, o_in, y_in, protons, h)
+            _acid(model, params, o_out, a_out, y, a_in, h_in, feed_flow, h_feed, o_in, y_in,
+                  protons, h)
         change = 0.0
         for i in range(n):
             xi = np.empty(m)
