@@ -126,3 +126,23 @@ def test_to_frame_long_format(default_result):
     assert set(frame.columns) == {"kpi", "element", "value", "unit"}
     row = frame[(frame.kpi == "oxide_production_t_per_year") & (frame.element == "Dy")]
     assert row.value.item() == default_result.kpis["oxide_production_t_per_year"]["Dy"]
+
+
+def test_break_even_price_multiplier_zeroes_npv():
+    sc = load_scenario("minamitorishima-commercial")
+    k = run(sc).kpis["break_even_price_multiplier"]
+    assert 1.0 < k < 100.0
+    at = run(parse_scenario(sc.text + f"price_multiplier = {k!r}\n"))
+    assert abs(at.kpis["npv_usd"]) < 1e-6 * at.kpis["capex_usd"]
+    above = run(parse_scenario(sc.text + f"price_multiplier = {1.1 * k!r}\n"))
+    assert above.kpis["npv_usd"] > 0
+    assert above.kpis["break_even_price_multiplier"] == pytest.approx(k, rel=1e-9)
+
+
+def test_public_programme_forward_costs_its_yen():
+    sc = load_scenario("minamitorishima-commercial")
+    base = run(sc)
+    forward = run(parse_scenario(sc.text + 'public_programme_treatment = "forward"\n'))
+    p = sc.stages["economics"].params
+    assert base.kpis["npv_usd"] - forward.kpis["npv_usd"] == pytest.approx(
+        p.public_programme_jpy / p.jpy_per_usd, rel=1e-9)

@@ -52,3 +52,62 @@ def test_cash_flow_table_sums():
     np.testing.assert_allclose(t["tax"][2:], 0.3 * taxable)
     np.testing.assert_allclose(t["net"], t["revenue"] - t["opex"] - t["royalty"] - t["tax"]
                                - t["capex"])
+
+
+def test_npv_growing_annuity_closed_form():
+    # cash flow C (1+g)^(t-1) for t = 1..n at rate r: PV = C/(r-g) [1 - ((1+g)/(1+r))^n]
+    r, g, c, n = 0.08, 0.03, 10.0, 400
+    flows = np.r_[0.0, c * (1 + g) ** np.arange(n)]
+    exact = c / (r - g) * (1 - ((1 + g) / (1 + r)) ** n)
+    assert economics.npv(r, flows) == pytest.approx(exact, rel=1e-9)
+    # and the perpetuity limit C/(r-g)
+    assert exact == pytest.approx(c / (r - g), rel=1e-7)
+
+
+def test_loss_carry_forward_by_hand():
+    t = economics.yearly_cash_flow(capex_usd=0.0, construction_years=0, project_life_years=3,
+                                   revenue_usd_per_year=0.0, opex_usd_per_year=0.0,
+                                   royalty_rate=0.0, tax_rate=0.3)
+    assert t["tax"].sum() == 0.0
+    # a loss of 100 in year 1 offsets 60 of profit in year 2 and 40 of year 3
+    t = economics.yearly_cash_flow(capex_usd=300.0, construction_years=0, project_life_years=3,
+                                   revenue_usd_per_year=0.0, opex_usd_per_year=0.0,
+                                   royalty_rate=0.0, tax_rate=0.3, depreciation_years=1)
+    np.testing.assert_allclose(t["losses_carried"], [300.0, 300.0, 300.0])
+    t = economics.yearly_cash_flow(capex_usd=100.0, construction_years=0, project_life_years=3,
+                                   revenue_usd_per_year=100.0, opex_usd_per_year=0.0,
+                                   royalty_rate=0.0, tax_rate=0.3, depreciation_years=1,
+                                   ramp_up=(0.0, 0.6))
+    # year 0: taxable 0 - 100 = -100 (loss 100); year 1: 60 - 100 carried -> loss 40;
+    # year 2: 100 - 40 = 60 taxed
+    np.testing.assert_allclose(t["losses_carried"], [100.0, 40.0, 0.0])
+    np.testing.assert_allclose(t["tax"], [0.0, 0.0, 18.0])
+
+
+def test_profit_based_royalty_and_working_capital():
+    t = economics.yearly_cash_flow(capex_usd=0.0, construction_years=1, project_life_years=4,
+                                   revenue_usd_per_year=100.0, opex_usd_per_year=70.0,
+                                   royalty_rate=0.1, tax_rate=0.0, royalty_regime="profit_based",
+                                   working_capital_months=6.0)
+    np.testing.assert_allclose(t["royalty"][1:], 3.0)
+    assert t["working_capital"].sum() == pytest.approx(0.0)
+    assert t["working_capital"][1] == pytest.approx(35.0)
+    assert t["working_capital"][-1] == pytest.approx(-35.0)
+
+
+def test_upfront_and_sustaining_capital():
+    t = economics.yearly_cash_flow(capex_usd=100.0, construction_years=2, project_life_years=3,
+                                   revenue_usd_per_year=0.0, opex_usd_per_year=0.0,
+                                   royalty_rate=0.0, tax_rate=0.0, sustaining_capex_fraction=0.1,
+                                   upfront_usd=7.0)
+    np.testing.assert_allclose(t["capex"], [57.0, 50.0, 0.0, 0.0, 0.0])
+    np.testing.assert_allclose(t["sustaining"], [0.0, 0.0, 10.0, 10.0, 10.0])
+
+
+def test_unit_cost_allocation_conserves_total():
+    m = np.array([10.0, 1.0, 5.0])
+    p = np.array([2.0, 800.0, 50.0])
+    by_value = economics.allocate_unit_cost(40.0, m, p, "value")
+    assert (by_value * m).sum() == pytest.approx(40.0 * m.sum(), rel=1e-12)
+    assert by_value[1] / by_value[0] == pytest.approx(400.0)
+    np.testing.assert_array_equal(economics.allocate_unit_cost(40.0, m, p, "mass"), 40.0)

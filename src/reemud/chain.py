@@ -104,6 +104,7 @@ def collect_kpis(records: Mapping[str, object]) -> dict[str, object]:
         "irr": _num(cash.irr),
         "payback_years": _num(cash.payback_years),
         "unit_cost_usd_per_kg_reo": _num(cash.unit_cost_usd_per_kg_reo),
+        "break_even_price_multiplier": _num(cash.break_even_price_multiplier),
         "energy_kwh_per_kg_reo": _num(env.energy_kwh_per_kg_reo),
         "co2_kg_per_kg_reo": _num(env.co2_kg_per_kg_reo),
         "plume_area_km2_above_1mm": env.plume_area_km2_above_1mm,

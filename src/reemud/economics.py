@@ -86,27 +86,107 @@ def levelised_unit_cost(rate, cost_flows, production_flows):
     return npv(rate, cost_flows) / np.where(produced > 0, produced, np.nan)
 
 
-def yearly_cash_flow(*, capex_usd, construction_years, project_life_years, revenue_usd_per_year,
-                     opex_usd_per_year, royalty_rate, tax_rate):
-    """Yearly cash-flow table of a project [US$ per year, arrays over years].
+def ad_valorem_royalty(revenue, operating_cost, rate):
+    """Royalty on revenue, ``rate × R`` (e.g. Japan's mineral product tax, 1 % of value)."""
+    return np.asarray(revenue) * rate
 
-    Returns a dict with ``year``, ``capex``, ``revenue``, ``opex``, ``royalty``, ``depreciation``,
-    ``tax``, ``net`` and ``producing`` (1 in production years).
+
+def profit_based_royalty(revenue, operating_cost, rate):
+    """Royalty on operating profit, ``rate × max(R − O, 0)`` (the ISA's profit-based option)."""
+    return np.maximum(np.asarray(revenue) - np.asarray(operating_cost), 0.0) * rate
+
+
+ROYALTY_REGIMES = {"ad_valorem": ad_valorem_royalty, "profit_based": profit_based_royalty}
+"""Royalty regimes by name (ISA financial-model discussions narrowed the choice to ad valorem vs
+profit based; domain.md §10.5)."""
+
+
+def yearly_cash_flow(*, capex_usd, construction_years, project_life_years, revenue_usd_per_year,
+                     opex_usd_per_year, royalty_rate, tax_rate, royalty_regime="ad_valorem",
+                     ramp_up=(1.0,), sustaining_capex_fraction=0.0, working_capital_months=0.0,
+                     depreciation_years=None, upfront_usd=0.0):
+    r"""Yearly after-tax cash-flow table of a project [US$ per year, arrays over years].
+
+    Year ``t`` runs from 0 (first construction year). Capital spreads evenly over construction
+    (all in year 0 without one), plus ``upfront_usd`` in year 0 (e.g. a public test programme
+    counted as a forward cost). Production years run at the ``ramp_up`` fractions of full output
+    (then 1), scaling revenue and operating cost. Sustaining capital is a fraction of the initial
+    capital per production year (deducted for tax when spent); working capital of
+    ``working_capital_months`` of operating cost is tied up in the first production year and
+    released in the last. Depreciation is straight line over ``depreciation_years`` (default the
+    project life). Tax is on positive taxable income after losses carried forward without limit:
+
+    .. math::
+
+        TI_t = R_t - O_t - \text{roy}_t - Dep_t - SC_t, \quad
+        \text{tax}_t = \tau \max(TI_t - L_{t-1}, 0), \quad
+        L_t = \max(L_{t-1} - TI_t, 0)
+
+    Returns a dict of arrays: ``year``, ``capex``, ``revenue``, ``opex``, ``royalty``,
+    ``depreciation``, ``sustaining``, ``working_capital``, ``taxable``, ``losses_carried``,
+    ``tax``, ``net``, ``producing`` (the output fraction of each year).
     """
     n_build = int(construction_years)
     n_life = int(project_life_years)
     n = n_build + n_life
     year = np.arange(n)
-    producing = (year >= n_build).astype(float)
+    ramp = np.ones(n_life)
+    ramp[: min(len(ramp_up), n_life)] = np.asarray(ramp_up, dtype=float)[:n_life]
+    producing = np.zeros(n)
+    producing[n_build:] = ramp
     capex = np.where(year < n_build, capex_usd / max(n_build, 1), 0.0)
     if n_build == 0:
         capex = np.where(year == 0, capex_usd, 0.0)
+    capex = capex + np.where(year == 0, upfront_usd, 0.0)
     revenue = producing * revenue_usd_per_year
     opex = producing * opex_usd_per_year
-    royalty = revenue * royalty_rate
-    depreciation = producing * capex_usd / n_life
-    taxable = revenue - opex - royalty - depreciation
-    tax = np.maximum(taxable, 0.0) * tax_rate
-    net = revenue - opex - royalty - tax - capex
+    royalty = ROYALTY_REGIMES[royalty_regime](revenue, opex, royalty_rate)
+    dep_years = int(depreciation_years or n_life)
+    depreciation = np.where((year >= n_build) & (year < n_build + dep_years),
+                            capex_usd / dep_years, 0.0)
+    sustaining = np.where(year >= n_build, sustaining_capex_fraction * capex_usd, 0.0)
+    working = np.zeros(n)
+    tied = working_capital_months / 12.0 * opex_usd_per_year
+    working[n_build] += tied
+    working[-1] -= tied
+    taxable = revenue - opex - royalty - depreciation - sustaining
+    tax = np.zeros(n)
+    carried = np.zeros(n)
+    losses = 0.0
+    for t in range(n):
+        base = taxable[t] - losses
+        tax[t] = max(base, 0.0) * tax_rate
+        losses = max(-base, 0.0)
+        carried[t] = losses
+    net = revenue - opex - royalty - tax - capex - sustaining - working
     return {"year": year, "capex": capex, "revenue": revenue, "opex": opex, "royalty": royalty,
-            "depreciation": depreciation, "tax": tax, "net": net, "producing": producing}
+            "depreciation": depreciation, "sustaining": sustaining, "working_capital": working,
+            "taxable": taxable, "losses_carried": carried, "tax": tax, "net": net,
+            "producing": producing}
+
+
+def allocate_unit_cost(unit_cost_per_kg, oxide_t, price_usd_per_kg, basis="mass"):
+    r"""Unit cost of each oxide [US$/kg]: the average cost shared by mass or by value.
+
+    By mass every oxide carries the average cost; by value each carries cost in proportion to its
+    price, ``c_j = c̄ p_j Σm / Σ(m p)``, so the costs still add up to the total.
+    """
+    m = np.asarray(oxide_t, dtype=float)
+    p = np.asarray(price_usd_per_kg, dtype=float)
+    if basis == "mass":
+        return np.full(m.shape, float(unit_cost_per_kg))
+    value = (m * p).sum()
+    return unit_cost_per_kg * p * m.sum() / value if value > 0 else np.full(m.shape, np.nan)
+
+
+def break_even_factor(npv_of_factor, low=1e-3, high=1e3):
+    """Factor ``k`` at which ``npv_of_factor(k) = 0`` (Brent), or ``None`` if NPV keeps its sign.
+
+    ``npv_of_factor`` must be monotone over ``[low, high]`` (e.g. NPV against a price multiplier).
+    """
+    from scipy.optimize import brentq
+
+    f_low, f_high = npv_of_factor(low), npv_of_factor(high)
+    if not np.isfinite(f_low) or not np.isfinite(f_high) or np.sign(f_low) == np.sign(f_high):
+        return None
+    return float(brentq(npv_of_factor, low, high, xtol=1e-10, rtol=1e-12))

@@ -212,6 +212,8 @@ class CashFlow(_Record):
     irr_status: str
     payback_years: float | None
     unit_cost_usd_per_kg_reo: float
+    unit_cost_usd_per_kg_by_element: np.ndarray | None = None
+    break_even_price_multiplier: float | None = None
 
 
 @dataclass(frozen=True)

@@ -138,6 +138,19 @@ class DcfParams(Params):
     oxalic_acid_usd_per_kg: float = P("USD/kg", "oxalic acid price", ge=0)
     acid_price_usd_per_t: float = P("USD/t", "price of the leach acid", ge=0)
     naoh_price_usd_per_t: float = P("USD/t", "price of NaOH for saponification", ge=0)
+    royalty_regime: str = P("", "royalty regime: ad_valorem (on revenue) or profit_based")
+    ramp_up_first_year: float = P("", "output in the first production year over full output",
+                                  gt=0, le=1)
+    ramp_up_second_year: float = P("", "output in the second production year over full output",
+                                   gt=0, le=1)
+    sustaining_capex_fraction: float = P("", "sustaining capital per year over initial capital",
+                                         ge=0, lt=1)
+    working_capital_months: float = P("", "months of operating cost tied up as working capital",
+                                      ge=0, le=24)
+    depreciation_years: int = P("year", "straight-line depreciation period", ge=1, le=100)
+    public_programme_jpy: float = P("JPY", "public test programme spent before the project", ge=0)
+    public_programme_treatment: str = P("", "sunk (ignored) or forward (a cost in year 0)")
+    unit_cost_allocation: str = P("", "how the unit cost is shared among oxides: mass or value")
     separation_reagent_share: float = P("", "share of reagents in the separation opex basis",
                                         ge=0, lt=1)
 
@@ -145,6 +158,21 @@ class DcfParams(Params):
     @classmethod
     def _deck(cls, v: str) -> str:
         return one_of(v, price_decks())
+
+    @field_validator("royalty_regime")
+    @classmethod
+    def _royalty(cls, v: str) -> str:
+        return one_of(v, economics.ROYALTY_REGIMES)
+
+    @field_validator("public_programme_treatment")
+    @classmethod
+    def _programme(cls, v: str) -> str:
+        return one_of(v, ("sunk", "forward"))
+
+    @field_validator("unit_cost_allocation")
+    @classmethod
+    def _allocation(cls, v: str) -> str:
+        return one_of(v, ("mass", "value"))
 
 
 @register("economics", "dcf", DcfParams, default=True)
@@ -179,21 +207,38 @@ def run_dcf(p: DcfParams, up: Mapping[str, object], seed: int) -> CashFlow:
         + sep.hcl_t_per_year * p.acid_price_usd_per_t,
         "oxalic acid": ox.oxalic_acid_t_per_year * 1000.0 * p.oxalic_acid_usd_per_kg,
     }
-    table = economics.yearly_cash_flow(
-        capex_usd=sum(capex.values()), construction_years=p.construction_years,
-        project_life_years=p.project_life_years,
-        revenue_usd_per_year=float(revenue_by_element.sum()),
-        opex_usd_per_year=sum(opex.values()), royalty_rate=p.royalty_rate,
-        tax_rate=p.corporate_tax_rate)
+    def cash_flow(revenue_factor: float) -> dict:
+        return economics.yearly_cash_flow(
+            capex_usd=sum(capex.values()), construction_years=p.construction_years,
+            project_life_years=p.project_life_years,
+            revenue_usd_per_year=float(revenue_by_element.sum()) * revenue_factor,
+            opex_usd_per_year=sum(opex.values()), royalty_rate=p.royalty_rate,
+            tax_rate=p.corporate_tax_rate, royalty_regime=p.royalty_regime,
+            ramp_up=(p.ramp_up_first_year, p.ramp_up_second_year),
+            sustaining_capex_fraction=p.sustaining_capex_fraction,
+            working_capital_months=p.working_capital_months,
+            depreciation_years=p.depreciation_years,
+            upfront_usd=(p.public_programme_jpy / p.jpy_per_usd
+                         if p.public_programme_treatment == "forward" else 0.0))
+
+    table = cash_flow(1.0)
+    break_even_prices = economics.break_even_factor(
+        lambda k: float(economics.npv(p.discount_rate, cash_flow(k)["net"])))
+    costs = (table["capex"] + table["opex"] + table["royalty"] + table["tax"]
+             + table["sustaining"] + table["working_capital"])
     rate, status = economics.irr(table["net"])
-    costs = table["capex"] + table["opex"] + table["royalty"] + table["tax"]
+    unit_cost = float(economics.levelised_unit_cost(p.discount_rate, costs,
+                                                    table["producing"] * reo_t * 1000.0))
     return CashFlow(
         table=table, capex_usd=capex, opex_usd_per_year=opex,
         revenue_usd_per_year_by_element=revenue_by_element, price_usd_per_kg=prices,
         npv_usd=float(economics.npv(p.discount_rate, table["net"])), irr=rate, irr_status=status,
         payback_years=economics.payback_years(table["net"]),
-        unit_cost_usd_per_kg_reo=float(economics.levelised_unit_cost(
-            p.discount_rate, costs, table["producing"] * reo_t * 1000.0)))
+        unit_cost_usd_per_kg_reo=unit_cost,
+        break_even_price_multiplier=(None if break_even_prices is None
+                                     else break_even_prices * p.price_multiplier),
+        unit_cost_usd_per_kg_by_element=economics.allocate_unit_cost(
+            unit_cost, ox.oxide_t_per_year, prices, p.unit_cost_allocation))
 
 
 # ---------------------------------------------------------------------------------------------
