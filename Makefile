@@ -1,6 +1,7 @@
 # reemud: two commands do everything on a fresh machine.
 #   make run   creates .venv, installs reemud, runs the default scenario, writes out/report.html and out/reemud.db
-#   make test  creates .venv, installs the test extras, lints, checks import layers, runs the whole suite
+#   make test  creates .venv, installs the test extras, lints, checks import layers, starts a throwaway
+#              PostgreSQL on loopback (installing Debian's postgresql if missing), runs the whole suite, stops it
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -17,7 +18,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e ".[test]"
+	$(BIN)/python -m pip install --quiet -e ".[test,db]"
 	touch $@ $(VENV)/.installed
 
 run: $(VENV)/.installed
@@ -28,7 +29,9 @@ lint: $(VENV)/.installed-test
 	$(BIN)/lint-imports
 
 test: $(VENV)/.installed-test lint
-	$(BIN)/python -m pytest
+	@url=$$(bash scripts/pg.sh start) || exit 1; \
+	REEMUD_TEST_PG_URL=$$url $(BIN)/python -m pytest; status=$$?; \
+	bash scripts/pg.sh stop; exit $$status
 
 
 clean:

@@ -1,8 +1,31 @@
+import os
+
+import pytest
+
 from reemud import store
 
+PG_ENV = "REEMUD_TEST_PG_URL"
 
-def test_round_trip_sqlite(tmp_path, results):
-    engine = store.connect(store.default_url(tmp_path))
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.db)])
+def engine(request, tmp_path):
+    """The run store on each supported backend; PostgreSQL is started by `make test`."""
+    if request.param == "sqlite":
+        yield store.connect(store.default_url(tmp_path))
+        return
+    url = os.environ.get(PG_ENV)
+    if not url:
+        pytest.fail(f"{PG_ENV} is not set: run the suite with `make test`, which starts PostgreSQL "
+                    "on loopback (scripts/pg.sh start prints the URL)")
+    eng = store.connect(url)
+    store.metadata.drop_all(eng)
+    store.metadata.create_all(eng)
+    yield eng
+    store.metadata.drop_all(eng)
+    eng.dispose()
+
+
+def test_round_trip(engine, results):
     ids = [store.save_run(engine, r) for r in results.values()]
     assert ids == [1, 2]
     for run_id, result in zip(ids, results.values(), strict=True):
@@ -13,6 +36,15 @@ def test_round_trip_sqlite(tmp_path, results):
         assert record["version"] == result.version
     assert [r["scenario_name"] for r in store.list_runs(engine)] == list(results)
     assert store.get_run(engine, 99) is None
+
+
+def test_same_scenario_stored_once(engine, results):
+    result = next(iter(results.values()))
+    first, second = store.save_run(engine, result), store.save_run(engine, result)
+    assert (first, second) == (1, 2)
+    with engine.connect() as conn:
+        n = conn.exec_driver_sql("SELECT count(*) FROM scenario").scalar()
+    assert n == 1
 
 
 def test_sqlite_uses_wal(tmp_path):
