@@ -1,5 +1,6 @@
 import json
 import re
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -100,3 +101,40 @@ def test_report_is_offline(tmp_path):
                     "Leach extraction surface"):
         assert f"<h2>{heading}</h2>" in html
     assert "plotly" in html.lower()
+
+
+EXAMPLE = str(Path(__file__).resolve().parents[1] / "examples" / "commercial-uncertain.toml")
+
+
+def test_mc_json_is_reproducible_and_reports_undefined_irr():
+    first = runner.invoke(app, ["mc", EXAMPLE, "-n", "8", "--seed", "3", "--json"])
+    second = runner.invoke(app, ["mc", EXAMPLE, "-n", "8", "--seed", "3", "--json"])
+    assert first.exit_code == 0, first.output
+    assert first.stdout == second.stdout
+    data = json.loads(first.stdout)
+    assert data["uncertain"] == ["economics.price_multiplier", "economics.offshore_capex_ref_usd",
+                                 "economics.discount_rate"]
+    assert data["kpis"]["npv_usd"]["n"] == 8
+    assert data["kpis"]["irr"]["n"] == 0  # NPV < 0 at every rate: no IRR, reported as such
+    assert data["kpis"]["irr"]["mean"] is None
+
+
+def test_mc_on_a_scenario_without_distributions_exits_2():
+    result = runner.invoke(app, ["mc", "minamitorishima-commercial", "-n", "4"])
+    assert result.exit_code == 2
+    assert "has no uncertain parameter" in result.stderr
+
+
+def test_sensitivity_rejects_unknown_kpi_before_running():
+    result = runner.invoke(app, ["sensitivity", EXAMPLE, "-n", "4", "--kpi", "npv"])
+    assert result.exit_code == 2
+    assert "unknown scalar KPI(s) npv; choose from" in result.stderr
+
+
+def test_sensitivity_json_indices_sum_near_one_for_additive_npv():
+    result = runner.invoke(app, ["sensitivity", EXAMPLE, "-n", "64", "--json"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)["indices"]
+    assert [r["parameter"] for r in rows][0] == "economics.price_multiplier"
+    s1 = sum(r["S1"] for r in rows)
+    assert 0.7 < s1 < 1.3  # NPV is nearly additive in price, capex and rate

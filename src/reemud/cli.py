@@ -1,4 +1,4 @@
-"""Command-line interface (typer + rich): ``reemud run | scenarios | validate | db | literature``.
+"""Command-line interface (typer + rich): ``reemud run | mc | sensitivity | scenarios | db | …``.
 
 Bad input never shows a traceback: scenario problems are listed with the field, the value, what
 is allowed and how to fix it, and the command exits with status 2.
@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated
 
+import numpy as np
 import typer
 from rich.console import Console
 from rich.markup import escape
@@ -44,7 +45,7 @@ def _fail(error: ScenarioError) -> None:
 
 
 def _fmt(value) -> str:
-    if value is None:
+    if value is None or not np.isfinite(float(value)):
         return "—"
     value = float(value)
     return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.4g}"
@@ -272,6 +273,108 @@ def campaign(
         table.add_row(key, _fmt(value))
     for key, value in hours.items():
         table.add_row(f"mean hours: {key}", _fmt(value))
+    out_console.print(table)
+
+
+def _draw_progress(description: str, total: int, quiet: bool):
+    from rich.progress import BarColumn, Progress, TimeRemainingColumn
+
+    progress = Progress("[progress.description]{task.description}", BarColumn(),
+                        "{task.completed}/{task.total}", TimeRemainingColumn(),
+                        console=err_console, transient=True, disable=quiet)
+    task = progress.add_task(description, total=total)
+    return progress, lambda i: progress.update(task, completed=i)
+
+
+def _load_uncertain(scenario: str):
+    from reemud.scenario import load_scenario
+
+    try:
+        return load_scenario(scenario)
+    except ScenarioError as exc:
+        _fail(exc)
+
+
+MC_KPIS = ("npv_usd", "irr", "unit_cost_usd_per_kg_reo", "break_even_price_multiplier",
+           "revenue_usd_per_year", "capex_usd", "reo_production_t_per_year")
+
+
+@app.command()
+def mc(
+    scenario: Annotated[str, typer.Argument(help="scenario TOML file (or bundled name) with "
+                                            "distributions")],
+    n: Annotated[int, typer.Option("-n", help="number of draws", min=1)] = 256,
+    method: Annotated[str, typer.Option(help="sampler: random, lhs or sobol")] = "lhs",
+    seed: Annotated[int, typer.Option(help="random seed")] = 0,
+    as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
+) -> None:
+    """Monte Carlo: run the chain on N draws of the scenario's uncertain parameters."""
+    from reemud.nomenclature import unit_of
+    from reemud.uncertainty import monte_carlo
+
+    sc = _load_uncertain(scenario)
+    progress, update = _draw_progress("running draws", n, as_json)
+    try:
+        with progress:
+            result = monte_carlo(sc, n, method=method, seed=seed, progress=update)
+    except ValueError as exc:
+        err_console.print(f"[bold red]{escape(str(exc))}[/]")
+        raise typer.Exit(2) from None
+    summary = result.summary()
+    if as_json:
+        out = {"scenario": sc.name, "n": n, "method": method, "seed": seed,
+               "uncertain": list(sc.uncertain),
+               "kpis": {k: {stat: (v if np.isfinite(v) else None)
+                            for stat, v in summary[k].items()} for k in MC_KPIS}}
+        sys.stdout.write(json.dumps(out, indent=2, allow_nan=False) + "\n")
+        return
+    table = Table(title=f"{sc.name}: {n} draws ({method}, seed {seed}) over "
+                        f"{', '.join(sc.uncertain)}")
+    for col in ("KPI", "mean", "± s.e.", "P10", "P50", "P90", "unit", "defined"):
+        table.add_column(col, justify="left" if col in ("KPI", "unit") else "right",
+                         no_wrap=col == "KPI")
+    for k in MC_KPIS:
+        v = summary[k]
+        table.add_row(k, _fmt(v["mean"]), _fmt(v["standard_error"]), _fmt(v["p10"]),
+                      _fmt(v["p50"]), _fmt(v["p90"]), unit_of(k), f"{v['n']}/{n}")
+    Console(width=max(out_console.width, 132)).print(table)
+
+
+@app.command()
+def sensitivity(
+    scenario: Annotated[str, typer.Argument(help="scenario TOML file (or bundled name) with "
+                                            "two or more distributions")],
+    n: Annotated[int, typer.Option("-n", help="Saltelli base sample (runs n(2d+2) draws)",
+                                   min=2)] = 64,
+    kpi: Annotated[str, typer.Option(help="scalar KPI to analyse")] = "npv_usd",
+    seed: Annotated[int, typer.Option(help="random seed")] = 0,
+    as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
+) -> None:
+    """Sobol' indices (first order and total, 95 % CI) of a KPI over the uncertain parameters."""
+    from reemud.uncertainty import scenario_sobol
+
+    sc = _load_uncertain(scenario)
+    d = len(sc.uncertain)
+    progress, update = _draw_progress("running Saltelli draws", n * (2 * d + 2), as_json)
+    try:
+        with progress:
+            res = scenario_sobol(sc, [kpi], n_base=n, seed=seed, progress=update)[kpi]
+    except ValueError as exc:
+        err_console.print(f"[bold red]{escape(str(exc))}[/]")
+        raise typer.Exit(2) from None
+    rows = [{"parameter": name, "S1": float(res.s1[j]), "S1_conf": float(res.s1_conf[j]),
+             "ST": float(res.st[j]), "ST_conf": float(res.st_conf[j])}
+            for j, name in enumerate(res.names)]
+    if as_json:
+        sys.stdout.write(json.dumps({"scenario": sc.name, "kpi": kpi, "n": n, "seed": seed,
+                                     "indices": rows}, indent=2) + "\n")
+        return
+    table = Table(title=f"{sc.name}: Sobol' indices of {kpi} ({n * (2 * d + 2)} runs, seed {seed})")
+    for col in ("parameter", "S1", "± 95 %", "ST", "± 95 % "):
+        table.add_column(col, justify="left" if col == "parameter" else "right")
+    for r in sorted(rows, key=lambda r: -r["ST"]):
+        table.add_row(r["parameter"], f"{r['S1']:.3f}", f"{r['S1_conf']:.3f}",
+                      f"{r['ST']:.3f}", f"{r['ST_conf']:.3f}")
     out_console.print(table)
 
 

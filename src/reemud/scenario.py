@@ -8,7 +8,8 @@ takes its sourced default from ``data/parameters.csv``. A number may be written
 - as a string with a unit, converted once here with pint (``water_depth_m = "5.6 km"``),
 - as a distribution (``grade_ppm = { dist = "triangular", low = 3000, mode = 5000, high = 7000 }``),
   optionally with ``unit = "..."``. A deterministic run takes its ``value`` if given, else its mode
-  (uniform: midpoint; normal: mean; lognormal: ``exp(μ − σ²)``; discrete: most probable value).
+  (uniform: midpoint; normal: mean; lognormal: ``exp(μ − σ²)``; discrete: most probable value;
+  empirical: median of the sample values).
 
 Bundled scenarios live in ``data/scenarios/`` and are addressed by name.
 """
@@ -18,6 +19,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import math
+import statistics
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -41,6 +43,7 @@ DISTRIBUTIONS: dict[str, tuple[str, ...]] = {
     "normal": ("mean", "sd"),
     "lognormal": ("mu", "sigma"),
     "discrete": ("values", "weights"),
+    "empirical": ("values",),
 }
 """Distribution kinds and their required keys."""
 
@@ -157,6 +160,8 @@ def _nominal(kind: str, p: Mapping[str, Any]) -> float:
         return float(p["mean"])
     if kind == "lognormal":
         return math.exp(float(p["mu"]) - float(p["sigma"]) ** 2)
+    if kind == "empirical":
+        return float(statistics.median(p["values"]))
     values, weights = list(p["values"]), list(p["weights"])
     return float(values[max(range(len(weights)), key=weights.__getitem__)])
 
@@ -210,6 +215,10 @@ def _distribution(path: str, spec: Mapping[str, Any], unit: str,
                                or not params["values"]):
         problems.append(Problem(path, dict(spec), "values and weights must be non-empty lists of "
                                 "equal length", "give one weight per value"))
+        return None
+    if kind == "empirical" and len(params["values"]) < 2:
+        problems.append(Problem(path, dict(spec), "an empirical distribution needs at least two "
+                                "values", "give the observed sample as values = [...]"))
         return None
     return Distribution(kind, MappingProxyType(params), _nominal(kind, params))
 

@@ -1,0 +1,139 @@
+import math
+from types import MappingProxyType
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from reemud import uncertainty as unc
+from reemud.chain import run
+from reemud.scenario import Distribution, load_scenario, parse_scenario, read_scenario_text
+
+
+def dist(kind, **params):
+    return Distribution(kind, MappingProxyType(params), float("nan"))
+
+
+U = np.array([0.01, 0.1, 0.25, 0.5, 0.75, 0.9, 0.99])
+
+
+@pytest.mark.parametrize(("d", "expected"), [
+    (dist("uniform", low=2.0, high=6.0), 2.0 + 4.0 * U),
+    (dist("normal", mean=3.0, sd=0.5), stats.norm.ppf(U, 3.0, 0.5)),
+    (dist("lognormal", mu=1.0, sigma=0.4), stats.lognorm.ppf(U, 0.4, scale=math.e)),
+    (dist("triangular", low=1.0, mode=2.0, high=5.0), stats.triang.ppf(U, 0.25, loc=1, scale=4)),
+    # PERT(1, 2, 5): Beta(1 + 4*1/4, 1 + 4*3/4) = Beta(2, 4) on [1, 5]
+    (dist("pert", low=1.0, mode=2.0, high=5.0), 1.0 + 4.0 * stats.beta.ppf(U, 2, 4)),
+])
+def test_ppf_matches_scipy_quantiles(d, expected):
+    np.testing.assert_allclose(unc.ppf(d, U), expected, rtol=1e-12)
+
+
+def test_discrete_ppf_frequencies():
+    d = dist("discrete", values=[10.0, 20.0, 30.0], weights=[1.0, 2.0, 1.0])
+    u = (np.arange(100_000) + 0.5) / 100_000
+    x = unc.ppf(d, u)
+    assert [np.mean(x == v) for v in (10.0, 20.0, 30.0)] == [0.25, 0.5, 0.25]
+
+
+def test_empirical_ppf_interpolates_hazen_positions():
+    d = dist("empirical", values=[4.0, 1.0, 3.0, 2.0])  # sorted 1..4 at p = 1/8, 3/8, 5/8, 7/8
+    np.testing.assert_allclose(unc.ppf(d, np.array([0.0, 0.125, 0.25, 0.875, 1.0])),
+                               [1.0, 1.0, 1.5, 4.0, 4.0])
+
+
+@pytest.mark.parametrize("method", unc.SAMPLERS)
+def test_samplers_are_uniform_and_reproducible(method):
+    u = unc.sample_unit(1024, 3, method, seed=7)
+    assert u.shape == (1024, 3)
+    np.testing.assert_array_equal(u, unc.sample_unit(1024, 3, method, seed=7))
+    for j in range(3):
+        assert stats.kstest(u[:, j], "uniform").pvalue > 0.01
+
+
+def test_lhs_has_one_draw_per_stratum():
+    u = unc.sample_unit(50, 4, "lhs", seed=1)
+    for j in range(4):
+        assert sorted(np.floor(u[:, j] * 50).astype(int)) == list(range(50))
+
+
+def test_gaussian_copula_rank_correlation():
+    r = 0.7
+    u = unc.sample_unit(20_000, 2, "random", seed=3, correlation=np.array([[1, r], [r, 1]]))
+    rho_s = stats.spearmanr(u[:, 0], u[:, 1]).statistic
+    # Spearman's rho of a Gaussian copula: (6/pi) asin(r/2)
+    assert rho_s == pytest.approx(6 / math.pi * math.asin(r / 2), abs=0.01)
+
+
+def test_bad_correlation_and_sampler_are_refused():
+    with pytest.raises(ValueError, match="positive definite"):
+        unc.sample_unit(10, 2, correlation=np.array([[1.0, 1.5], [1.5, 1.0]]))
+    with pytest.raises(ValueError, match=r"method must be one of random, lhs, sobol \(got 'mcmc'\)"):
+        unc.sample_unit(10, 2, "mcmc")
+
+
+def test_ishigami_sobol_indices_match_analytic():
+    # Ishigami a = 7, b = 0.1 on U(-pi, pi)^3 (Ishigami & Homma 1990; values from Saltelli et al. 2008)
+    a, b = 7.0, 0.1
+    v = a**2 / 8 + b * math.pi**4 / 5 + b**2 * math.pi**8 / 18 + 0.5
+    v1 = 0.5 * (1 + b * math.pi**4 / 5) ** 2
+    v2 = a**2 / 8
+    v13 = b**2 * math.pi**8 * (1 / 18 - 1 / 50)
+    s1 = [v1 / v, v2 / v, 0.0]
+    st = [(v1 + v13) / v, v2 / v, v13 / v]
+
+    def ishigami(x):
+        return np.sin(x[:, 0]) + a * np.sin(x[:, 1]) ** 2 + b * x[:, 2] ** 4 * np.sin(x[:, 0])
+
+    box = dist("uniform", low=-math.pi, high=math.pi)
+    res = unc.sobol_indices(ishigami, ["x1", "x2", "x3"], [box] * 3, n_base=2**13, seed=1)
+    np.testing.assert_allclose(res.s1, s1, atol=0.02)
+    np.testing.assert_allclose(res.st, st, atol=0.02)
+    assert np.all(res.s1_conf < 0.05)
+
+
+def test_running_mean_matches_direct_computation():
+    x = np.array([1.0, 3.0, 2.0, 6.0])
+    mean, se = unc.running_mean(x)
+    np.testing.assert_allclose(mean, [1.0, 2.0, 2.0, 3.0])
+    assert se[-1] == pytest.approx(np.std(x, ddof=1) / 2.0)
+
+
+def test_with_values_revalidates_the_stage():
+    sc = load_scenario("minamitorishima-commercial")
+    changed = unc.with_values(sc, {"economics.discount_rate": 0.05})
+    assert changed.stages["economics"].params.discount_rate == 0.05
+    assert sc.stages["economics"].params.discount_rate != 0.05
+    with pytest.raises(ValueError, match="discount_rate"):
+        unc.with_values(sc, {"economics.discount_rate": -2.0})
+
+
+def _uncertain_commercial(extra: str) -> object:
+    text, _ = read_scenario_text("minamitorishima-commercial")
+    text = text.replace('model = "dcf"\n', 'model = "dcf"\n' + extra, 1)
+    return parse_scenario(text, "commercial-uncertain")
+
+
+def test_monte_carlo_mean_of_linear_output_equals_deterministic_value():
+    # revenue is linear in the price multiplier: E[revenue(m)] = revenue(E[m])
+    sc = _uncertain_commercial('price_multiplier = { dist = "uniform", low = 0.5, high = 1.5 }\n')
+    mc = unc.monte_carlo(sc, 16, method="lhs", seed=2)
+    at_mean = run(sc).kpis["revenue_usd_per_year"]  # nominal = midpoint = mean 1.0
+    s = mc.summary()["revenue_usd_per_year"]
+    assert s["n"] == 16
+    assert abs(s["mean"] - at_mean) < 2 * s["standard_error"]
+    np.testing.assert_allclose(mc.outputs["revenue_usd_per_year"],
+                               at_mean * mc.inputs["economics.price_multiplier"], rtol=1e-12)
+    again = unc.monte_carlo(sc, 16, method="lhs", seed=2)
+    np.testing.assert_array_equal(again.outputs["npv_usd"], mc.outputs["npv_usd"])
+
+
+def test_monte_carlo_without_uncertain_parameter_is_refused():
+    with pytest.raises(ValueError, match="has no uncertain parameter"):
+        unc.monte_carlo(load_scenario("minamitorishima-commercial"), 4)
+
+
+def test_empirical_distribution_in_a_scenario_takes_the_median():
+    sc = _uncertain_commercial('discount_rate = { dist = "empirical", values = [0.04, 0.1, 0.06] }\n')
+    assert sc.uncertain["economics.discount_rate"].nominal == 0.06
+    assert sc.stages["economics"].params.discount_rate == 0.06
