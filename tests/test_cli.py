@@ -138,3 +138,16 @@ def test_sensitivity_json_indices_sum_near_one_for_additive_npv():
     assert [r["parameter"] for r in rows][0] == "economics.price_multiplier"
     s1 = sum(r["S1"] for r in rows)
     assert 0.7 < s1 < 1.3  # NPV is nearly additive in price, capex and rate
+
+
+def test_mc_and_sensitivity_write_html_reports(tmp_path):
+    mc = runner.invoke(app, ["mc", EXAMPLE, "-n", "8", "--report", str(tmp_path / "mc.html")])
+    sens = runner.invoke(app, ["sensitivity", EXAMPLE, "-n", "4",
+                               "--report", str(tmp_path / "sens.html")])
+    assert mc.exit_code == 0, mc.output
+    assert sens.exit_code == 0, sens.output
+    mc_html = (tmp_path / "mc.html").read_text()
+    for heading in ("Distribution of npv_usd", "Convergence", "Tornado"):
+        assert f"<h2>{heading}</h2>" in mc_html
+    assert "8 draws (lhs, seed 0)" in mc_html
+    assert "<h2>Sobol&#x27; indices</h2>" in (tmp_path / "sens.html").read_text()

@@ -137,3 +137,14 @@ def test_empirical_distribution_in_a_scenario_takes_the_median():
     sc = _uncertain_commercial('discount_rate = { dist = "empirical", values = [0.04, 0.1, 0.06] }\n')
     assert sc.uncertain["economics.discount_rate"].nominal == 0.06
     assert sc.stages["economics"].params.discount_rate == 0.06
+
+
+def test_tornado_swing_of_revenue_is_linear_in_price():
+    sc = _uncertain_commercial('price_multiplier = { dist = "uniform", low = 0.5, high = 1.5 }\n'
+                               'discount_rate = { dist = "uniform", low = 0.06, high = 0.10 }\n')
+    base, bars = unc.tornado(sc, "revenue_usd_per_year")
+    assert [b.parameter for b in bars] == ["economics.price_multiplier", "economics.discount_rate"]
+    price = bars[0]
+    assert (price.low_value, price.high_value) == pytest.approx((0.6, 1.4))
+    assert (price.kpi_at_low, price.kpi_at_high) == pytest.approx((0.6 * base, 1.4 * base), rel=1e-12)
+    assert bars[1].swing == 0.0  # revenue does not depend on the discount rate

@@ -295,6 +295,12 @@ def _load_uncertain(scenario: str):
         _fail(exc)
 
 
+def _write_html(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    err_console.print(f"report: {path}")
+
+
 MC_KPIS = ("npv_usd", "irr", "unit_cost_usd_per_kg_reo", "break_even_price_multiplier",
            "revenue_usd_per_year", "capex_usd", "reo_production_t_per_year")
 
@@ -307,6 +313,8 @@ def mc(
     method: Annotated[str, typer.Option(help="sampler: random, lhs or sobol")] = "lhs",
     seed: Annotated[int, typer.Option(help="random seed")] = 0,
     as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
+    report: Annotated[Path | None, typer.Option(
+        help="also write an HTML report (distributions, convergence, NPV tornado) here")] = None,
 ) -> None:
     """Monte Carlo: run the chain on N draws of the scenario's uncertain parameters."""
     from reemud.nomenclature import unit_of
@@ -321,6 +329,12 @@ def mc(
         err_console.print(f"[bold red]{escape(str(exc))}[/]")
         raise typer.Exit(2) from None
     summary = result.summary()
+    if report is not None:
+        from reemud.report import render_uncertainty
+        from reemud.uncertainty import tornado
+
+        _write_html(report, render_uncertainty(sc.name, "npv_usd", mc=result,
+                                               tornado=tornado(sc, "npv_usd", seed=seed)))
     if as_json:
         out = {"scenario": sc.name, "n": n, "method": method, "seed": seed,
                "uncertain": list(sc.uncertain),
@@ -349,6 +363,8 @@ def sensitivity(
     kpi: Annotated[str, typer.Option(help="scalar KPI to analyse")] = "npv_usd",
     seed: Annotated[int, typer.Option(help="random seed")] = 0,
     as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
+    report: Annotated[Path | None, typer.Option(
+        help="also write an HTML report (Sobol bar chart and tornado) here")] = None,
 ) -> None:
     """Sobol' indices (first order and total, 95 % CI) of a KPI over the uncertain parameters."""
     from reemud.uncertainty import scenario_sobol
@@ -362,6 +378,12 @@ def sensitivity(
     except ValueError as exc:
         err_console.print(f"[bold red]{escape(str(exc))}[/]")
         raise typer.Exit(2) from None
+    if report is not None:
+        from reemud.report import render_uncertainty
+        from reemud.uncertainty import tornado
+
+        _write_html(report, render_uncertainty(sc.name, kpi, sobol=res,
+                                               tornado=tornado(sc, kpi, seed=seed)))
     rows = [{"parameter": name, "S1": float(res.s1[j]), "S1_conf": float(res.s1_conf[j]),
              "ST": float(res.st[j]), "ST_conf": float(res.st_conf[j])}
             for j, name in enumerate(res.names)]

@@ -21,6 +21,7 @@ from reemud.datafiles import assumed_rows
 from reemud.elements import REY
 from reemud.literature import CaseResult
 from reemud.nomenclature import describe, unit_of
+from reemud.uncertainty import MonteCarloResult, SobolIndices, TornadoBar, running_mean
 
 _ASSUMED_LINE = re.compile(r"^\s*([A-Za-z_][\w.]*)\s*=\s*(.+?)\s*#\s*assumed:\s*(.+)$")
 _TABLE_LINE = re.compile(r"^\s*\[([^\]]+)\]\s*$")
@@ -205,6 +206,106 @@ def _figures(result: ChainResult) -> list[tuple[str, go.Figure]]:
     return figs
 
 
+_STYLE = ("body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;"
+          "padding:0 1em;color:#222}table{border-collapse:collapse;margin:1em 0;"
+          "font-size:90%}td,th{border:1px solid #ccc;padding:3px 8px;text-align:left;"
+          "vertical-align:top}th{background:#f3f3f3}.meta{color:#666}")
+
+
+def _page(title: str, parts: list[str]) -> str:
+    return ("<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+            f"<title>{html.escape(title)}</title><style>{_STYLE}</style></head>"
+            f"<body>{''.join(parts)}</body></html>")
+
+
+def _add_figures(parts: list[str], figs: list[tuple[str, go.Figure]]) -> None:
+    for i, (title, fig) in enumerate(figs):
+        parts.append(f"<h2>{html.escape(title)}</h2>")
+        parts.append(fig.to_html(full_html=False, include_plotlyjs=(i == 0),
+                                 config={"displaylogo": False}))
+
+
+def _uncertainty_figures(mc: MonteCarloResult | None, kpi: str,
+                         tornado: tuple[float, list[TornadoBar]] | None,
+                         sobol: SobolIndices | None) -> list[tuple[str, go.Figure]]:
+    unit = unit_of(kpi)
+    figs = []
+    if mc is not None:
+        for name in dict.fromkeys([kpi, "irr"]):
+            x = mc.outputs[name][np.isfinite(mc.outputs[name])]
+            if x.size == 0:
+                continue
+            fig = go.Figure(go.Histogram(x=x, nbinsx=40))
+            for q, dash in ((10, "dot"), (50, "solid"), (90, "dot")):
+                fig.add_vline(x=float(np.percentile(x, q)), line_dash=dash,
+                              annotation_text=f"P{q}")
+            fig.update_layout(title=f"{name}: {x.size} of {mc.n} draws defined",
+                              xaxis_title=f"{name} [{unit_of(name) or '-'}]",
+                              yaxis_title="draws")
+            figs.append((f"Distribution of {name}", fig))
+        y = mc.outputs[kpi]
+        mean, se = running_mean(y[np.isfinite(y)])
+        k = np.arange(1, mean.size + 1)
+        fig = go.Figure([go.Scatter(x=k, y=mean + 2 * se, line=dict(width=0), showlegend=False),
+                         go.Scatter(x=k, y=mean - 2 * se, fill="tonexty", line=dict(width=0),
+                                    name="± 2 s.e."),
+                         go.Scatter(x=k, y=mean, name="running mean")])
+        fig.update_layout(title=f"Convergence of the mean {kpi}", xaxis_title="draws",
+                          yaxis_title=f"{kpi} [{unit}]")
+        figs.append(("Convergence", fig))
+    if tornado is not None:
+        base, bars = tornado
+        names = [b.parameter for b in reversed(bars)]
+        fig = go.Figure([
+            go.Bar(y=names, x=[b.kpi_at_low - base for b in reversed(bars)], base=base,
+                   orientation="h", name="parameter at P10"),
+            go.Bar(y=names, x=[b.kpi_at_high - base for b in reversed(bars)], base=base,
+                   orientation="h", name="parameter at P90")])
+        fig.update_layout(barmode="overlay", title=f"Tornado: {kpi} (others at nominal)",
+                          xaxis_title=f"{kpi} [{unit}]")
+        figs.append(("Tornado", fig))
+    if sobol is not None:
+        fig = go.Figure([
+            go.Bar(x=list(sobol.names), y=sobol.s1, name="first order S1",
+                   error_y=dict(type="data", array=sobol.s1_conf)),
+            go.Bar(x=list(sobol.names), y=sobol.st, name="total ST",
+                   error_y=dict(type="data", array=sobol.st_conf))])
+        fig.update_layout(barmode="group", title=f"Sobol' indices of {kpi} (95 % CI)",
+                          yaxis_title="share of variance")
+        figs.append(("Sobol' indices", fig))
+    return figs
+
+
+def render_uncertainty(scenario: str, kpi: str, mc: MonteCarloResult | None = None,
+                       tornado: tuple[float, list[TornadoBar]] | None = None,
+                       sobol: SobolIndices | None = None) -> str:
+    """An HTML report of a Monte Carlo run and/or a sensitivity analysis of ``kpi``."""
+    parts = [f"<h1>reemud — uncertainty of {html.escape(scenario)}</h1>",
+             f"<p class='meta'>generated {dt.datetime.now(dt.UTC).strftime('%Y-%m-%d %H:%M UTC')}"
+             "</p>"]
+    if mc is not None:
+        summary = mc.summary()
+        rows = [[f"<code>{name}</code>", *(_fmt(s[c]) if np.isfinite(s[c]) else "—"
+                                           for c in ("mean", "standard_error", "p10", "p50",
+                                                     "p90")),
+                 html.escape(unit_of(name)), f"{s['n']}/{mc.n}"]
+                for name, s in summary.items()]
+        parts += [f"<p>{mc.n} draws ({mc.method}, seed {mc.seed}) over "
+                  f"{html.escape(', '.join(mc.inputs))}.</p>",
+                  _table(["KPI", "mean", "s.e.", "P10", "P50", "P90", "unit", "defined"], rows)]
+    if tornado is not None:
+        base, bars = tornado
+        parts.append(_table(["parameter", "at P10", "at P90", f"{kpi} at P10", f"{kpi} at P90",
+                             "swing"],
+                            [[f"<code>{b.parameter}</code>", _fmt(b.low_value), _fmt(b.high_value),
+                              _fmt(b.kpi_at_low), _fmt(b.kpi_at_high), _fmt(b.swing)]
+                             for b in bars]))
+        parts.append(f"<p>{kpi} at the nominal values: {_fmt(base)} {html.escape(unit_of(kpi))}."
+                     "</p>")
+    _add_figures(parts, _uncertainty_figures(mc, kpi, tornado, sobol))
+    return _page(f"reemud — uncertainty of {scenario}", parts)
+
+
 def render(result: ChainResult, literature: list[CaseResult] | None = None) -> str:
     """Render the report of a run as one HTML string."""
     sc = result.scenario
@@ -229,10 +330,7 @@ def render(result: ChainResult, literature: list[CaseResult] | None = None) -> s
         "<h2>By element</h2>",
         _table(["KPI", "element / item", "value", "unit"], element_rows),
     ]
-    for i, (title, fig) in enumerate(_figures(result)):
-        parts.append(f"<h2>{html.escape(title)}</h2>")
-        parts.append(fig.to_html(full_html=False, include_plotlyjs=(i == 0),
-                                 config={"displaylogo": False}))
+    _add_figures(parts, _figures(result))
     if not literature:
         parts += ["<h2>Literature checks</h2>",
                   "<p>Not run for this report (<code>reemud run --json</code> skips them); "
@@ -255,13 +353,7 @@ def render(result: ChainResult, literature: list[CaseResult] | None = None) -> s
               "<p>Every number below is not from a source; each says why. Replace them with "
               "measurements where you have them (see data/README.md).</p>",
               _table(["where", "value", "why assumed"], rows)]
-    style = ("body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;"
-             "padding:0 1em;color:#222}table{border-collapse:collapse;margin:1em 0;"
-             "font-size:90%}td,th{border:1px solid #ccc;padding:3px 8px;text-align:left;"
-             "vertical-align:top}th{background:#f3f3f3}.meta{color:#666}")
-    return ("<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
-            f"<title>reemud — {html.escape(sc.name)}</title><style>{style}</style></head>"
-            f"<body>{''.join(parts)}</body></html>")
+    return _page(f"reemud — {sc.name}", parts)
 
 
 def write_report(result: ChainResult, path: str | Path,

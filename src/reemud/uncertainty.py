@@ -295,3 +295,44 @@ def scenario_sobol(scenario: Scenario, kpis: Sequence[str], n_base: int = 64, se
     problem, x = _saltelli_inputs(paths, [scenario.uncertain[p] for p in paths], n_base, seed)
     rows = _evaluate(scenario, {p: x[:, j] for j, p in enumerate(paths)}, seed, progress)
     return {k: _analyze(problem, paths, np.array([r[k] for r in rows]), seed) for k in kpis}
+
+
+@dataclass(frozen=True)
+class TornadoBar:
+    """One-at-a-time swing of a KPI: parameter at its ``low_q`` and ``high_q`` quantiles."""
+
+    parameter: str
+    low_value: float
+    high_value: float
+    kpi_at_low: float
+    kpi_at_high: float
+
+    @property
+    def swing(self) -> float:
+        """``|kpi_at_high − kpi_at_low|`` in the KPI's unit."""
+        return abs(self.kpi_at_high - self.kpi_at_low)
+
+
+def tornado(scenario: Scenario, kpi: str, low_q: float = 0.1, high_q: float = 0.9,
+            seed: int = 0) -> tuple[float, list[TornadoBar]]:
+    """KPI at the nominal values and its swing per uncertain parameter, widest first.
+
+    Each parameter in turn is set to its ``low_q`` and ``high_q`` quantiles with the others at
+    their nominal values (``2d + 1`` chain runs).
+    """
+    if not 0.0 < low_q < high_q < 1.0:
+        raise ValueError(f"need 0 < low_q < high_q < 1 (got {low_q!r}, {high_q!r})")
+    paths = list(scenario.uncertain)
+    if not paths:
+        raise ValueError(f"scenario {scenario.name!r} has no uncertain parameter")
+    nominal = {p: scenario.uncertain[p].nominal for p in paths}
+    base = scalar_kpis(Chain(scenario).run(seed=seed).kpis)
+    if kpi not in base:
+        raise ValueError(f"unknown scalar KPI {kpi!r}; choose from {', '.join(base)}")
+    rows = {p: np.full(2 * len(paths), nominal[p]) for p in paths}
+    for j, p in enumerate(paths):
+        rows[p][2 * j:2 * j + 2] = ppf(scenario.uncertain[p], np.array([low_q, high_q]))
+    values = [r[kpi] for r in _evaluate(scenario, rows, seed, None)]
+    bars = [TornadoBar(p, float(rows[p][2 * j]), float(rows[p][2 * j + 1]),
+                       values[2 * j], values[2 * j + 1]) for j, p in enumerate(paths)]
+    return base[kpi], sorted(bars, key=lambda b: -b.swing)
