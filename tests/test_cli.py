@@ -151,3 +151,17 @@ def test_mc_and_sensitivity_write_html_reports(tmp_path):
         assert f"<h2>{heading}</h2>" in mc_html
     assert "8 draws (lhs, seed 0)" in mc_html
     assert "<h2>Sobol&#x27; indices</h2>" in (tmp_path / "sens.html").read_text()
+
+
+def test_breakeven_json_and_unknown_parameter():
+    found = runner.invoke(app, ["breakeven", "minamitorishima-commercial",
+                                "economics.price_multiplier", "1", "10", "--json"])
+    assert found.exit_code == 0, found.output
+    data = json.loads(found.stdout)
+    assert data["status"] == "found"
+    assert data["kpi_at_low"] < 0 < data["kpi_at_high"]
+    typo = runner.invoke(app, ["breakeven", "minamitorishima-commercial",
+                               "collector.mud_dry_tpd", "1000", "20000"])
+    assert typo.exit_code == 2
+    assert ("'collector.mud_dry_tpd' is not a parameter of collector model "
+            "'throughput_availability'; did you mean collector.mud_dry_t_per_day?") in typo.stderr

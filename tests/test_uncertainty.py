@@ -148,3 +148,21 @@ def test_tornado_swing_of_revenue_is_linear_in_price():
     assert (price.low_value, price.high_value) == pytest.approx((0.6, 1.4))
     assert (price.kpi_at_low, price.kpi_at_high) == pytest.approx((0.6 * base, 1.4 * base), rel=1e-12)
     assert bars[1].swing == 0.0  # revenue does not depend on the discount rate
+
+
+def test_break_even_price_matches_the_closed_form_kpi():
+    sc = load_scenario("minamitorishima-commercial")
+    closed_form = run(sc).kpis["break_even_price_multiplier"]
+    found = unc.break_even(sc, "economics.price_multiplier", 1.0, 10.0)
+    assert found.status == "found"
+    assert found.value == pytest.approx(closed_form, rel=1e-6)
+    assert found.kpi_at_low < 0 < found.kpi_at_high
+
+
+def test_break_even_outside_the_bracket_is_reported_not_invented():
+    sc = load_scenario("minamitorishima-commercial")
+    res = unc.break_even(sc, "economics.price_multiplier", 0.5, 1.5)
+    assert res.value is None
+    assert res.status == "npv_usd stays below 0 from 0.5 to 1.5: no break-even in the bracket"
+    with pytest.raises(ValueError, match="the bracket needs low < high"):
+        unc.break_even(sc, "economics.price_multiplier", 2.0, 1.0)

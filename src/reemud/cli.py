@@ -401,6 +401,41 @@ def sensitivity(
 
 
 @app.command()
+def breakeven(
+    scenario: Annotated[str, typer.Argument(help="bundled scenario name or TOML file")],
+    parameter: Annotated[str, typer.Argument(help="stage.parameter to solve for, e.g. "
+                                             "collector.mud_dry_t_per_day")],
+    low: Annotated[float, typer.Argument(help="low end of the bracket (canonical unit)")],
+    high: Annotated[float, typer.Argument(help="high end of the bracket (canonical unit)")],
+    kpi: Annotated[str, typer.Option(help="scalar KPI to bring to the target")] = "npv_usd",
+    target: Annotated[float, typer.Option(help="target value of the KPI")] = 0.0,
+    seed: Annotated[int, typer.Option(help="random seed")] = 0,
+    as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
+) -> None:
+    """Break-even: the parameter value at which a KPI reaches a target (default NPV = 0)."""
+    from dataclasses import asdict
+
+    from reemud.nomenclature import unit_of
+    from reemud.uncertainty import break_even
+
+    sc = _load_uncertain(scenario)
+    try:
+        res = break_even(sc, parameter, low, high, kpi=kpi, target=target, seed=seed)
+    except ValueError as exc:
+        err_console.print(f"[bold red]{escape(str(exc))}[/]")
+        raise typer.Exit(2) from None
+    if as_json:
+        sys.stdout.write(json.dumps({"scenario": sc.name, **asdict(res)}, indent=2) + "\n")
+        return
+    unit = unit_of(kpi)
+    answer = f"{res.value:.6g}" if res.value is not None else f"none ({res.status})"
+    out_console.print(f"{sc.name}: {kpi} = {target:g} {unit} at {parameter} = {answer}\n"
+                      f"  {kpi} at {parameter} = {low:g}: {_fmt(res.kpi_at_low)} {unit}\n"
+                      f"  {kpi} at {parameter} = {high:g}: {_fmt(res.kpi_at_high)} {unit}",
+                      highlight=False, soft_wrap=True)
+
+
+@app.command()
 def bench(suite: Annotated[str, typer.Argument(help="suite in benchmarks/ (e.g. lift)")]) -> None:
     """Run a speed suite from ./benchmarks; print one JSON line per case."""
     from reemud.bench import format_line, run_suite

@@ -19,6 +19,7 @@ next step of issue 6. A full chain takes 0.3–0.6 s, so a 1,000-draw run takes 
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -130,7 +131,14 @@ def with_values(scenario: Scenario, values: Mapping[str, float]) -> Scenario:
     for path, value in values.items():
         stage, _, name = path.partition(".")
         if stage not in scenario.stages:
-            raise KeyError(f"{path!r}: {stage!r} is not a stage of {registry.STAGES}")
+            raise ValueError(f"{path!r}: {stage!r} is not a stage; stages are "
+                             f"{', '.join(registry.STAGES)}")
+        fields = registry.get(stage, scenario.stages[stage].model).params.model_fields
+        if name not in fields:
+            close = difflib.get_close_matches(name, list(fields), n=1)
+            raise ValueError(f"{path!r} is not a parameter of {stage} model "
+                           f"{scenario.stages[stage].model!r}"
+                           + (f"; did you mean {stage}.{close[0]}?" if close else ""))
         by_stage.setdefault(stage, {})[name] = float(value)
     stages = dict(scenario.stages)
     for stage, update in by_stage.items():
@@ -336,3 +344,49 @@ def tornado(scenario: Scenario, kpi: str, low_q: float = 0.1, high_q: float = 0.
     bars = [TornadoBar(p, float(rows[p][2 * j]), float(rows[p][2 * j + 1]),
                        values[2 * j], values[2 * j + 1]) for j, p in enumerate(paths)]
     return base[kpi], sorted(bars, key=lambda b: -b.swing)
+
+
+@dataclass(frozen=True)
+class BreakEven:
+    """Value of ``parameter`` at which ``kpi`` equals ``target``, or why there is none."""
+
+    parameter: str
+    kpi: str
+    target: float
+    value: float | None
+    status: str
+    kpi_at_low: float
+    kpi_at_high: float
+
+
+def break_even(scenario: Scenario, parameter: str, low: float, high: float, *,
+               kpi: str = "npv_usd", target: float = 0.0, seed: int = 0,
+               rtol: float = 1e-9) -> BreakEven:
+    """Solve ``kpi(parameter) = target`` on ``[low, high]`` (Brent's method, SciPy ``brentq``).
+
+    Every evaluation runs the chain from the parameter's stage on. When the KPI does not cross the
+    target inside the bracket (or is undefined at an end), ``value`` is None and ``status`` says
+    which side it stays on.
+    """
+    from scipy.optimize import brentq
+
+    if not low < high:
+        raise ValueError(f"the bracket needs low < high (got {low!r}, {high!r}); swap them")
+
+    def gap(x: float) -> float:
+        return _evaluate(scenario, {parameter: np.array([x])}, seed, None)[0][kpi] - target
+
+    base = scalar_kpis(Chain(scenario).run(seed=seed).kpis)
+    if kpi not in base:
+        raise ValueError(f"unknown scalar KPI {kpi!r}; choose from {', '.join(base)}")
+    g_low, g_high = gap(low), gap(high)
+    ends = dict(parameter=parameter, kpi=kpi, target=target, kpi_at_low=g_low + target,
+                kpi_at_high=g_high + target)
+    if not (np.isfinite(g_low) and np.isfinite(g_high)):
+        return BreakEven(value=None, status=f"{kpi} is undefined at an end of the bracket", **ends)
+    if g_low * g_high > 0:
+        side = "above" if g_low > 0 else "below"
+        return BreakEven(value=None, status=f"{kpi} stays {side} {target:g} from {low:g} to "
+                         f"{high:g}: no break-even in the bracket", **ends)
+    value = brentq(gap, low, high, rtol=rtol, xtol=abs(high - low) * rtol)
+    return BreakEven(value=float(value), status="found", **ends)
