@@ -165,3 +165,17 @@ def test_breakeven_json_and_unknown_parameter():
     assert typo.exit_code == 2
     assert ("'collector.mud_dry_tpd' is not a parameter of collector model "
             "'throughput_availability'; did you mean collector.mud_dry_t_per_day?") in typo.stderr
+
+
+def test_sweep_argument_errors_exit_2(tmp_path):
+    both = runner.invoke(app, ["sweep", EXAMPLE, "--resume", "1", "--out", str(tmp_path)])
+    assert both.exit_code == 2
+    assert "give a SCENARIO for a new sweep or --resume SWEEP_ID, not both" in both.stderr
+    runner.invoke(app, ["run", "minamitorishima-commercial", "--out", str(tmp_path)])
+    missing = runner.invoke(app, ["sweep", "--resume", "7", "--out", str(tmp_path)])
+    assert missing.exit_code == 2
+    assert "no sweep 7 in the store; `reemud db sweeps` lists them" in missing.stderr
+    export = runner.invoke(app, ["db", "export", "7", str(tmp_path / "x.parquet"),
+                                 "--out", str(tmp_path)])
+    assert export.exit_code == 2
+    assert "no sweep with id 7 in the store" in export.stderr

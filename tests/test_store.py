@@ -51,3 +51,29 @@ def test_sqlite_uses_wal(tmp_path):
     engine = store.connect(store.default_url(tmp_path))
     with engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+
+
+def test_sweep_chunks_stored_once_and_exported_to_parquet(engine, tmp_path):
+    import numpy as np
+    import pandas as pd
+
+    sweep_id = store.create_sweep(engine, scenario_sha256="0" * 64, scenario_name="t",
+                                  scenario_text="[scenario]\n", n=5, method="lhs", seed=1,
+                                  chunk_size=3, parameters=["economics.discount_rate"],
+                                  version="test")
+    second = {"draw": np.array([3, 4]), "out:npv_usd": np.array([np.nan, -2.5])}
+    first = {"draw": np.array([0, 1, 2]), "out:npv_usd": np.array([1.0, 2.0, 1e300])}
+    assert store.save_chunk(engine, sweep_id, 1, 3, 5, store.pack(second))
+    assert store.save_chunk(engine, sweep_id, 0, 0, 3, store.pack(first))
+    assert not store.save_chunk(engine, sweep_id, 0, 0, 3, store.pack(first))  # never twice
+    assert store.done_chunks(engine, sweep_id) == {0, 1}
+    info = store.get_sweep(engine, sweep_id)
+    assert (info["n"], info["chunk_size"], info["parameters"]) == (5, 3,
+                                                                   ["economics.discount_rate"])
+    arrays = store.sweep_arrays(engine, sweep_id)
+    np.testing.assert_array_equal(arrays["draw"], [0, 1, 2, 3, 4])
+    np.testing.assert_array_equal(arrays["out:npv_usd"], [1.0, 2.0, 1e300, np.nan, -2.5])
+    frame = pd.read_parquet(store.export_draws(engine, sweep_id, tmp_path / "d.parquet"))
+    np.testing.assert_array_equal(frame["out:npv_usd"].to_numpy(), arrays["out:npv_usd"])
+    assert store.get_sweep(engine, 999) is None
+    assert [(r["id"], r["stored"], r["n"]) for r in store.list_sweeps(engine)] == [(sweep_id, 5, 5)]

@@ -201,6 +201,37 @@ def db_show(run_id: Annotated[int, typer.Argument(help="run id from `reemud db l
     out_console.print(table)
 
 
+@db_app.command("sweeps")
+def db_sweeps(out: OutOption = DEFAULT_OUT, db: DbOption = None) -> None:
+    """List the stored sweeps and how many of their draws are stored."""
+    from reemud import store
+
+    table = Table(title="stored sweeps")
+    for col in ("id", "scenario", "draws stored", "method", "seed", "chunk size",
+                "created (UTC)"):
+        table.add_column(col)
+    for r in store.list_sweeps(_engine(db, out)):
+        table.add_row(str(r["id"]), r["scenario_name"], f"{r['stored']}/{r['n']}", r["method"],
+                      str(r["seed"]), str(r["chunk_size"]),
+                      r["created_utc"].isoformat(timespec="seconds"))
+    out_console.print(table)
+
+
+@db_app.command("export")
+def db_export(sweep_id: Annotated[int, typer.Argument(help="sweep id printed by `reemud sweep`")],
+              path: Annotated[Path, typer.Argument(help="Parquet file to write")],
+              out: OutOption = DEFAULT_OUT, db: DbOption = None) -> None:
+    """Write every draw of a sweep (inputs and scalar KPIs) to a Parquet file."""
+    from reemud import store
+
+    engine = _engine(db, out)
+    if store.get_sweep(engine, sweep_id) is None:
+        err_console.print(f"no sweep with id {sweep_id} in the store")
+        raise typer.Exit(2)
+    store.export_draws(engine, sweep_id, path)
+    err_console.print(f"wrote {path}")
+
+
 @app.command()
 def literature(as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False) -> None:
     """Compare the model with published figures; exit 1 if any check fails."""
@@ -276,7 +307,7 @@ def campaign(
     out_console.print(table)
 
 
-def _draw_progress(description: str, total: int, quiet: bool):
+def _draw_progress(description: str, total: int, quiet: bool) -> tuple:
     from rich.progress import BarColumn, Progress, TimeRemainingColumn
 
     progress = Progress("[progress.description]{task.description}", BarColumn(),
@@ -317,7 +348,6 @@ def mc(
         help="also write an HTML report (distributions, convergence, NPV tornado) here")] = None,
 ) -> None:
     """Monte Carlo: run the chain on N draws of the scenario's uncertain parameters."""
-    from reemud.nomenclature import unit_of
     from reemud.uncertainty import monte_carlo
 
     sc = _load_uncertain(scenario)
@@ -335,8 +365,15 @@ def mc(
 
         _write_html(report, render_uncertainty(sc.name, "npv_usd", mc=result,
                                                tornado=tornado(sc, "npv_usd", seed=seed)))
+    _print_mc(sc, n, method, seed, summary, as_json)
+
+
+def _print_mc(sc, n: int, method: str, seed: int, summary: Mapping, as_json: bool,
+              extra: Mapping | None = None) -> None:
+    from reemud.nomenclature import unit_of
+
     if as_json:
-        out = {"scenario": sc.name, "n": n, "method": method, "seed": seed,
+        out = {"scenario": sc.name, "n": n, "method": method, "seed": seed, **(extra or {}),
                "uncertain": list(sc.uncertain),
                "kpis": {k: {stat: (v if np.isfinite(v) else None)
                             for stat, v in summary[k].items()} for k in MC_KPIS}}
@@ -352,6 +389,62 @@ def mc(
         table.add_row(k, _fmt(v["mean"]), _fmt(v["standard_error"]), _fmt(v["p10"]),
                       _fmt(v["p50"]), _fmt(v["p90"]), unit_of(k), f"{v['n']}/{n}")
     Console(width=max(out_console.width, 132)).print(table)
+
+
+@app.command()
+def sweep(
+    scenario: Annotated[str | None, typer.Argument(help="scenario TOML file (or bundled name) "
+                                                   "with distributions")] = None,
+    n: Annotated[int, typer.Option("-n", help="number of draws", min=1)] = 10_000,
+    method: Annotated[str, typer.Option(help="sampler: random, lhs or sobol")] = "lhs",
+    seed: Annotated[int, typer.Option(help="random seed")] = 0,
+    chunk_size: Annotated[int, typer.Option("--chunk-size", help="draws per task",
+                                            min=1)] = 256,
+    workers: Annotated[int, typer.Option("--workers", help="LocalCluster worker processes",
+                                         min=1)] = 2,
+    scheduler: Annotated[str | None, typer.Option(
+        "--scheduler", help="address of a running Dask scheduler (tcp://host:port)")] = None,
+    resume: Annotated[int | None, typer.Option(
+        "--resume", help="finish an interrupted sweep by its id")] = None,
+    out: OutOption = DEFAULT_OUT, db: DbOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
+) -> None:
+    """Monte Carlo sweep on a Dask cluster, streamed into the store chunk by chunk (resumable)."""
+    from reemud import store
+    from reemud.scenario import parse_scenario
+    from reemud.sweep import run_sweep, sweep_results
+    from reemud.uncertainty import summarise
+
+    if (scenario is None) == (resume is None):
+        err_console.print("give a SCENARIO for a new sweep or --resume SWEEP_ID, not both")
+        raise typer.Exit(2)
+    if resume is not None:
+        engine = _engine(db, out)  # resuming needs the store the sweep was started in
+    else:
+        if db is None:
+            out.mkdir(parents=True, exist_ok=True)
+        engine = store.connect(db or store.default_url(out))
+    sc = _load_uncertain(scenario) if scenario is not None else None
+    progress, update = _draw_progress("running chunks", 1, as_json)
+    task = progress.task_ids[0]
+    try:
+        with progress:
+            sweep_id = run_sweep(engine, sc, n, method=method, seed=seed, chunk_size=chunk_size,
+                                 workers=workers, scheduler=scheduler, resume=resume,
+                                 progress=lambda done, total: progress.update(
+                                     task, completed=done, total=total))
+    except ValueError as exc:
+        err_console.print(f"[bold red]{escape(str(exc))}[/]")
+        raise typer.Exit(2) from None
+    info = store.get_sweep(engine, sweep_id)
+    sc = parse_scenario(info["scenario_text"], info["scenario_name"])
+    _, outputs = sweep_results(engine, sweep_id)
+    summary = {k: summarise(v) for k, v in outputs.items()}
+    if not as_json:
+        err_console.print(f"sweep {sweep_id}: {len(next(iter(outputs.values())))} draws stored "
+                          f"in {engine.url.render_as_string(hide_password=True)}")
+    _print_mc(sc, info["n"], info["method"], info["seed"], summary, as_json,
+              extra={"sweep_id": sweep_id, "chunk_size": info["chunk_size"]})
 
 
 @app.command()

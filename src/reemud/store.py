@@ -3,20 +3,30 @@
 Tables: ``scenario`` (text by SHA-256), ``run`` (scenario, seed, package version, time) and ``kpi``
 (one row per KPI value: name, element key or NULL, value or NULL when undefined). SQLite files are
 opened in WAL mode. ``kpis_of(run_id)`` rebuilds exactly the KPI dict the run printed.
+
+Sweeps: ``sweep`` (scenario, n, sampler, seed, chunk size, uncertain parameters) and
+``sweep_chunk`` (one row per finished chunk of draws, keyed by (sweep, chunk index) so a chunk
+can never be stored twice; the draws travel as one compressed NumPy ``.npz`` blob per chunk —
+a bulk insert of whole arrays instead of a row per value). ``sweep_frame`` rebuilds every draw
+in draw order; ``export_draws`` writes it as Parquet.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import io
+import json
 from collections.abc import Mapping
 from pathlib import Path
 
+import numpy as np
 from sqlalchemy import (
     Column,
     DateTime,
     Float,
     ForeignKey,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -61,6 +71,30 @@ kpi_table = Table(
 )
 
 
+sweep_table = Table(
+    "sweep", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("scenario_sha256", String(64), ForeignKey("scenario.sha256"), nullable=False),
+    Column("scenario_name", String(200), nullable=False),
+    Column("n", Integer, nullable=False),
+    Column("method", String(20), nullable=False),
+    Column("seed", Integer, nullable=False),
+    Column("chunk_size", Integer, nullable=False),
+    Column("parameters", Text, nullable=False),
+    Column("version", String(40), nullable=False),
+    Column("created_utc", DateTime, nullable=False),
+)
+
+sweep_chunk_table = Table(
+    "sweep_chunk", metadata,
+    Column("sweep_id", Integer, ForeignKey("sweep.id"), primary_key=True),
+    Column("chunk", Integer, primary_key=True, autoincrement=False),
+    Column("start", Integer, nullable=False),
+    Column("stop", Integer, nullable=False),
+    Column("payload", LargeBinary, nullable=False),
+)
+
+
 def default_url(out_dir: str | Path) -> str:
     """SQLite URL of the store file in an output folder."""
     return f"sqlite:///{Path(out_dir) / DB_FILENAME}"
@@ -90,15 +124,18 @@ def _kpi_rows(kpis: Mapping[str, object]):
             position += 1
 
 
+def _ensure_scenario(conn, sha256: str, name: str, text: str) -> None:
+    exists = conn.execute(select(scenario_table.c.sha256).where(
+        scenario_table.c.sha256 == sha256)).first()
+    if exists is None:
+        conn.execute(insert(scenario_table).values(sha256=sha256, name=name, text=text))
+
+
 def save_run(engine: Engine, result: ChainResult) -> int:
     """Store a run with its scenario text and KPIs; return the new run id."""
     sc = result.scenario
     with engine.begin() as conn:
-        exists = conn.execute(select(scenario_table.c.sha256).where(
-            scenario_table.c.sha256 == sc.sha256)).first()
-        if exists is None:
-            conn.execute(insert(scenario_table).values(sha256=sc.sha256, name=sc.name,
-                                                       text=sc.text))
+        _ensure_scenario(conn, sc.sha256, sc.name, sc.text)
         run_id = conn.execute(insert(run_table).values(
             scenario_sha256=sc.sha256, scenario_name=sc.name, seed=result.seed,
             version=result.version, created_utc=dt.datetime.now(dt.UTC).replace(tzinfo=None),
@@ -141,3 +178,101 @@ def get_run(engine: Engine, run_id: int) -> dict | None:
             "version": row["version"], "created_utc": row["created_utc"].isoformat(),
             "scenario_sha256": row["scenario_sha256"], "scenario_text": text,
             "kpis": kpis_of(engine, run_id)}
+
+
+# ---------------------------------------------------------------------------------------------
+# sweeps
+
+
+def create_sweep(engine: Engine, *, scenario_sha256: str, scenario_name: str, scenario_text: str,
+                 n: int, method: str, seed: int, chunk_size: int, parameters: list[str],
+                 version: str) -> int:
+    """Register a sweep before any draw runs; return its id."""
+    with engine.begin() as conn:
+        _ensure_scenario(conn, scenario_sha256, scenario_name, scenario_text)
+        return int(conn.execute(insert(sweep_table).values(
+            scenario_sha256=scenario_sha256, scenario_name=scenario_name, n=n, method=method,
+            seed=seed, chunk_size=chunk_size, parameters=json.dumps(parameters), version=version,
+            created_utc=dt.datetime.now(dt.UTC).replace(tzinfo=None),
+        )).inserted_primary_key[0])
+
+
+def get_sweep(engine: Engine, sweep_id: int) -> dict | None:
+    """A sweep's settings and scenario text, or None."""
+    with engine.connect() as conn:
+        row = conn.execute(select(sweep_table).where(sweep_table.c.id == sweep_id)
+                           ).mappings().first()
+        if row is None:
+            return None
+        text = conn.execute(select(scenario_table.c.text).where(
+            scenario_table.c.sha256 == row["scenario_sha256"])).scalar_one()
+    return {**dict(row), "parameters": json.loads(row["parameters"]), "scenario_text": text}
+
+
+def list_sweeps(engine: Engine) -> list[dict]:
+    """Every sweep: settings plus the number of draws stored so far."""
+    from sqlalchemy import func
+
+    stored = (select(sweep_chunk_table.c.sweep_id,
+                     func.sum(sweep_chunk_table.c.stop - sweep_chunk_table.c.start).label("d"))
+              .group_by(sweep_chunk_table.c.sweep_id).subquery())
+    query = (select(sweep_table, func.coalesce(stored.c.d, 0).label("stored"))
+             .outerjoin(stored, stored.c.sweep_id == sweep_table.c.id).order_by(sweep_table.c.id))
+    with engine.connect() as conn:
+        return [dict(r) for r in conn.execute(query).mappings()]
+
+
+def done_chunks(engine: Engine, sweep_id: int) -> set[int]:
+    """Indices of the chunks of a sweep already stored."""
+    with engine.connect() as conn:
+        return set(conn.execute(select(sweep_chunk_table.c.chunk).where(
+            sweep_chunk_table.c.sweep_id == sweep_id)).scalars())
+
+
+def pack(arrays: Mapping[str, np.ndarray]) -> bytes:
+    """Arrays as one compressed ``.npz`` blob."""
+    buf = io.BytesIO()
+    np.savez_compressed(buf, **{k: np.asarray(v) for k, v in arrays.items()})
+    return buf.getvalue()
+
+
+def unpack(blob: bytes) -> dict[str, np.ndarray]:
+    """The arrays of a ``pack`` blob."""
+    with np.load(io.BytesIO(blob)) as data:
+        return {k: data[k] for k in data.files}
+
+
+def save_chunk(engine: Engine, sweep_id: int, chunk: int, start: int, stop: int,
+               payload: bytes) -> bool:
+    """Store a finished chunk; False (and nothing written) if it was already stored."""
+    from sqlalchemy.exc import IntegrityError
+
+    try:
+        with engine.begin() as conn:
+            conn.execute(insert(sweep_chunk_table).values(sweep_id=sweep_id, chunk=chunk,
+                                                          start=start, stop=stop,
+                                                          payload=payload))
+    except IntegrityError:
+        return False
+    return True
+
+
+def sweep_arrays(engine: Engine, sweep_id: int) -> dict[str, np.ndarray]:
+    """Every stored draw of a sweep in draw order: ``draw`` index plus one array per column."""
+    with engine.connect() as conn:
+        rows = conn.execute(select(sweep_chunk_table).where(
+            sweep_chunk_table.c.sweep_id == sweep_id).order_by(sweep_chunk_table.c.start)).all()
+    parts = [unpack(r.payload) for r in rows]
+    if not parts:
+        return {"draw": np.zeros(0, dtype=np.int64)}
+    return {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
+
+
+def export_draws(engine: Engine, sweep_id: int, path: str | Path) -> Path:
+    """Write every stored draw of a sweep to a Parquet file (pyarrow); return the path."""
+    import pandas as pd
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pd.DataFrame(sweep_arrays(engine, sweep_id)).to_parquet(path, index=False)
+    return path

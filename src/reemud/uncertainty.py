@@ -217,21 +217,36 @@ def monte_carlo(scenario: Scenario, n: int, *, method: str = "lhs", seed: int = 
                          "mode = 5000, high = 7000 }")
     u = sample_unit(n, len(paths), method, seed, correlation)
     inputs = {p: ppf(scenario.uncertain[p], u[:, j]) for j, p in enumerate(paths)}
-    rows = _evaluate(scenario, inputs, seed, progress)
+    rows = evaluate(scenario, inputs, seed, progress)
     outputs = {k: np.array([r[k] for r in rows]) for k in rows[0]}
     return MonteCarloResult(scenario=scenario.name, seed=seed, method=method,
                             inputs=MappingProxyType(inputs), outputs=MappingProxyType(outputs))
 
 
-def _evaluate(scenario: Scenario, inputs: Mapping[str, np.ndarray], seed: int,
-              progress: Callable[[int], None] | None) -> list[dict[str, float]]:
-    """Scalar KPIs of the chain at each row of ``inputs``, reusing the fixed upstream stages."""
+def first_uncertain_stage(paths) -> str:
+    """The earliest stage (chain order) any of ``"stage.param"`` paths belongs to."""
+    return min((p.partition(".")[0] for p in paths), key=registry.STAGES.index)
+
+
+def upstream_records(scenario: Scenario, first: str, seed: int) -> dict[str, object]:
+    """Records of the stages before ``first``, run once at the scenario's nominal values."""
+    if first == registry.STAGES[0]:
+        return {}
+    base = Chain(scenario, guards=False).run(seed=seed).records
+    return {s: base[s] for s in registry.STAGES[:registry.STAGES.index(first)]}
+
+
+def evaluate(scenario: Scenario, inputs: Mapping[str, np.ndarray], seed: int,
+             progress: Callable[[int], None] | None = None,
+             upstream: Mapping[str, object] | None = None) -> list[dict[str, float]]:
+    """Scalar KPIs of the chain at each row of ``inputs``, reusing the fixed upstream stages.
+
+    ``upstream`` (from ``upstream_records``) may be passed in to share it between calls.
+    """
     paths = list(inputs)
-    first = min((p.partition(".")[0] for p in paths), key=registry.STAGES.index)
-    upstream = {}
-    if first != registry.STAGES[0]:
-        base = Chain(scenario, guards=False).run(seed=seed).records
-        upstream = {s: base[s] for s in registry.STAGES[:registry.STAGES.index(first)]}
+    first = first_uncertain_stage(paths)
+    if upstream is None:
+        upstream = upstream_records(scenario, first, seed)
     rows: list[dict[str, float]] = []
     for i in range(len(inputs[paths[0]])):
         drawn = with_values(scenario, {p: inputs[p][i] for p in paths})
@@ -301,7 +316,7 @@ def scenario_sobol(scenario: Scenario, kpis: Sequence[str], n_base: int = 64, se
         raise ValueError(f"unknown scalar KPI(s) {', '.join(unknown)}; choose from "
                          f"{', '.join(names)}")
     problem, x = _saltelli_inputs(paths, [scenario.uncertain[p] for p in paths], n_base, seed)
-    rows = _evaluate(scenario, {p: x[:, j] for j, p in enumerate(paths)}, seed, progress)
+    rows = evaluate(scenario, {p: x[:, j] for j, p in enumerate(paths)}, seed, progress)
     return {k: _analyze(problem, paths, np.array([r[k] for r in rows]), seed) for k in kpis}
 
 
@@ -340,7 +355,7 @@ def tornado(scenario: Scenario, kpi: str, low_q: float = 0.1, high_q: float = 0.
     rows = {p: np.full(2 * len(paths), nominal[p]) for p in paths}
     for j, p in enumerate(paths):
         rows[p][2 * j:2 * j + 2] = ppf(scenario.uncertain[p], np.array([low_q, high_q]))
-    values = [r[kpi] for r in _evaluate(scenario, rows, seed, None)]
+    values = [r[kpi] for r in evaluate(scenario, rows, seed, None)]
     bars = [TornadoBar(p, float(rows[p][2 * j]), float(rows[p][2 * j + 1]),
                        values[2 * j], values[2 * j + 1]) for j, p in enumerate(paths)]
     return base[kpi], sorted(bars, key=lambda b: -b.swing)
@@ -373,8 +388,10 @@ def break_even(scenario: Scenario, parameter: str, low: float, high: float, *,
     if not low < high:
         raise ValueError(f"the bracket needs low < high (got {low!r}, {high!r}); swap them")
 
+    upstream = upstream_records(scenario, first_uncertain_stage([parameter]), seed)
+
     def gap(x: float) -> float:
-        return _evaluate(scenario, {parameter: np.array([x])}, seed, None)[0][kpi] - target
+        return evaluate(scenario, {parameter: np.array([x])}, seed, None, upstream)[0][kpi] - target
 
     base = scalar_kpis(Chain(scenario).run(seed=seed).kpis)
     if kpi not in base:

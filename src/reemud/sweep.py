@@ -1,0 +1,144 @@
+"""Monte Carlo sweeps on a Dask distributed cluster, streamed into the store and resumable.
+
+The whole design (``n`` points of the scenario's uncertain parameters, by ``uncertainty.sample_unit``)
+is fixed by (scenario, n, method, seed) before anything runs; draw ``i`` is always row ``i``, and
+every draw's stage-internal randomness uses the sweep seed. Chunks of ``chunk_size`` draws are
+mapped over the cluster (a ``LocalCluster`` of ``workers`` processes by default, or an existing
+scheduler); each finished chunk is written to the store at once under the key (sweep, chunk), so:
+
+- results are bit-identical whatever the number of workers or the chunk size (and equal to
+  ``uncertainty.monte_carlo`` with the same arguments);
+- a killed sweep rerun with ``resume=sweep_id`` runs only the chunks not stored, ending with
+  exactly ``n`` draws, none duplicated (a chunk can be stored once only);
+- a worker lost mid-sweep loses no draws: the scheduler reruns its unfinished chunks elsewhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import lru_cache
+
+import numpy as np
+from sqlalchemy.engine import Engine
+
+from reemud import __version__, store
+from reemud.scenario import Scenario, parse_scenario
+from reemud.uncertainty import (
+    evaluate,
+    first_uncertain_stage,
+    ppf,
+    sample_unit,
+    upstream_records,
+)
+
+DEFAULT_CHUNK_SIZE = 256
+
+
+def chunks(n: int, chunk_size: int) -> list[tuple[int, int, int]]:
+    """``(index, start, stop)`` of each chunk of ``n`` draws."""
+    if chunk_size < 1:
+        raise ValueError(f"chunk_size must be >= 1 (got {chunk_size!r})")
+    return [(k, start, min(start + chunk_size, n))
+            for k, start in enumerate(range(0, n, chunk_size))]
+
+
+@lru_cache(maxsize=4)
+def _worker_state(text: str, source: str, seed: int):
+    """Per-process cache: the parsed scenario and its upstream records (run once per worker)."""
+    sc = parse_scenario(text, source)
+    first = first_uncertain_stage(list(sc.uncertain))
+    return sc, upstream_records(sc, first, seed)
+
+
+def run_chunk(text: str, source: str, seed: int, start: int, stop: int,
+              u: np.ndarray) -> bytes:
+    """Run draws ``start..stop`` (unit-hypercube rows ``u``) and pack inputs and KPIs as a blob."""
+    sc, upstream = _worker_state(text, source, seed)
+    inputs = {p: ppf(sc.uncertain[p], u[:, j]) for j, p in enumerate(sc.uncertain)}
+    rows = evaluate(sc, inputs, seed, None, upstream)
+    out = {"draw": np.arange(start, stop, dtype=np.int64)}
+    out.update({f"in:{p}": v for p, v in inputs.items()})
+    out.update({f"out:{k}": np.array([r[k] for r in rows]) for k in rows[0]})
+    return store.pack(out)
+
+
+def _client(workers: int, scheduler: str | None):
+    from distributed import Client, LocalCluster
+
+    if scheduler:
+        return Client(scheduler), None
+    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                           dashboard_address=None)
+    return Client(cluster), cluster
+
+
+def run_sweep(engine: Engine, scenario: Scenario | None = None, n: int = 0, *,
+              method: str = "lhs", seed: int = 0, chunk_size: int = DEFAULT_CHUNK_SIZE,
+              workers: int = 2, scheduler: str | None = None, resume: int | None = None,
+              progress: Callable[[int, int], None] | None = None,
+              client=None) -> int:
+    """Run (or resume) a sweep; return its id. ``progress(done, total)`` counts chunks.
+
+    A new sweep needs ``scenario`` and ``n``; ``resume`` takes everything from the stored sweep.
+    ``client`` may be an existing ``distributed.Client`` (then ``workers``/``scheduler`` are
+    ignored).
+    """
+    if resume is not None:
+        info = store.get_sweep(engine, resume)
+        if info is None:
+            raise ValueError(f"no sweep {resume} in the store; `reemud db sweeps` lists them")
+        scenario = parse_scenario(info["scenario_text"], info["scenario_name"])
+        n, method, seed, chunk_size = info["n"], info["method"], info["seed"], info["chunk_size"]
+        sweep_id = resume
+    else:
+        if scenario is None or n < 1:
+            raise ValueError("a new sweep needs a scenario and n >= 1 draws")
+        if not scenario.uncertain:
+            raise ValueError(f"scenario {scenario.name!r} has no uncertain parameter: write one "
+                             "as a distribution")
+        chunks(n, chunk_size)  # validates chunk_size before anything is stored
+        sweep_id = store.create_sweep(
+            engine, scenario_sha256=scenario.sha256, scenario_name=scenario.name,
+            scenario_text=scenario.text, n=n, method=method, seed=seed, chunk_size=chunk_size,
+            parameters=list(scenario.uncertain), version=__version__)
+    u = sample_unit(n, len(scenario.uncertain), method, seed)
+    plan = chunks(n, chunk_size)
+    done = store.done_chunks(engine, sweep_id)
+    todo = [c for c in plan if c[0] not in done]
+    if progress is not None:
+        progress(len(done), len(plan))
+    if not todo:
+        return sweep_id
+    own = client is None
+    cluster = None
+    if own:
+        client, cluster = _client(workers, scheduler)
+    try:
+        from distributed import as_completed
+
+        futures = {client.submit(run_chunk, scenario.text, scenario.name, seed, start, stop,
+                                 u[start:stop], key=f"reemud-sweep-{sweep_id}-chunk-{k}",
+                                 pure=False, retries=3): (k, start, stop)
+                   for k, start, stop in todo}
+        finished = len(done)
+        for future in as_completed(futures):
+            k, start, stop = futures[future]
+            store.save_chunk(engine, sweep_id, k, start, stop, future.result())
+            finished += 1
+            if progress is not None:
+                progress(finished, len(plan))
+    finally:
+        if own:
+            client.close()
+            if cluster is not None:
+                cluster.close()
+    return sweep_id
+
+
+def sweep_results(engine: Engine, sweep_id: int) -> tuple[dict[str, np.ndarray],
+                                                          dict[str, np.ndarray]]:
+    """``(inputs, outputs)`` of every stored draw, in draw order, keyed like ``MonteCarloResult``."""
+    arrays = store.sweep_arrays(engine, sweep_id)
+    inputs = {k[3:]: v for k, v in arrays.items() if k.startswith("in:")}
+    outputs = {k[4:]: v for k, v in arrays.items() if k.startswith("out:")}
+    return inputs, outputs
