@@ -166,3 +166,53 @@ def test_break_even_outside_the_bracket_is_reported_not_invented():
     assert res.status == "npv_usd stays below 0 from 0.5 to 1.5: no break-even in the bracket"
     with pytest.raises(ValueError, match="the bracket needs low < high"):
         unc.break_even(sc, "economics.price_multiplier", 2.0, 1.0)
+
+
+def _with_meta(extra_meta: str, extra_econ: str):
+    text, _ = read_scenario_text("minamitorishima-commercial")
+    text = text.replace('[scenario]\n', '[scenario]\n' + extra_meta, 1)
+    text = text.replace('model = "dcf"\n', 'model = "dcf"\n' + extra_econ, 1)
+    return parse_scenario(text, "correlated")
+
+
+TWO = ('price_multiplier = { dist = "uniform", low = 0.5, high = 1.5 }\n'
+       'discount_rate = { dist = "uniform", low = 0.06, high = 0.10 }\n')
+
+
+def test_scenario_correlation_drives_the_copula():
+    sc = _with_meta('correlations = [{ between = ["economics.price_multiplier", '
+                    '"economics.discount_rate"], r = 0.8 }]\n', TWO)
+    assert sc.correlations == (("economics.price_multiplier", "economics.discount_rate", 0.8),)
+    np.testing.assert_array_equal(unc.correlation_matrix(sc), [[1.0, 0.8], [0.8, 1.0]])
+    mc = unc.monte_carlo(sc, 64, seed=1)
+    rho = stats.spearmanr(mc.inputs["economics.price_multiplier"],
+                          mc.inputs["economics.discount_rate"]).statistic
+    assert rho == pytest.approx(6 / math.pi * math.asin(0.4), abs=0.1)
+
+
+@pytest.mark.parametrize(("meta", "message"), [
+    ('correlations = [{ between = ["economics.price_multiplier", "economics.capex_exponent"], '
+     'r = 0.5 }]\n', "`scenario.correlations[0]`: must name parameters written as distributions "
+     "(got 'economics.capex_exponent')"),
+    ('correlations = [{ between = ["economics.price_multiplier", "economics.discount_rate"], '
+     'r = 1.0 }]\n', "`scenario.correlations[0].r`: must be strictly between -1 and 1 (got 1.0)"),
+])
+def test_bad_correlations_are_named(meta, message):
+    from reemud.errors import ScenarioError
+
+    with pytest.raises(ScenarioError) as err:
+        _with_meta(meta, TWO)
+    assert message in str(err.value)
+
+
+def test_contradictory_correlations_are_refused():
+    from reemud.errors import ScenarioError
+
+    three = TWO + 'capex_exponent = { dist = "uniform", low = 0.5, high = 0.7 }\n'
+    pairs = [("price_multiplier", "discount_rate", 0.9), ("price_multiplier", "capex_exponent", 0.9),
+             ("discount_rate", "capex_exponent", -0.9)]
+    meta = "correlations = [" + ", ".join(
+        f'{{ between = ["economics.{a}", "economics.{b}"], r = {r} }}' for a, b, r in pairs) + "]\n"
+    with pytest.raises(ScenarioError) as err:
+        _with_meta(meta, three)
+    assert "the correlations must form a positive-definite matrix" in str(err.value)

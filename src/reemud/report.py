@@ -1,8 +1,8 @@
 """One self-contained HTML report of a run (plotly.js inlined; opens offline).
 
-Sections: KPIs with units, cost breakdown, oxide production by element, grade-depth profile,
-where each element goes, energy and CO₂, the plume deposit map, literature checks, and every
-number the run used that is flagged ``assumed``.
+Sections: KPIs with units, cost breakdown, lifetime cash-flow waterfall, oxide production by
+element, grade-depth profile, where each element goes, energy and CO₂, the plume deposit map,
+literature checks, and every number the run used that is flagged ``assumed``.
 """
 
 from __future__ import annotations
@@ -54,6 +54,16 @@ def _table(header: list[str], rows: list[list[str]]) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
+WATERFALL_STEPS = (("revenue", 1.0), ("royalty", -1.0), ("opex", -1.0), ("sustaining", -1.0),
+                   ("working_capital", -1.0), ("tax", -1.0), ("capex", -1.0))
+"""Lifetime cash-flow steps (row of the economics table, sign) whose sum is the net cash flow."""
+
+
+def cash_waterfall(table: Mapping[str, np.ndarray]) -> list[tuple[str, float]]:
+    """Undiscounted lifetime totals of each cash-flow step [US$], signed; they sum to ``net``."""
+    return [(name, sign * float(np.sum(table[name]))) for name, sign in WATERFALL_STEPS]
+
+
 def _figures(result: ChainResult) -> list[tuple[str, go.Figure]]:
     rec = result.records
     dep, feed, cash = rec["deposit"], rec["collector"], rec["economics"]
@@ -68,6 +78,14 @@ def _figures(result: ChainResult) -> list[tuple[str, go.Figure]]:
     fig.update_layout(title="Cost breakdown [US$]", xaxis_title="US$", height=420,
                       margin=dict(l=220))
     figs.append(("Cost breakdown", fig))
+
+    steps = cash_waterfall(cash.table)
+    fig = go.Figure(go.Waterfall(
+        x=[k.replace("_", " ") for k, _ in steps] + ["net cash flow"],
+        y=[v for _, v in steps] + [0.0], measure=["relative"] * len(steps) + ["total"]))
+    fig.update_layout(title=f"Lifetime cash flow, undiscounted [US$] (NPV {_fmt(cash.npv_usd)} "
+                            "US$)", yaxis_title="US$")
+    figs.append(("Cash-flow waterfall", fig))
 
     fig = go.Figure(go.Bar(x=list(REY), y=ox.oxide_t_per_year, name="oxide"))
     fig.update_layout(title="Oxide production by element [t/yr]", yaxis_title="t oxide per year")

@@ -74,6 +74,7 @@ class Scenario:
     text: str
     stages: Mapping[str, StageConfig]
     uncertain: Mapping[str, Distribution] = field(default_factory=dict)
+    correlations: tuple[tuple[str, str, float], ...] = ()
 
     @property
     def sha256(self) -> str:
@@ -309,11 +310,61 @@ def parse_scenario(text: str, source: str = "scenario") -> Scenario:
             problems += _pydantic_problems(stage, model, entry.params, table, exc)
     if not problems:
         problems += _cross_stage_problems(configs)
+    correlations = _correlations(meta.get("correlations", []), uncertain, problems)
     if problems:
         raise ScenarioError(problems, source)
     return Scenario(name=str(meta.get("name", Path(source).stem)),
                     description=str(meta.get("description", "")), text=text,
-                    stages=MappingProxyType(configs), uncertain=MappingProxyType(uncertain))
+                    stages=MappingProxyType(configs), uncertain=MappingProxyType(uncertain),
+                    correlations=correlations)
+
+
+def _correlations(given: Any, uncertain: Mapping[str, Distribution],
+                  problems: list[Problem]) -> tuple[tuple[str, str, float], ...]:
+    """``scenario.correlations = [{ between = ["a.x", "b.y"], r = 0.5 }, ...]``, validated.
+
+    ``r`` is the correlation of the Gaussian copula's normal scores; the whole matrix must be
+    positive definite.
+    """
+    import numpy as np
+
+    path = "scenario.correlations"
+    example = ('correlations = [{ between = ["economics.price_multiplier", '
+               '"economics.discount_rate"], r = 0.3 }]')
+    if not isinstance(given, list):
+        problems.append(Problem(path, given, "must be a list of tables", f"write {example}"))
+        return ()
+    out: list[tuple[str, str, float]] = []
+    for i, item in enumerate(given):
+        where = f"{path}[{i}]"
+        pair = item.get("between") if isinstance(item, Mapping) else None
+        r = item.get("r") if isinstance(item, Mapping) else None
+        if (not isinstance(pair, list) or len(pair) != 2 or pair[0] == pair[1]
+                or not isinstance(r, int | float)):
+            problems.append(Problem(where, item, "needs between = [two different parameters] "
+                                    "and a number r", f"write {example}"))
+            continue
+        unknown = [p for p in pair if p not in uncertain]
+        if unknown:
+            problems.append(Problem(where, ", ".join(unknown), "must name parameters written as "
+                                    "distributions", "uncertain parameters: "
+                                    + (", ".join(uncertain) or "none")))
+            continue
+        if not -1.0 < float(r) < 1.0:
+            problems.append(Problem(f"{where}.r", r, "must be strictly between -1 and 1",
+                                    "use e.g. 0.99 for near-perfect correlation"))
+            continue
+        out.append((pair[0], pair[1], float(r)))
+    if out and len(problems) == 0:
+        names = list(uncertain)
+        matrix = np.eye(len(names))
+        for a, b, r in out:
+            matrix[names.index(a), names.index(b)] = matrix[names.index(b), names.index(a)] = r
+        if np.linalg.eigvalsh(matrix).min() <= 0:
+            problems.append(Problem(path, [list(c) for c in out], "the correlations must form a "
+                                    "positive-definite matrix", "loosen the correlations that "
+                                    "contradict each other"))
+    return tuple(out)
 
 
 def _cross_stage_problems(configs: Mapping[str, StageConfig]) -> list[Problem]:

@@ -24,6 +24,7 @@ from sqlalchemy.engine import Engine
 from reemud import __version__, store
 from reemud.scenario import Scenario, parse_scenario
 from reemud.uncertainty import (
+    correlation_matrix,
     evaluate,
     first_uncertain_stage,
     ppf,
@@ -101,7 +102,7 @@ def run_sweep(engine: Engine, scenario: Scenario | None = None, n: int = 0, *,
             engine, scenario_sha256=scenario.sha256, scenario_name=scenario.name,
             scenario_text=scenario.text, n=n, method=method, seed=seed, chunk_size=chunk_size,
             parameters=list(scenario.uncertain), version=__version__)
-    u = sample_unit(n, len(scenario.uncertain), method, seed)
+    u = sample_unit(n, len(scenario.uncertain), method, seed, correlation_matrix(scenario))
     plan = chunks(n, chunk_size)
     done = store.done_chunks(engine, sweep_id)
     todo = [c for c in plan if c[0] not in done]

@@ -125,6 +125,17 @@ def sample_unit(n: int, dim: int, method: str = "lhs", seed: int = 0,
     return stats.norm.cdf(z)
 
 
+def correlation_matrix(scenario: Scenario) -> np.ndarray | None:
+    """The scenario's copula correlation matrix over its uncertain parameters, or None."""
+    if not scenario.correlations:
+        return None
+    names = list(scenario.uncertain)
+    matrix = np.eye(len(names))
+    for a, b, r in scenario.correlations:
+        matrix[names.index(a), names.index(b)] = matrix[names.index(b), names.index(a)] = r
+    return matrix
+
+
 def with_values(scenario: Scenario, values: Mapping[str, float]) -> Scenario:
     """The scenario with ``"stage.param"`` values replaced; each stage is re-validated."""
     by_stage: dict[str, dict[str, float]] = {}
@@ -147,7 +158,8 @@ def with_values(scenario: Scenario, values: Mapping[str, float]) -> Scenario:
         stages[stage] = StageConfig(config.model, entry.params(**{**config.params.model_dump(),
                                                                     **update}))
     return Scenario(name=scenario.name, description=scenario.description, text=scenario.text,
-                    stages=MappingProxyType(stages), uncertain=scenario.uncertain)
+                    stages=MappingProxyType(stages), uncertain=scenario.uncertain,
+                    correlations=scenario.correlations)
 
 
 @dataclass(frozen=True)
@@ -204,6 +216,9 @@ def monte_carlo(scenario: Scenario, n: int, *, method: str = "lhs", seed: int = 
                 progress: Callable[[int], None] | None = None) -> MonteCarloResult:
     """Run the chain on ``n`` draws of the scenario's uncertain parameters.
 
+    ``correlation`` (Gaussian copula, parameters in scenario order) defaults to the scenario's
+    ``correlations``.
+
     Stage-internal randomness (e.g. the campaign simulation) uses the same ``seed`` on every draw
     (common random numbers), so the spread of the outputs comes from the uncertain parameters
     alone; ``reemud campaign`` gives the campaign's own variability. Because of that, the stages
@@ -215,6 +230,8 @@ def monte_carlo(scenario: Scenario, n: int, *, method: str = "lhs", seed: int = 
         raise ValueError(f"scenario {scenario.name!r} has no uncertain parameter: write one as a "
                          "distribution, e.g. grade_ppm = { dist = \"triangular\", low = 3000, "
                          "mode = 5000, high = 7000 }")
+    if correlation is None:
+        correlation = correlation_matrix(scenario)
     u = sample_unit(n, len(paths), method, seed, correlation)
     inputs = {p: ppf(scenario.uncertain[p], u[:, j]) for j, p in enumerate(paths)}
     rows = evaluate(scenario, inputs, seed, progress)
@@ -310,6 +327,9 @@ def scenario_sobol(scenario: Scenario, kpis: Sequence[str], n_base: int = 64, se
     if len(paths) < 2:
         raise ValueError(f"scenario {scenario.name!r} has {len(paths)} uncertain parameter(s): "
                          "Sobol indices need at least two")
+    if scenario.correlations:
+        raise ValueError("Sobol indices assume independent inputs, but the scenario sets "
+                         "scenario.correlations; remove them for the sensitivity analysis")
     names = scalar_kpis(Chain(scenario, guards=False).run(seed=seed).kpis)
     unknown = [k for k in kpis if k not in names]
     if unknown:
