@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
 # Start or stop a throwaway PostgreSQL server on loopback for the store tests (used by make test).
-#   scripts/pg.sh start   installs Debian's postgresql if missing, starts it on 127.0.0.1:$PORT
+#   scripts/pg.sh start   installs Debian's postgresql if missing, starts it on 127.0.0.1 (port
+#                         $REEMUD_PG_PORT or a free one) and prints its SQLAlchemy URL
 #   scripts/pg.sh stop    stops it and removes its data
 set -euo pipefail
-DIR=${REEMUD_PG_DIR:-/tmp/reemud-pg}
-PORT=${REEMUD_PG_PORT:-54329}
+# One server per checkout (two checkouts testing at once must not share or stop each other's).
+DIR=${REEMUD_PG_DIR:-/tmp/reemud-pg-$(printf %s "$PWD" | md5sum | cut -c1-8)}
+free_port() {  # a port nobody listens on now
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
 
 find_bin() {
   local d
@@ -28,6 +32,7 @@ case "${1:-}" in
     if [ -f "$DIR/data/postmaster.pid" ]; then as_owner "$BIN/pg_ctl" -D "$DIR/data" -m fast stop >/dev/null 2>&1 || true; fi
     rm -rf "$DIR"
     mkdir -p "$DIR"
+    PORT=${REEMUD_PG_PORT:-$(free_port)}
     if [ "$(id -u)" = 0 ]; then chown postgres "$DIR"; fi
     as_owner "$BIN/initdb" -D "$DIR/data" -U postgres -A trust >/dev/null
     as_owner "$BIN/pg_ctl" -D "$DIR/data" -o "-h 127.0.0.1 -p $PORT -k $DIR" -l "$DIR/server.log" -w start >/dev/null
