@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -307,6 +308,16 @@ def campaign(
     out_console.print(table)
 
 
+@contextmanager
+def _user_errors():
+    """Turn a ValueError from bad user input into a red message and exit status 2."""
+    try:
+        yield
+    except ValueError as exc:
+        err_console.print(f"[bold red]{escape(str(exc))}[/]")
+        raise typer.Exit(2) from None
+
+
 def _draw_progress(description: str, total: int, quiet: bool) -> tuple:
     from rich.progress import BarColumn, Progress, TimeRemainingColumn
 
@@ -352,12 +363,8 @@ def mc(
 
     sc = _load_uncertain(scenario)
     progress, update = _draw_progress("running draws", n, as_json)
-    try:
-        with progress:
-            result = monte_carlo(sc, n, method=method, seed=seed, progress=update)
-    except ValueError as exc:
-        err_console.print(f"[bold red]{escape(str(exc))}[/]")
-        raise typer.Exit(2) from None
+    with _user_errors(), progress:
+        result = monte_carlo(sc, n, method=method, seed=seed, progress=update)
     summary = result.summary()
     if report is not None:
         from reemud.report import render_uncertainty
@@ -427,15 +434,11 @@ def sweep(
     sc = _load_uncertain(scenario) if scenario is not None else None
     progress, update = _draw_progress("running chunks", 1, as_json)
     task = progress.task_ids[0]
-    try:
-        with progress:
-            sweep_id = run_sweep(engine, sc, n, method=method, seed=seed, chunk_size=chunk_size,
-                                 workers=workers, scheduler=scheduler, resume=resume,
-                                 progress=lambda done, total: progress.update(
-                                     task, completed=done, total=total))
-    except ValueError as exc:
-        err_console.print(f"[bold red]{escape(str(exc))}[/]")
-        raise typer.Exit(2) from None
+    with _user_errors(), progress:
+        sweep_id = run_sweep(engine, sc, n, method=method, seed=seed, chunk_size=chunk_size,
+                             workers=workers, scheduler=scheduler, resume=resume,
+                             progress=lambda done, total: progress.update(
+                                 task, completed=done, total=total))
     info = store.get_sweep(engine, sweep_id)
     sc = parse_scenario(info["scenario_text"], info["scenario_name"])
     _, outputs = sweep_results(engine, sweep_id)
@@ -465,12 +468,8 @@ def sensitivity(
     sc = _load_uncertain(scenario)
     d = len(sc.uncertain)
     progress, update = _draw_progress("running Saltelli draws", n * (2 * d + 2), as_json)
-    try:
-        with progress:
-            res = scenario_sobol(sc, [kpi], n_base=n, seed=seed, progress=update)[kpi]
-    except ValueError as exc:
-        err_console.print(f"[bold red]{escape(str(exc))}[/]")
-        raise typer.Exit(2) from None
+    with _user_errors(), progress:
+        res = scenario_sobol(sc, [kpi], n_base=n, seed=seed, progress=update)[kpi]
     if report is not None:
         from reemud.report import render_uncertainty
         from reemud.uncertainty import tornado
@@ -512,11 +511,8 @@ def breakeven(
     from reemud.uncertainty import break_even
 
     sc = _load_uncertain(scenario)
-    try:
+    with _user_errors():
         res = break_even(sc, parameter, low, high, kpi=kpi, target=target, seed=seed)
-    except ValueError as exc:
-        err_console.print(f"[bold red]{escape(str(exc))}[/]")
-        raise typer.Exit(2) from None
     if as_json:
         sys.stdout.write(json.dumps({"scenario": sc.name, **asdict(res)}, indent=2) + "\n")
         return
