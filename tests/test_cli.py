@@ -179,3 +179,24 @@ def test_sweep_argument_errors_exit_2(tmp_path):
                                  "--out", str(tmp_path)])
     assert export.exit_code == 2
     assert "no sweep with id 7 in the store" in export.stderr
+
+
+@pytest.mark.slow
+def test_sweep_cli_stores_reports_and_exports(tmp_path):
+    import pandas as pd
+
+    result = runner.invoke(app, ["sweep", EXAMPLE, "-n", "20", "--chunk-size", "6", "--workers",
+                                 "1", "--seed", "3", "--out", str(tmp_path), "--json",
+                                 "--report", str(tmp_path / "sweep.html")])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert (data["sweep_id"], data["n"], data["chunk_size"]) == (1, 20, 6)
+    mc = json.loads(runner.invoke(app, ["mc", EXAMPLE, "-n", "20", "--seed", "3",
+                                        "--json"]).stdout)
+    assert data["kpis"] == mc["kpis"]  # the sweep is the same Monte Carlo, bit for bit
+    assert "<h2>Distribution of npv_usd</h2>" in (tmp_path / "sweep.html").read_text()
+    export = runner.invoke(app, ["db", "export", "1", str(tmp_path / "d.parquet"),
+                                 "--out", str(tmp_path)])
+    assert export.exit_code == 0, export.output
+    frame = pd.read_parquet(tmp_path / "d.parquet")
+    assert frame["draw"].tolist() == list(range(20))

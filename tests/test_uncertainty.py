@@ -216,3 +216,12 @@ def test_contradictory_correlations_are_refused():
     with pytest.raises(ScenarioError) as err:
         _with_meta(meta, three)
     assert "the correlations must form a positive-definite matrix" in str(err.value)
+
+
+def test_summarise_ignores_undefined_draws_and_gives_chance_of_profit():
+    s = unc.summarise(np.array([-1.0, 2.0, 3.0, np.nan]))
+    assert s["n"] == 3
+    assert s["mean"] == pytest.approx(4.0 / 3.0)
+    assert s["standard_error"] == pytest.approx(np.std([-1.0, 2.0, 3.0], ddof=1) / math.sqrt(3))
+    assert s["p_positive"] == pytest.approx(2.0 / 3.0)
+    assert unc.summarise(np.array([np.nan]))["n"] == 0

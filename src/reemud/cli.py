@@ -395,6 +395,9 @@ def _print_mc(sc, n: int, method: str, seed: int, summary: Mapping, as_json: boo
         v = summary[k]
         table.add_row(k, _fmt(v["mean"]), _fmt(v["standard_error"]), _fmt(v["p10"]),
                       _fmt(v["p50"]), _fmt(v["p90"]), unit_of(k), f"{v['n']}/{n}")
+    npv = summary["npv_usd"]
+    table.caption = (f"P(NPV > 0) = {npv['p_positive']:.3f} over {npv['n']} draws"
+                     if npv["n"] else None)
     Console(width=max(out_console.width, 132)).print(table)
 
 
@@ -415,6 +418,8 @@ def sweep(
         "--resume", help="finish an interrupted sweep by its id")] = None,
     out: OutOption = DEFAULT_OUT, db: DbOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
+    report: Annotated[Path | None, typer.Option(
+        help="also write an HTML report (distributions, convergence, NPV tornado) here")] = None,
 ) -> None:
     """Monte Carlo sweep on a Dask cluster, streamed into the store chunk by chunk (resumable)."""
     from reemud import store
@@ -441,8 +446,16 @@ def sweep(
                                  task, completed=done, total=total))
     info = store.get_sweep(engine, sweep_id)
     sc = parse_scenario(info["scenario_text"], info["scenario_name"])
-    _, outputs = sweep_results(engine, sweep_id)
+    inputs, outputs = sweep_results(engine, sweep_id)
     summary = {k: summarise(v) for k, v in outputs.items()}
+    if report is not None:
+        from reemud.report import render_uncertainty
+        from reemud.uncertainty import MonteCarloResult, tornado
+
+        result = MonteCarloResult(scenario=sc.name, seed=info["seed"], method=info["method"],
+                                  inputs=inputs, outputs=outputs)
+        _write_html(report, render_uncertainty(sc.name, "npv_usd", mc=result,
+                                               tornado=tornado(sc, "npv_usd", seed=info["seed"])))
     if not as_json:
         err_console.print(f"sweep {sweep_id}: {len(next(iter(outputs.values())))} draws stored "
                           f"in {engine.url.render_as_string(hide_password=True)}")

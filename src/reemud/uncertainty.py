@@ -183,17 +183,23 @@ class MonteCarloResult:
 
 
 def summarise(values: np.ndarray) -> dict[str, float]:
-    """Mean, standard error of the mean (s/√n), sd, P10/P50/P90 and count of the finite values."""
+    """Summary statistics of the finite values of one output.
+
+    Mean, standard error of the mean (s/√n), sd, P10/P50/P90, the count ``n``, and
+    ``p_positive``: the share of the finite values above zero (for NPV, the chance of profit).
+    """
     x = np.asarray(values, dtype=float)
     x = x[np.isfinite(x)]
     n = x.size
     if n == 0:
         return {"n": 0, "mean": float("nan"), "standard_error": float("nan"), "sd": float("nan"),
-                "p10": float("nan"), "p50": float("nan"), "p90": float("nan")}
+                "p10": float("nan"), "p50": float("nan"), "p90": float("nan"),
+                "p_positive": float("nan")}
     sd = float(x.std(ddof=1)) if n > 1 else 0.0
     p10, p50, p90 = np.percentile(x, [10, 50, 90])
     return {"n": n, "mean": float(x.mean()), "standard_error": sd / np.sqrt(n), "sd": sd,
-            "p10": float(p10), "p50": float(p50), "p90": float(p90)}
+            "p10": float(p10), "p50": float(p50), "p90": float(p90),
+            "p_positive": float(np.mean(x > 0))}
 
 
 def running_mean(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
