@@ -29,9 +29,9 @@ lint: $(VENV)/.installed-test
 	$(BIN)/lint-imports
 
 test: $(VENV)/.installed-test lint
-	@url=$$(bash scripts/pg.sh start) || exit 1; \
-	REEMUD_TEST_PG_URL=$$url $(BIN)/python -m pytest; status=$$?; \
-	bash scripts/pg.sh stop; exit $$status
+	@trap 'bash scripts/pg.sh stop' EXIT INT TERM; \
+	url=$$(bash scripts/pg.sh start) || exit 1; \
+	REEMUD_TEST_PG_URL=$$url $(BIN)/python -m pytest
 
 
 clean:

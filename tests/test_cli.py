@@ -200,3 +200,13 @@ def test_sweep_cli_stores_reports_and_exports(tmp_path):
     assert export.exit_code == 0, export.output
     frame = pd.read_parquet(tmp_path / "d.parquet")
     assert frame["draw"].tolist() == list(range(20))
+
+
+def test_breakeven_json_of_an_undefined_kpi_is_valid_json():
+    result = runner.invoke(app, ["breakeven", "minamitorishima-commercial",
+                                 "economics.price_multiplier", "0.5", "1.0", "--kpi", "irr",
+                                 "--target", "0.05", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert (data["value"], data["kpi_at_low"], data["kpi_at_high"]) == (None, None, None)
+    assert data["status"] == "irr is undefined at an end of the bracket"

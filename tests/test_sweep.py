@@ -112,3 +112,17 @@ def test_killed_sweep_resumes_to_exactly_n_draws(tmp_path, scenario, reference):
         client.close()
         cluster.close()
     _assert_complete_and_equal(engine, 1, reference)
+
+
+def test_bad_sampler_stores_nothing_and_old_sweeps_are_not_resumed(tmp_path, scenario):
+    engine = store.connect(store.default_url(tmp_path))
+    with pytest.raises(ValueError, match=r"method must be one of random, lhs, sobol \(got 'LHS'\)"):
+        sweep.run_sweep(engine, scenario, 10, method="LHS")
+    assert store.list_sweeps(engine) == []
+    old = store.create_sweep(engine, scenario_sha256=scenario.sha256, scenario_name="x",
+                             scenario_text=scenario.text, n=10, method="lhs", seed=0,
+                             chunk_size=5, parameters=list(scenario.uncertain), version="0.0.1")
+    with pytest.raises(ValueError, match="was started with reemud 0.0.1 and this is"):
+        sweep.run_sweep(engine, resume=old)
+    with pytest.raises(ValueError, match="no sweep 99 in the store to add chunk 0 to"):
+        store.save_chunk(engine, 99, 0, 0, 5, b"")

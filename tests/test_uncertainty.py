@@ -225,3 +225,54 @@ def test_summarise_ignores_undefined_draws_and_gives_chance_of_profit():
     assert s["standard_error"] == pytest.approx(np.std([-1.0, 2.0, 3.0], ddof=1) / math.sqrt(3))
     assert s["p_positive"] == pytest.approx(2.0 / 3.0)
     assert unc.summarise(np.array([np.nan]))["n"] == 0
+
+
+def test_draws_breaking_a_cross_stage_rule_or_a_bound_are_rejected_not_run():
+    sc = load_scenario("minamitorishima-commercial")
+    with pytest.raises(ValueError, match=r"collector.mining_bottom_mbsf: the mined interval must "
+                                         r"lie inside the grade profile"):
+        unc.with_values(sc, {"collector.mining_bottom_mbsf": 13.5})
+    # a normal on a positive parameter: draws below zero are rejected (NaN), the rest run
+    text, _ = read_scenario_text("minamitorishima-commercial")
+    text = text.replace('model = "dcf"\n', 'model = "dcf"\ncapex_exponent = '
+                        '{ dist = "normal", mean = 0.1, sd = 0.2 }\n', 1)
+    mc = unc.monte_carlo(parse_scenario(text, "n"), 32, seed=0)
+    drawn = mc.inputs["economics.capex_exponent"]
+    rejected = ~np.isfinite(mc.outputs["npv_usd"])
+    assert 0 < rejected.sum() < 32
+    np.testing.assert_array_equal(rejected, drawn <= 0)  # capex_exponent must be > 0
+    assert mc.summary()["npv_usd"]["n"] == 32 - rejected.sum()
+
+
+def test_integer_parameter_needs_a_whole_number_distribution():
+    from reemud.errors import ScenarioError
+
+    text, _ = read_scenario_text("minamitorishima-commercial")
+    bad = text.replace('project_life_years = 20', 'project_life_years = '
+                       '{ dist = "triangular", low = 15, mode = 20, high = 30 }', 1)
+    with pytest.raises(ScenarioError, match="project_life_years is a whole number, so its "
+                                            "distribution must be discrete or empirical"):
+        parse_scenario(bad, "bad")
+    good = text.replace('project_life_years = 20', 'project_life_years = '
+                        '{ dist = "empirical", values = [15, 20, 30] }', 1)
+    sc = parse_scenario(good, "good")
+    assert unc.with_values(sc, {"economics.project_life_years": 17.4}).stages[
+        "economics"].params.project_life_years == 17
+
+
+@pytest.mark.parametrize(("spec", "message"), [
+    ('{ dist = "uniform", low = "5 km", high = 9 }', "distribution parameters must be plain numbers"),
+    ('{ dist = "empirical", values = 5000 }', "distribution parameters must be plain numbers"),
+    ('{ dist = "discrete", values = [1, 2], weights = [0, 0] }',
+     "weights must be >= 0 with a positive sum"),
+    ('{ dist = "uniform", low = -1, high = 9 }', "the distribution reaches a value the parameter "
+                                                 "does not allow"),
+])
+def test_bad_distribution_tables_are_named(spec, message):
+    from reemud.errors import ScenarioError
+
+    text, _ = read_scenario_text("minamitorishima-commercial")
+    text = text.replace('model = "dcf"\n', f'model = "dcf"\ncapex_exponent = {spec}\n', 1)
+    with pytest.raises(ScenarioError, match=message) as err:
+        parse_scenario(text, "bad")
+    assert "`economics.capex_exponent`" in str(err.value)

@@ -308,6 +308,17 @@ def campaign(
     out_console.print(table)
 
 
+def _json_safe(value):
+    """NaN and ±inf become None (JSON has no such numbers), recursively."""
+    if isinstance(value, float):
+        return value if np.isfinite(value) else None
+    if isinstance(value, Mapping):
+        return {k: _json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_safe(v) for v in value]
+    return value
+
+
 @contextmanager
 def _user_errors():
     """Turn a ValueError from bad user input into a red message and exit status 2."""
@@ -382,8 +393,7 @@ def _print_mc(sc, n: int, method: str, seed: int, summary: Mapping, as_json: boo
     if as_json:
         out = {"scenario": sc.name, "n": n, "method": method, "seed": seed, **(extra or {}),
                "uncertain": list(sc.uncertain),
-               "kpis": {k: {stat: (v if np.isfinite(v) else None)
-                            for stat, v in summary[k].items()} for k in MC_KPIS}}
+               "kpis": _json_safe({k: summary[k] for k in MC_KPIS})}
         sys.stdout.write(json.dumps(out, indent=2, allow_nan=False) + "\n")
         return
     table = Table(title=f"{sc.name}: {n} draws ({method}, seed {seed}) over "
@@ -396,8 +406,11 @@ def _print_mc(sc, n: int, method: str, seed: int, summary: Mapping, as_json: boo
         table.add_row(k, _fmt(v["mean"]), _fmt(v["standard_error"]), _fmt(v["p10"]),
                       _fmt(v["p50"]), _fmt(v["p90"]), unit_of(k), f"{v['n']}/{n}")
     npv = summary["npv_usd"]
-    table.caption = (f"P(NPV > 0) = {npv['p_positive']:.3f} over {npv['n']} draws"
-                     if npv["n"] else None)
+    rejected = n - summary["resource_reo_t"]["n"]  # defined whenever a draw was run
+    table.caption = " · ".join(
+        ([f"P(NPV > 0) = {npv['p_positive']:.3f} over {npv['n']} draws"] if npv["n"] else [])
+        + ([f"{rejected} draw(s) outside a parameter's allowed range rejected"] if rejected
+           else [])) or None
     Console(width=max(out_console.width, 132)).print(table)
 
 
@@ -493,8 +506,9 @@ def sensitivity(
              "ST": float(res.st[j]), "ST_conf": float(res.st_conf[j])}
             for j, name in enumerate(res.names)]
     if as_json:
-        sys.stdout.write(json.dumps({"scenario": sc.name, "kpi": kpi, "n": n, "seed": seed,
-                                     "indices": rows}, indent=2) + "\n")
+        sys.stdout.write(json.dumps(_json_safe({"scenario": sc.name, "kpi": kpi, "n": n,
+                                                "seed": seed, "indices": rows}),
+                                    indent=2, allow_nan=False) + "\n")
         return
     table = Table(title=f"{sc.name}: Sobol' indices of {kpi} ({n * (2 * d + 2)} runs, seed {seed})")
     for col in ("parameter", "S1", "± 95 %", "ST", "± 95 % "):
@@ -527,7 +541,8 @@ def breakeven(
     with _user_errors():
         res = break_even(sc, parameter, low, high, kpi=kpi, target=target, seed=seed)
     if as_json:
-        sys.stdout.write(json.dumps({"scenario": sc.name, **asdict(res)}, indent=2) + "\n")
+        sys.stdout.write(json.dumps(_json_safe({"scenario": sc.name, **asdict(res)}), indent=2,
+                                    allow_nan=False) + "\n")
         return
     unit = unit_of(kpi)
     answer = f"{res.value:.6g}" if res.value is not None else f"none ({res.status})"

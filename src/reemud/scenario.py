@@ -188,19 +188,31 @@ def _distribution(path: str, spec: Mapping[str, Any], unit: str,
                                     f"use a unit compatible with {unit or 'a pure number'} ({exc})"))
             return None
     params: dict[str, Any] = {}
-    for key, val in spec.items():
-        if key in ("dist", "unit"):
-            continue
-        if key == "weights":
-            params[key] = [float(v) for v in val]
-        elif key == "values":
-            params[key] = [float(v) * scale for v in val]
-        elif kind == "lognormal" and key == "mu":
-            params[key] = float(val) + math.log(scale)
-        elif kind == "lognormal" and key == "sigma":
-            params[key] = float(val)
-        else:
-            params[key] = float(val) * scale
+    try:
+        for key, val in spec.items():
+            if key in ("dist", "unit"):
+                continue
+            if key == "weights":
+                params[key] = [float(v) for v in val]
+            elif key == "values":
+                params[key] = [float(v) * scale for v in val]
+            elif kind == "lognormal" and key == "mu":
+                params[key] = float(val) + math.log(scale)
+            elif kind == "lognormal" and key == "sigma":
+                params[key] = float(val)
+            else:
+                params[key] = float(val) * scale
+    except (TypeError, ValueError):
+        problems.append(Problem(path, dict(spec), "distribution parameters must be plain numbers "
+                                "(values and weights: lists of numbers)",
+                                "give the numbers in the parameter's unit "
+                                f"({unit or 'no unit'}), or add unit = \"...\" to the table"))
+        return None
+    if not all(math.isfinite(v) for x in params.values()
+               for v in (x if isinstance(x, list) else [x])):
+        problems.append(Problem(path, dict(spec), "distribution parameters must be finite",
+                                "replace nan/inf by numbers"))
+        return None
     if kind in ("triangular", "pert") and not params["low"] <= params["mode"] <= params["high"]:
         problems.append(Problem(path, dict(spec), "needs low <= mode <= high",
                                 "reorder low, mode and high"))
@@ -217,11 +229,57 @@ def _distribution(path: str, spec: Mapping[str, Any], unit: str,
         problems.append(Problem(path, dict(spec), "values and weights must be non-empty lists of "
                                 "equal length", "give one weight per value"))
         return None
+    if kind == "discrete" and (min(params["weights"]) < 0 or sum(params["weights"]) <= 0):
+        problems.append(Problem(path, dict(spec), "weights must be >= 0 with a positive sum",
+                                "give non-negative weights, at least one of them > 0"))
+        return None
     if kind == "empirical" and len(params["values"]) < 2:
         problems.append(Problem(path, dict(spec), "an empirical distribution needs at least two "
                                 "values", "give the observed sample as values = [...]"))
         return None
     return Distribution(kind, MappingProxyType(params), _nominal(kind, params))
+
+
+SUPPORT_ENDS = {"uniform": ("low", "high"), "triangular": ("low", "high"), "pert": ("low", "high")}
+"""Distributions whose support is [low, high]; discrete and empirical use min/max of ``values``."""
+
+
+def _support_problems(path: str, dist: Distribution, params_model, name: str,
+                      values: Mapping[str, Any], problems: list[Problem]) -> bool:
+    """Check that the whole support of a bounded distribution is allowed for the parameter.
+
+    Integer parameters accept only ``discrete`` or ``empirical`` distributions of whole numbers.
+    Unbounded distributions (normal, lognormal) cannot be checked here; a draw outside the allowed
+    range is rejected at run time and counted.
+    """
+    is_int = params_model.model_fields[name].annotation is int
+    if dist.kind in SUPPORT_ENDS:
+        ends = [dist.params[k] for k in SUPPORT_ENDS[dist.kind]]
+    elif dist.kind in ("discrete", "empirical"):
+        ends = [min(dist.params["values"]), max(dist.params["values"])]
+        if is_int and any(v != int(v) for v in dist.params["values"]):
+            problems.append(Problem(path, list(dist.params["values"]), f"{name} is a whole number",
+                                    "give whole-number values"))
+            return True
+    else:
+        ends = []
+    if is_int and dist.kind not in ("discrete", "empirical"):
+        problems.append(Problem(path, dist.kind, f"{name} is a whole number, so its distribution "
+                                "must be discrete or empirical",
+                                "write e.g. { dist = \"discrete\", values = [15, 20, 25], "
+                                "weights = [1, 2, 1] }"))
+        return True
+    for end in ends:
+        try:
+            params_model(**{**values, name: int(end) if is_int else end})
+        except ValidationError as exc:
+            bad = [e for e in exc.errors() if e["loc"] and e["loc"][0] == name]
+            if bad:
+                problems.append(Problem(path, end, "the distribution reaches a value the "
+                                        f"parameter does not allow: {bad[0]['msg']}",
+                                        "narrow the distribution to the allowed range"))
+                return True
+    return False
 
 
 def _pydantic_problems(stage: str, model: str, params_model, raw: Mapping[str, Any],
@@ -291,6 +349,9 @@ def parse_scenario(text: str, source: str = "scenario") -> Scenario:
                 continue
             if isinstance(given, Mapping):
                 dist = _distribution(path, given, unit, problems)
+                if dist is not None and _support_problems(path, dist, entry.params, name, values,
+                                                          problems):
+                    dist = None
                 if dist is not None:
                     uncertain[path] = dist
                     values[name] = dist.nominal
@@ -309,7 +370,7 @@ def parse_scenario(text: str, source: str = "scenario") -> Scenario:
         except ValidationError as exc:
             problems += _pydantic_problems(stage, model, entry.params, table, exc)
     if not problems:
-        problems += _cross_stage_problems(configs)
+        problems += cross_stage_problems(configs)
     correlations = _correlations(meta.get("correlations", []), uncertain, problems)
     if problems:
         raise ScenarioError(problems, source)
@@ -367,7 +428,7 @@ def _correlations(given: Any, uncertain: Mapping[str, Distribution],
     return tuple(out)
 
 
-def _cross_stage_problems(configs: Mapping[str, StageConfig]) -> list[Problem]:
+def cross_stage_problems(configs: Mapping[str, StageConfig]) -> list[Problem]:
     """Checks that involve more than one stage (each says how to fix it)."""
     problems = []
     dep, col, lift = (configs[s].params for s in ("deposit", "collector", "lifting"))

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import numpy as np
 from sqlalchemy import (
+    BigInteger,
     Column,
     DateTime,
     Float,
@@ -56,7 +57,7 @@ run_table = Table(
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("scenario_sha256", String(64), ForeignKey("scenario.sha256"), nullable=False),
     Column("scenario_name", String(200), nullable=False),
-    Column("seed", Integer, nullable=False),
+    Column("seed", BigInteger, nullable=False),
     Column("version", String(40), nullable=False),
     Column("created_utc", DateTime, nullable=False),
 )
@@ -78,7 +79,7 @@ sweep_table = Table(
     Column("scenario_name", String(200), nullable=False),
     Column("n", Integer, nullable=False),
     Column("method", String(20), nullable=False),
-    Column("seed", Integer, nullable=False),
+    Column("seed", BigInteger, nullable=False),
     Column("chunk_size", Integer, nullable=False),
     Column("parameters", Text, nullable=False),
     Column("version", String(40), nullable=False),
@@ -247,6 +248,8 @@ def save_chunk(engine: Engine, sweep_id: int, chunk: int, start: int, stop: int,
     """Store a finished chunk; False (and nothing written) if it was already stored."""
     from sqlalchemy.exc import IntegrityError
 
+    if get_sweep(engine, sweep_id) is None:
+        raise ValueError(f"no sweep {sweep_id} in the store to add chunk {chunk} to")
     try:
         with engine.begin() as conn:
             conn.execute(insert(sweep_chunk_table).values(sweep_id=sweep_id, chunk=chunk,

@@ -15,6 +15,7 @@ scheduler); each finished chunk is written to the store at once under the key (s
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from functools import lru_cache
 
@@ -91,13 +92,18 @@ def run_sweep(engine: Engine, scenario: Scenario | None = None, n: int = 0, *,
         scenario = parse_scenario(info["scenario_text"], info["scenario_name"])
         n, method, seed, chunk_size = info["n"], info["method"], info["seed"], info["chunk_size"]
         sweep_id = resume
+        if info["version"] != __version__:
+            raise ValueError(f"sweep {resume} was started with reemud {info['version']} and this "
+                             f"is {__version__}: its draws would mix two model versions; start a "
+                             "new sweep")
     else:
         if scenario is None or n < 1:
             raise ValueError("a new sweep needs a scenario and n >= 1 draws")
         if not scenario.uncertain:
             raise ValueError(f"scenario {scenario.name!r} has no uncertain parameter: write one "
                              "as a distribution")
-        chunks(n, chunk_size)  # validates chunk_size before anything is stored
+        chunks(n, chunk_size)  # validates chunk_size and the sampler before anything is stored
+        sample_unit(1, len(scenario.uncertain), method, seed, correlation_matrix(scenario))
         sweep_id = store.create_sweep(
             engine, scenario_sha256=scenario.sha256, scenario_name=scenario.name,
             scenario_text=scenario.text, n=n, method=method, seed=seed, chunk_size=chunk_size,
@@ -117,9 +123,10 @@ def run_sweep(engine: Engine, scenario: Scenario | None = None, n: int = 0, *,
     try:
         from distributed import as_completed
 
+        token = uuid.uuid4().hex  # sweep ids repeat across stores sharing one scheduler
         futures = {client.submit(run_chunk, scenario.text, scenario.name, seed, start, stop,
-                                 u[start:stop], key=f"reemud-sweep-{sweep_id}-chunk-{k}",
-                                 pure=False, retries=3): (k, start, stop)
+                                 u[start:stop], key=f"reemud-sweep-{sweep_id}-{token}-chunk-{k}",
+                                 retries=3): (k, start, stop)
                    for k, start, stop in todo}
         finished = len(done)
         for future in as_completed(futures):

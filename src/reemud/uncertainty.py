@@ -30,7 +30,7 @@ from scipy.stats import qmc
 
 from reemud import registry
 from reemud.chain import Chain
-from reemud.scenario import Distribution, Scenario, StageConfig
+from reemud.scenario import Distribution, Scenario, StageConfig, cross_stage_problems
 
 SAMPLERS = ("random", "lhs", "sobol")
 """Unit-hypercube samplers accepted by ``sample_unit``."""
@@ -137,7 +137,11 @@ def correlation_matrix(scenario: Scenario) -> np.ndarray | None:
 
 
 def with_values(scenario: Scenario, values: Mapping[str, float]) -> Scenario:
-    """The scenario with ``"stage.param"`` values replaced; each stage is re-validated."""
+    """The scenario with ``"stage.param"`` values replaced and re-validated.
+
+    Each changed stage and the cross-stage rules are checked (``ValueError`` naming the parameter
+    otherwise); integer parameters take the value rounded to the nearest whole number.
+    """
     by_stage: dict[str, dict[str, float]] = {}
     for path, value in values.items():
         stage, _, name = path.partition(".")
@@ -150,13 +154,17 @@ def with_values(scenario: Scenario, values: Mapping[str, float]) -> Scenario:
             raise ValueError(f"{path!r} is not a parameter of {stage} model "
                            f"{scenario.stages[stage].model!r}"
                            + (f"; did you mean {stage}.{close[0]}?" if close else ""))
-        by_stage.setdefault(stage, {})[name] = float(value)
+        is_int = fields[name].annotation is int
+        by_stage.setdefault(stage, {})[name] = int(round(float(value))) if is_int else float(value)
     stages = dict(scenario.stages)
     for stage, update in by_stage.items():
         config = stages[stage]
         entry = registry.get(stage, config.model)
         stages[stage] = StageConfig(config.model, entry.params(**{**config.params.model_dump(),
                                                                     **update}))
+    problems = cross_stage_problems(stages)
+    if problems:
+        raise ValueError("; ".join(f"{p.path}: {p.allowed} (got {p.given!r})" for p in problems))
     return Scenario(name=scenario.name, description=scenario.description, text=scenario.text,
                     stages=MappingProxyType(stages), uncertain=scenario.uncertain,
                     correlations=scenario.correlations)
@@ -225,6 +233,9 @@ def monte_carlo(scenario: Scenario, n: int, *, method: str = "lhs", seed: int = 
     ``correlation`` (Gaussian copula, parameters in scenario order) defaults to the scenario's
     ``correlations``.
 
+    A draw outside a parameter's allowed range (possible with unbounded distributions) is
+    rejected: its KPIs are NaN, so it is left out of every summary (``summary()[k]["n"]``).
+
     Stage-internal randomness (e.g. the campaign simulation) uses the same ``seed`` on every draw
     (common random numbers), so the spread of the outputs comes from the uncertain parameters
     alone; ``reemud campaign`` gives the campaign's own variability. Because of that, the stages
@@ -270,13 +281,20 @@ def evaluate(scenario: Scenario, inputs: Mapping[str, np.ndarray], seed: int,
     first = first_uncertain_stage(paths)
     if upstream is None:
         upstream = upstream_records(scenario, first, seed)
-    rows: list[dict[str, float]] = []
+    rows: list[dict[str, float] | None] = []
     for i in range(len(inputs[paths[0]])):
-        drawn = with_values(scenario, {p: inputs[p][i] for p in paths})
-        rows.append(scalar_kpis(Chain(drawn).run_from(first, upstream, seed=seed).kpis))
+        try:
+            drawn = with_values(scenario, {p: inputs[p][i] for p in paths})
+        except ValueError:  # a draw outside a parameter's allowed range: rejected, counted
+            rows.append(None)
+        else:
+            rows.append(scalar_kpis(Chain(drawn).run_from(first, upstream, seed=seed).kpis))
         if progress is not None:
             progress(i + 1)
-    return rows
+    names = next((r for r in rows if r is not None), None)
+    if names is None:
+        names = scalar_kpis(Chain(scenario, guards=False).run(seed=seed).kpis)
+    return [r if r is not None else dict.fromkeys(names, np.nan) for r in rows]
 
 
 @dataclass(frozen=True)
@@ -414,6 +432,8 @@ def break_even(scenario: Scenario, parameter: str, low: float, high: float, *,
     if not low < high:
         raise ValueError(f"the bracket needs low < high (got {low!r}, {high!r}); swap them")
 
+    for end in (low, high):  # names a bad parameter or an end outside its allowed range
+        with_values(scenario, {parameter: end})
     upstream = upstream_records(scenario, first_uncertain_stage([parameter]), seed)
 
     def gap(x: float) -> float:
