@@ -262,12 +262,26 @@ def first_uncertain_stage(paths) -> str:
     return min((p.partition(".")[0] for p in paths), key=registry.STAGES.index)
 
 
+def _nominal_run(scenario: Scenario, first: str, seed: int,
+                 kpis) -> tuple[dict[str, float], dict[str, object]]:
+    """One nominal run: its scalar KPIs and the records of the stages before ``first``.
+
+    ``kpis`` must be among the scalar KPIs; the records are reused by every evaluation.
+    """
+    result = Chain(scenario).run(seed=seed)
+    names = scalar_kpis(result.kpis)
+    unknown = [k for k in kpis if k not in names]
+    if unknown:
+        raise ValueError(f"unknown scalar KPI(s) {', '.join(unknown)}; choose from "
+                         f"{', '.join(names)}")
+    return names, {s: result.records[s] for s in registry.STAGES[:registry.STAGES.index(first)]}
+
+
 def upstream_records(scenario: Scenario, first: str, seed: int) -> dict[str, object]:
     """Records of the stages before ``first``, run once at the scenario's nominal values."""
     if first == registry.STAGES[0]:
         return {}
-    base = Chain(scenario, guards=False).run(seed=seed).records
-    return {s: base[s] for s in registry.STAGES[:registry.STAGES.index(first)]}
+    return _nominal_run(scenario, first, seed, ())[1]
 
 
 def evaluate(scenario: Scenario, inputs: Mapping[str, np.ndarray], seed: int,
@@ -354,13 +368,9 @@ def scenario_sobol(scenario: Scenario, kpis: Sequence[str], n_base: int = 64, se
     if scenario.correlations:
         raise ValueError("Sobol indices assume independent inputs, but the scenario sets "
                          "scenario.correlations; remove them for the sensitivity analysis")
-    names = scalar_kpis(Chain(scenario, guards=False).run(seed=seed).kpis)
-    unknown = [k for k in kpis if k not in names]
-    if unknown:
-        raise ValueError(f"unknown scalar KPI(s) {', '.join(unknown)}; choose from "
-                         f"{', '.join(names)}")
+    _, upstream = _nominal_run(scenario, first_uncertain_stage(paths), seed, kpis)
     problem, x = _saltelli_inputs(paths, [scenario.uncertain[p] for p in paths], n_base, seed)
-    rows = evaluate(scenario, {p: x[:, j] for j, p in enumerate(paths)}, seed, progress)
+    rows = evaluate(scenario, {p: x[:, j] for j, p in enumerate(paths)}, seed, progress, upstream)
     return {k: _analyze(problem, paths, np.array([r[k] for r in rows]), seed) for k in kpis}
 
 
@@ -393,13 +403,11 @@ def tornado(scenario: Scenario, kpi: str, low_q: float = 0.1, high_q: float = 0.
     if not paths:
         raise ValueError(f"scenario {scenario.name!r} has no uncertain parameter")
     nominal = {p: scenario.uncertain[p].nominal for p in paths}
-    base = scalar_kpis(Chain(scenario).run(seed=seed).kpis)
-    if kpi not in base:
-        raise ValueError(f"unknown scalar KPI {kpi!r}; choose from {', '.join(base)}")
+    base, upstream = _nominal_run(scenario, first_uncertain_stage(paths), seed, [kpi])
     rows = {p: np.full(2 * len(paths), nominal[p]) for p in paths}
     for j, p in enumerate(paths):
         rows[p][2 * j:2 * j + 2] = ppf(scenario.uncertain[p], np.array([low_q, high_q]))
-    values = [r[kpi] for r in evaluate(scenario, rows, seed, None)]
+    values = [r[kpi] for r in evaluate(scenario, rows, seed, None, upstream)]
     bars = [TornadoBar(p, float(rows[p][2 * j]), float(rows[p][2 * j + 1]),
                        values[2 * j], values[2 * j + 1]) for j, p in enumerate(paths)]
     return base[kpi], sorted(bars, key=lambda b: -b.swing)
@@ -434,14 +442,11 @@ def break_even(scenario: Scenario, parameter: str, low: float, high: float, *,
 
     for end in (low, high):  # names a bad parameter or an end outside its allowed range
         with_values(scenario, {parameter: end})
-    upstream = upstream_records(scenario, first_uncertain_stage([parameter]), seed)
+    _, upstream = _nominal_run(scenario, first_uncertain_stage([parameter]), seed, [kpi])
 
     def gap(x: float) -> float:
         return evaluate(scenario, {parameter: np.array([x])}, seed, None, upstream)[0][kpi] - target
 
-    base = scalar_kpis(Chain(scenario).run(seed=seed).kpis)
-    if kpi not in base:
-        raise ValueError(f"unknown scalar KPI {kpi!r}; choose from {', '.join(base)}")
     g_low, g_high = gap(low), gap(high)
     ends = dict(parameter=parameter, kpi=kpi, target=target, kpi_at_low=g_low + target,
                 kpi_at_high=g_high + target)
