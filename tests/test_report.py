@@ -18,3 +18,31 @@ def test_run_report_has_the_waterfall(default_result):
     html = report.render(default_result)
     assert "<h2>Cash-flow waterfall</h2>" in html
     assert '"type":"waterfall"' in html
+
+
+def test_break_even_table_scales_the_deck(results):
+    result = results["minamitorishima-commercial"]
+    cash = result.records["economics"]
+    html = report.render(result)
+    m = cash.break_even_price_multiplier
+    nd = cash.price_usd_per_kg[3]
+    assert "<h2>Break-even</h2>" in html
+    assert f"<td>Nd oxide</td><td>{report._fmt(nd)}</td><td>{report._fmt(nd * m)}</td>" in html
+
+
+def test_break_even_prices_do_not_depend_on_the_run_multiplier():
+    from reemud.chain import run
+    from reemud.scenario import parse_scenario, read_scenario_text
+
+    text, _ = read_scenario_text("minamitorishima-commercial")
+    doubled = parse_scenario(text.replace('model = "dcf"\n', 'model = "dcf"\nprice_multiplier = 2\n',
+                                          1), "x2")
+    base = report._break_even_section(run(parse_scenario(text, "x1")).records["economics"], 1.0)
+    result = run(doubled)
+    again = report._break_even_section(result.records["economics"], 2.0)
+    assert _nd_break_even(base) == _nd_break_even(again)  # the Nd price needed is the same
+
+
+def _nd_break_even(html: str) -> str:
+    """The last cell of the Nd oxide row of the break-even table."""
+    return html.split("<td>Nd oxide</td>")[1].split("</tr>")[0].split("<td>")[-1]

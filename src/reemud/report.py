@@ -324,6 +324,32 @@ def render_uncertainty(scenario: str, kpi: str, mc: MonteCarloResult | None = No
     return _page(f"reemud — uncertainty of {scenario}", parts)
 
 
+BREAK_EVEN_OXIDES = ("Nd", "Pr", "Dy", "Tb")
+"""Oxides whose break-even price the report shows (the magnet rare earths)."""
+
+
+def _break_even_section(cash, run_price_multiplier: float) -> str:
+    """Break-even multiplier of the published deck and what it means for the magnet oxides.
+
+    ``cash.price_usd_per_kg`` are this run's prices (deck × ``run_price_multiplier``); the
+    break-even multiplier applies to the deck as published.
+    """
+    m = cash.break_even_price_multiplier
+    if m is None:
+        return ("<p>No break-even price multiplier: NPV does not reach zero at any positive "
+                "multiple of the price deck.</p>")
+    idx = [REY.index(e) for e in BREAK_EVEN_OXIDES]
+    deck = cash.price_usd_per_kg / run_price_multiplier
+    rows = [[f"{e} oxide", _fmt(cash.price_usd_per_kg[i]), _fmt(deck[i] * m)]
+            for e, i in zip(BREAK_EVEN_OXIDES, idx, strict=True)]
+    return (f"<p>NPV = 0 when every price of the deck as published is multiplied by "
+            f"<b>{_fmt(m)}</b> (all else "
+            "as in this run). Break-evens in any other parameter (throughput, grade, capital "
+            "cost…): <code>reemud breakeven SCENARIO PARAMETER LOW HIGH</code>.</p>"
+            + _table(["oxide", "price in this run [US$/kg]", "price at break-even [US$/kg]"],
+                     rows))
+
+
 def render(result: ChainResult, literature: list[CaseResult] | None = None) -> str:
     """Render the report of a run as one HTML string."""
     sc = result.scenario
@@ -345,6 +371,8 @@ def render(result: ChainResult, literature: list[CaseResult] | None = None) -> s
         "<h2>Key results</h2>",
         _table(["KPI", "value", "unit", "meaning"], scalar_rows),
         f"<p>IRR: {html.escape(cash.irr_status)}.</p>",
+        "<h2>Break-even</h2>",
+        _break_even_section(cash, sc.stages["economics"].params.price_multiplier),
         "<h2>By element</h2>",
         _table(["KPI", "element / item", "value", "unit"], element_rows),
     ]
