@@ -46,3 +46,11 @@ def test_break_even_prices_do_not_depend_on_the_run_multiplier():
 def _nd_break_even(html: str) -> str:
     """The last cell of the Nd oxide row of the break-even table."""
     return html.split("<td>Nd oxide</td>")[1].split("</tr>")[0].split("<td>")[-1]
+
+
+def test_example_lists_its_assumed_range():
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[1] / "examples" / "commercial-uncertain.toml").read_text()
+    assumed = {path: reason for path, _, reason in report.scenario_assumptions(text)}
+    assert assumed["economics.discount_rate"].startswith("6-10 % brackets the 8 %")

@@ -117,12 +117,7 @@ def run(
 @app.command()
 def validate(file: Annotated[str, typer.Argument(help="scenario TOML file or bundled name")]) -> None:
     """Check a scenario and report every problem at once (exit 2 if any)."""
-    from reemud.scenario import load_scenario
-
-    try:
-        sc = load_scenario(file)
-    except ScenarioError as exc:
-        _fail(exc)
+    sc = _load_or_fail(file)
     out_console.print(f"{file}: valid scenario {sc.name!r} "
                       f"({len(sc.uncertain)} uncertain parameter(s))")
 
@@ -339,7 +334,8 @@ def _draw_progress(description: str, total: int, quiet: bool) -> tuple:
     return progress, lambda i: progress.update(task, completed=i)
 
 
-def _load_uncertain(scenario: str):
+def _load_or_fail(scenario: str):
+    """Load a scenario by name or path; list its problems and exit 2 if it is invalid."""
     from reemud.scenario import load_scenario
 
     try:
@@ -372,7 +368,7 @@ def mc(
     """Monte Carlo: run the chain on N draws of the scenario's uncertain parameters."""
     from reemud.uncertainty import monte_carlo
 
-    sc = _load_uncertain(scenario)
+    sc = _load_or_fail(scenario)
     progress, update = _draw_progress("running draws", n, as_json)
     with _user_errors(), progress:
         result = monte_carlo(sc, n, method=method, seed=seed, progress=update)
@@ -449,7 +445,7 @@ def sweep(
         if db is None:
             out.mkdir(parents=True, exist_ok=True)
         engine = store.connect(db or store.default_url(out))
-    sc = _load_uncertain(scenario) if scenario is not None else None
+    sc = _load_or_fail(scenario) if scenario is not None else None
     progress, update = _draw_progress("running chunks", 1, as_json)
     task = progress.task_ids[0]
     with _user_errors(), progress:
@@ -458,7 +454,8 @@ def sweep(
                              progress=lambda done, total: progress.update(
                                  task, completed=done, total=total))
     info = store.get_sweep(engine, sweep_id)
-    sc = parse_scenario(info["scenario_text"], info["scenario_name"])
+    if sc is None:  # resumed: the scenario is the one stored with the sweep
+        sc = parse_scenario(info["scenario_text"], info["scenario_name"])
     inputs, outputs = sweep_results(engine, sweep_id)
     summary = {k: summarise(v) for k, v in outputs.items()}
     if report is not None:
@@ -491,7 +488,7 @@ def sensitivity(
     """Sobol' indices (first order and total, 95 % CI) of a KPI over the uncertain parameters."""
     from reemud.uncertainty import scenario_sobol
 
-    sc = _load_uncertain(scenario)
+    sc = _load_or_fail(scenario)
     d = len(sc.uncertain)
     progress, update = _draw_progress("running Saltelli draws", n * (2 * d + 2), as_json)
     with _user_errors(), progress:
@@ -537,7 +534,7 @@ def breakeven(
     from reemud.nomenclature import unit_of
     from reemud.uncertainty import break_even
 
-    sc = _load_uncertain(scenario)
+    sc = _load_or_fail(scenario)
     with _user_errors():
         res = break_even(sc, parameter, low, high, kpi=kpi, target=target, seed=seed)
     if as_json:

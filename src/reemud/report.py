@@ -40,7 +40,7 @@ def scenario_assumptions(text: str) -> list[tuple[str, str, str]]:
 
 
 def _fmt(value) -> str:
-    if value is None:
+    if value is None or not np.isfinite(float(value)):
         return "—"
     value = float(value)
     if value == 0 or 1e-3 <= abs(value) < 1e7:
@@ -303,9 +303,8 @@ def render_uncertainty(scenario: str, kpi: str, mc: MonteCarloResult | None = No
              "</p>"]
     if mc is not None:
         summary = mc.summary()
-        rows = [[f"<code>{name}</code>", *(_fmt(s[c]) if np.isfinite(s[c]) else "—"
-                                           for c in ("mean", "standard_error", "p10", "p50",
-                                                     "p90")),
+        rows = [[f"<code>{name}</code>", *(_fmt(s[c]) for c in ("mean", "standard_error", "p10", "p50",
+                                                       "p90")),
                  html.escape(unit_of(name)), f"{s['n']}/{mc.n}"]
                 for name, s in summary.items()]
         parts += [f"<p>{mc.n} draws ({mc.method}, seed {mc.seed}) over "

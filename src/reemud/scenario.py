@@ -380,6 +380,16 @@ def parse_scenario(text: str, source: str = "scenario") -> Scenario:
                     correlations=correlations)
 
 
+def correlation_matrix(names: list[str], correlations) -> Any:
+    """Copula correlation matrix over ``names`` from ``(a, b, r)`` pairs (identity elsewhere)."""
+    import numpy as np
+
+    matrix = np.eye(len(names))
+    for a, b, r in correlations:
+        matrix[names.index(a), names.index(b)] = matrix[names.index(b), names.index(a)] = r
+    return matrix
+
+
 def _correlations(given: Any, uncertain: Mapping[str, Distribution],
                   problems: list[Problem]) -> tuple[tuple[str, str, float], ...]:
     """``scenario.correlations = [{ between = ["a.x", "b.y"], r = 0.5 }, ...]``, validated.
@@ -417,11 +427,7 @@ def _correlations(given: Any, uncertain: Mapping[str, Distribution],
             continue
         out.append((pair[0], pair[1], float(r)))
     if out and len(problems) == 0:
-        names = list(uncertain)
-        matrix = np.eye(len(names))
-        for a, b, r in out:
-            matrix[names.index(a), names.index(b)] = matrix[names.index(b), names.index(a)] = r
-        if np.linalg.eigvalsh(matrix).min() <= 0:
+        if np.linalg.eigvalsh(correlation_matrix(list(uncertain), out)).min() <= 0:
             problems.append(Problem(path, [list(c) for c in out], "the correlations must form a "
                                     "positive-definite matrix", "loosen the correlations that "
                                     "contradict each other"))

@@ -34,6 +34,7 @@ from sqlalchemy import (
     Text,
     create_engine,
     event,
+    func,
     insert,
     select,
 )
@@ -212,8 +213,6 @@ def get_sweep(engine: Engine, sweep_id: int) -> dict | None:
 
 def list_sweeps(engine: Engine) -> list[dict]:
     """Every sweep: settings plus the number of draws stored so far."""
-    from sqlalchemy import func
-
     stored = (select(sweep_chunk_table.c.sweep_id,
                      func.sum(sweep_chunk_table.c.stop - sweep_chunk_table.c.start).label("d"))
               .group_by(sweep_chunk_table.c.sweep_id).subquery())
@@ -248,14 +247,17 @@ def save_chunk(engine: Engine, sweep_id: int, chunk: int, start: int, stop: int,
     """Store a finished chunk; False (and nothing written) if it was already stored."""
     from sqlalchemy.exc import IntegrityError
 
-    if get_sweep(engine, sweep_id) is None:
-        raise ValueError(f"no sweep {sweep_id} in the store to add chunk {chunk} to")
     try:
         with engine.begin() as conn:
             conn.execute(insert(sweep_chunk_table).values(sweep_id=sweep_id, chunk=chunk,
                                                           start=start, stop=stop,
                                                           payload=payload))
-    except IntegrityError:
+    except IntegrityError:  # the chunk is stored already, or the sweep does not exist
+        with engine.connect() as conn:
+            known = conn.execute(select(sweep_table.c.id).where(
+                sweep_table.c.id == sweep_id)).first()
+        if known is None:
+            raise ValueError(f"no sweep {sweep_id} in the store to add chunk {chunk} to") from None
         return False
     return True
 

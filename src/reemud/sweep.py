@@ -26,9 +26,9 @@ from reemud import __version__, store
 from reemud.scenario import Scenario, parse_scenario
 from reemud.uncertainty import (
     correlation_matrix,
+    draw_inputs,
     evaluate,
     first_uncertain_stage,
-    ppf,
     sample_unit,
     upstream_records,
 )
@@ -56,7 +56,7 @@ def run_chunk(text: str, source: str, seed: int, start: int, stop: int,
               u: np.ndarray) -> bytes:
     """Run draws ``start..stop`` (unit-hypercube rows ``u``) and pack inputs and KPIs as a blob."""
     sc, upstream = _worker_state(text, source, seed)
-    inputs = {p: ppf(sc.uncertain[p], u[:, j]) for j, p in enumerate(sc.uncertain)}
+    inputs = draw_inputs(sc, u)
     rows = evaluate(sc, inputs, seed, None, upstream)
     out = {"draw": np.arange(start, stop, dtype=np.int64)}
     out.update({f"in:{p}": v for p, v in inputs.items()})

@@ -30,7 +30,13 @@ from scipy.stats import qmc
 
 from reemud import registry
 from reemud.chain import Chain
-from reemud.scenario import Distribution, Scenario, StageConfig, cross_stage_problems
+from reemud.scenario import (
+    Distribution,
+    Scenario,
+    StageConfig,
+    cross_stage_problems,
+)
+from reemud.scenario import correlation_matrix as scenario_correlation_matrix
 
 SAMPLERS = ("random", "lhs", "sobol")
 """Unit-hypercube samplers accepted by ``sample_unit``."""
@@ -88,6 +94,11 @@ PPF: Mapping[str, Callable[[Mapping, np.ndarray], np.ndarray]] = MappingProxyTyp
 """Inverse CDF of each distribution kind: ``PPF[kind](params, u) -> values``."""
 
 
+def draw_inputs(scenario: Scenario, u: np.ndarray) -> dict[str, np.ndarray]:
+    """Parameter values of unit-hypercube rows ``u`` [(n, d), d in scenario order] by their PPFs."""
+    return {p: ppf(dist, u[:, j]) for j, (p, dist) in enumerate(scenario.uncertain.items())}
+
+
 def ppf(dist: Distribution, u: np.ndarray) -> np.ndarray:
     """Values of ``dist`` at probabilities ``u`` (any shape) in the parameter's canonical unit."""
     return PPF[dist.kind](dist.params, np.asarray(u, dtype=float))
@@ -129,11 +140,7 @@ def correlation_matrix(scenario: Scenario) -> np.ndarray | None:
     """The scenario's copula correlation matrix over its uncertain parameters, or None."""
     if not scenario.correlations:
         return None
-    names = list(scenario.uncertain)
-    matrix = np.eye(len(names))
-    for a, b, r in scenario.correlations:
-        matrix[names.index(a), names.index(b)] = matrix[names.index(b), names.index(a)] = r
-    return matrix
+    return scenario_correlation_matrix(list(scenario.uncertain), scenario.correlations)
 
 
 def with_values(scenario: Scenario, values: Mapping[str, float]) -> Scenario:
@@ -250,7 +257,7 @@ def monte_carlo(scenario: Scenario, n: int, *, method: str = "lhs", seed: int = 
     if correlation is None:
         correlation = correlation_matrix(scenario)
     u = sample_unit(n, len(paths), method, seed, correlation)
-    inputs = {p: ppf(scenario.uncertain[p], u[:, j]) for j, p in enumerate(paths)}
+    inputs = draw_inputs(scenario, u)
     rows = evaluate(scenario, inputs, seed, progress)
     outputs = {k: np.array([r[k] for r in rows]) for k in rows[0]}
     return MonteCarloResult(scenario=scenario.name, seed=seed, method=method,
