@@ -13,7 +13,7 @@ from pathlib import Path
 from reemud.bench import best_of
 from reemud.chain import Chain
 from reemud.scenario import load_scenario
-from reemud.uncertainty import monte_carlo, ppf, sample_unit, with_values
+from reemud.uncertainty import draw_inputs, monte_carlo, sample_unit, with_values
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "commercial-uncertain.toml"
 
@@ -22,10 +22,8 @@ def case_economics_uncertainty_1000_draws():
     sc = load_scenario(str(EXAMPLE))
     n, n_ref = 1000, 20
     seconds = best_of(lambda: monte_carlo(sc, n, seed=0), repeat=1)
-    paths = list(sc.uncertain)
-    u = sample_unit(n_ref, len(paths), "lhs", 0)
-    draws = [with_values(sc, {p: float(ppf(sc.uncertain[p], u[i, j]))
-                              for j, p in enumerate(paths)}) for i in range(n_ref)]
+    inputs = draw_inputs(sc, sample_unit(n_ref, len(sc.uncertain), "lhs", 0))
+    draws = [with_values(sc, {p: v[i] for p, v in inputs.items()}) for i in range(n_ref)]
 
     def full_chain_loop():
         for drawn in draws:

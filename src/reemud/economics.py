@@ -101,6 +101,10 @@ ROYALTY_REGIMES = {"ad_valorem": ad_valorem_royalty, "profit_based": profit_base
 profit based; domain.md §10.5)."""
 
 
+CASH_OUT = ("royalty", "opex", "sustaining", "working_capital", "tax", "capex")
+"""Rows of the ``yearly_cash_flow`` table paid out: ``net = revenue − Σ CASH_OUT``."""
+
+
 def yearly_cash_flow(*, capex_usd, construction_years, project_life_years, revenue_usd_per_year,
                      opex_usd_per_year, royalty_rate, tax_rate, royalty_regime="ad_valorem",
                      ramp_up=(1.0,), sustaining_capex_fraction=0.0, working_capital_months=0.0,
@@ -158,11 +162,11 @@ def yearly_cash_flow(*, capex_usd, construction_years, project_life_years, reven
         tax[t] = max(base, 0.0) * tax_rate
         losses = max(-base, 0.0)
         carried[t] = losses
-    net = revenue - opex - royalty - tax - capex - sustaining - working
-    return {"year": year, "capex": capex, "revenue": revenue, "opex": opex, "royalty": royalty,
-            "depreciation": depreciation, "sustaining": sustaining, "working_capital": working,
-            "taxable": taxable, "losses_carried": carried, "tax": tax, "net": net,
-            "producing": producing}
+    table = {"year": year, "capex": capex, "revenue": revenue, "opex": opex, "royalty": royalty,
+             "depreciation": depreciation, "sustaining": sustaining, "working_capital": working,
+             "taxable": taxable, "losses_carried": carried, "tax": tax, "producing": producing}
+    table["net"] = revenue - sum(table[k] for k in CASH_OUT)
+    return table
 
 
 def allocate_unit_cost(unit_cost_per_kg, oxide_t, price_usd_per_kg, basis="mass"):

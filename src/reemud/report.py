@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 import plotly.graph_objects as go
 
+from reemud import economics
 from reemud.chain import ChainResult, element_balance
 from reemud.datafiles import assumed_rows
 from reemud.elements import REY
@@ -54,8 +55,7 @@ def _table(header: list[str], rows: list[list[str]]) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
-WATERFALL_STEPS = (("revenue", 1.0), ("royalty", -1.0), ("opex", -1.0), ("sustaining", -1.0),
-                   ("working_capital", -1.0), ("tax", -1.0), ("capex", -1.0))
+WATERFALL_STEPS = (("revenue", 1.0), *((name, -1.0) for name in economics.CASH_OUT))
 """Lifetime cash-flow steps (row of the economics table, sign) whose sum is the net cash flow."""
 
 

@@ -224,8 +224,7 @@ def run_dcf(p: DcfParams, up: Mapping[str, object], seed: int) -> CashFlow:
     table = cash_flow(1.0)
     break_even_prices = economics.break_even_factor(
         lambda k: float(economics.npv(p.discount_rate, cash_flow(k)["net"])))
-    costs = (table["capex"] + table["opex"] + table["royalty"] + table["tax"]
-             + table["sustaining"] + table["working_capital"])
+    costs = sum(table[k] for k in economics.CASH_OUT)
     rate, status = economics.irr(table["net"])
     unit_cost = float(economics.levelised_unit_cost(p.discount_rate, costs,
                                                     table["producing"] * reo_t * 1000.0))
