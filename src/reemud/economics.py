@@ -50,13 +50,68 @@ def irr(cash_flows):
     if signs.size == 0 or np.all(signs == signs[0]):
         return None, "none: cash flow never changes sign"
     roots = np.roots(flows[::-1])  # highest power first: CF_{n-1} x^{n-1} + ... + CF_0
-    real = roots[np.abs(roots.imag) <= 1e-9 * np.maximum(1.0, np.abs(roots.real))].real
-    x = np.unique(np.round(real[real > 0.0], 12))
+    x = _discount_roots(roots[None, :])[0]
+    x = x[np.isfinite(x)]
     if x.size == 1:
         return float(1.0 / x[0] - 1.0), "unique"
     if x.size == 0:
         return None, "none: no real rate above -100 % makes NPV zero"
     return None, f"multiple: {x.size} rates make NPV zero"
+
+
+def _discount_roots(roots):
+    """Distinct real positive roots ``x`` of each row (rounded to 12 decimals), NaN-padded."""
+    real_ok = np.abs(roots.imag) <= 1e-9 * np.maximum(1.0, np.abs(roots.real))
+    x = np.where(real_ok & (roots.real > 0.0), np.round(roots.real, 12), np.nan)
+    x = np.sort(x, axis=-1)
+    repeat = np.zeros(x.shape, dtype=bool)
+    repeat[..., 1:] = x[..., 1:] == x[..., :-1]
+    return np.where(repeat, np.nan, x)
+
+
+def irr_draws(cash_flows):
+    """``irr`` of every row of ``(n, years)`` cash flows [-]: NaN where ``irr`` gives ``None``.
+
+    Rows whose first and last flows are non-zero share one batched eigenvalue call on their
+    companion matrices (what ``numpy.roots`` does for one polynomial); the others use
+    ``numpy.roots`` itself, which strips the zero coefficients.
+    """
+    flows = np.atleast_2d(np.asarray(cash_flows, dtype=float))
+    n, years = flows.shape
+    out = np.full(n, np.nan)
+    positive, negative = (flows > 0).any(axis=-1), (flows < 0).any(axis=-1)
+    candidates = np.nonzero(positive & negative)[0]
+    if years < 2 or candidates.size == 0:
+        return out
+    full = (flows[candidates, 0] != 0.0) & (flows[candidates, -1] != 0.0)
+    rows = candidates[full]
+    if rows.size:
+        poly = flows[rows, ::-1]
+        companion = np.zeros((rows.size, years - 1, years - 1))
+        companion[:, 1:, :-1] = np.eye(years - 2)
+        companion[:, 0, :] = -poly[:, 1:] / poly[:, :1]
+        x = _discount_roots(np.linalg.eigvals(companion))
+        count = np.isfinite(x).sum(axis=-1)
+        out[rows] = np.where(count == 1, 1.0 / np.nanmax(np.where(count[:, None] == 1, x, 1.0),
+                                                        axis=-1) - 1.0, np.nan)
+    for row in candidates[~full]:
+        rate, _ = irr(flows[row])
+        out[row] = np.nan if rate is None else rate
+    return out
+
+
+def payback_draws(cash_flows):
+    """``payback_years`` of every row of ``(n, years)`` cash flows [yr]: NaN where ``None``."""
+    flows = np.atleast_2d(np.asarray(cash_flows, dtype=float))
+    cumulative = np.cumsum(flows, axis=-1)
+    negative = cumulative < 0.0
+    years = flows.shape[-1]
+    t = years - np.argmax(negative[:, ::-1], axis=-1)  # one past the last negative year
+    inside = np.minimum(t, years - 1)
+    rows = np.arange(flows.shape[0])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        turn = t - 1 + (-cumulative[rows, t - 1] / flows[rows, inside])
+    return np.where(~negative.any(axis=-1), 0.0, np.where(t >= years, np.nan, turn))
 
 
 def payback_years(cash_flows):
@@ -128,7 +183,8 @@ def yearly_cash_flow(*, capex_usd, construction_years, project_life_years, reven
 
     Returns a dict of arrays: ``year``, ``capex``, ``revenue``, ``opex``, ``royalty``,
     ``depreciation``, ``sustaining``, ``working_capital``, ``taxable``, ``losses_carried``,
-    ``tax``, ``net``, ``producing`` (the output fraction of each year).
+    ``tax``, ``net``, ``producing`` (the output fraction of each year). Money inputs and rates
+    may carry a leading draw axis ``(n,)``; the money rows then have shape ``(n, years)``.
     """
     n_build = int(construction_years)
     n_life = int(project_life_years)
@@ -138,30 +194,34 @@ def yearly_cash_flow(*, capex_usd, construction_years, project_life_years, reven
     ramp[: min(len(ramp_up), n_life)] = np.asarray(ramp_up, dtype=float)[:n_life]
     producing = np.zeros(n)
     producing[n_build:] = ramp
+
+    def per_year(value):  # a per-draw quantity against the year axis
+        return np.asarray(value, dtype=float)[..., None]
+
+    capex_usd, upfront_usd = per_year(capex_usd), per_year(upfront_usd)
     capex = np.where(year < n_build, capex_usd / max(n_build, 1), 0.0)
     if n_build == 0:
         capex = np.where(year == 0, capex_usd, 0.0)
     capex = capex + np.where(year == 0, upfront_usd, 0.0)
-    revenue = producing * revenue_usd_per_year
-    opex = producing * opex_usd_per_year
-    royalty = ROYALTY_REGIMES[royalty_regime](revenue, opex, royalty_rate)
+    revenue = producing * per_year(revenue_usd_per_year)
+    opex = producing * per_year(opex_usd_per_year)
+    royalty = ROYALTY_REGIMES[royalty_regime](revenue, opex, per_year(royalty_rate))
     dep_years = int(depreciation_years or n_life)
     depreciation = np.where((year >= n_build) & (year < n_build + dep_years),
                             capex_usd / dep_years, 0.0)
-    sustaining = np.where(year >= n_build, sustaining_capex_fraction * capex_usd, 0.0)
-    working = np.zeros(n)
-    tied = working_capital_months / 12.0 * opex_usd_per_year
-    working[n_build] += tied
-    working[-1] -= tied
+    sustaining = np.where(year >= n_build, per_year(sustaining_capex_fraction) * capex_usd, 0.0)
+    tied = per_year(working_capital_months) / 12.0 * per_year(opex_usd_per_year)
+    working = (np.where(year == n_build, 1.0, 0.0) - np.where(year == n - 1, 1.0, 0.0)) * tied
     taxable = revenue - opex - royalty - depreciation - sustaining
-    tax = np.zeros(n)
-    carried = np.zeros(n)
-    losses = 0.0
+    tax = np.zeros(taxable.shape)
+    carried = np.zeros(taxable.shape)
+    losses = np.zeros(taxable.shape[:-1])
+    rate = np.asarray(tax_rate, dtype=float)
     for t in range(n):
-        base = taxable[t] - losses
-        tax[t] = max(base, 0.0) * tax_rate
-        losses = max(-base, 0.0)
-        carried[t] = losses
+        base = taxable[..., t] - losses
+        tax[..., t] = np.maximum(base, 0.0) * rate
+        losses = np.maximum(-base, 0.0)
+        carried[..., t] = losses
     table = {"year": year, "capex": capex, "revenue": revenue, "opex": opex, "royalty": royalty,
              "depreciation": depreciation, "sustaining": sustaining, "working_capital": working,
              "taxable": taxable, "losses_carried": carried, "tax": tax, "producing": producing}
@@ -181,6 +241,23 @@ def allocate_unit_cost(unit_cost_per_kg, oxide_t, price_usd_per_kg, basis="mass"
         return np.full(m.shape, float(unit_cost_per_kg))
     value = (m * p).sum()
     return unit_cost_per_kg * p * m.sum() / value if value > 0 else np.full(m.shape, np.nan)
+
+
+def break_even_factor_draws(npv_of_factor, n, low=1e-3, high=1e3, iterations=80):
+    """``break_even_factor`` for ``n`` draws at once, by bisection in the factor [-].
+
+    ``npv_of_factor(k)`` takes factors of shape ``(n,)`` and returns NPVs ``(n,)``, each
+    non-decreasing in its factor. NaN where the NPV keeps its sign over ``[low, high]``.
+    80 halvings of ``[low, high]`` leave an interval far below ``break_even_factor``'s tolerance.
+    """
+    lo, hi = np.full(n, float(low)), np.full(n, float(high))
+    f_low, f_high = npv_of_factor(lo), npv_of_factor(hi)
+    crossing = np.isfinite(f_low) & np.isfinite(f_high) & (np.sign(f_low) != np.sign(f_high))
+    for _ in range(iterations):
+        mid = 0.5 * (lo + hi)
+        above = npv_of_factor(mid) > 0.0
+        lo, hi = np.where(above, lo, mid), np.where(above, mid, hi)
+    return np.where(crossing, 0.5 * (lo + hi), np.nan)
 
 
 def break_even_factor(npv_of_factor, low=1e-3, high=1e3):

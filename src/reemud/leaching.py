@@ -115,8 +115,9 @@ def batch_extraction_profile(times_min, *, acid_mol_per_l, temperature_c, tau_re
                              demand_mol_h_per_l, protons_per_mol, substeps=4):
     """``batch_extraction`` at every node of one increasing time grid, in a single march [-].
 
-    ``times_min`` is 1-D (starting at 0); acid and temperature broadcast over leading axes; the
-    result has the time grid as its last axis. The conversion is integrated once along the grid
+    ``times_min`` has the time grid (starting at 0) on its last axis, with leading draw axes if each
+    draw has its own grid; acid and temperature broadcast over leading axes; the result has the time
+    grid as its last axis. The conversion is integrated once along the grid
     with ``substeps`` explicit steps per interval, so a grid of T nodes costs T·substeps steps
     instead of T independent integrations.
     """
@@ -127,10 +128,10 @@ def batch_extraction_profile(times_min, *, acid_mol_per_l, temperature_c, tau_re
     rate_factor = arrhenius_factor(temp, activation_j_per_mol) / tau_ref_min
     demand = np.asarray(demand_mol_h_per_l, dtype=float)[..., None] / np.asarray(protons_per_mol)
     r = np.ones(np.broadcast_shapes(c0.shape, demand.shape))
-    out = np.empty(r.shape[:-1] + (t.size,))
+    out = np.empty(np.broadcast_shapes(r.shape[:-1], t.shape[:-1]) + (t.shape[-1],))
     out[..., 0] = 0.0
-    for i in range(1, t.size):
-        dt = (t[i] - t[i - 1]) / substeps
+    for i in range(1, t.shape[-1]):
+        dt = ((t[..., i] - t[..., i - 1]) / substeps)[..., None]
         for _ in range(substeps):  # midpoint rule in the core radius, as batch_extraction
             c = np.maximum(c0 - demand * (1.0 - r**3), 0.0)
             half = np.maximum(r - 0.5 * dt * rate_factor * (c / C_REF_MOL_PER_L) ** acid_order, 0.0)

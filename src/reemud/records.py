@@ -223,3 +223,38 @@ class MarketOutcome(_Record):
     japan_demand_coverage: dict
     japan_demand_t_per_year: dict
     world_supply_share: float
+
+
+class Draws:
+    """A stage's parameters or output on the draw axis (the vectorised chain, ``reemud.batch``).
+
+    Attributes hold arrays whose leading axis is the draw (per-element arrays ``(n, 15)``), or
+    plain scalars where every draw shares the value (NumPy broadcasting does the rest). Only the
+    quantities later stages and the KPIs read are carried; the per-run diagnostics of the full
+    records (envelopes, curves, grids) are not. Read-only.
+    """
+
+    __slots__ = ("_values",)
+
+    def __init__(self, **values) -> None:
+        object.__setattr__(self, "_values", MappingProxyType(
+            {k: _freeze(np.asarray(v)) if isinstance(v, np.ndarray) else _freeze(v)
+             for k, v in values.items()}))
+
+    def __getattr__(self, name: str):
+        values = object.__getattribute__(self, "_values")
+        try:
+            return values[name]
+        except KeyError:
+            raise AttributeError(f"{name!r} is not carried on the draw axis (carried: "
+                                 f"{', '.join(values)})") from None
+
+    def __setattr__(self, name: str, value) -> None:
+        raise AttributeError("Draws records are read-only")
+
+    def __repr__(self) -> str:
+        return f"Draws({', '.join(object.__getattribute__(self, '_values'))})"
+
+    def keys(self):
+        """Names of the carried quantities."""
+        return object.__getattribute__(self, "_values").keys()

@@ -36,6 +36,7 @@ class ModelEntry:
 
 
 _ENTRIES: dict[tuple[str, str], ModelEntry] = {}
+_DRAW_AXIS: dict[tuple[str, str], Callable] = {}
 
 
 def register(stage: str, name: str, params: type[BaseModel], *, default: bool = False):
@@ -51,6 +52,26 @@ def register(stage: str, name: str, params: type[BaseModel], *, default: bool = 
         return run
 
     return decorate
+
+
+def register_draws(stage: str, name: str):
+    """Register the draw-axis version of model ``name`` of ``stage`` (decorator).
+
+    It takes the parameters as a ``records.Draws`` (uncertain ones as arrays ``(n,)``), the
+    ``Draws`` records of the stages before it and the seed, and returns its own ``Draws``; it
+    must give, draw by draw, what the model's run function gives (``reemud.batch``).
+    """
+    def decorate(run):
+        get(stage, name)  # the model itself must be registered first
+        _DRAW_AXIS[(stage, name)] = run
+        return run
+
+    return decorate
+
+
+def draw_axis(stage: str, name: str) -> Callable | None:
+    """The draw-axis version of a model, or ``None`` if it has none."""
+    return _DRAW_AXIS.get((stage, name))
 
 
 def get(stage: str, name: str) -> ModelEntry:

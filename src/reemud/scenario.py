@@ -434,22 +434,33 @@ def _correlations(given: Any, uncertain: Mapping[str, Distribution],
     return tuple(out)
 
 
+def cross_stage_rules(params: Mapping[str, Any]) -> list[tuple]:
+    """Rules that involve more than one stage, on one scenario's or on the draws' parameters.
+
+    ``params`` maps stage -> its parameters (a model, or a ``records.Draws`` on the draw axis).
+    Each rule is ``(path, given, violated, allowed(), fix)``; ``violated`` is a bool, or a bool
+    array over draws.
+    """
+    dep, col, lift = (params[s] for s in ("deposit", "collector", "lifting"))
+    top, bottom, _ = stages.grade_profiles()[dep.grade_profile]
+    return [
+        ("collector.mining_bottom_mbsf", col.mining_bottom_mbsf,
+         (col.mining_top_mbsf < top.min()) | (col.mining_bottom_mbsf > bottom.max()),
+         lambda: f"the mined interval must lie inside the grade profile ({top.min()}-"
+                 f"{bottom.max()} mbsf)",
+         "mine a shallower interval or choose a deeper grade profile"),
+        ("lifting.solids_volume_fraction", lift.solids_volume_fraction,
+         lift.solids_volume_fraction >= 1.0 - dep.porosity,
+         lambda: f"must be below the in-situ solids fraction 1 - porosity = {1 - dep.porosity:g}",
+         "the lift dilutes the mud; lower solids_volume_fraction"),
+    ]
+
+
 def cross_stage_problems(configs: Mapping[str, StageConfig]) -> list[Problem]:
     """Checks that involve more than one stage (each says how to fix it)."""
-    problems = []
-    dep, col, lift = (configs[s].params for s in ("deposit", "collector", "lifting"))
-    top, bottom, _ = stages.grade_profiles()[dep.grade_profile]
-    if col.mining_top_mbsf < top.min() or col.mining_bottom_mbsf > bottom.max():
-        problems.append(Problem(
-            "collector.mining_bottom_mbsf", col.mining_bottom_mbsf,
-            f"the mined interval must lie inside the grade profile ({top.min()}-{bottom.max()} mbsf)",
-            "mine a shallower interval or choose a deeper grade profile"))
-    if lift.solids_volume_fraction >= 1.0 - dep.porosity:
-        problems.append(Problem(
-            "lifting.solids_volume_fraction", lift.solids_volume_fraction,
-            f"must be below the in-situ solids fraction 1 - porosity = {1 - dep.porosity:g}",
-            "the lift dilutes the mud; lower solids_volume_fraction"))
-    return problems
+    rules = cross_stage_rules({k: c.params for k, c in configs.items()})
+    return [Problem(path, given, allowed(), fix)
+            for path, given, violated, allowed, fix in rules if violated]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from reemud.datafiles import read_table
 from reemud.elements import INDEX, N_ELEMENTS, REY
@@ -20,6 +21,22 @@ class Params(BaseModel):
     """Base of all stage parameter models: frozen, no unknown keys."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @classmethod
+    def relations(cls, v) -> list[tuple[object, Callable[[], str]]]:
+        """Rules between fields of ``v`` (this model, or its values on the draw axis).
+
+        Each rule is ``(violated, message)``: ``violated`` a bool, or a bool array over draws;
+        ``message()`` says what must hold. The same rules validate one scenario and every draw.
+        """
+        return []
+
+    @model_validator(mode="after")
+    def _relations_hold(self):
+        for violated, message in self.relations(self):
+            if violated:
+                raise ValueError(message())
+        return self
 
 
 # ---------------------------------------------------------------------------------------------

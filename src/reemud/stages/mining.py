@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import numpy as np
-from pydantic import field_validator, model_validator
+from pydantic import field_validator
 
 from reemud import collector, deposit, lifting
 from reemud.beneficiation import phase_mass_fractions
@@ -66,16 +66,16 @@ class LayeredDepositParams(Params):
     def _phases(cls, v: str) -> str:
         return one_of(v, mud_phase_sets())
 
-    @model_validator(mode="after")
-    def _consistent(self):
-        if self.resource_bottom_mbsf <= self.resource_top_mbsf:
-            raise ValueError("resource_bottom_mbsf must be deeper than resource_top_mbsf")
-        top, bottom, _ = grade_profiles()[self.grade_profile]
-        if self.resource_top_mbsf < top.min() or self.resource_bottom_mbsf > bottom.max():
-            raise ValueError(
-                f"the counted interval {self.resource_top_mbsf}-{self.resource_bottom_mbsf} mbsf "
-                f"leaves the profile {self.grade_profile!r} ({top.min()}-{bottom.max()} mbsf)")
-        return self
+    @classmethod
+    def relations(cls, v):
+        top, bottom, _ = grade_profiles()[v.grade_profile]
+        return [
+            (v.resource_bottom_mbsf <= v.resource_top_mbsf,
+             lambda: "resource_bottom_mbsf must be deeper than resource_top_mbsf"),
+            ((v.resource_top_mbsf < top.min()) | (v.resource_bottom_mbsf > bottom.max()),
+             lambda: f"the counted interval {v.resource_top_mbsf}-{v.resource_bottom_mbsf} mbsf "
+                     f"leaves the profile {v.grade_profile!r} ({top.min()}-{bottom.max()} mbsf)"),
+        ]
 
 
 @register("deposit", "layered", LayeredDepositParams, default=True)
@@ -125,11 +125,10 @@ class MinedIntervalParams(Params):
     plume_escape_fraction: float = P("", "share of the disturbed mud that escapes at the seabed",
                                      ge=0, lt=1)
 
-    @model_validator(mode="after")
-    def _interval(self):
-        if self.mining_bottom_mbsf <= self.mining_top_mbsf:
-            raise ValueError("mining_bottom_mbsf must be deeper than mining_top_mbsf")
-        return self
+    @classmethod
+    def relations(cls, v):
+        return [(v.mining_bottom_mbsf <= v.mining_top_mbsf,
+                 lambda: "mining_bottom_mbsf must be deeper than mining_top_mbsf")]
 
 
 class ThroughputAvailabilityParams(MinedIntervalParams):
