@@ -61,8 +61,10 @@ def register_draws(stage: str, name: str):
     ``Draws`` records of the stages before it and the seed, and returns its own ``Draws``; it
     must give, draw by draw, what the model's run function gives (``reemud.batch``).
     """
+    if stage not in STAGES:
+        raise ValueError(f"unknown stage {stage!r}; stages are {', '.join(STAGES)}")
+
     def decorate(run):
-        get(stage, name)  # the model itself must be registered first
         _DRAW_AXIS[(stage, name)] = run
         return run
 

@@ -136,3 +136,42 @@ def one_of(name: str, known) -> str:
     return name
 
 
+
+
+def canonical(values, digits: int = 12) -> np.ndarray:
+    """Values rounded to ``digits`` significant (binary-mantissa) digits: a group's shared key."""
+    mantissa, exponent = np.frexp(np.asarray(values, dtype=float))
+    return np.ldexp(np.round(mantissa, digits), exponent)
+
+
+def draw_count(*values) -> int:
+    """Number of draws among ``values`` (the first axis of the arrays), 0 if all are scalars."""
+    return max((int(np.shape(v)[0]) for v in values if np.ndim(v) > 0), default=0)
+
+
+def draw_groups(*columns) -> list[tuple[np.ndarray | slice, list]]:
+    """Draws that share the values of ``columns``, for work done once per distinct value.
+
+    Each column is a scalar (shared by every draw) or an array with the draws on its first axis.
+    Returns ``[(members, values), ...]``: ``members`` indexes the draws of a group and
+    ``values`` holds each column's value for the group. Drawn values are grouped on their
+    ``canonical`` form, and the group computes with that form, so a draw's result never depends
+    on which other draws are in the batch. With only scalar columns there is one group of every
+    draw (``slice(None)``) with the exact values.
+    """
+    drawn = [i for i, c in enumerate(columns) if np.ndim(c) > 0]
+    if not drawn:
+        return [(slice(None), list(columns))]
+    n = np.shape(columns[drawn[0]])[0]
+    keys = np.concatenate([canonical(columns[i]).reshape(n, -1) for i in drawn], axis=1)
+    unique, inverse = np.unique(keys, axis=0, return_inverse=True)
+    out = []
+    for g, row in enumerate(unique):
+        values, at = list(columns), 0
+        for i in drawn:
+            shape = np.shape(columns[i])[1:]
+            size = int(np.prod(shape))
+            values[i] = row[at:at + size].reshape(shape) if shape else float(row[at])
+            at += size
+        out.append((np.nonzero(inverse.ravel() == g)[0], values))
+    return out

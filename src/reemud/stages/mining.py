@@ -13,13 +13,15 @@ from reemud.collector import campaign
 from reemud.elements import element_to_oxide_t
 from reemud.errors import Problem, ScenarioError
 from reemud.particles import SIZE_MID_UM, lognormal_class_fractions
-from reemud.records import Deposit, MudFeed, Slurry
-from reemud.registry import register
+from reemud.records import Deposit, Draws, MudFeed, Slurry
+from reemud.registry import register, register_draws
 from reemud.stages.common import (
     P,
     Params,
     grade_profiles,
     mud_phase_sets,
+    draw_count,
+    draw_groups,
     one_of,
     rey_patterns,
 )
@@ -102,6 +104,11 @@ def run_layered_deposit(p: LayeredDepositParams, up: Mapping[str, object], seed:
         resource_bottom_mbsf=p.resource_bottom_mbsf, resource_dry_t=dry_t,
         resource_mean_grade_ppm=rey_total / dry_t * 1e6, resource_rey_t=rey,
         resource_reo_t=float(element_to_oxide_t(rey).sum()),
+        **_phase_properties(phases))
+
+
+def _phase_properties(phases: Mapping[str, Mapping]) -> dict[str, dict]:
+    return dict(
         phase_grade_ppm={k: v["grade_ppm"] for k, v in phases.items()},
         phase_density_kg_per_m3={k: v["density_t_per_m3"] * 1000.0 for k, v in phases.items()},
         phase_size_fractions={k: lognormal_class_fractions(np.array(v["median_um"]),
@@ -109,8 +116,26 @@ def run_layered_deposit(p: LayeredDepositParams, up: Mapping[str, object], seed:
                               for k, v in phases.items()},
         phase_role={k: v["role"] for k, v in phases.items()},
         phase_matrix_share={k: v["matrix_share"] for k, v in phases.items()},
-        phase_leach_group={k: v["leach_group"] for k, v in phases.items()},
-    )
+        phase_leach_group={k: v["leach_group"] for k, v in phases.items()})
+
+
+@register_draws("deposit", "layered")
+def layered_deposit_draws(p: Draws, up: Mapping[str, Draws], seed: int) -> Draws:
+    """``run_layered_deposit`` on the draw axis (what later stages and the KPIs read)."""
+    top, bottom, grade = grade_profiles()[p.grade_profile]
+    rho_d = deposit.dry_bulk_density_t_per_m3(p.grain_density_t_per_m3, p.porosity)
+    rey_total = deposit.resource_rey_t(p.area_km2, top, bottom, grade, p.resource_top_mbsf,
+                                       p.resource_bottom_mbsf, rho_d)
+    rey = deposit.split_by_pattern(rey_total, rey_patterns()[p.rey_pattern])
+    return Draws(
+        water_depth_m=p.water_depth_m, porosity=p.porosity, dry_bulk_density_t_per_m3=rho_d,
+        seawater_density_kg_per_m3=p.seawater_density_kg_per_m3,
+        seawater_viscosity_pa_s=lifting.seawater_viscosity_pa_s(p.bottom_temperature_c,
+                                                                p.salinity_kg_per_kg),
+        layer_top_mbsf=top, layer_bottom_mbsf=bottom, layer_grade_ppm=grade,
+        rey_pattern=rey_patterns()[p.rey_pattern],
+        resource_reo_t=element_to_oxide_t(rey).sum(axis=-1),
+        **_phase_properties(mud_phase_sets()[p.mud_phases]))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -138,38 +163,63 @@ class ThroughputAvailabilityParams(MinedIntervalParams):
     availability: float = P("", "fraction of calendar time the miner operates", gt=0, le=1)
 
 
-def _mud_feed(p: MinedIntervalParams, dep: Deposit, *, mud_year: float, days: float,
-              lift_rate: float, lifting_hours: float, campaign_summary=None) -> MudFeed:
-    grade_total = float(deposit.mean_grade_ppm(dep.layer_top_mbsf, dep.layer_bottom_mbsf,
-                                               dep.layer_grade_ppm, p.mining_top_mbsf,
-                                               p.mining_bottom_mbsf))
+def _feed_streams(p, dep, mud_year) -> dict:
+    """Grade, grain phases and REY of the mined mud (scalars, or arrays over draws)."""
+    grade_total = deposit.mean_grade_ppm(dep.layer_top_mbsf, dep.layer_bottom_mbsf,
+                                         dep.layer_grade_ppm, p.mining_top_mbsf,
+                                         p.mining_bottom_mbsf)
     carrier = next(k for k, r in dep.phase_role.items() if r == "carrier")
     matrix = [k for k, r in dep.phase_role.items() if r != "carrier"]
     f_ap, matrix_fractions = phase_mass_fractions(
         grade_total, dep.phase_grade_ppm[carrier], [dep.phase_grade_ppm[k] for k in matrix],
         [dep.phase_matrix_share[k] for k in matrix])
-    f_ap = float(f_ap)
-    if not 0.0 < f_ap < 1.0:
-        raise ScenarioError([Problem(
-            "deposit.mud_phases", carrier,
-            f"the mined mud's grade ({grade_total:.0f} ppm) must lie between the matrix and "
-            "carrier grades of the phase set", "choose a phase set whose grades bracket the "
-            "mined grade, or mine a different interval")])
-    fractions = {carrier: f_ap, **{k: float(v) for k, v in zip(matrix, matrix_fractions,
-                                                              strict=True)}}
+    fractions = {carrier: f_ap, **{k: matrix_fractions[..., i] for i, k in enumerate(matrix)}}
     rho = dep.phase_density_kg_per_m3
-    solids_density = 1.0 / sum(fractions[k] / rho[k] for k in fractions)
-    grade = grade_total * dep.rey_pattern
-    escaped = float(collector.escaped_dry_t(mud_year, p.plume_escape_fraction))
+    grade = np.asarray(grade_total)[..., None] * dep.rey_pattern
+    escaped = collector.escaped_dry_t(mud_year, p.plume_escape_fraction)
+    return dict(grade_total=grade_total, carrier=carrier, apatite_fraction=f_ap,
+                phase_mass_fractions=fractions,
+                solids_density_kg_per_m3=1.0 / sum(fractions[k] / rho[k] for k in fractions),
+                grade_ppm=grade, rey_t_per_year=np.asarray(mud_year)[..., None] * grade * 1e-6,
+                escaped_dry_t_per_year=escaped,
+                escaped_rey_t_per_year=np.asarray(escaped)[..., None] * grade * 1e-6,
+                mined_outside_phases=~((f_ap > 0.0) & (f_ap < 1.0)))
+
+
+def _mud_feed(p: MinedIntervalParams, dep: Deposit, *, mud_year: float, days: float,
+              lift_rate: float, lifting_hours: float, campaign_summary=None) -> MudFeed:
+    f = _feed_streams(p, dep, mud_year)
+    if f["mined_outside_phases"]:
+        raise ScenarioError([Problem(
+            "deposit.mud_phases", f["carrier"],
+            f"the mined mud's grade ({float(f['grade_total']):.0f} ppm) must lie between the "
+            "matrix and carrier grades of the phase set", "choose a phase set whose grades "
+            "bracket the mined grade, or mine a different interval")])
     return MudFeed(
         mud_dry_t_per_day=mud_year / days, operating_days_per_year=days,
         mud_dry_t_per_year=mud_year, mining_top_mbsf=p.mining_top_mbsf,
-        mining_bottom_mbsf=p.mining_bottom_mbsf, grade_ppm=grade,
-        rey_t_per_year=mud_year * grade * 1e-6, escaped_dry_t_per_year=escaped,
-        escaped_rey_t_per_year=escaped * grade * 1e-6, apatite_fraction=f_ap,
-        phase_mass_fractions=fractions,
-        solids_density_kg_per_m3=solids_density, lift_rate_dry_t_per_h=lift_rate,
-        lifting_hours_per_year=lifting_hours, campaign=campaign_summary or {})
+        mining_bottom_mbsf=p.mining_bottom_mbsf, grade_ppm=f["grade_ppm"],
+        rey_t_per_year=f["rey_t_per_year"],
+        escaped_dry_t_per_year=float(f["escaped_dry_t_per_year"]),
+        escaped_rey_t_per_year=f["escaped_rey_t_per_year"],
+        apatite_fraction=float(f["apatite_fraction"]),
+        phase_mass_fractions={k: float(v) for k, v in f["phase_mass_fractions"].items()},
+        solids_density_kg_per_m3=float(f["solids_density_kg_per_m3"]),
+        lift_rate_dry_t_per_h=lift_rate, lifting_hours_per_year=lifting_hours,
+        campaign=campaign_summary or {})
+
+
+def _mud_feed_draws(p: Draws, dep: Draws, *, mud_year, days, lift_rate, lifting_hours,
+                    campaign_summary=None) -> Draws:
+    f = _feed_streams(p, dep, mud_year)
+    return Draws(
+        mud_dry_t_per_day=mud_year / days, operating_days_per_year=days,
+        mud_dry_t_per_year=mud_year, lift_rate_dry_t_per_h=lift_rate,
+        lifting_hours_per_year=lifting_hours, campaign=campaign_summary or {},
+        invalid=f["mined_outside_phases"],
+        **{k: f[k] for k in ("grade_ppm", "rey_t_per_year", "escaped_dry_t_per_year",
+                             "escaped_rey_t_per_year", "apatite_fraction",
+                             "phase_mass_fractions", "solids_density_kg_per_m3")})
 
 
 @register("collector", "throughput_availability", ThroughputAvailabilityParams, default=True)
@@ -181,6 +231,17 @@ def run_throughput_availability(p: ThroughputAvailabilityParams, up: Mapping[str
     return _mud_feed(p, up["deposit"], mud_year=mud_year, days=days,
                      lift_rate=p.mud_dry_t_per_day / HOURS_PER_DAY,
                      lifting_hours=days * HOURS_PER_DAY)
+
+
+@register_draws("collector", "throughput_availability")
+def throughput_availability_draws(p: Draws, up: Mapping[str, Draws], seed: int) -> Draws:
+    """``run_throughput_availability`` on the draw axis."""
+    days = collector.operating_days_per_year(p.availability)
+    return _mud_feed_draws(p, up["deposit"],
+                           mud_year=collector.annual_mud_dry_t(p.mud_dry_t_per_day,
+                                                               p.availability),
+                           days=days, lift_rate=p.mud_dry_t_per_day / HOURS_PER_DAY,
+                           lifting_hours=days * HOURS_PER_DAY)
 
 
 class CampaignParams(MinedIntervalParams):
@@ -209,15 +270,15 @@ class CampaignParams(MinedIntervalParams):
                        le=100000)
 
 
-def campaign_spec(p: CampaignParams, dep: Deposit) -> campaign.CampaignSpec:
-    """The campaign inputs implied by the collector parameters and the site."""
+def _campaign_fields(p, dep) -> dict:
+    """The ``CampaignSpec`` fields implied by the collector parameters and the site."""
     height = p.mining_bottom_mbsf - p.mining_top_mbsf
     spot_t = (np.pi * p.cylinder_diameter_m**2 / 4.0 * height * dep.dry_bulk_density_t_per_m3
               * p.spot_recovery_fraction)
-    return campaign.CampaignSpec(
+    return dict(
         duration_h=p.campaign_days * HOURS_PER_DAY, string_length_m=dep.water_depth_m,
         running_speed_m_per_h=p.running_speed_m_per_day / HOURS_PER_DAY,
-        positioning_h=p.positioning_h, spot_dry_t=float(spot_t), penetration_h=p.penetration_h,
+        positioning_h=p.positioning_h, spot_dry_t=spot_t, penetration_h=p.penetration_h,
         lift_rate_dry_t_per_h=p.lift_rate_dry_t_per_h, relocation_h=p.relocation_h,
         workable_mean_h=p.workable_mean_h, unworkable_mean_h=p.unworkable_mean_h,
         typhoons_per_h=p.typhoons_per_month * p.typhoon_site_fraction * 12.0 / 8766.0,
@@ -226,22 +287,61 @@ def campaign_spec(p: CampaignParams, dep: Deposit) -> campaign.CampaignSpec:
         offload_interval_h=p.offload_interval_h)
 
 
+def campaign_spec(p: CampaignParams, dep: Deposit) -> campaign.CampaignSpec:
+    """The campaign inputs implied by the collector parameters and the site."""
+    return campaign.CampaignSpec(**{k: float(v) for k, v in _campaign_fields(p, dep).items()})
+
+
+def _campaign_year(spec: campaign.CampaignSpec, campaigns: int, seed: int) -> dict:
+    """Mean campaign scaled to a year: mud [t/yr], working days, lifting hours, summary."""
+    results = campaign.simulate_campaigns(spec, campaigns, seed)
+    summary = campaign.summarise(results, spec.duration_h)
+    scale = collector.DAYS_PER_YEAR / (spec.duration_h / HOURS_PER_DAY)
+    return dict(results=results, summary=summary, mud_year=summary["tonnes_mean"] * scale,
+                days=summary["working_fraction"] * collector.DAYS_PER_YEAR,
+                lifting_hours=summary["lifting_fraction"] * collector.DAYS_PER_YEAR
+                * HOURS_PER_DAY)
+
+
 @register("collector", "campaign", CampaignParams)
 def run_campaign(p: CampaignParams, up: Mapping[str, object], seed: int) -> MudFeed:
     """Monte Carlo of SimPy campaigns; yearly figures scale the mean campaign to 365 days."""
     dep: Deposit = up["deposit"]
     spec = campaign_spec(p, dep)
-    results = campaign.simulate_campaigns(spec, p.campaigns, seed)
-    summary = campaign.summarise(results, spec.duration_h)
-    scale = collector.DAYS_PER_YEAR / p.campaign_days
-    summary_all = {**summary, "spot_dry_t": spec.spot_dry_t, "tonnes": results["tonnes"],
+    year = _campaign_year(spec, p.campaigns, seed)
+    results = year["results"]
+    summary_all = {**year["summary"], "spot_dry_t": spec.spot_dry_t, "tonnes": results["tonnes"],
                    **{f"mean {k} h": float(results[f"{k} h"].mean())
                       for k in campaign.CATEGORIES}}
-    return _mud_feed(p, dep, mud_year=summary["tonnes_mean"] * scale,
-                     days=summary["working_fraction"] * collector.DAYS_PER_YEAR,
-                     lift_rate=p.lift_rate_dry_t_per_h,
-                     lifting_hours=summary["lifting_fraction"] * collector.DAYS_PER_YEAR
-                     * HOURS_PER_DAY, campaign_summary=summary_all)
+    return _mud_feed(p, dep, mud_year=year["mud_year"], days=year["days"],
+                     lift_rate=p.lift_rate_dry_t_per_h, lifting_hours=year["lifting_hours"],
+                     campaign_summary=summary_all)
+
+
+@register_draws("collector", "campaign")
+def campaign_draws(p: Draws, up: Mapping[str, Draws], seed: int) -> Draws:
+    """``run_campaign`` on the draw axis: one SimPy Monte Carlo per distinct campaign input."""
+    dep = up["deposit"]
+    fields = _campaign_fields(p, dep)
+    names = list(fields)
+    groups = draw_groups(*fields.values(), p.campaigns)
+    n = draw_count(*fields.values(), p.campaigns)
+    out = {k: np.full(max(n, 1), np.nan) for k in ("mud_year", "days", "lifting_hours", "tonnes_mean",
+                                           "tonnes_se")}
+    for members, values in groups:
+        spec = campaign.CampaignSpec(**{k: float(v) for k, v in zip(names, values, strict=False)})
+        year = _campaign_year(spec, int(values[-1]), seed)
+        for key, value in (("mud_year", year["mud_year"]), ("days", year["days"]),
+                           ("lifting_hours", year["lifting_hours"]),
+                           ("tonnes_mean", year["summary"]["tonnes_mean"]),
+                           ("tonnes_se", year["summary"]["tonnes_standard_error"])):
+            out[key][members] = value
+    if n == 0:
+        out = {k: float(v[0]) for k, v in out.items()}
+    return _mud_feed_draws(p, dep, mud_year=out["mud_year"], days=out["days"],
+                           lift_rate=p.lift_rate_dry_t_per_h, lifting_hours=out["lifting_hours"],
+                           campaign_summary={"tonnes_mean": out["tonnes_mean"],
+                                             "tonnes_standard_error": out["tonnes_se"]})
 
 
 # ---------------------------------------------------------------------------------------------
@@ -297,20 +397,36 @@ class ClosedCirculationParams(LiftParams):
     pump_power_limit_kw: float = P("kW", "power available to the circulation pumps", gt=0)
 
 
-def _slip(dep: Deposit, feed: MudFeed, cv: float) -> tuple[np.ndarray, np.ndarray]:
-    """Volume shares and hindered slip velocities of every size class of every phase."""
+def _terminal_velocities(sizes, density, dep) -> np.ndarray:
+    """Terminal velocity of every class [m/s]: one drag-law call per distinct seawater."""
+    rho_sw, mu = dep.seawater_density_kg_per_m3, dep.seawater_viscosity_pa_s
+    n = draw_count(rho_sw, mu)
+    if n == 0:
+        return lifting.terminal_velocity_m_per_s(sizes, density, rho_sw, mu)
+    out = np.empty((n, sizes.size))
+    for members, (rho, viscosity) in draw_groups(rho_sw, mu):
+        out[members] = lifting.terminal_velocity_m_per_s(sizes, density, rho, viscosity)
+    return out
+
+
+def _slip(dep, feed, cv) -> tuple[np.ndarray, np.ndarray]:
+    """Volume shares and hindered slip velocities of every size class of every phase.
+
+    Classes on the last axis; draws (if any) on the first.
+    """
     phases = list(feed.phase_mass_fractions)
-    mass = np.concatenate([dep.phase_size_fractions[k] * feed.phase_mass_fractions[k]
-                           for k in phases])
+    mass = np.concatenate([np.asarray(feed.phase_mass_fractions[k])[..., None]
+                           * dep.phase_size_fractions[k] for k in phases], axis=-1)
     density = np.repeat([dep.phase_density_kg_per_m3[k] for k in phases], SIZE_MID_UM.size)
     volume = mass / density
     sizes = np.tile(SIZE_MID_UM, len(phases))
-    v_t = lifting.terminal_velocity_m_per_s(sizes, density, dep.seawater_density_kg_per_m3,
-                                            dep.seawater_viscosity_pa_s)
-    re_t = dep.seawater_density_kg_per_m3 * v_t * sizes * 1e-6 / dep.seawater_viscosity_pa_s
+    v_t = _terminal_velocities(sizes, density, dep)
+    re_t = (np.asarray(dep.seawater_density_kg_per_m3)[..., None] * v_t * sizes * 1e-6
+            / np.asarray(dep.seawater_viscosity_pa_s)[..., None])
     a = 0.1 * re_t**0.9
     exponent = (5.1 + 2.7 * a) / (1.0 + a)  # Garside & Al-Dibouni 1977
-    return volume / volume.sum(), lifting.hindered_velocity_m_per_s(v_t, cv, exponent)
+    return (volume / volume.sum(axis=-1, keepdims=True),
+            lifting.hindered_velocity_m_per_s(v_t, np.asarray(cv)[..., None], exponent))
 
 
 def _site(p: LiftParams, dep: Deposit, feed: MudFeed) -> dict:
@@ -325,8 +441,8 @@ def _site(p: LiftParams, dep: Deposit, feed: MudFeed) -> dict:
                 class_slip_m_per_s=slip)
 
 
-def _string(p: LiftParams, dep: Deposit, internal_density_kg_per_m3: float) -> dict:
-    """Static tension profile of the string, utilisation and depth limit."""
+def _string_loads(p, dep, internal_density_kg_per_m3) -> tuple:
+    """Weight in water of the string [N/m], its allowable tension [N] and the miner's weight [N]."""
     w = p.pipes_in_string * lifting.weight_in_water_n_per_m(
         steel_kg_per_m=p.pipe_steel_kg_per_m, steel_density_kg_per_m3=p.steel_density_kg_per_m3,
         inner_diameter_m=p.riser_inner_diameter_m,
@@ -337,13 +453,37 @@ def _string(p: LiftParams, dep: Deposit, internal_density_kg_per_m3: float) -> d
     allowable = p.pipes_in_string * lifting.allowable_tension_n(
         p.pipe_steel_kg_per_m, p.steel_density_kg_per_m3, p.steel_yield_strength_mpa * 1e6,
         p.string_safety_factor)
-    miner = p.miner_weight_in_water_kn * 1000.0
+    return w, allowable, p.miner_weight_in_water_kn * 1000.0
+
+
+def _string(p: LiftParams, dep: Deposit, internal_density_kg_per_m3: float) -> dict:
+    """Static tension profile of the string, utilisation and depth limit."""
+    w, allowable, miner = _string_loads(p, dep, internal_density_kg_per_m3)
     depth = np.linspace(0.0, dep.water_depth_m, 57)
     tension = lifting.tension_profile_n(depth, dep.water_depth_m, w, miner)
     return {"depth_m": depth, "tension_kn": tension / 1000.0,
             "utilisation": tension / allowable, "top_tension_kn": float(tension[0] / 1000.0),
             "top_utilisation": float(tension[0] / allowable),
             "depth_limit_m": float(lifting.depth_limit_m(allowable, w, miner))}
+
+
+def _slurry_draws(p, feed, dep, point: dict, max_t_per_day) -> Draws:
+    """What later stages and the KPIs read of a lift on the draw axis."""
+    w, allowable, miner = _string_loads(p, dep, point["mixture_density_kg_per_m3"])
+    top = lifting.tension_profile_n(0.0, dep.water_depth_m, w, miner)
+    tau_static = point.get("yield_stress_pa", 0.0) * p.static_to_dynamic_yield_ratio
+    return Draws(
+        solids_dry_t_per_year=feed.mud_dry_t_per_year, rey_t_per_year=feed.rey_t_per_year,
+        solids_volume_fraction=p.solids_volume_fraction,
+        solids_density_kg_per_m3=feed.solids_density_kg_per_m3, lift_power_kw=point["power_kw"],
+        lift_specific_energy_kwh_per_dry_t=point["specific_energy_kwh_per_dry_t"],
+        energy_floor_kwh_per_dry_t=point["floor_kwh_per_dry_t"],
+        lift_electricity_kwh_per_year=point["power_kw"] * feed.lifting_hours_per_year,
+        max_throughput_t_per_day=max_t_per_day,
+        string={"top_tension_kn": top / 1000.0, "top_utilisation": top / allowable},
+        restart_pressure_kpa=lifting.restart_pressure_pa(
+            tau_static, dep.water_depth_m, p.riser_inner_diameter_m) / 1000.0,
+        invalid=~np.asarray(point.get("liftable", True)))
 
 
 def _airlift_curve(p: LiftParams, site: dict, cv: float, mixture_density: float) -> dict:
@@ -392,12 +532,8 @@ def _check_liftable(point: dict, path: str, value: float) -> None:
             "every grain class", "raise the lift rate or narrow the riser")])
 
 
-@register("lifting", "closed_circulation", ClosedCirculationParams, default=True)
-def run_closed_circulation(p: ClosedCirculationParams, up: Mapping[str, object],
-                           seed: int) -> Slurry:
-    """Closed-circulation hydraulics: pump pressure, power, envelope, max throughput, string."""
-    dep: Deposit = up["deposit"]
-    feed: MudFeed = up["collector"]
+def _circulation(p, dep, feed) -> tuple[dict, dict, dict]:
+    """Site inputs, closed-circulation inputs and the operating point at the collector's rate."""
     site = _site(p, dep, feed)
     common = dict(site, downline_inner_diameter_m=p.downline_inner_diameter_m,
                   pump_efficiency=p.pump_efficiency, rheology=p.rheology,
@@ -407,6 +543,26 @@ def run_closed_circulation(p: ClosedCirculationParams, up: Mapping[str, object],
                                        p.solids_volume_fraction, feed.solids_density_kg_per_m3)
     point = lifting.closed_circulation(flow_m3_per_s=flow,
                                        solids_volume_fraction=p.solids_volume_fraction, **common)
+    return site, common, point
+
+
+@register_draws("lifting", "closed_circulation")
+def closed_circulation_draws(p: Draws, up: Mapping[str, Draws], seed: int) -> Draws:
+    """``run_closed_circulation`` on the draw axis: operating point, max throughput, string."""
+    dep, feed = up["deposit"], up["collector"]
+    _, common, point = _circulation(p, dep, feed)
+    max_t, _ = lifting.max_throughput_t_per_day(p.pump_power_limit_kw, p.solids_volume_fraction,
+                                                **common)
+    return _slurry_draws(p, feed, dep, point, max_t)
+
+
+@register("lifting", "closed_circulation", ClosedCirculationParams, default=True)
+def run_closed_circulation(p: ClosedCirculationParams, up: Mapping[str, object],
+                           seed: int) -> Slurry:
+    """Closed-circulation hydraulics: pump pressure, power, envelope, max throughput, string."""
+    dep: Deposit = up["deposit"]
+    feed: MudFeed = up["collector"]
+    site, common, point = _circulation(p, dep, feed)
     _check_liftable(point, "lifting.solids_volume_fraction", p.solids_volume_fraction)
     area = np.pi * p.riser_inner_diameter_m**2 / 4.0
     cv_grid = np.linspace(0.01, min(0.3, 0.95 * (1.0 - dep.porosity)), 30)[:, None]
