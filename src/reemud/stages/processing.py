@@ -15,13 +15,14 @@ from reemud.particles import SIZE_MID_UM
 from reemud.records import (
     Concentrate,
     Deposit,
+    Draws,
     MudFeed,
     OxideProducts,
     PregnantLiquor,
     SeparatedProducts,
     Slurry,
 )
-from reemud.registry import register
+from reemud.registry import register, register_draws
 from reemud.stages.common import (
     IMPURITY_OXIDE,
     P,
@@ -78,36 +79,10 @@ def run_plitt_hydrocyclone(p: PlittHydrocycloneParams, up: Mapping[str, object],
     dep: Deposit = up["deposit"]
     feed: MudFeed = up["collector"]
     slurry: Slurry = up["lifting"]
-    feed_t = slurry.solids_dry_t_per_year
-    rey_feed = slurry.rey_t_per_year
-    grade = float(rey_feed.sum() / feed_t * 1e6)
-    cv = slurry.solids_volume_fraction
-    phi = cv * 100.0
-    geometry = dict(dc_cm=p.cyclone_diameter_cm, di_cm=p.inlet_diameter_cm,
-                    do_cm=p.vortex_finder_diameter_cm, du_cm=p.apex_diameter_cm,
-                    h_cm=p.free_vortex_height_cm)
-    q_cyc = float(beneficiation.plitt_flow_l_per_min(p.pressure_drop_kpa / p.pressure_factor,
-                                                     phi_vol_pct=phi, **geometry))
-    pulp_density = (dep.seawater_density_kg_per_m3 + cv * (slurry.solids_density_kg_per_m3
-                                                           - dep.seawater_density_kg_per_m3)) / 1000
-    split = p.split_factor * beneficiation.plitt_split(
-        p.pressure_drop_kpa, dc_cm=p.cyclone_diameter_cm, do_cm=p.vortex_finder_diameter_cm,
-        du_cm=p.apex_diameter_cm, h_cm=p.free_vortex_height_cm, phi_vol_pct=phi,
-        pulp_density_t_per_m3=pulp_density)
-    bypass = float(split / (1.0 + split))
-    m = float(p.sharpness_factor * beneficiation.plitt_sharpness(
-        q_cyc, bypass, dc_cm=p.cyclone_diameter_cm, h_cm=p.free_vortex_height_cm))
-    mass = {k: feed_t * f for k, f in feed.phase_mass_fractions.items()}
-    rey_mass = {k: mass[k] * dep.phase_grade_ppm[k] for k in mass}
-    d50c, partition, recovery, sweep_mass, sweep_rey = {}, {}, {}, 0.0, 0.0
+    c = _classify(p, dep, feed, slurry)
+    mass, rey_mass, d50c, m, bypass = c["mass"], c["rey_mass"], c["d50c"], c["sharpness"], c["bypass"]
+    sweep_mass, sweep_rey = 0.0, 0.0
     for name, fractions in dep.phase_size_fractions.items():
-        rho = dep.phase_density_kg_per_m3[name] / 1000.0
-        d50c[name] = float(p.d50_factor * beneficiation.plitt_d50c_um(
-            q_cyc, phi_vol_pct=phi, solids_density_t_per_m3=rho, **geometry))
-        stage = beneficiation.actual_partition(SIZE_MID_UM, np.array(d50c[name]), np.array(m),
-                                               np.array(bypass))
-        partition[name] = beneficiation.circuit_partition(stage, p.circuit)
-        recovery[name] = float((fractions * partition[name]).sum())
         # grade-recovery trade-off: the same circuit with the cut moved
         swept = beneficiation.circuit_partition(beneficiation.actual_partition(
             SIZE_MID_UM, d50c[name] * GRADE_RECOVERY_D50_MULTIPLIERS, np.array(m),
@@ -115,40 +90,101 @@ def run_plitt_hydrocyclone(p: PlittHydrocycloneParams, up: Mapping[str, object],
         phase_recovery = (fractions * swept).sum(axis=-1)
         sweep_mass = sweep_mass + mass[name] * phase_recovery
         sweep_rey = sweep_rey + rey_mass[name] * phase_recovery
-    underflow_t = sum(mass[k] * recovery[k] for k in mass)
-    rey_recovery = sum(rey_mass[k] * recovery[k] for k in mass) / sum(rey_mass.values())
-    rey_underflow = rey_feed * rey_recovery
-    water_feed = feed_t / (slurry.solids_density_kg_per_m3 / 1000.0) * (1.0 - cv) / cv
-    water_underflow = water_feed * float(beneficiation.circuit_partition(bypass, p.circuit))
-    dew = beneficiation.dewatering(solids_t=underflow_t, water_t=water_underflow,
-                                   cake_moisture_fraction=p.concentrate_moisture_fraction,
-                                   return_solids_kg_per_m3=p.return_solids_kg_per_m3)
-    conc_t = float(dew["cake_solids_t"])
-    rey_conc = rey_underflow * conc_t / underflow_t
-    slurry_m3_per_h = feed.lift_rate_dry_t_per_h * 1000.0 / (cv * slurry.solids_density_kg_per_m3)
+    conc_t, grade, feed_t = float(c["dry_t_per_year"]), float(c["feed_grade_ppm"]), c["feed_t"]
+    rey_conc = c["rey_t_per_year"]
+    slurry_m3_per_h = feed.lift_rate_dry_t_per_h * 1000.0 / (
+        slurry.solids_volume_fraction * slurry.solids_density_kg_per_m3)
+    q_cyc = float(c["q_cyc"])
     return Concentrate(
-        dry_t_per_year=conc_t, wet_t_per_year=conc_t + float(dew["cake_water_t"]),
-        rey_t_per_year=rey_conc, tailings_dry_t_per_year=feed_t - underflow_t,
-        tailings_rey_t_per_year=rey_feed - rey_underflow,
-        upgrade_factor=float(rey_conc.sum() / conc_t * 1e6 / grade), mass_pull=conc_t / feed_t,
-        rey_recovery=float(rey_conc.sum() / rey_feed.sum()), feed_grade_ppm=grade,
+        dry_t_per_year=conc_t, wet_t_per_year=float(c["wet_t_per_year"]),
+        rey_t_per_year=rey_conc, tailings_dry_t_per_year=float(c["tailings_dry_t_per_year"]),
+        tailings_rey_t_per_year=c["tailings_rey_t_per_year"],
+        upgrade_factor=float(c["upgrade_factor"]), mass_pull=conc_t / feed_t,
+        rey_recovery=float(c["rey_recovery"]), feed_grade_ppm=grade,
         concentrate_grade_ppm=float(rey_conc.sum() / conc_t * 1e6),
         apatite_fraction_feed=feed.apatite_fraction,
-        apatite_fraction_concentrate=mass[_carrier(dep)] * recovery[_carrier(dep)] / underflow_t,
+        apatite_fraction_concentrate=float(c["apatite_fraction_concentrate"]),
         cyclones=float(np.ceil(slurry_m3_per_h * 1000.0 / 60.0 / q_cyc)),
-        flow_per_cyclone_l_per_min=q_cyc, d50c_um=d50c, sharpness=m, bypass=bypass,
-        size_um=np.asarray(SIZE_MID_UM), partition=partition, circuit=p.circuit,
-        phase_recovery=recovery,
-        water_t_per_year={"feed": float(water_feed), "overflow": float(water_feed - water_underflow),
-                          "cake": float(dew["cake_water_t"]),
-                          "return": float(dew["return_water_t"])},
-        return_solids_t_per_year=float(dew["return_solids_t"]),
-        dewatering_loss_rey_t_per_year=rey_underflow - rey_conc,
+        flow_per_cyclone_l_per_min=q_cyc, d50c_um={k: float(v) for k, v in d50c.items()},
+        sharpness=float(m), bypass=float(bypass), size_um=np.asarray(SIZE_MID_UM),
+        partition=c["partition"], circuit=p.circuit,
+        phase_recovery={k: float(v) for k, v in c["phase_recovery"].items()},
+        water_t_per_year={k: float(v) for k, v in c["water_t_per_year"].items()},
+        return_solids_t_per_year=float(c["return_solids_t_per_year"]),
+        dewatering_loss_rey_t_per_year=c["dewatering_loss_rey_t_per_year"],
         tailings_discharge=p.tailings_discharge,
         grade_recovery={"d50_multiplier": GRADE_RECOVERY_D50_MULTIPLIERS,
                         "rey_recovery": sweep_rey / sum(rey_mass.values()),
                         "grade_ppm": sweep_rey / sweep_mass,
                         "upgrade_factor": sweep_rey / sweep_mass / grade})
+
+
+def _classify(p, dep, feed, slurry) -> dict:
+    """Plitt partition of every phase through the circuit, then dewatering (scalars or draws)."""
+    feed_t = slurry.solids_dry_t_per_year
+    rey_feed = slurry.rey_t_per_year
+    grade = rey_feed.sum(axis=-1) / feed_t * 1e6
+    cv = slurry.solids_volume_fraction
+    phi = cv * 100.0
+    geometry = dict(dc_cm=p.cyclone_diameter_cm, di_cm=p.inlet_diameter_cm,
+                    do_cm=p.vortex_finder_diameter_cm, du_cm=p.apex_diameter_cm,
+                    h_cm=p.free_vortex_height_cm)
+    q_cyc = beneficiation.plitt_flow_l_per_min(p.pressure_drop_kpa / p.pressure_factor,
+                                               phi_vol_pct=phi, **geometry)
+    pulp_density = (dep.seawater_density_kg_per_m3 + cv * (slurry.solids_density_kg_per_m3
+                                                           - dep.seawater_density_kg_per_m3)) / 1000
+    split = p.split_factor * beneficiation.plitt_split(
+        p.pressure_drop_kpa, dc_cm=p.cyclone_diameter_cm, do_cm=p.vortex_finder_diameter_cm,
+        du_cm=p.apex_diameter_cm, h_cm=p.free_vortex_height_cm, phi_vol_pct=phi,
+        pulp_density_t_per_m3=pulp_density)
+    bypass = split / (1.0 + split)
+    m = p.sharpness_factor * beneficiation.plitt_sharpness(
+        q_cyc, bypass, dc_cm=p.cyclone_diameter_cm, h_cm=p.free_vortex_height_cm)
+    mass = {k: feed_t * f for k, f in feed.phase_mass_fractions.items()}
+    rey_mass = {k: mass[k] * dep.phase_grade_ppm[k] for k in mass}
+    d50c, partition, recovery = {}, {}, {}
+    for name, fractions in dep.phase_size_fractions.items():
+        rho = dep.phase_density_kg_per_m3[name] / 1000.0
+        d50c[name] = p.d50_factor * beneficiation.plitt_d50c_um(
+            q_cyc, phi_vol_pct=phi, solids_density_t_per_m3=rho, **geometry)
+        stage = beneficiation.actual_partition(SIZE_MID_UM, np.asarray(d50c[name]),
+                                               np.asarray(m), np.asarray(bypass))
+        partition[name] = beneficiation.circuit_partition(stage, p.circuit)
+        recovery[name] = (fractions * partition[name]).sum(axis=-1)
+    underflow_t = sum(mass[k] * recovery[k] for k in mass)
+    rey_recovery = sum(rey_mass[k] * recovery[k] for k in mass) / sum(rey_mass.values())
+    rey_underflow = rey_feed * np.asarray(rey_recovery)[..., None]
+    water_feed = feed_t / (slurry.solids_density_kg_per_m3 / 1000.0) * (1.0 - cv) / cv
+    water_underflow = water_feed * beneficiation.circuit_partition(bypass, p.circuit)
+    dew = beneficiation.dewatering(solids_t=underflow_t, water_t=water_underflow,
+                                   cake_moisture_fraction=p.concentrate_moisture_fraction,
+                                   return_solids_kg_per_m3=p.return_solids_kg_per_m3)
+    conc_t = dew["cake_solids_t"]
+    rey_conc = rey_underflow * np.asarray(conc_t / underflow_t)[..., None]
+    carrier = _carrier(dep)
+    return dict(
+        feed_t=feed_t, feed_grade_ppm=grade, q_cyc=q_cyc, sharpness=m, bypass=bypass, mass=mass,
+        rey_mass=rey_mass, d50c=d50c, partition=partition, phase_recovery=recovery,
+        dry_t_per_year=conc_t, wet_t_per_year=conc_t + dew["cake_water_t"],
+        rey_t_per_year=rey_conc, tailings_dry_t_per_year=feed_t - underflow_t,
+        tailings_rey_t_per_year=rey_feed - rey_underflow,
+        upgrade_factor=rey_conc.sum(axis=-1) / conc_t * 1e6 / grade,
+        rey_recovery=rey_conc.sum(axis=-1) / rey_feed.sum(axis=-1),
+        apatite_fraction_concentrate=mass[carrier] * recovery[carrier] / underflow_t,
+        water_t_per_year={"feed": water_feed, "overflow": water_feed - water_underflow,
+                          "cake": dew["cake_water_t"], "return": dew["return_water_t"]},
+        return_solids_t_per_year=dew["return_solids_t"],
+        dewatering_loss_rey_t_per_year=rey_underflow - rey_conc)
+
+
+@register_draws("beneficiation", "plitt_hydrocyclone")
+def plitt_hydrocyclone_draws(p: Draws, up: Mapping[str, Draws], seed: int) -> Draws:
+    """``run_plitt_hydrocyclone`` on the draw axis (no grade-recovery sweep)."""
+    c = _classify(p, up["deposit"], up["collector"], up["lifting"])
+    keep = ("dry_t_per_year", "wet_t_per_year", "rey_t_per_year", "tailings_rey_t_per_year",
+            "upgrade_factor", "rey_recovery", "apatite_fraction_concentrate", "partition",
+            "phase_recovery", "return_solids_t_per_year", "dewatering_loss_rey_t_per_year")
+    return Draws(tailings_discharge=p.tailings_discharge, **{k: c[k] for k in keep})
 
 
 def _carrier(dep: Deposit) -> str:
@@ -252,19 +288,8 @@ def _kinetics(p: KineticCstrParams, acid: dict, demand: float, **grid) -> dict:
     return kw | grid
 
 
-@register("leaching", "kinetic_cstr", KineticCstrParams, default=True)
-def run_kinetic_cstr(p: KineticCstrParams, up: Mapping[str, object], seed: int) -> PregnantLiquor:
-    """Shrinking-core leach of each phase in a CSTR train, re-precipitation, washing, acid use."""
-    dep: Deposit = up["deposit"]
-    feed: MudFeed = up["collector"]
-    conc: Concentrate = up["beneficiation"]
-    for name, (low, high) in LEACH_DOMAIN.items():
-        value = getattr(p, name)
-        if not low <= value <= high:
-            warnings.warn(f"leaching.{name} = {value} lies outside {low}-{high}, where the "
-                          "kinetic constants were chosen; the result is an extrapolation",
-                          OutOfDomainWarning, stacklevel=2)
-    acid = leach_acids()[p.acid]
+def _leach(p, dep, feed, conc, acid: dict) -> dict:
+    """Leach, re-precipitation, washing and acid use of the concentrate (scalars or draws)."""
     # phase masses and REY in the concentrate
     cake_share = conc.dry_t_per_year / sum(feed.mud_dry_t_per_year * feed.phase_mass_fractions[k]
                                            * conc.phase_recovery[k] for k in conc.phase_recovery)
@@ -279,9 +304,13 @@ def run_kinetic_cstr(p: KineticCstrParams, up: Mapping[str, object], seed: int) 
               * leaching.PROTONS_PER_APATITE / p.liquid_to_solid_l_per_kg
               + dissolved_clay_kg_per_l * 1000.0 * (p.clay_fe2o3_fraction * H_PER_FE2O3_G
                                                    + p.clay_al2o3_fraction * H_PER_AL2O3_G))
-    times = np.linspace(0.0, 10.0 * p.residence_time_min, 501)
-    base = _kinetics(p, acid, demand, acid_mol_per_l=p.acid_concentration_mol_per_l,
-                     temperature_c=p.temperature_c)
+    times = np.linspace(0.0, 10.0 * np.asarray(p.residence_time_min, dtype=float), 501, axis=-1)
+    # per-draw constants meet the time axis of the march
+    kinetic = {k: np.asarray(getattr(p, k))[..., None] if np.ndim(getattr(p, k)) else
+               getattr(p, k) for k in ("tau_ref_min", "acid_order", "activation_j_per_mol",
+                                       "loss_acid_exponent", "loss_activation_j_per_mol")}
+    base = dict(kinetic, demand_mol_h_per_l=demand, protons_per_mol=acid["protons_per_mol"],
+                acid_mol_per_l=p.acid_concentration_mol_per_l, temperature_c=p.temperature_c)
     # 500 intervals of 0.1 τ/10: the midpoint march is within ~4e-5 of the converged value
     batch = leaching.batch_extraction_profile(
         times, loss_ref=acid["loss_ref"],
@@ -289,19 +318,19 @@ def run_kinetic_cstr(p: KineticCstrParams, up: Mapping[str, object], seed: int) 
     dissolution = leaching.batch_extraction_profile(times, loss_ref=0.0,
                                                     ageing_rate_ref_per_min=0.0, substeps=1,
                                                     **base)
-    extraction = float(leaching.tanks_in_series_average(batch, times, p.residence_time_min,
-                                                        p.tanks))
-    dissolved = float(leaching.tanks_in_series_average(dissolution, times, p.residence_time_min,
-                                                       p.tanks))
-    wash_loss = float(leaching.countercurrent_wash_loss(p.wash_ratio, p.wash_stages))
+    extraction = leaching.tanks_in_series_average(batch, times, p.residence_time_min, p.tanks)
+    dissolved = leaching.tanks_in_series_average(dissolution, times, p.residence_time_min,
+                                                 p.tanks)
+    wash_loss = leaching.countercurrent_wash_loss(p.wash_ratio, p.wash_stages)
     leachable = sum(rey[k] for k in rey if dep.phase_leach_group[k] != "refractory")
     group_share = leachable / sum(rey.values())
-    rec = np.full(N_ELEMENTS, extraction * group_share * (1.0 - wash_loss))
-    rec[INDEX["Ce"]] *= 1.0 - p.ce_in_refractory_fraction
+    rec = np.asarray(extraction * group_share * (1.0 - wash_loss))[..., None] \
+        * np.ones(N_ELEMENTS)
+    rec[..., INDEX["Ce"]] *= 1.0 - p.ce_in_refractory_fraction
     liquor = conc.rey_t_per_year * rec
-    liquor_m3 = p.liquid_to_solid_l_per_kg * conc.dry_t_per_year
-    c_end = max(p.acid_concentration_mol_per_l - demand * dissolved / acid["protons_per_mol"], 0.0)
-    consumed_mol_per_kg = (p.acid_concentration_mol_per_l - c_end) * p.liquid_to_solid_l_per_kg
+    c0 = p.acid_concentration_mol_per_l
+    c_end = np.maximum(c0 - demand * dissolved / acid["protons_per_mol"], 0.0)
+    consumed_mol_per_kg = (c0 - c_end) * p.liquid_to_solid_l_per_kg
     acid_kg_per_t = (consumed_mol_per_kg + c_end * p.liquid_to_solid_l_per_kg) \
         * acid["molar_mass_g_per_mol"]
     impurities = {
@@ -310,9 +339,49 @@ def run_kinetic_cstr(p: KineticCstrParams, up: Mapping[str, object], seed: int) 
         "Al": clay_t * p.clay_dissolved_fraction * p.clay_al2o3_fraction * AL_PER_AL2O3,
         "Na": (conc.wet_t_per_year - conc.dry_t_per_year) * p.seawater_sodium_kg_per_t / 1000.0,
     }
-    impurities = {k: v * (1.0 - wash_loss) for k, v in impurities.items()}
+    return dict(demand=demand, extraction=extraction, wash_loss=wash_loss, recovery=rec,
+                rey_t_per_year=liquor, residue_rey_t_per_year=conc.rey_t_per_year - liquor,
+                liquor_m3_per_year=p.liquid_to_solid_l_per_kg * conc.dry_t_per_year,
+                acid_kg_per_dry_t=acid_kg_per_t,
+                acid_t_per_year=acid_kg_per_t * conc.dry_t_per_year / 1000.0,
+                impurities_t_per_year={k: v * (1.0 - wash_loss) for k, v in impurities.items()})
+
+
+def _warn_outside_leach_domain(p) -> None:
+    for name, (low, high) in LEACH_DOMAIN.items():
+        value = np.asarray(getattr(p, name))
+        if np.any((value < low) | (value > high)):
+            shown = value if value.ndim == 0 else f"{value.min():g}..{value.max():g} (drawn)"
+            warnings.warn(f"leaching.{name} = {shown} lies outside {low}-{high}, where the "
+                          "kinetic constants were chosen; the result is an extrapolation",
+                          OutOfDomainWarning, stacklevel=3)
+
+
+@register_draws("leaching", "kinetic_cstr")
+def kinetic_cstr_draws(p: Draws, up: Mapping[str, Draws], seed: int) -> Draws:
+    """``run_kinetic_cstr`` on the draw axis (no extraction surfaces)."""
+    _warn_outside_leach_domain(p)
+    lx = _leach(p, up["deposit"], up["collector"], up["beneficiation"], leach_acids()[p.acid])
+    keep = ("rey_t_per_year", "residue_rey_t_per_year", "recovery", "acid_kg_per_dry_t",
+            "acid_t_per_year", "impurities_t_per_year")
+    return Draws(**{k: lx[k] for k in keep})
+
+
+@register("leaching", "kinetic_cstr", KineticCstrParams, default=True)
+def run_kinetic_cstr(p: KineticCstrParams, up: Mapping[str, object], seed: int) -> PregnantLiquor:
+    """Shrinking-core leach of each phase in a CSTR train, re-precipitation, washing, acid use."""
+    dep: Deposit = up["deposit"]
+    feed: MudFeed = up["collector"]
+    conc: Concentrate = up["beneficiation"]
+    _warn_outside_leach_domain(p)
+    acid = leach_acids()[p.acid]
+    lx = _leach(p, dep, feed, conc, acid)
+    demand, liquor, liquor_m3 = lx["demand"], lx["rey_t_per_year"], lx["liquor_m3_per_year"]
+    impurities = {k: float(v) for k, v in lx["impurities_t_per_year"].items()}
     grams_per_l = {k: v * 1e6 / (liquor_m3 * 1000.0) for k, v in impurities.items()}
     grams_per_l["REY"] = float(liquor.sum()) * 1e6 / (liquor_m3 * 1000.0)
+    extraction, wash_loss, rec = float(lx["extraction"]), float(lx["wash_loss"]), lx["recovery"]
+    acid_kg_per_t = float(lx["acid_kg_per_dry_t"])
     acids, minutes = np.geomspace(0.05, 2.0, 30), np.geomspace(0.5, 60.0, 30)
     surface = leaching.batch_extraction_profile(
         np.concatenate([[0.0], minutes]), loss_ref=acid["loss_ref"],
@@ -428,9 +497,7 @@ def run_sx_flowsheet(p: SxFlowsheetParams, up: Mapping[str, object],
     product = own * ATOMIC_MASS_G_PER_MOL  # Mmol/yr x g/mol = t/yr
     feed_t = liquor.rey_t_per_year
     mol_reagent = sum(3.0 * c["organic_re_flux"] * c["feed_mol"] for c in cuts) * 1e6
-    organic_m3 = sum((c["n_extraction"] + c["n_scrub"]) * c["organic_re_flux"] * c["feed_mol"]
-                     * 1e6 / (365.0 * 24.0 * 60.0) * p.stage_residence_min
-                     / p.organic_loading_mol_per_l / 1000.0 for c in cuts)
+    organic_m3 = _organic_m3(cuts, p.stage_residence_min, p.organic_loading_mol_per_l)
     impurities = {k: v * p.impurity_transfer_fraction
                   for k, v in (liquor.impurities_t_per_year or {}).items() if k != "Na"}
     return SeparatedProducts(
@@ -441,6 +508,65 @@ def run_sx_flowsheet(p: SxFlowsheetParams, up: Mapping[str, object],
         impurities_t_per_year=impurities, products={k: v * ATOMIC_MASS_G_PER_MOL
                                                     for k, v in flows.items()},
         product_purity=purity, cuts=cuts, organic_inventory_m3=float(organic_m3))
+
+
+@register_draws("separation", "sx_flowsheet")
+def sx_flowsheet_draws(p: Draws, up: Mapping[str, Draws], seed: int) -> Draws:
+    """``run_sx_flowsheet`` on the draw axis: one design per distinct feed composition and spec.
+
+    With constant distribution ratios every cascade is linear in its feed, component by
+    component, so a design found for a composition gives each draw's products, reagents and
+    organic inventory by scaling with that draw's own feed.
+    """
+    from reemud.separation.flowsheet import run_flowsheet
+
+    liquor = up["leaching"]
+    feed_mol = moles(liquor.rey_t_per_year)  # Mmol/yr
+    total = feed_mol.sum(axis=-1)
+    composition = feed_mol / np.where(total > 0, total, 1.0)[..., None]
+    groups_of = [g.split("+") for g in p.products.replace(" ", "").split("|")]
+    factors = separation_factor_sets()[p.separation_factors]
+    columns = (composition, p.purity_spec, p.recovery_spec, p.reflux_multiple, p.max_stages)
+    n = draw_count(*columns)
+    fraction = np.zeros((max(n, 1), N_ELEMENTS))
+    per_mol = np.full((max(n, 1), 3), np.nan)  # reagent mol, organic m3, stages per feed Mmol
+    invalid = np.zeros(max(n, 1), dtype=bool)
+    for members, (comp, purity, recovery, reflux, max_stages) in draw_groups(*columns):
+        try:
+            flows, cuts = run_flowsheet(comp, factors, groups_of, purity=purity,
+                                        recovery=recovery, reflux_multiple=reflux,
+                                        max_stages=int(max_stages))
+        except ValueError:
+            invalid[members] = True
+            continue
+        own = np.zeros(N_ELEMENTS)
+        for name, flow in flows.items():
+            idx = [INDEX[s] for s in name.split("+")]
+            own[idx] = flow[idx]
+        fraction[members] = np.divide(own, comp, out=np.zeros(N_ELEMENTS), where=comp > 0)
+        per_mol[members] = (sum(3.0 * c["organic_re_flux"] * c["feed_mol"] for c in cuts) * 1e6,
+                            _organic_m3(cuts, p.stage_residence_min, p.organic_loading_mol_per_l),
+                            sum(c["n_extraction"] + c["n_scrub"] for c in cuts))
+    if n == 0:
+        fraction, per_mol, invalid = fraction[0], per_mol[0], invalid[0]
+    scale = total / composition.sum(axis=-1)
+    product = feed_mol * fraction * ATOMIC_MASS_G_PER_MOL
+    mol_reagent = per_mol[..., 0] * scale
+    return Draws(
+        product_rey_t_per_year=product, loss_rey_t_per_year=liquor.rey_t_per_year - product,
+        naoh_t_per_year=mol_reagent * separation.NAOH_G_PER_MOL * 1e-6,
+        hcl_t_per_year=mol_reagent * separation.HCL_G_PER_MOL * 1e-6,
+        impurities_t_per_year={k: v * p.impurity_transfer_fraction
+                               for k, v in liquor.impurities_t_per_year.items() if k != "Na"},
+        organic_inventory_m3=per_mol[..., 1] * scale, total_stages=per_mol[..., 2],
+        invalid=invalid)
+
+
+def _organic_m3(cuts, stage_residence_min, organic_loading_mol_per_l) -> float:
+    """Organic held in the mixer-settlers of the cuts [m³]."""
+    return sum((c["n_extraction"] + c["n_scrub"]) * c["organic_re_flux"] * c["feed_mol"]
+               * 1e6 / (365.0 * 24.0 * 60.0) * stage_residence_min
+               / organic_loading_mol_per_l / 1000.0 for c in cuts)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -461,19 +587,37 @@ def run_oxalate_calcination(p: OxalateCalcinationParams,
                             up: Mapping[str, object], seed: int) -> OxideProducts:
     """Isotherm conversion per element, then stoichiometric calcination to oxides."""
     sep: SeparatedProducts = up["separation"]
+    r = _precipitate(p, sep)
+    return OxideProducts(
+        oxide_t_per_year=r["oxide_t_per_year"], element_t_per_year=r["element_t_per_year"],
+        loss_rey_t_per_year=r["loss_rey_t_per_year"],
+        precipitation_recovery=r["precipitation_recovery"],
+        oxalic_acid_t_per_year=float(r["oxalic_acid_t_per_year"]),
+        calcination_co2_t_per_year=float(r["calcination_co2_t_per_year"]),
+        impurity_oxide_t_per_year={k: float(v) for k, v in r["impurity_oxide_t_per_year"].items()},
+        purity=float(r["purity"]), purity_spec=p.purity_spec)
+
+
+def _precipitate(p, sep) -> dict:
+    """Oxalate precipitation and calcination of every product (scalars or draws)."""
     eps, n = oxalate_isotherm()
     x = refining.oxalate_conversion(p.oxalic_dosage_g_per_l, eps, n)
     precipitated = sep.product_rey_t_per_year * x
     oxide, oxalic, co2 = refining.calcine(precipitated)
     isotherm = impurity_isotherm()
-    impurity_oxide = {k: float(v * refining.precipitated_fraction(p.oxalic_dosage_g_per_l,
-                                                                   *isotherm[k]) * IMPURITY_OXIDE[k])
-                      for k, v in sep.impurities_t_per_year.items()}
-    reo = float(oxide.sum())
-    purity = reo / (reo + sum(impurity_oxide.values())) if reo > 0 else float("nan")
-    return OxideProducts(
-        oxide_t_per_year=oxide, element_t_per_year=precipitated,
-        loss_rey_t_per_year=sep.product_rey_t_per_year - precipitated,
-        precipitation_recovery=x, oxalic_acid_t_per_year=float(oxalic),
-        calcination_co2_t_per_year=float(co2), impurity_oxide_t_per_year=impurity_oxide,
-        purity=purity, purity_spec=p.purity_spec)
+    impurity_oxide = {k: v * refining.precipitated_fraction(p.oxalic_dosage_g_per_l, *isotherm[k])
+                      * IMPURITY_OXIDE[k] for k, v in sep.impurities_t_per_year.items()}
+    reo = oxide.sum(axis=-1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        purity = np.where(reo > 0, reo / (reo + sum(impurity_oxide.values(), 0.0)), np.nan)
+    return dict(oxide_t_per_year=oxide, element_t_per_year=precipitated,
+                loss_rey_t_per_year=sep.product_rey_t_per_year - precipitated,
+                precipitation_recovery=x, oxalic_acid_t_per_year=oxalic,
+                calcination_co2_t_per_year=co2, impurity_oxide_t_per_year=impurity_oxide,
+                purity=purity)
+
+
+@register_draws("refining", "oxalate_calcination")
+def oxalate_calcination_draws(p: Draws, up: Mapping[str, Draws], seed: int) -> Draws:
+    """``run_oxalate_calcination`` on the draw axis."""
+    return Draws(**_precipitate(p, up["separation"]))
