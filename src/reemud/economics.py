@@ -190,10 +190,11 @@ def yearly_cash_flow(*, capex_usd, construction_years, project_life_years, reven
     n_life = int(project_life_years)
     n = n_build + n_life
     year = np.arange(n)
-    ramp = np.ones(n_life)
-    ramp[: min(len(ramp_up), n_life)] = np.asarray(ramp_up, dtype=float)[:n_life]
-    producing = np.zeros(n)
-    producing[n_build:] = ramp
+    ramp = [np.asarray(r, dtype=float) for r in ramp_up][:n_life]
+    producing = np.zeros(np.broadcast_shapes(*(r.shape for r in ramp)) + (n,))
+    producing[..., n_build:] = 1.0
+    for i, fraction in enumerate(ramp):
+        producing[..., n_build + i] = fraction
 
     def per_year(value):  # a per-draw quantity against the year axis
         return np.asarray(value, dtype=float)[..., None]

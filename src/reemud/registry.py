@@ -36,7 +36,7 @@ class ModelEntry:
 
 
 _ENTRIES: dict[tuple[str, str], ModelEntry] = {}
-_DRAW_AXIS: dict[tuple[str, str], Callable] = {}
+_DRAW_AXIS: dict[tuple[str, str], tuple[Callable, tuple[str, ...]]] = {}
 
 
 def register(stage: str, name: str, params: type[BaseModel], *, default: bool = False):
@@ -54,25 +54,27 @@ def register(stage: str, name: str, params: type[BaseModel], *, default: bool = 
     return decorate
 
 
-def register_draws(stage: str, name: str):
+def register_draws(stage: str, name: str, fixed: tuple[str, ...] = ()):
     """Register the draw-axis version of model ``name`` of ``stage`` (decorator).
 
     It takes the parameters as a ``records.Draws`` (uncertain ones as arrays ``(n,)``), the
     ``Draws`` records of the stages before it and the seed, and returns its own ``Draws``; it
     must give, draw by draw, what the model's run function gives (``reemud.batch``).
+    ``fixed`` names parameters it needs to be the same on every draw (e.g. year counts, which
+    set array shapes); a scenario drawing one of them runs that model draw by draw.
     """
     if stage not in STAGES:
         raise ValueError(f"unknown stage {stage!r}; stages are {', '.join(STAGES)}")
 
     def decorate(run):
-        _DRAW_AXIS[(stage, name)] = run
+        _DRAW_AXIS[(stage, name)] = (run, tuple(fixed))
         return run
 
     return decorate
 
 
-def draw_axis(stage: str, name: str) -> Callable | None:
-    """The draw-axis version of a model, or ``None`` if it has none."""
+def draw_axis(stage: str, name: str) -> tuple[Callable, tuple[str, ...]] | None:
+    """The draw-axis version of a model and the parameters it needs fixed, or ``None``."""
     return _DRAW_AXIS.get((stage, name))
 
 

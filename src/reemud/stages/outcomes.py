@@ -13,6 +13,7 @@ from reemud.records import (
     CashFlow,
     Concentrate,
     Deposit,
+    Draws,
     EnvironmentLedger,
     MarketOutcome,
     MudFeed,
@@ -21,8 +22,16 @@ from reemud.records import (
     SeparatedProducts,
     Slurry,
 )
-from reemud.registry import register
-from reemud.stages.common import P, Params, japan_demand, one_of, price_decks
+from reemud.registry import register, register_draws
+from reemud.stages.common import (
+    P,
+    Params,
+    draw_count,
+    draw_groups,
+    japan_demand,
+    one_of,
+    price_decks,
+)
 
 # ---------------------------------------------------------------------------------------------
 # environment
@@ -57,40 +66,8 @@ def run_ledger_gaussian_plume(p: LedgerPlumeParams, up: Mapping[str, object], se
     slurry: Slurry = up["lifting"]
     conc: Concentrate = up["beneficiation"]
     ox: OxideProducts = up["refining"]
-    reo_kg = float(ox.oxide_t_per_year.sum() * 1000.0)
-    led = environment.ledger(
-        vessel_fuel_t=p.vessel_fuel_t_per_day * collector.DAYS_PER_YEAR,
-        lift_electricity_kwh=slurry.lift_electricity_kwh_per_year,
-        shipping_fuel_t=p.shipping_fuel_kg_per_wet_t * conc.wet_t_per_year / 1000.0,
-        onshore_electricity_kwh=p.onshore_kwh_per_kg_reo * reo_kg,
-        process_co2_t=ox.calcination_co2_t_per_year,
-        generator_efficiency=p.generator_efficiency, fuel_lhv_mj_per_kg=p.fuel_lhv_mj_per_kg,
-        fuel_co2_kg_per_kg=p.fuel_co2_kg_per_kg, grid_co2_kg_per_kwh=p.grid_co2_kg_per_kwh,
-        reo_kg=reo_kg)
-    # plume sources: mud escaping at the seabed, and the cyclone tailings and dewatering return
-    # water if processed and discharged at sea;
-    # every size class of every phase settles at its own Stokes velocity
-    phases = list(feed.phase_mass_fractions)
-    escaped_kg = np.concatenate([dep.phase_size_fractions[k] * feed.phase_mass_fractions[k]
-                                 for k in phases]) * feed.escaped_dry_t_per_year * 1000.0
-    heights = np.full(escaped_kg.size, p.release_height_m)
-    masses = [escaped_kg]
-    if conc.tailings_discharge == "sea":
-        tailings_kg = np.concatenate([
-            dep.phase_size_fractions[k] * feed.phase_mass_fractions[k] * (1.0 - conc.partition[k])
-            for k in phases]) * feed.mud_dry_t_per_year * 1000.0
-        # dewatering on board: the return water's fines go overboard with the tailings, with
-        # the tailings' size distribution
-        tailings_kg = tailings_kg * (1.0 + conc.return_solids_t_per_year * 1000.0
-                                     / tailings_kg.sum())
-        masses.append(tailings_kg)
-        heights = np.concatenate([heights, np.full(tailings_kg.size, p.tailings_release_height_m)])
-    densities = np.repeat([dep.phase_density_kg_per_m3[k] for k in phases], SIZE_MID_UM.size)
-    w = environment.stokes_settling_velocity_m_per_s(
-        np.tile(SIZE_MID_UM, len(phases)), densities, dep.seawater_density_kg_per_m3,
-        dep.seawater_viscosity_pa_s)
-    w = np.tile(w, len(masses))
-    released_kg = np.concatenate(masses)
+    led = _ledger(p, slurry, conc, ox)
+    released_kg, w, heights = _plume_sources(p, dep, feed, conc)
     area, x, y, thickness = environment.deposit_area_km2(
         released_kg=1.0, class_fractions=released_kg, settling_velocity_m_per_s=w,
         release_height_m=heights, current_speed_m_per_s=p.current_speed_m_per_s,
@@ -106,6 +83,89 @@ def run_ledger_gaussian_plume(p: LedgerPlumeParams, up: Mapping[str, object], se
         plume_area_km2_above_1mm=float(area), plume_x_m=x, plume_y_m=y,
         plume_thickness_m=thickness)
 
+
+def _ledger(p, slurry, conc, ox) -> dict:
+    """Fuel, energy and CO₂ by item and per kg REO (scalars or draws)."""
+    reo_kg = ox.oxide_t_per_year.sum(axis=-1) * 1000.0
+    return environment.ledger(
+        vessel_fuel_t=p.vessel_fuel_t_per_day * collector.DAYS_PER_YEAR,
+        lift_electricity_kwh=slurry.lift_electricity_kwh_per_year,
+        shipping_fuel_t=p.shipping_fuel_kg_per_wet_t * conc.wet_t_per_year / 1000.0,
+        onshore_electricity_kwh=p.onshore_kwh_per_kg_reo * reo_kg,
+        process_co2_t=ox.calcination_co2_t_per_year,
+        generator_efficiency=p.generator_efficiency, fuel_lhv_mj_per_kg=p.fuel_lhv_mj_per_kg,
+        fuel_co2_kg_per_kg=p.fuel_co2_kg_per_kg, grid_co2_kg_per_kwh=p.grid_co2_kg_per_kwh,
+        reo_kg=reo_kg)
+
+
+def _on_classes(*parts):
+    """Concatenate per-class arrays on the last axis, broadcasting their draw axes."""
+    lead = np.broadcast_shapes(*(np.shape(a)[:-1] for a in parts))
+    return np.concatenate([np.broadcast_to(a, lead + np.shape(a)[-1:]) for a in parts], axis=-1)
+
+
+def _plume_sources(p, dep, feed, conc) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Mass [kg/yr], settling velocity [m/s] and release height [m] of every released class.
+
+    Sources: mud escaping at the seabed, and the cyclone tailings and dewatering return water if
+    processed and discharged at sea; every size class of every phase settles at its own Stokes
+    velocity. Classes on the last axis; draws (if any) on the first.
+    """
+    phases = list(feed.phase_mass_fractions)
+
+    def by_phase(weight):
+        return _on_classes(*(np.asarray(feed.phase_mass_fractions[k])[..., None]
+                             * dep.phase_size_fractions[k] * weight(k) for k in phases))
+
+    escaped_kg = by_phase(lambda k: 1.0) * np.asarray(feed.escaped_dry_t_per_year)[..., None] \
+        * 1000.0
+    masses = [escaped_kg]
+    heights = [np.asarray(p.release_height_m)[..., None] * np.ones(escaped_kg.shape[-1])]
+    if conc.tailings_discharge == "sea":
+        tailings_kg = by_phase(lambda k: 1.0 - conc.partition[k]) \
+            * np.asarray(feed.mud_dry_t_per_year)[..., None] * 1000.0
+        # dewatering on board: the return water's fines go overboard with the tailings, with
+        # the tailings' size distribution
+        tailings_kg = tailings_kg * np.asarray(
+            1.0 + conc.return_solids_t_per_year * 1000.0 / tailings_kg.sum(axis=-1))[..., None]
+        masses.append(tailings_kg)
+        heights.append(np.asarray(p.tailings_release_height_m)[..., None]
+                       * np.ones(tailings_kg.shape[-1]))
+    densities = np.repeat([dep.phase_density_kg_per_m3[k] for k in phases], SIZE_MID_UM.size)
+    w = environment.stokes_settling_velocity_m_per_s(
+        np.tile(SIZE_MID_UM, len(phases)), densities,
+        np.asarray(dep.seawater_density_kg_per_m3)[..., None],
+        np.asarray(dep.seawater_viscosity_pa_s)[..., None])
+    return _on_classes(*masses), _on_classes(*[w] * len(masses)), _on_classes(*heights)
+
+
+@register_draws("environment", "ledger_gaussian_plume")
+def ledger_gaussian_plume_draws(p: Draws, up: Mapping[str, Draws], seed: int) -> Draws:
+    """``run_ledger_gaussian_plume`` on the draw axis.
+
+    The plume footprint is computed once per distinct release shape (class shares, settling
+    velocities, heights, current, diffusivity) with ``environment.deposit_areas_km2``, which
+    scales one field to each draw's released mass; it matches the single-run footprint to the
+    resolution of the footprint grid.
+    """
+    dep, ox = up["deposit"], up["refining"]
+    led = _ledger(p, up["lifting"], up["beneficiation"], ox)
+    released_kg, w, heights = _plume_sources(p, dep, up["collector"], up["beneficiation"])
+    total_kg = released_kg.sum(axis=-1)
+    shares = released_kg / np.where(total_kg > 0, total_kg, 1.0)[..., None]
+    columns = (shares, w, heights, p.current_speed_m_per_s, p.horizontal_diffusivity_m2_per_s)
+    # thickness scales with mass / dry density: count it in m³ of deposit over a unit density
+    volume = np.broadcast_to(total_kg / (np.asarray(dep.dry_bulk_density_t_per_m3) * 1000.0),
+                             (max(draw_count(*columns, total_kg), 1),))
+    area = np.zeros(volume.shape)
+    for members, (share, w_k, h_k, current, diffusivity) in draw_groups(*columns):
+        area[members] = environment.deposit_areas_km2(
+            released_kg=volume[members], class_fractions=share, settling_velocity_m_per_s=w_k,
+            release_height_m=h_k, current_speed_m_per_s=current,
+            horizontal_diffusivity_m2_per_s=diffusivity, deposit_dry_density_kg_per_m3=1.0)
+    return Draws(fuel_t_per_year=led["fuel_t"], energy_kwh_per_year=led["energy_kwh"],
+                 co2_t_per_year=led["co2_t"], energy_kwh_per_kg_reo=led["energy_kwh_per_kg_reo"],
+                 co2_kg_per_kg_reo=led["co2_kg_per_kg_reo"], plume_area_km2_above_1mm=area)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -178,22 +238,51 @@ class DcfParams(Params):
 @register("economics", "dcf", DcfParams, default=True)
 def run_dcf(p: DcfParams, up: Mapping[str, object], seed: int) -> CashFlow:
     """Capex by capacity scaling, opex from stage flows, yearly cash flow, NPV/IRR/payback."""
+    d = _dcf(p, up)
+    capex, opex, prices = d["capex"], d["opex"], d["prices"]
+    revenue_by_element, cash_flow = d["revenue_by_element"], d["cash_flow"]
+    capex = {k: float(v) for k, v in capex.items()}
+    opex = {k: float(v) for k, v in opex.items()}
+    table = cash_flow(1.0)
+    break_even_prices = economics.break_even_factor(
+        lambda k: float(economics.npv(p.discount_rate, cash_flow(k)["net"])))
+    rate, status = economics.irr(table["net"])
+    unit_cost = float(d["unit_cost"](table))
+    return CashFlow(
+        table=table, capex_usd=capex, opex_usd_per_year=opex,
+        revenue_usd_per_year_by_element=revenue_by_element, price_usd_per_kg=prices,
+        npv_usd=float(economics.npv(p.discount_rate, table["net"])), irr=rate, irr_status=status,
+        payback_years=economics.payback_years(table["net"]),
+        unit_cost_usd_per_kg_reo=unit_cost,
+        break_even_price_multiplier=(None if break_even_prices is None
+                                     else break_even_prices * p.price_multiplier),
+        unit_cost_usd_per_kg_by_element=economics.allocate_unit_cost(
+            unit_cost, up["refining"].oxide_t_per_year, prices, p.unit_cost_allocation))
+
+
+def _dcf(p, up: Mapping[str, object]) -> dict:
+    """Capital and operating accounts, revenue and the cash flow as a function of a revenue factor.
+
+    Works on one run's records or on the draw axis; ``cash_flow(k)`` returns the yearly table
+    with revenue scaled by ``k`` (the break-even search), ``unit_cost(table)`` the levelised unit
+    cost [US$/kg REO].
+    """
     feed: MudFeed = up["collector"]
     conc: Concentrate = up["beneficiation"]
     liquor: PregnantLiquor = up["leaching"]
     sep: SeparatedProducts = up["separation"]
     ox: OxideProducts = up["refining"]
     env: EnvironmentLedger = up["environment"]
-    prices = price_decks()[p.price_deck] * p.price_multiplier
+    prices = price_decks()[p.price_deck] * np.asarray(p.price_multiplier)[..., None]
     revenue_by_element = ox.oxide_t_per_year * 1000.0 * prices
-    reo_t = float(ox.oxide_t_per_year.sum())
+    reo_t = ox.oxide_t_per_year.sum(axis=-1)
     capex = {
-        "offshore system": float(economics.scaled_capex_usd(
+        "offshore system": economics.scaled_capex_usd(
             p.offshore_capex_ref_usd, p.offshore_ref_t_per_year, feed.mud_dry_t_per_year,
-            p.capex_exponent)),
-        "processing plant": float(economics.scaled_capex_usd(
+            p.capex_exponent),
+        "processing plant": economics.scaled_capex_usd(
             p.processing_capex_ref_usd, p.processing_ref_reo_t_per_year, reo_t,
-            p.capex_exponent)),
+            p.capex_exponent),
     }
     marine_fuel_t = env.fuel_t_per_year["vessel"] + env.fuel_t_per_year["lifting"]
     opex = {
@@ -207,11 +296,13 @@ def run_dcf(p: DcfParams, up: Mapping[str, object], seed: int) -> CashFlow:
         + sep.hcl_t_per_year * p.acid_price_usd_per_t,
         "oxalic acid": ox.oxalic_acid_t_per_year * 1000.0 * p.oxalic_acid_usd_per_kg,
     }
-    def cash_flow(revenue_factor: float) -> dict:
+    revenue = revenue_by_element.sum(axis=-1)
+
+    def cash_flow(revenue_factor) -> dict:
         return economics.yearly_cash_flow(
             capex_usd=sum(capex.values()), construction_years=p.construction_years,
             project_life_years=p.project_life_years,
-            revenue_usd_per_year=float(revenue_by_element.sum()) * revenue_factor,
+            revenue_usd_per_year=revenue * revenue_factor,
             opex_usd_per_year=sum(opex.values()), royalty_rate=p.royalty_rate,
             tax_rate=p.corporate_tax_rate, royalty_regime=p.royalty_regime,
             ramp_up=(p.ramp_up_first_year, p.ramp_up_second_year),
@@ -221,23 +312,36 @@ def run_dcf(p: DcfParams, up: Mapping[str, object], seed: int) -> CashFlow:
             upfront_usd=(p.public_programme_jpy / p.jpy_per_usd
                          if p.public_programme_treatment == "forward" else 0.0))
 
-    table = cash_flow(1.0)
-    break_even_prices = economics.break_even_factor(
-        lambda k: float(economics.npv(p.discount_rate, cash_flow(k)["net"])))
-    costs = sum(table[k] for k in economics.CASH_OUT)
-    rate, status = economics.irr(table["net"])
-    unit_cost = float(economics.levelised_unit_cost(p.discount_rate, costs,
-                                                    table["producing"] * reo_t * 1000.0))
-    return CashFlow(
-        table=table, capex_usd=capex, opex_usd_per_year=opex,
-        revenue_usd_per_year_by_element=revenue_by_element, price_usd_per_kg=prices,
-        npv_usd=float(economics.npv(p.discount_rate, table["net"])), irr=rate, irr_status=status,
-        payback_years=economics.payback_years(table["net"]),
-        unit_cost_usd_per_kg_reo=unit_cost,
-        break_even_price_multiplier=(None if break_even_prices is None
-                                     else break_even_prices * p.price_multiplier),
-        unit_cost_usd_per_kg_by_element=economics.allocate_unit_cost(
-            unit_cost, ox.oxide_t_per_year, prices, p.unit_cost_allocation))
+    def unit_cost(table):
+        costs = sum(table[k] for k in economics.CASH_OUT)
+        return economics.levelised_unit_cost(
+            p.discount_rate, costs, table["producing"] * np.asarray(reo_t)[..., None] * 1000.0)
+
+    return dict(capex=capex, opex=opex, prices=prices, revenue_by_element=revenue_by_element,
+                reo_t=reo_t, cash_flow=cash_flow, unit_cost=unit_cost)
+
+
+@register_draws("economics", "dcf", fixed=("project_life_years", "construction_years",
+                                            "depreciation_years"))
+def dcf_draws(p: Draws, up: Mapping[str, Draws], seed: int) -> Draws:
+    """``run_dcf`` on the draw axis: NPV, IRR, payback, unit cost and break-even per draw.
+
+    The break-even price multiplier is found by bisection on every draw at once
+    (``economics.break_even_factor_draws``); the year counts must be the same for every draw.
+    """
+    d = _dcf(p, up)
+    table = d["cash_flow"](1.0)
+    net = np.atleast_2d(table["net"])
+    rate = np.asarray(p.discount_rate)
+    factor = economics.break_even_factor_draws(
+        lambda k: np.broadcast_to(economics.npv(rate, d["cash_flow"](k)["net"]), k.shape),
+        net.shape[0])
+    return Draws(capex_usd=d["capex"], opex_usd_per_year=d["opex"],
+                 revenue_usd_per_year_by_element=d["revenue_by_element"],
+                 npv_usd=economics.npv(rate, table["net"]), irr=economics.irr_draws(net),
+                 payback_years=economics.payback_draws(net),
+                 unit_cost_usd_per_kg_reo=d["unit_cost"](table),
+                 break_even_price_multiplier=factor * p.price_multiplier)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -261,3 +365,12 @@ def run_japan_coverage(p: JapanCoverageParams, up: Mapping[str, object], seed: i
         japan_demand_t_per_year={k: v[1] for k, v in items.items()},
         world_supply_share=float(market.world_share(ox.oxide_t_per_year,
                                                     p.world_production_t_reo)))
+
+
+@register_draws("market", "japan_coverage")
+def japan_coverage_draws(p: Draws, up: Mapping[str, Draws], seed: int) -> Draws:
+    """``run_japan_coverage`` on the draw axis."""
+    ox = up["refining"]
+    return Draws(japan_demand_coverage=market.demand_coverage(ox.oxide_t_per_year, japan_demand()),
+                 world_supply_share=market.world_share(ox.oxide_t_per_year,
+                                                       p.world_production_t_reo))
