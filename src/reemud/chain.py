@@ -64,19 +64,26 @@ def _num(value) -> float | None:
     return value if np.isfinite(value) else None
 
 
-def collect_kpis(records: Mapping[str, object]) -> dict[str, object]:
-    """The canonical KPIs of a full run (names and units in ``data/variables.csv``)."""
+PER_ELEMENT_KPIS = ("leach_recovery", "oxide_production_t_per_year")
+"""KPIs with one value per element (``{symbol: value}`` in a run)."""
+
+
+def kpi_values(records: Mapping[str, object]) -> dict[str, object]:
+    """The canonical KPIs (names and units in ``data/variables.csv``) before formatting.
+
+    Works on one run's records and on ``Draws`` records alike: per-draw values keep their draw
+    axis, per-element values their element axis; an undefined value is ``None`` or NaN.
+    """
     dep, feed, lift = records["deposit"], records["collector"], records["lifting"]
     conc, liquor, ox = records["beneficiation"], records["leaching"], records["refining"]
     env, cash, mkt = records["environment"], records["economics"], records["market"]
     sep = records["separation"]
-    reo = float(ox.oxide_t_per_year.sum())
     return {
         "resource_reo_t": dep.resource_reo_t,
         "mud_dry_t_per_day": feed.mud_dry_t_per_day,
         "operating_days_per_year": feed.operating_days_per_year,
         "mud_dry_t_per_year": feed.mud_dry_t_per_year,
-        "mined_grade_ppm": float(feed.grade_ppm.sum()),
+        "mined_grade_ppm": feed.grade_ppm.sum(axis=-1),
         "lift_power_kw": lift.lift_power_kw,
         "lift_specific_energy_kwh_per_dry_t": lift.lift_specific_energy_kwh_per_dry_t,
         "lift_energy_floor_kwh_per_dry_t": lift.energy_floor_kwh_per_dry_t,
@@ -84,33 +91,54 @@ def collect_kpis(records: Mapping[str, object]) -> dict[str, object]:
         "string_top_tension_kn": lift.string["top_tension_kn"],
         "string_top_utilisation": lift.string["top_utilisation"],
         "restart_pressure_kpa": lift.restart_pressure_kpa,
-        "campaign_tonnes_mean": _num(feed.campaign.get("tonnes_mean")),
-        "campaign_tonnes_standard_error": _num(feed.campaign.get("tonnes_standard_error")),
+        "campaign_tonnes_mean": feed.campaign.get("tonnes_mean"),
+        "campaign_tonnes_standard_error": feed.campaign.get("tonnes_standard_error"),
         "upgrade_factor": conc.upgrade_factor,
         "beneficiation_rey_recovery": conc.rey_recovery,
         "concentrate_dry_t_per_year": conc.dry_t_per_year,
-        "leach_recovery": as_dict(liquor.recovery),
+        "leach_recovery": liquor.recovery,
         "acid_consumption_kg_per_dry_t": liquor.acid_kg_per_dry_t,
         "return_water_solids_t_per_year": conc.return_solids_t_per_year,
-        "oxide_production_t_per_year": as_dict(ox.oxide_t_per_year),
-        "reo_production_t_per_year": reo,
-        "sx_stages": float(sum(c["n_extraction"] + c["n_scrub"] for c in (sep.cuts or []))) or None,
-        "sx_organic_inventory_m3": _num(sep.organic_inventory_m3),
-        "product_purity": _num(ox.purity),
-        "capex_usd": float(sum(cash.capex_usd.values())),
-        "revenue_usd_per_year": float(cash.revenue_usd_per_year_by_element.sum()),
-        "opex_usd_per_year": float(sum(cash.opex_usd_per_year.values())),
+        "oxide_production_t_per_year": ox.oxide_t_per_year,
+        "reo_production_t_per_year": ox.oxide_t_per_year.sum(axis=-1),
+        "sx_stages": sep.total_stages,
+        "sx_organic_inventory_m3": sep.organic_inventory_m3,
+        "product_purity": ox.purity,
+        "capex_usd": sum(cash.capex_usd.values()),
+        "revenue_usd_per_year": cash.revenue_usd_per_year_by_element.sum(axis=-1),
+        "opex_usd_per_year": sum(cash.opex_usd_per_year.values()),
         "npv_usd": cash.npv_usd,
-        "irr": _num(cash.irr),
-        "payback_years": _num(cash.payback_years),
-        "unit_cost_usd_per_kg_reo": _num(cash.unit_cost_usd_per_kg_reo),
-        "break_even_price_multiplier": _num(cash.break_even_price_multiplier),
-        "energy_kwh_per_kg_reo": _num(env.energy_kwh_per_kg_reo),
-        "co2_kg_per_kg_reo": _num(env.co2_kg_per_kg_reo),
+        "irr": cash.irr,
+        "payback_years": cash.payback_years,
+        "unit_cost_usd_per_kg_reo": cash.unit_cost_usd_per_kg_reo,
+        "break_even_price_multiplier": cash.break_even_price_multiplier,
+        "energy_kwh_per_kg_reo": env.energy_kwh_per_kg_reo,
+        "co2_kg_per_kg_reo": env.co2_kg_per_kg_reo,
         "plume_area_km2_above_1mm": env.plume_area_km2_above_1mm,
-        "japan_demand_coverage": dict(mkt.japan_demand_coverage),
+        "japan_demand_coverage": mkt.japan_demand_coverage,
         "world_supply_share": mkt.world_supply_share,
     }
+
+
+def collect_kpis(records: Mapping[str, object]) -> dict[str, object]:
+    """The canonical KPIs of a full run: floats (``None`` if undefined) and per-element maps."""
+    out: dict[str, object] = {}
+    for name, value in kpi_values(records).items():
+        if name in PER_ELEMENT_KPIS:
+            out[name] = as_dict(value)
+        elif isinstance(value, Mapping):
+            out[name] = {k: float(v) for k, v in value.items()}
+        else:
+            out[name] = _num(value)
+    return out
+
+
+def draw_kpis(records: Mapping[str, object], n: int) -> dict[str, np.ndarray]:
+    """The scalar KPIs of ``Draws`` records as float arrays of ``n`` draws (NaN if undefined)."""
+    return {name: np.array(np.broadcast_to(np.asarray(np.nan if value is None else value,
+                                                      dtype=float), (n,)))
+            for name, value in kpi_values(records).items()
+            if name not in PER_ELEMENT_KPIS and not isinstance(value, Mapping)}
 
 
 def element_balance(records: Mapping[str, object]) -> dict[str, np.ndarray]:

@@ -166,6 +166,11 @@ class SeparatedProducts(_Record):
     cuts: list | None = None
     organic_inventory_m3: float = float("nan")
 
+    @property
+    def total_stages(self) -> float | None:
+        """Extraction and scrub stages of every cut; ``None`` without a cascade design."""
+        return float(sum(c["n_extraction"] + c["n_scrub"] for c in self.cuts or [])) or None
+
 
 @dataclass(frozen=True)
 class OxideProducts(_Record):

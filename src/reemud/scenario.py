@@ -82,6 +82,24 @@ class Scenario:
         return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
 
 
+def parameter_field(scenario: Scenario, path: str) -> tuple[str, str, Any]:
+    """``(stage, name, pydantic FieldInfo)`` of a ``"stage.param"`` path of the scenario.
+
+    ``ValueError`` names the path and, for a misspelt parameter, the closest one.
+    """
+    stage, _, name = path.partition(".")
+    if stage not in scenario.stages:
+        raise ValueError(f"{path!r}: {stage!r} is not a stage; stages are "
+                         f"{', '.join(registry.STAGES)}")
+    fields = registry.get(stage, scenario.stages[stage].model).params.model_fields
+    if name not in fields:
+        close = difflib.get_close_matches(name, list(fields), n=1)
+        raise ValueError(f"{path!r} is not a parameter of {stage} model "
+                         f"{scenario.stages[stage].model!r}"
+                         + (f"; did you mean {stage}.{close[0]}?" if close else ""))
+    return stage, name, fields[name]
+
+
 # ---------------------------------------------------------------------------------------------
 # units
 

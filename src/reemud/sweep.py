@@ -57,10 +57,10 @@ def run_chunk(text: str, source: str, seed: int, start: int, stop: int,
     """Run draws ``start..stop`` (unit-hypercube rows ``u``) and pack inputs and KPIs as a blob."""
     sc, upstream = _worker_state(text, source, seed)
     inputs = draw_inputs(sc, u)
-    rows = evaluate(sc, inputs, seed, None, upstream)
+    outputs = evaluate(sc, inputs, seed, None, upstream)
     out = {"draw": np.arange(start, stop, dtype=np.int64)}
     out.update({f"in:{p}": v for p, v in inputs.items()})
-    out.update({f"out:{k}": np.array([r[k] for r in rows]) for k in rows[0]})
+    out.update({f"out:{k}": v for k, v in outputs.items()})
     return store.pack(out)
 
 

@@ -7,4 +7,5 @@ from reemud.environment.plume import (
     stokes_settling_velocity_m_per_s,
 )
 
-__all__ = ["deposit_area_km2", "deposit_areas_km2", "fuel_for_electricity_t", "ledger", "stokes_settling_velocity_m_per_s"]
+__all__ = ["deposit_area_km2", "deposit_areas_km2", "fuel_for_electricity_t", "ledger",
+           "stokes_settling_velocity_m_per_s"]

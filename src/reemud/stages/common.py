@@ -144,32 +144,44 @@ def canonical(values, digits: int = 12) -> np.ndarray:
     return np.ldexp(np.round(mantissa, digits), exponent)
 
 
-def draw_count(*values) -> int:
-    """Number of draws among ``values`` (the first axis of the arrays), 0 if all are scalars."""
-    return max((int(np.shape(v)[0]) for v in values if np.ndim(v) > 0), default=0)
+def _column(column) -> tuple[np.ndarray, int]:
+    """A column as ``(array, core dimensions)``: ``(value, k)`` tuples name k per-draw axes."""
+    if isinstance(column, tuple):
+        return np.asarray(column[0], dtype=float), int(column[1])
+    return np.asarray(column, dtype=float), 0
+
+
+def draw_count(*columns) -> int:
+    """Number of draws among ``columns`` (see ``draw_groups``), 0 if none has a draw axis."""
+    sizes = [a.shape[0] for a, core in map(_column, columns) if a.ndim > core]
+    return max(sizes, default=0)
 
 
 def draw_groups(*columns) -> list[tuple[np.ndarray | slice, list]]:
     """Draws that share the values of ``columns``, for work done once per distinct value.
 
-    Each column is a scalar (shared by every draw) or an array with the draws on its first axis.
+    A column is a scalar, or ``(array, k)`` for a quantity with ``k`` axes of its own (e.g.
+    ``(per_element, 1)``); it has a draw axis when it has one more axis than that, first.
     Returns ``[(members, values), ...]``: ``members`` indexes the draws of a group and
     ``values`` holds each column's value for the group. Drawn values are grouped on their
     ``canonical`` form, and the group computes with that form, so a draw's result never depends
-    on which other draws are in the batch. With only scalar columns there is one group of every
+    on which other draws are in the batch. Without a drawn column there is one group of every
     draw (``slice(None)``) with the exact values.
     """
-    drawn = [i for i, c in enumerate(columns) if np.ndim(c) > 0]
+    arrays = [_column(c) for c in columns]
+    plain = [np.asarray(c[0]) if isinstance(c, tuple) else c for c in columns]
+    drawn = [i for i, (a, core) in enumerate(arrays) if a.ndim > core]
     if not drawn:
-        return [(slice(None), list(columns))]
-    n = np.shape(columns[drawn[0]])[0]
-    keys = np.concatenate([canonical(columns[i]).reshape(n, -1) for i in drawn], axis=1)
+        return [(slice(None), plain)]
+    n = draw_count(*columns)
+    keys = np.concatenate([canonical(np.broadcast_to(arrays[i][0], (n,) + arrays[i][0].shape[1:]))
+                           .reshape(n, -1) for i in drawn], axis=1)
     unique, inverse = np.unique(keys, axis=0, return_inverse=True)
     out = []
     for g, row in enumerate(unique):
-        values, at = list(columns), 0
+        values, at = list(plain), 0
         for i in drawn:
-            shape = np.shape(columns[i])[1:]
+            shape = arrays[i][0].shape[1:]
             size = int(np.prod(shape))
             values[i] = row[at:at + size].reshape(shape) if shape else float(row[at])
             at += size

@@ -18,10 +18,10 @@ from reemud.registry import register, register_draws
 from reemud.stages.common import (
     P,
     Params,
-    grade_profiles,
-    mud_phase_sets,
     draw_count,
     draw_groups,
+    grade_profiles,
+    mud_phase_sets,
     one_of,
     rey_patterns,
 )
@@ -70,6 +70,7 @@ class LayeredDepositParams(Params):
 
     @classmethod
     def relations(cls, v):
+        """The counted interval is ordered and inside the grade profile."""
         top, bottom, _ = grade_profiles()[v.grade_profile]
         return [
             (v.resource_bottom_mbsf <= v.resource_top_mbsf,
@@ -152,6 +153,7 @@ class MinedIntervalParams(Params):
 
     @classmethod
     def relations(cls, v):
+        """The mined interval is ordered."""
         return [(v.mining_bottom_mbsf <= v.mining_top_mbsf,
                  lambda: "mining_bottom_mbsf must be deeper than mining_top_mbsf")]
 

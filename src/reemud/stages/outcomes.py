@@ -153,7 +153,8 @@ def ledger_gaussian_plume_draws(p: Draws, up: Mapping[str, Draws], seed: int) ->
     released_kg, w, heights = _plume_sources(p, dep, up["collector"], up["beneficiation"])
     total_kg = released_kg.sum(axis=-1)
     shares = released_kg / np.where(total_kg > 0, total_kg, 1.0)[..., None]
-    columns = (shares, w, heights, p.current_speed_m_per_s, p.horizontal_diffusivity_m2_per_s)
+    columns = ((shares, 1), (w, 1), (heights, 1), p.current_speed_m_per_s,
+               p.horizontal_diffusivity_m2_per_s)
     # thickness scales with mass / dry density: count it in m³ of deposit over a unit density
     volume = np.broadcast_to(total_kg / (np.asarray(dep.dry_bulk_density_t_per_m3) * 1000.0),
                              (max(draw_count(*columns, total_kg), 1),))

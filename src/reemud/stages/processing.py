@@ -27,6 +27,8 @@ from reemud.stages.common import (
     IMPURITY_OXIDE,
     P,
     Params,
+    draw_count,
+    draw_groups,
     impurity_isotherm,
     leach_acids,
     one_of,
@@ -526,7 +528,7 @@ def sx_flowsheet_draws(p: Draws, up: Mapping[str, Draws], seed: int) -> Draws:
     composition = feed_mol / np.where(total > 0, total, 1.0)[..., None]
     groups_of = [g.split("+") for g in p.products.replace(" ", "").split("|")]
     factors = separation_factor_sets()[p.separation_factors]
-    columns = (composition, p.purity_spec, p.recovery_spec, p.reflux_multiple, p.max_stages)
+    columns = ((composition, 1), p.purity_spec, p.recovery_spec, p.reflux_multiple, p.max_stages)
     n = draw_count(*columns)
     fraction = np.zeros((max(n, 1), N_ELEMENTS))
     per_mol = np.full((max(n, 1), 3), np.nan)  # reagent mol, organic m3, stages per feed Mmol
