@@ -108,7 +108,8 @@ SCALE_BIN_RATIO = 1.25
 
 def deposit_areas_km2(*, released_kg, class_fractions, settling_velocity_m_per_s,
                       release_height_m, current_speed_m_per_s, horizontal_diffusivity_m2_per_s,
-                      deposit_dry_density_kg_per_m3, threshold_m=1e-3, cells=800):
+                      deposit_dry_density_kg_per_m3, threshold_m=1e-3, cells=800,
+                      grids=None):
     """``deposit_area_km2`` for many released masses of one release shape [km², shape (n,)].
 
     The thickness is proportional to the released mass, so a draw releasing ``M`` covers the
@@ -117,7 +118,8 @@ def deposit_areas_km2(*, released_kg, class_fractions, settling_velocity_m_per_s
     bin's upper edge, as ``deposit_area_km2`` builds it, and every draw in the bin counts its own
     cells on it. The grids depend on the mass only through its bin, so a draw's area does not
     depend on the other draws; it differs from ``deposit_area_km2`` by the grid resolution only
-    (the grid covers up to 25 % more mass).
+    (the grid covers up to 25 % more mass). ``grids``, a dict owned by the caller for this release
+    shape, keeps the bins' grids between calls.
     """
     masses = np.asarray(released_kg, dtype=float)
     frac = np.asarray(class_fractions, dtype=float)
@@ -127,16 +129,30 @@ def deposit_areas_km2(*, released_kg, class_fractions, settling_velocity_m_per_s
     positive = masses > 0
     bins = np.full(masses.shape, np.iinfo(np.int64).min)
     bins[positive] = np.ceil(np.log(masses[positive]) / np.log(SCALE_BIN_RATIO)).astype(np.int64)
+    grids = {} if grids is None else grids
     for k in np.unique(bins[positive]):
         members = bins == k
-        _, fine = _footprint(SCALE_BIN_RATIO ** float(k), frac, x_land, sigma,
-                             deposit_dry_density_kg_per_m3, threshold_m, cells)
-        if fine is None:
+        if k not in grids:
+            grids[k] = _coverage(SCALE_BIN_RATIO ** float(k), frac, x_land, sigma,
+                                 deposit_dry_density_kg_per_m3, threshold_m, cells)
+        if grids[k] is None:
             continue
-        x_fine, y_fine, field = fine
-        unit = (field / SCALE_BIN_RATIO ** float(k)).ravel()
-        order = np.argsort(unit)[::-1]
-        covered = np.cumsum(_cell_areas(x_fine, y_fine).ravel()[order])
-        count = np.searchsorted(-unit[order], -threshold_m / masses[members], side="right")
+        unit, covered = grids[k]
+        count = np.searchsorted(-unit, -threshold_m / masses[members], side="right")
         areas[members] = np.where(count > 0, covered[np.maximum(count - 1, 0)], 0.0) / 1e6
     return areas
+
+
+def _coverage(mass, frac, x_land, sigma, density, threshold_m, cells):
+    """Unit-mass thickness of the footprint cells, thickest first, and the area they cover.
+
+    Returns ``(thickness per kg [m/kg], cumulative area [m²])``, or ``None`` if nothing reaches
+    the threshold.
+    """
+    _, fine = _footprint(mass, frac, x_land, sigma, density, threshold_m, cells)
+    if fine is None:
+        return None
+    x_fine, y_fine, field = fine
+    unit = (field / mass).ravel()
+    order = np.argsort(unit)[::-1]
+    return unit[order], np.cumsum(_cell_areas(x_fine, y_fine).ravel()[order])

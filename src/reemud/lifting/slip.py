@@ -52,7 +52,9 @@ def in_situ_fraction(delivered_fraction, mixture_velocity_m_per_s, class_volume_
     v = np.asarray(mixture_velocity_m_per_s, dtype=float)[..., None]
     slip = np.asarray(class_slip_m_per_s, dtype=float)
     shares = np.asarray(class_volume_shares, dtype=float)
-    rising = v > slip
-    ratio = np.where(rising, v / np.where(rising, v - slip, 1.0), np.inf)
-    ratio = np.where(shares > 0, ratio, 0.0)
-    return np.asarray(delivered_fraction) * (shares * ratio).sum(axis=-1)
+    present = shares > 0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        gap = v - slip
+        terms = np.where(present, shares * v / gap, 0.0)
+    blocked = (present & ~(gap > 0)).any(axis=-1)
+    return np.asarray(delivered_fraction) * np.where(blocked, np.inf, terms.sum(axis=-1))

@@ -176,7 +176,12 @@ def draw_groups(*columns) -> list[tuple[np.ndarray | slice, list]]:
     n = draw_count(*columns)
     keys = np.concatenate([canonical(np.broadcast_to(arrays[i][0], (n,) + arrays[i][0].shape[1:]))
                            .reshape(n, -1) for i in drawn], axis=1)
-    unique, inverse = np.unique(keys, axis=0, return_inverse=True)
+    if (keys == keys[0]).all():
+        unique, inverse = keys[:1], np.zeros(n, dtype=np.intp)
+    else:  # rows as opaque byte strings: one sort instead of a sort per column
+        raw = np.ascontiguousarray(keys).view(np.dtype((np.void, keys.shape[1] * 8))).ravel()
+        _, first, inverse = np.unique(raw, return_index=True, return_inverse=True)
+        unique = keys[first]
     out = []
     for g, row in enumerate(unique):
         values, at = list(plain), 0

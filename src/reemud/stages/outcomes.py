@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import lru_cache
 
 import numpy as np
 from pydantic import field_validator
@@ -139,6 +140,12 @@ def _plume_sources(p, dep, feed, conc) -> tuple[np.ndarray, np.ndarray, np.ndarr
     return _on_classes(*masses), _on_classes(*[w] * len(masses)), _on_classes(*heights)
 
 
+@lru_cache(maxsize=64)
+def _plume_grids(shape_key: bytes) -> dict:
+    """Footprint grids of one release shape, kept between blocks of draws (by scale bin)."""
+    return {}
+
+
 @register_draws("environment", "ledger_gaussian_plume")
 def ledger_gaussian_plume_draws(p: Draws, up: Mapping[str, Draws], seed: int) -> Draws:
     """``run_ledger_gaussian_plume`` on the draw axis.
@@ -159,11 +166,13 @@ def ledger_gaussian_plume_draws(p: Draws, up: Mapping[str, Draws], seed: int) ->
     volume = np.broadcast_to(total_kg / (np.asarray(dep.dry_bulk_density_t_per_m3) * 1000.0),
                              (max(draw_count(*columns, total_kg), 1),))
     area = np.zeros(volume.shape)
-    for members, (share, w_k, h_k, current, diffusivity) in draw_groups(*columns):
+    for members, values in draw_groups(*columns):
+        share, w_k, h_k, current, diffusivity = values
         area[members] = environment.deposit_areas_km2(
             released_kg=volume[members], class_fractions=share, settling_velocity_m_per_s=w_k,
             release_height_m=h_k, current_speed_m_per_s=current,
-            horizontal_diffusivity_m2_per_s=diffusivity, deposit_dry_density_kg_per_m3=1.0)
+            horizontal_diffusivity_m2_per_s=diffusivity, deposit_dry_density_kg_per_m3=1.0,
+            grids=_plume_grids(b"".join(np.asarray(v, dtype=float).tobytes() for v in values)))
     return Draws(fuel_t_per_year=led["fuel_t"], energy_kwh_per_year=led["energy_kwh"],
                  co2_t_per_year=led["co2_t"], energy_kwh_per_kg_reo=led["energy_kwh_per_kg_reo"],
                  co2_kg_per_kg_reo=led["co2_kg_per_kg_reo"], plume_area_km2_above_1mm=area)

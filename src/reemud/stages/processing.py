@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Mapping
+from functools import lru_cache
 
 import numpy as np
 from pydantic import field_validator
@@ -499,7 +500,8 @@ def run_sx_flowsheet(p: SxFlowsheetParams, up: Mapping[str, object],
     product = own * ATOMIC_MASS_G_PER_MOL  # Mmol/yr x g/mol = t/yr
     feed_t = liquor.rey_t_per_year
     mol_reagent = sum(3.0 * c["organic_re_flux"] * c["feed_mol"] for c in cuts) * 1e6
-    organic_m3 = _organic_m3(cuts, p.stage_residence_min, p.organic_loading_mol_per_l)
+    organic_m3 = _organic_m3(_stage_flux_mol(cuts), p.stage_residence_min,
+                             p.organic_loading_mol_per_l)
     impurities = {k: v * p.impurity_transfer_fraction
                   for k, v in (liquor.impurities_t_per_year or {}).items() if k != "Na"}
     return SeparatedProducts(
@@ -520,35 +522,23 @@ def sx_flowsheet_draws(p: Draws, up: Mapping[str, Draws], seed: int) -> Draws:
     component, so a design found for a composition gives each draw's products, reagents and
     organic inventory by scaling with that draw's own feed.
     """
-    from reemud.separation.flowsheet import run_flowsheet
-
     liquor = up["leaching"]
     feed_mol = moles(liquor.rey_t_per_year)  # Mmol/yr
     total = feed_mol.sum(axis=-1)
     composition = feed_mol / np.where(total > 0, total, 1.0)[..., None]
-    groups_of = [g.split("+") for g in p.products.replace(" ", "").split("|")]
-    factors = separation_factor_sets()[p.separation_factors]
     columns = ((composition, 1), p.purity_spec, p.recovery_spec, p.reflux_multiple, p.max_stages)
     n = draw_count(*columns)
     fraction = np.zeros((max(n, 1), N_ELEMENTS))
-    per_mol = np.full((max(n, 1), 3), np.nan)  # reagent mol, organic m3, stages per feed Mmol
+    per_mol = np.full((max(n, 1), 3), np.nan)  # reagent mol, stage-flux, stages per feed Mmol
     invalid = np.zeros(max(n, 1), dtype=bool)
     for members, (comp, purity, recovery, reflux, max_stages) in draw_groups(*columns):
         try:
-            flows, cuts = run_flowsheet(comp, factors, groups_of, purity=purity,
-                                        recovery=recovery, reflux_multiple=reflux,
-                                        max_stages=int(max_stages))
+            design = _flowsheet_design(tuple(comp), p.separation_factors, p.products, purity,
+                                       recovery, reflux, int(max_stages))
         except ValueError:
             invalid[members] = True
             continue
-        own = np.zeros(N_ELEMENTS)
-        for name, flow in flows.items():
-            idx = [INDEX[s] for s in name.split("+")]
-            own[idx] = flow[idx]
-        fraction[members] = np.divide(own, comp, out=np.zeros(N_ELEMENTS), where=comp > 0)
-        per_mol[members] = (sum(3.0 * c["organic_re_flux"] * c["feed_mol"] for c in cuts) * 1e6,
-                            _organic_m3(cuts, p.stage_residence_min, p.organic_loading_mol_per_l),
-                            sum(c["n_extraction"] + c["n_scrub"] for c in cuts))
+        fraction[members], per_mol[members] = design
     if n == 0:
         fraction, per_mol, invalid = fraction[0], per_mol[0], invalid[0]
     scale = total / composition.sum(axis=-1)
@@ -560,15 +550,48 @@ def sx_flowsheet_draws(p: Draws, up: Mapping[str, Draws], seed: int) -> Draws:
         hcl_t_per_year=mol_reagent * separation.HCL_G_PER_MOL * 1e-6,
         impurities_t_per_year={k: v * p.impurity_transfer_fraction
                                for k, v in liquor.impurities_t_per_year.items() if k != "Na"},
-        organic_inventory_m3=per_mol[..., 1] * scale, total_stages=per_mol[..., 2],
+        organic_inventory_m3=_organic_m3(per_mol[..., 1] * scale, p.stage_residence_min,
+                                         p.organic_loading_mol_per_l),
+        total_stages=per_mol[..., 2],
         invalid=invalid)
 
 
-def _organic_m3(cuts, stage_residence_min, organic_loading_mol_per_l) -> float:
-    """Organic held in the mixer-settlers of the cuts [m³]."""
+@lru_cache(maxsize=256)
+def _flowsheet_design(composition: tuple, factors: str, products: str, purity: float,
+                      recovery: float, reflux: float, max_stages: int):
+    """Design of a feed composition, kept between blocks of draws.
+
+    Returns the share of each element reaching its own product, and (reagent mol, stage-flux,
+    stages) per unit feed.
+    """
+    from reemud.separation.flowsheet import run_flowsheet
+
+    comp = np.asarray(composition)
+    flows, cuts = run_flowsheet(comp, separation_factor_sets()[factors],
+                                [g.split("+") for g in products.replace(" ", "").split("|")],
+                                purity=purity, recovery=recovery, reflux_multiple=reflux,
+                                max_stages=max_stages)
+    own = np.zeros(N_ELEMENTS)
+    for name, flow in flows.items():
+        idx = [INDEX[s] for s in name.split("+")]
+        own[idx] = flow[idx]
+    fraction = np.divide(own, comp, out=np.zeros(N_ELEMENTS), where=comp > 0)
+    per_feed = (sum(3.0 * c["organic_re_flux"] * c["feed_mol"] for c in cuts) * 1e6,
+                _stage_flux_mol(cuts), sum(c["n_extraction"] + c["n_scrub"] for c in cuts))
+    fraction.setflags(write=False)
+    return fraction, per_feed
+
+
+def _stage_flux_mol(cuts) -> float:
+    """Σ over cuts of stages × organic RE flux × feed [Mmol/yr]: the organic hold-up's basis."""
     return sum((c["n_extraction"] + c["n_scrub"]) * c["organic_re_flux"] * c["feed_mol"]
-               * 1e6 / (365.0 * 24.0 * 60.0) * stage_residence_min
-               / organic_loading_mol_per_l / 1000.0 for c in cuts)
+               for c in cuts)
+
+
+def _organic_m3(stage_flux_mol, stage_residence_min, organic_loading_mol_per_l):
+    """Organic held in the mixer-settlers [m³]: organic flow (RE flux / loading) × residence."""
+    return (np.asarray(stage_flux_mol) * 1e6 / (365.0 * 24.0 * 60.0) * stage_residence_min
+            / organic_loading_mol_per_l / 1000.0)
 
 
 # ---------------------------------------------------------------------------------------------
