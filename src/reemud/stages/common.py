@@ -162,7 +162,8 @@ def draw_groups(*columns) -> list[tuple[np.ndarray | slice, list]]:
 
     A column is a scalar, or ``(array, k)`` for a quantity with ``k`` axes of its own (e.g.
     ``(per_element, 1)``); it has a draw axis when it has one more axis than that, first.
-    Returns ``[(members, values), ...]``: ``members`` indexes the draws of a group and
+    Returns ``[(members, values), ...]`` in the order of each group's first draw: ``members``
+    indexes the draws of a group and
     ``values`` holds each column's value for the group. Drawn values are grouped on their
     ``canonical`` form, and the group computes with that form, so a draw's result never depends
     on which other draws are in the batch. Without a drawn column there is one group of every
@@ -181,7 +182,10 @@ def draw_groups(*columns) -> list[tuple[np.ndarray | slice, list]]:
     else:  # rows as opaque byte strings: one sort instead of a sort per column
         raw = np.ascontiguousarray(keys).view(np.dtype((np.void, keys.shape[1] * 8))).ravel()
         _, first, inverse = np.unique(raw, return_index=True, return_inverse=True)
-        unique = keys[first]
+        order = np.argsort(first)  # groups in the order of their first draw
+        rank = np.empty_like(order)
+        rank[order] = np.arange(order.size)
+        unique, inverse = keys[first[order]], rank[inverse.ravel()]
     out = []
     for g, row in enumerate(unique):
         values, at = list(plain), 0

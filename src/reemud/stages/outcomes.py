@@ -140,6 +140,24 @@ def _plume_sources(p, dep, feed, conc) -> tuple[np.ndarray, np.ndarray, np.ndarr
     return _on_classes(*masses), _on_classes(*[w] * len(masses)), _on_classes(*heights)
 
 
+def _footprint_areas(columns, volume) -> np.ndarray:
+    """Plume areas of every draw, one footprint grid per release shape and scale bin [km²].
+
+    ``volume``: released mass over the deposit's dry density [m³], which the thickness scales
+    with (counted over a unit density).
+    """
+    volume = np.broadcast_to(volume, (max(draw_count(*columns, volume), 1),))
+    area = np.zeros(volume.shape)
+    for members, values in draw_groups(*columns):
+        share, w_k, h_k, current, diffusivity = values
+        area[members] = environment.deposit_areas_km2(
+            released_kg=volume[members], class_fractions=share, settling_velocity_m_per_s=w_k,
+            release_height_m=h_k, current_speed_m_per_s=current,
+            horizontal_diffusivity_m2_per_s=diffusivity, deposit_dry_density_kg_per_m3=1.0,
+            grids=_plume_grids(b"".join(np.asarray(v, dtype=float).tobytes() for v in values)))
+    return area
+
+
 @lru_cache(maxsize=64)
 def _plume_grids(shape_key: bytes) -> dict:
     """Footprint grids of one release shape, kept between blocks of draws (by scale bin)."""
@@ -162,17 +180,15 @@ def ledger_gaussian_plume_draws(p: Draws, up: Mapping[str, Draws], seed: int) ->
     shares = released_kg / np.where(total_kg > 0, total_kg, 1.0)[..., None]
     columns = ((shares, 1), (w, 1), (heights, 1), p.current_speed_m_per_s,
                p.horizontal_diffusivity_m2_per_s)
-    # thickness scales with mass / dry density: count it in m³ of deposit over a unit density
-    volume = np.broadcast_to(total_kg / (np.asarray(dep.dry_bulk_density_t_per_m3) * 1000.0),
-                             (max(draw_count(*columns, total_kg), 1),))
-    area = np.zeros(volume.shape)
-    for members, values in draw_groups(*columns):
-        share, w_k, h_k, current, diffusivity = values
-        area[members] = environment.deposit_areas_km2(
-            released_kg=volume[members], class_fractions=share, settling_velocity_m_per_s=w_k,
-            release_height_m=h_k, current_speed_m_per_s=current,
-            horizontal_diffusivity_m2_per_s=diffusivity, deposit_dry_density_kg_per_m3=1.0,
-            grids=_plume_grids(b"".join(np.asarray(v, dtype=float).tobytes() for v in values)))
+    density = np.asarray(dep.dry_bulk_density_t_per_m3) * 1000.0
+    if draw_count(*columns, total_kg, density) == 0:  # nothing drawn reaches the plume
+        area = environment.deposit_area_km2(
+            released_kg=1.0, class_fractions=released_kg, settling_velocity_m_per_s=w,
+            release_height_m=heights, current_speed_m_per_s=p.current_speed_m_per_s,
+            horizontal_diffusivity_m2_per_s=p.horizontal_diffusivity_m2_per_s,
+            deposit_dry_density_kg_per_m3=float(density))[0]
+    else:
+        area = _footprint_areas(columns, total_kg / density)
     return Draws(fuel_t_per_year=led["fuel_t"], energy_kwh_per_year=led["energy_kwh"],
                  co2_t_per_year=led["co2_t"], energy_kwh_per_kg_reo=led["energy_kwh_per_kg_reo"],
                  co2_kg_per_kg_reo=led["co2_kg_per_kg_reo"], plume_area_km2_above_1mm=area)
