@@ -346,7 +346,10 @@ def sobol_indices(func: Callable[[np.ndarray], np.ndarray], names: Sequence[str]
 def _analyze(problem: dict, names: Sequence[str], y: np.ndarray, seed: int) -> SobolIndices:
     from SALib.analyze import sobol as sobol_analyze
 
-    res = sobol_analyze.analyze(problem, y, calc_second_order=True, seed=seed)
+    # SALib seeds its bootstrap only for a truthy seed (``if seed:``), so seed 0 would leave the
+    # confidence intervals unseeded: hand it a non-zero seed derived from ours
+    bootstrap_seed = int(np.random.SeedSequence([seed, 1]).generate_state(1)[0]) | 1
+    res = sobol_analyze.analyze(problem, y, calc_second_order=True, seed=bootstrap_seed)
     return SobolIndices(names=tuple(names), s1=np.asarray(res["S1"]),
                         s1_conf=np.asarray(res["S1_conf"]), st=np.asarray(res["ST"]),
                         st_conf=np.asarray(res["ST_conf"]))
