@@ -226,3 +226,18 @@ def test_draws_error_on_mismatched_lengths():
     with pytest.raises(ValueError, match=r"economics.discount_rate: expected 2 draws, got shape"):
         run_draws(sc, {"economics.price_multiplier": np.ones(2),
                        "economics.discount_rate": np.ones(3) * 0.08})
+
+
+def test_draw_axis_with_the_simple_leach_and_separation_models():
+    text = load_scenario("minamitorishima-commercial").text + (
+        '\n[leaching]\nmodel = "takaya2015"\n\n[separation]\nmodel = "fixed_recovery"\n')
+    sc = parse_scenario(text, "simple models")
+    assert (sc.stages["leaching"].model, sc.stages["separation"].model) == (
+        "takaya2015", "fixed_recovery")
+    n = 5
+    rng = np.random.default_rng(3)
+    inputs = {"leaching.liquid_to_solid_l_per_kg": rng.uniform(5, 15, n),
+              "separation.recovery": rng.uniform(0.9, 0.99, n),
+              "economics.price_multiplier": rng.uniform(1, 5, n)}
+    draws = _assert_matches_loop(sc, inputs)
+    assert np.isnan(draws["sx_stages"]).all()  # no cascade design

@@ -224,18 +224,30 @@ def run_takaya2015(p: Takaya2015Params, up: Mapping[str, object], seed: int) -> 
             f"leaching.acid_concentration_mol_per_l = {p.acid_concentration_mol_per_l} lies "
             f"outside {low}-{high} mol/L, where Takaya et al. 2015 measured the recoveries used; "
             "they fall at higher acid (re-precipitation)", OutOfDomainWarning, stacklevel=2)
-    acid = leach_acids()[p.acid]
-    rec = leaching.takaya2015_recoveries(acid["recovery_rey_ex_ce"], acid["recovery_ce"])
-    liquor = conc.rey_t_per_year * rec
-    kg_per_t = float(leaching.acid_consumption_kg_per_dry_t(
-        conc.apatite_fraction_concentrate, p.acid_concentration_mol_per_l,
-        p.liquid_to_solid_l_per_kg, acid["molar_mass_g_per_mol"], acid["protons_per_mol"]))
+    t = _takaya(p, conc)
+    kg_per_t = float(t["acid_kg_per_dry_t"])
     return PregnantLiquor(
-        rey_t_per_year=liquor, residue_rey_t_per_year=conc.rey_t_per_year - liquor,
-        recovery=rec, acid=p.acid, acid_kg_per_dry_t=kg_per_t,
+        rey_t_per_year=t["rey_t_per_year"], residue_rey_t_per_year=t["residue_rey_t_per_year"],
+        recovery=t["recovery"], acid=p.acid, acid_kg_per_dry_t=kg_per_t,
         acid_t_per_year=kg_per_t * conc.dry_t_per_year / 1000.0)
 
 
+def _takaya(p, conc) -> dict:
+    acid = leach_acids()[p.acid]
+    rec = leaching.takaya2015_recoveries(acid["recovery_rey_ex_ce"], acid["recovery_ce"])
+    liquor = conc.rey_t_per_year * rec
+    kg_per_t = leaching.acid_consumption_kg_per_dry_t(
+        conc.apatite_fraction_concentrate, p.acid_concentration_mol_per_l,
+        p.liquid_to_solid_l_per_kg, acid["molar_mass_g_per_mol"], acid["protons_per_mol"])
+    return dict(rey_t_per_year=liquor, residue_rey_t_per_year=conc.rey_t_per_year - liquor,
+                recovery=rec, acid_kg_per_dry_t=kg_per_t,
+                acid_t_per_year=kg_per_t * conc.dry_t_per_year / 1000.0)
+
+
+@register_draws("leaching", "takaya2015")
+def takaya2015_draws(p: Draws, up: Mapping[str, Draws], seed: int) -> Draws:
+    """``run_takaya2015`` on the draw axis (the out-of-range warning is left to single runs)."""
+    return Draws(impurities_t_per_year={}, **_takaya(p, up["beneficiation"]))
 
 
 class KineticCstrParams(Params):
@@ -425,16 +437,33 @@ class FixedRecoveryParams(Params):
 @register("separation", "fixed_recovery", FixedRecoveryParams)
 def run_fixed_recovery(p: FixedRecoveryParams, up: Mapping[str, object], seed: int) -> SeparatedProducts:
     """Each element to its own product at a stated recovery; NaOH and HCl by stoichiometry."""
-    liquor: PregnantLiquor = up["leaching"]
-    rec = np.full(N_ELEMENTS, p.recovery)
+    f = _fixed_recovery(p, up["leaching"])
+    return SeparatedProducts(product_rey_t_per_year=f["product_rey_t_per_year"],
+                             loss_rey_t_per_year=f["loss_rey_t_per_year"], recovery=f["recovery"],
+                             naoh_t_per_year=float(f["naoh_t_per_year"]),
+                             hcl_t_per_year=float(f["hcl_t_per_year"]),
+                             impurities_t_per_year=f["impurities_t_per_year"])
+
+
+def _fixed_recovery(p, liquor) -> dict:
+    rec = np.asarray(p.recovery, dtype=float)[..., None] * np.ones(N_ELEMENTS)
     product, loss = separation.split_fixed_recovery(liquor.rey_t_per_year, rec)
     naoh, hcl = separation.sx_reagents_t(liquor.rey_t_per_year, p.organic_flux_per_feed,
                                          p.cuts_per_element)
     impurities = {k: v * p.impurity_transfer_fraction
                   for k, v in (liquor.impurities_t_per_year or {}).items() if k != "Na"}
-    return SeparatedProducts(product_rey_t_per_year=product, loss_rey_t_per_year=loss,
-                             recovery=rec, naoh_t_per_year=float(naoh),
-                             hcl_t_per_year=float(hcl), impurities_t_per_year=impurities)
+    return dict(product_rey_t_per_year=product, loss_rey_t_per_year=loss, recovery=rec,
+                naoh_t_per_year=naoh, hcl_t_per_year=hcl, impurities_t_per_year=impurities)
+
+
+@register_draws("separation", "fixed_recovery")
+def fixed_recovery_draws(p: Draws, up: Mapping[str, Draws], seed: int) -> Draws:
+    """``run_fixed_recovery`` on the draw axis (no cascade design: no stages, no inventory)."""
+    f = _fixed_recovery(p, up["leaching"])
+    return Draws(total_stages=None, organic_inventory_m3=np.nan,
+                 **{k: f[k] for k in ("product_rey_t_per_year", "loss_rey_t_per_year",
+                                      "naoh_t_per_year", "hcl_t_per_year",
+                                      "impurities_t_per_year")})
 
 
 class SxFlowsheetParams(Params):
