@@ -26,7 +26,7 @@ def _timed(workers: int, folder: Path) -> float:
     sc = load_scenario(str(EXAMPLE))
     engine = store.connect(store.default_url(folder))
     with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                      dashboard_address=None) as cluster, Client(cluster) as client:
+                      dashboard_address=":0") as cluster, Client(cluster) as client:
         client.run(lambda: __import__("reemud.sweep"))  # imports outside the timing
         return best_of(lambda: run_sweep(engine, sc, N, chunk_size=CHUNK, client=client),
                        repeat=1)
@@ -38,5 +38,6 @@ def case_sweep_1e6_draws_2_workers():
         first = _timed(1, Path(a))  # 1 worker before and after: warm-up effects cancel
         seconds = _timed(2, Path(b))
         reference = min(first, _timed(1, Path(c)))
-    return {"draws": N, "chunk_size": CHUNK, "workers": 2, "seconds": seconds, "reference": "same sweep, 1 worker",
-            "reference_seconds": reference, "parallel_efficiency": reference / seconds / 2}
+    return {"draws": N, "chunk_size": CHUNK, "workers": 2, "seconds": seconds,
+            "reference": "same sweep, 1 worker", "reference_seconds": reference,
+            "parallel_efficiency": reference / seconds / 2}

@@ -111,3 +111,49 @@ def test_unit_cost_allocation_conserves_total():
     assert (by_value * m).sum() == pytest.approx(40.0 * m.sum(), rel=1e-12)
     assert by_value[1] / by_value[0] == pytest.approx(400.0)
     np.testing.assert_array_equal(economics.allocate_unit_cost(40.0, m, p, "mass"), 40.0)
+
+
+def test_capital_escalated_by_cepci_then_scaled():
+    from reemud.chain import run
+    from reemud.scenario import load_scenario
+    from reemud.stages.common import cost_index
+    from reemud.uncertainty import with_values
+
+    # CEPCI annual averages (Chemical Engineering; tests/data/README.md): 2012 584.6,
+    # 2015 556.8, 2023 797.9
+    assert (cost_index(2012), cost_index(2015), cost_index(2023)) == (584.6, 556.8, 797.9)
+    assert economics.escalated_usd(100.0, 556.8, 797.9) == pytest.approx(143.30101, rel=1e-6)
+    sc = load_scenario("minamitorishima-commercial")
+    econ = sc.stages["economics"].params
+    result = run(sc)
+    feed = result.records["collector"]
+    offshore = result.records["economics"].capex_usd["offshore system"]
+    assert offshore == pytest.approx(
+        econ.offshore_capex_ref_usd * 797.9 / 556.8
+        * (feed.mud_dry_t_per_year / econ.offshore_ref_t_per_year) ** econ.capex_exponent,
+        rel=1e-12)
+    # in the reference's own money, no escalation
+    same_year = run(with_values(sc, {"economics.cost_year": 2015,
+                                     "economics.processing_capex_ref_year": 2015}))
+    assert same_year.records["economics"].capex_usd["offshore system"] == pytest.approx(
+        offshore * 556.8 / 797.9, rel=1e-12)
+
+
+def test_residue_treatment_and_monitoring_accounts():
+    from reemud.chain import run
+    from reemud.scenario import load_scenario
+    from reemud.uncertainty import with_values
+
+    sc = load_scenario("minamitorishima-commercial")
+    base = run(sc)
+    priced = run(with_values(sc, {"economics.residue_treatment_usd_per_dry_t": 10.0,
+                                  "economics.environmental_monitoring_usd_per_year": 2e6}))
+    conc = base.records["beneficiation"]
+    on_land = conc.dry_t_per_year + (conc.tailings_dry_t_per_year
+                                     if conc.tailings_discharge == "land" else 0.0)
+    opex = priced.records["economics"].opex_usd_per_year
+    assert opex["residue treatment"] == pytest.approx(10.0 * on_land, rel=1e-12)
+    assert opex["environmental monitoring"] == 2e6
+    assert priced.kpis["opex_usd_per_year"] == pytest.approx(
+        base.kpis["opex_usd_per_year"] + 10.0 * on_land + 2e6, rel=1e-12)
+    assert base.records["economics"].capex_usd["environmental baseline"] == 87.5e6

@@ -32,7 +32,7 @@ def reference(scenario):
 
 def _client(workers):
     cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                           dashboard_address=None)
+                           dashboard_address=":0")
     return Client(cluster), cluster
 
 
@@ -126,3 +126,28 @@ def test_bad_sampler_stores_nothing_and_old_sweeps_are_not_resumed(tmp_path, sce
         sweep.run_sweep(engine, resume=old)
     with pytest.raises(ValueError, match="no sweep 99 in the store to add chunk 0 to"):
         store.save_chunk(engine, 99, 0, 0, 5, b"")
+
+
+def test_sweep_starts_while_port_8787_is_taken(tmp_path):
+    # Dask's scheduler serves HTTP on 8787 by default and warns (an error under pytest) when
+    # the port is taken, e.g. by another cluster's dashboard
+    import socket
+
+    from typer.testing import CliRunner
+
+    from reemud.cli import app
+
+    holder = socket.socket()
+    try:
+        holder.bind(("0.0.0.0", 8787))
+        holder.listen()
+    except OSError:  # already taken by something else: the condition under test holds anyway
+        holder.close()
+        holder = None
+    try:
+        result = CliRunner().invoke(app, ["sweep", EXAMPLE, "-n", "8", "--chunk-size", "4",
+                                          "--workers", "1", "--out", str(tmp_path)])
+    finally:
+        if holder is not None:
+            holder.close()
+    assert result.exit_code == 0, result.output

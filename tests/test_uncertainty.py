@@ -171,6 +171,29 @@ def test_break_even_price_matches_the_closed_form_kpi():
     assert found.kpi_at_low < 0 < found.kpi_at_high
 
 
+def test_grade_break_even_keeps_every_mass_balance():
+    sc = load_scenario("minamitorishima-commercial")
+    base = run(sc)
+    doubled = run(unc.with_values(sc, {"deposit.grade_multiplier": 2.0}))  # guards: balances
+    assert doubled.kpis["mined_grade_ppm"] == pytest.approx(2 * base.kpis["mined_grade_ppm"],
+                                                            rel=1e-12)
+    assert doubled.kpis["resource_reo_t"] == pytest.approx(2 * base.kpis["resource_reo_t"],
+                                                           rel=1e-12)
+    # the richer mud is richer in the apatite carrier: more concentrate, more oxide
+    assert doubled.records["collector"].apatite_fraction > base.records["collector"].apatite_fraction
+    # at 2024 prices no grade the phases can make (up to the apatite's own) breaks even
+    none = unc.break_even(sc, "deposit.grade_multiplier", 1.0, 9.4)
+    assert none.value is None
+    assert none.kpi_at_low < none.kpi_at_high < 0
+    # at twice those prices it does
+    doubled_prices = unc.with_values(sc, {"economics.price_multiplier": 2.0})
+    found = unc.break_even(doubled_prices, "deposit.grade_multiplier", 1.0, 8.0)
+    assert found.status == "found"
+    assert found.kpi_at_low < 0 < found.kpi_at_high
+    at = run(unc.with_values(doubled_prices, {"deposit.grade_multiplier": found.value}))
+    assert abs(at.kpis["npv_usd"]) < 1e-6 * abs(found.kpi_at_low)
+
+
 def test_break_even_outside_the_bracket_is_reported_not_invented():
     sc = load_scenario("minamitorishima-commercial")
     res = unc.break_even(sc, "economics.price_multiplier", 0.5, 1.5)

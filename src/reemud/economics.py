@@ -27,6 +27,15 @@ def scaled_capex_usd(reference_cost_usd, reference_capacity, capacity, exponent)
     return np.asarray(reference_cost_usd) * ratio ** np.asarray(exponent)
 
 
+def escalated_usd(cost_usd, index_at_cost, index_now):
+    """A cost moved to another year by a plant cost index, ``C · I_now / I_cost`` [US$].
+
+    E.g. the Chemical Engineering Plant Cost Index (CEPCI, annual averages in
+    ``data/cost_indices.csv``); the CEPCI tracks US process-plant construction cost.
+    """
+    return np.asarray(cost_usd) * np.asarray(index_now) / np.asarray(index_at_cost)
+
+
 def discount_factors(rate, n_years):
     """``(1 + r)^−t`` for t = 0 … n−1 [-]."""
     return (1.0 + np.asarray(rate, dtype=float)[..., None]) ** -np.arange(n_years)

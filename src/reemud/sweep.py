@@ -69,8 +69,10 @@ def _client(workers: int, scheduler: str | None):
 
     if scheduler:
         return Client(scheduler), None
+    # the scheduler always serves HTTP; ":0" takes a free port, so another Dask cluster (or
+    # anything else) on the default 8787 does not get in the way
     cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                           dashboard_address=None)
+                           dashboard_address=":0")
     return Client(cluster), cluster
 
 

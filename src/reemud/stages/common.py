@@ -86,6 +86,20 @@ def price_decks() -> dict[str, np.ndarray]:
 
 
 @cache
+def cost_index_table(index: str = "CEPCI") -> tuple[np.ndarray, np.ndarray]:
+    """Years and values of a plant cost index from ``data/cost_indices.csv``."""
+    rows = sorted((int(r["year"]), float(r["value"])) for r in read_table("cost_indices.csv")
+                  if r["index"] == index)
+    return tuple(np.array(c) for c in zip(*rows, strict=True))
+
+
+def cost_index(year, index: str = "CEPCI"):
+    """Value of a plant cost index in ``year`` (scalar or array of whole years) [-]."""
+    years, values = cost_index_table(index)
+    return np.interp(np.asarray(year, dtype=float), years, values)
+
+
+@cache
 def leach_acids() -> dict[str, dict[str, float]]:
     """Leach recoveries and acid properties from ``data/leach_acids.csv``."""
     return {r["acid"]: {k: float(v) for k, v in r.items()

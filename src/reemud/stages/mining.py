@@ -41,6 +41,8 @@ class LayeredDepositParams(Params):
     resource_bottom_mbsf: float = P("m", "bottom of the counted interval below the seafloor",
                                     gt=0)
     grade_profile: str = P("", "name of a grade-depth profile in data/grade_profiles.csv")
+    grade_multiplier: float = P("", "factor on every layer's ΣREY grade of the profile "
+                                "(what-ifs and grade break-evens)", gt=0)
     rey_pattern: str = P("", "name of a relative REY pattern in data/rey_patterns.csv")
     grain_density_t_per_m3: float = P("t/m**3", "bulk density of the mud's solid grains", gt=1.1,
                                       le=6)
@@ -84,7 +86,7 @@ class LayeredDepositParams(Params):
 @register("deposit", "layered", LayeredDepositParams, default=True)
 def run_layered_deposit(p: LayeredDepositParams, up: Mapping[str, object], seed: int) -> Deposit:
     """Resource of a block from a layered grade profile, dry bulk density and a REY pattern."""
-    top, bottom, grade = grade_profiles()[p.grade_profile]
+    top, bottom, grade = _profile(p)
     pattern = rey_patterns()[p.rey_pattern]
     phases = mud_phase_sets()[p.mud_phases]
     rho_d = float(deposit.dry_bulk_density_t_per_m3(p.grain_density_t_per_m3, p.porosity))
@@ -108,6 +110,15 @@ def run_layered_deposit(p: LayeredDepositParams, up: Mapping[str, object], seed:
         **_phase_properties(phases))
 
 
+def _profile(p) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Layer tops and bottoms [mbsf] and grades [ppm] of the profile times the grade multiplier.
+
+    The grades carry the draws on their first axis when the multiplier is drawn.
+    """
+    top, bottom, grade = grade_profiles()[p.grade_profile]
+    return top, bottom, np.asarray(p.grade_multiplier, dtype=float)[..., None] * grade
+
+
 def _phase_properties(phases: Mapping[str, Mapping]) -> dict[str, dict]:
     return dict(
         phase_grade_ppm={k: v["grade_ppm"] for k, v in phases.items()},
@@ -123,7 +134,7 @@ def _phase_properties(phases: Mapping[str, Mapping]) -> dict[str, dict]:
 @register_draws("deposit", "layered")
 def layered_deposit_draws(p: Draws, up: Mapping[str, Draws], seed: int) -> Draws:
     """``run_layered_deposit`` on the draw axis (what later stages and the KPIs read)."""
-    top, bottom, grade = grade_profiles()[p.grade_profile]
+    top, bottom, grade = _profile(p)
     rho_d = deposit.dry_bulk_density_t_per_m3(p.grain_density_t_per_m3, p.porosity)
     rey_total = deposit.resource_rey_t(p.area_km2, top, bottom, grade, p.resource_top_mbsf,
                                        p.resource_bottom_mbsf, rho_d)

@@ -27,6 +27,7 @@ from reemud.registry import register, register_draws
 from reemud.stages.common import (
     P,
     Params,
+    cost_index,
     draw_count,
     draw_groups,
     japan_demand,
@@ -217,6 +218,19 @@ class DcfParams(Params):
     processing_capex_ref_usd: float = P("USD", "capital of the reference processing plant", gt=0)
     processing_ref_reo_t_per_year: float = P("t/year", "REO capacity of the reference plant",
                                              gt=0)
+    offshore_capex_ref_year: int = P("year", "price year of the reference offshore capital",
+                                     ge=2011, le=2023)
+    processing_capex_ref_year: int = P("year", "price year of the reference plant's capital",
+                                       ge=2011, le=2023)
+    cost_year: int = P("year", "year whose money the capital is escalated to (CEPCI)", ge=2011,
+                       le=2023)
+    environmental_baseline_usd: float = P("USD", "environmental baseline survey and monitoring "
+                                          "set-up before production", ge=0)
+    environmental_monitoring_usd_per_year: float = P("USD/year", "environmental monitoring "
+                                                     "during production", ge=0)
+    residue_treatment_usd_per_dry_t: float = P("USD/t", "treatment and disposal of solid "
+                                               "residue on land (leach residue, land tailings)",
+                                               ge=0)
     vessel_day_rate_usd: float = P("USD/day", "charter and management of the mining vessel", ge=0)
     fuel_price_usd_per_t: float = P("USD/t", "marine fuel price", ge=0)
     shipping_usd_per_wet_t: float = P("USD/t", "shipping of concentrate to the mainland", ge=0)
@@ -286,8 +300,18 @@ def run_dcf(p: DcfParams, up: Mapping[str, object], seed: int) -> CashFlow:
             unit_cost, up["refining"].oxide_t_per_year, prices, p.unit_cost_allocation))
 
 
+def _land_residue_t(conc) -> np.ndarray:
+    """Dry solids left on land a year [t]: the leached concentrate, and land-discharged tailings."""
+    on_land = 1.0 if conc.tailings_discharge == "land" else 0.0
+    return np.asarray(conc.dry_t_per_year + on_land * conc.tailings_dry_t_per_year)
+
+
 def _dcf(p, up: Mapping[str, object]) -> dict:
     """Capital and operating accounts, revenue and the cash flow as a function of a revenue factor.
+
+    Capital: each reference cost escalated from its price year to ``cost_year`` by the CEPCI, then
+    scaled to this capacity with the capacity exponent. Operating costs are taken at their
+    sources' prices, not escalated.
 
     Works on one run's records or on the draw axis; ``cash_flow(k)`` returns the yearly table
     with revenue scaled by ``k`` (the break-even search), ``unit_cost(table)`` the levelised unit
@@ -302,13 +326,17 @@ def _dcf(p, up: Mapping[str, object]) -> dict:
     prices = price_decks()[p.price_deck] * np.asarray(p.price_multiplier)[..., None]
     revenue_by_element = ox.oxide_t_per_year * 1000.0 * prices
     reo_t = ox.oxide_t_per_year.sum(axis=-1)
+    index_now = cost_index(p.cost_year)
     capex = {
         "offshore system": economics.scaled_capex_usd(
-            p.offshore_capex_ref_usd, p.offshore_ref_t_per_year, feed.mud_dry_t_per_year,
-            p.capex_exponent),
+            economics.escalated_usd(p.offshore_capex_ref_usd,
+                                    cost_index(p.offshore_capex_ref_year), index_now),
+            p.offshore_ref_t_per_year, feed.mud_dry_t_per_year, p.capex_exponent),
         "processing plant": economics.scaled_capex_usd(
-            p.processing_capex_ref_usd, p.processing_ref_reo_t_per_year, reo_t,
-            p.capex_exponent),
+            economics.escalated_usd(p.processing_capex_ref_usd,
+                                    cost_index(p.processing_capex_ref_year), index_now),
+            p.processing_ref_reo_t_per_year, reo_t, p.capex_exponent),
+        "environmental baseline": np.asarray(p.environmental_baseline_usd, dtype=float),
     }
     marine_fuel_t = env.fuel_t_per_year["vessel"] + env.fuel_t_per_year["lifting"]
     opex = {
@@ -321,6 +349,9 @@ def _dcf(p, up: Mapping[str, object]) -> dict:
         "SX reagents (NaOH, HCl)": sep.naoh_t_per_year * p.naoh_price_usd_per_t
         + sep.hcl_t_per_year * p.acid_price_usd_per_t,
         "oxalic acid": ox.oxalic_acid_t_per_year * 1000.0 * p.oxalic_acid_usd_per_kg,
+        "residue treatment": _land_residue_t(conc) * p.residue_treatment_usd_per_dry_t,
+        "environmental monitoring": np.asarray(p.environmental_monitoring_usd_per_year,
+                                               dtype=float),
     }
     revenue = revenue_by_element.sum(axis=-1)
 

@@ -185,6 +185,7 @@ def plitt_hydrocyclone_draws(p: Draws, up: Mapping[str, Draws], seed: int) -> Dr
     """``run_plitt_hydrocyclone`` on the draw axis (no grade-recovery sweep)."""
     c = _classify(p, up["deposit"], up["collector"], up["lifting"])
     keep = ("dry_t_per_year", "wet_t_per_year", "rey_t_per_year", "tailings_rey_t_per_year",
+            "tailings_dry_t_per_year",
             "upgrade_factor", "rey_recovery", "apatite_fraction_concentrate", "partition",
             "phase_recovery", "return_solids_t_per_year", "dewatering_loss_rey_t_per_year")
     return Draws(tailings_discharge=p.tailings_discharge, **{k: c[k] for k in keep})
