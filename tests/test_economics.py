@@ -157,3 +157,30 @@ def test_residue_treatment_and_monitoring_accounts():
     assert priced.kpis["opex_usd_per_year"] == pytest.approx(
         base.kpis["opex_usd_per_year"] + 10.0 * on_land + 2e6, rel=1e-12)
     assert base.records["economics"].capex_usd["environmental baseline"] == 87.5e6
+
+
+def test_monthly_cash_flow_annuity_closed_form():
+    # capital at t = 0, then R/12 a month for 12 L months from t = 0; monthly rate from annual r
+    capex, revenue, years, r = 500.0, 120.0, 10, 0.08
+    table = economics.yearly_cash_flow(capex_usd=capex, construction_years=0,
+                                       project_life_years=years, revenue_usd_per_year=revenue,
+                                       opex_usd_per_year=0.0, royalty_rate=0.0, tax_rate=0.0,
+                                       periods_per_year=12)
+    assert table["net"].size == 12 * years
+    i = (1 + r) ** (1 / 12) - 1
+    v = 1 / (1 + i)
+    closed = -capex + revenue / 12 * (1 - v ** (12 * years)) / (1 - v)
+    assert economics.npv(economics.period_rate(r, 12), table["net"]) == pytest.approx(
+        closed, rel=1e-12)
+    rate, status = economics.irr(table["net"])
+    assert status == "unique"
+    assert economics.npv(rate, table["net"]) == pytest.approx(0.0, abs=1e-10 * capex)
+    annual = economics.annual_rate(rate, 12)
+    bisected = economics.irr_draws_bisection(table["net"][None, :], 12)[0]
+    assert bisected == pytest.approx(annual, rel=1e-9)
+    # the yearly table is the monthly one summed by year, without discounting within the year
+    yearly = economics.yearly_cash_flow(capex_usd=capex, construction_years=0,
+                                        project_life_years=years, revenue_usd_per_year=revenue,
+                                        opex_usd_per_year=0.0, royalty_rate=0.0, tax_rate=0.0)
+    np.testing.assert_allclose(table["net"].reshape(years, 12).sum(axis=1), yearly["net"],
+                               rtol=1e-12)

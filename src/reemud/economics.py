@@ -109,6 +109,45 @@ def irr_draws(cash_flows):
     return out
 
 
+IRR_BRACKET = (-0.999999, 100.0)
+"""Annual rates searched by ``irr_draws_bisection`` [-] (monthly discount factors stay finite)."""
+
+
+def irr_draws_bisection(cash_flows, periods_per_year=12, iterations=100):
+    """IRR of every row of long ``(n, periods)`` cash flows as an annual rate [-] (NaN if none).
+
+    For series too long for ``irr_draws``' companion matrices (e.g. monthly flows). A row whose
+    flows change sign exactly once has exactly one rate with NPV = 0 (Descartes' rule of signs on
+    ``Σ CF_t x^t``); it is found by bisection on the annual rate within ``IRR_BRACKET``
+    (NaN if it lies outside). Rows with several sign changes use ``irr`` (``numpy.roots``).
+    """
+    flows = np.atleast_2d(np.asarray(cash_flows, dtype=float))
+    signs = np.sign(flows)
+    changes = np.zeros(flows.shape[0], dtype=int)
+    for row in np.nonzero((signs > 0).any(axis=-1) & (signs < 0).any(axis=-1))[0]:
+        nonzero = signs[row][signs[row] != 0]
+        changes[row] = int((nonzero[1:] != nonzero[:-1]).sum())
+    out = np.full(flows.shape[0], np.nan)
+    single = np.nonzero(changes == 1)[0]
+    if single.size:
+        def value(annual):
+            return npv(period_rate(annual, periods_per_year), flows[single])
+
+        lo = np.full(single.size, IRR_BRACKET[0])
+        hi = np.full(single.size, IRR_BRACKET[1])
+        f_lo = value(lo)
+        inside = np.sign(f_lo) != np.sign(value(hi))
+        for _ in range(iterations):
+            mid = 0.5 * (lo + hi)
+            same = np.sign(value(mid)) == np.sign(f_lo)
+            lo, hi = np.where(same, mid, lo), np.where(same, hi, mid)
+        out[single] = np.where(inside, 0.5 * (lo + hi), np.nan)
+    for row in np.nonzero(changes > 1)[0]:
+        rate, _ = irr(flows[row])
+        out[row] = np.nan if rate is None else annual_rate(rate, periods_per_year)
+    return out
+
+
 def payback_draws(cash_flows):
     """``payback_years`` of every row of ``(n, years)`` cash flows [yr]: NaN where ``None``."""
     flows = np.atleast_2d(np.asarray(cash_flows, dtype=float))
@@ -172,17 +211,20 @@ CASH_OUT = ("royalty", "opex", "sustaining", "working_capital", "tax", "capex")
 def yearly_cash_flow(*, capex_usd, construction_years, project_life_years, revenue_usd_per_year,
                      opex_usd_per_year, royalty_rate, tax_rate, royalty_regime="ad_valorem",
                      ramp_up=(1.0,), sustaining_capex_fraction=0.0, working_capital_months=0.0,
-                     depreciation_years=None, upfront_usd=0.0):
-    r"""Yearly after-tax cash-flow table of a project [US$ per year, arrays over years].
+                     depreciation_years=None, upfront_usd=0.0, periods_per_year=1):
+    r"""After-tax cash-flow table of a project, by year or by shorter period [US$ per period].
 
-    Year ``t`` runs from 0 (first construction year). Capital spreads evenly over construction
-    (all in year 0 without one), plus ``upfront_usd`` in year 0 (e.g. a public test programme
-    counted as a forward cost). Production years run at the ``ramp_up`` fractions of full output
-    (then 1), scaling revenue and operating cost. Sustaining capital is a fraction of the initial
-    capital per production year (deducted for tax when spent); working capital of
-    ``working_capital_months`` of operating cost is tied up in the first production year and
-    released in the last. Depreciation is straight line over ``depreciation_years`` (default the
-    project life). Tax is on positive taxable income after losses carried forward without limit:
+    Period ``t`` runs from 0 (first construction period); ``periods_per_year`` is 1 (years) or
+    12 (months). Capital spreads evenly over construction (all in period 0 without one), plus
+    ``upfront_usd`` in period 0 (e.g. a public test programme counted as a forward cost).
+    Production periods run at the ``ramp_up`` fractions of full output, one per production year
+    (then 1), scaling revenue and operating cost (each per year / periods per year). Sustaining
+    capital is a fraction of the initial capital per production year, spread over its periods
+    (deducted for tax when spent); working capital of ``working_capital_months`` of operating
+    cost is tied up in the first production period and released in the last. Depreciation is
+    straight line over ``depreciation_years`` (default the project life). Tax is charged in the
+    period the income arises, on positive taxable income after losses carried forward without
+    limit:
 
     .. math::
 
@@ -190,38 +232,41 @@ def yearly_cash_flow(*, capex_usd, construction_years, project_life_years, reven
         \text{tax}_t = \tau \max(TI_t - L_{t-1}, 0), \quad
         L_t = \max(L_{t-1} - TI_t, 0)
 
-    Returns a dict of arrays: ``year``, ``capex``, ``revenue``, ``opex``, ``royalty``,
-    ``depreciation``, ``sustaining``, ``working_capital``, ``taxable``, ``losses_carried``,
-    ``tax``, ``net``, ``producing`` (the output fraction of each year). Money inputs and rates
-    may carry a leading draw axis ``(n,)``; the money rows then have shape ``(n, years)``.
+    Returns a dict of arrays over periods: ``year`` (time of the period [yr]), ``capex``,
+    ``revenue``, ``opex``, ``royalty``, ``depreciation``, ``sustaining``, ``working_capital``,
+    ``taxable``, ``losses_carried``, ``tax``, ``net``, ``producing`` (the output fraction of each
+    period). Money inputs and rates may carry a leading draw axis ``(n,)``; the money rows then
+    have shape ``(n, periods)``. Discount such a table with ``period_rate``.
     """
-    n_build = int(construction_years)
-    n_life = int(project_life_years)
+    k = int(periods_per_year)
+    n_build = int(construction_years) * k
+    n_life = int(project_life_years) * k
     n = n_build + n_life
-    year = np.arange(n)
-    ramp = [np.asarray(r, dtype=float) for r in ramp_up][:n_life]
+    period = np.arange(n)
+    ramp = [np.asarray(r, dtype=float) for r in ramp_up][: int(project_life_years)]
     producing = np.zeros(np.broadcast_shapes(*(r.shape for r in ramp)) + (n,))
     producing[..., n_build:] = 1.0
     for i, fraction in enumerate(ramp):
-        producing[..., n_build + i] = fraction
+        producing[..., n_build + i * k:n_build + (i + 1) * k] = np.asarray(fraction)[..., None]
 
-    def per_year(value):  # a per-draw quantity against the year axis
+    def per_period(value):  # a per-draw quantity against the period axis
         return np.asarray(value, dtype=float)[..., None]
 
-    capex_usd, upfront_usd = per_year(capex_usd), per_year(upfront_usd)
-    capex = np.where(year < n_build, capex_usd / max(n_build, 1), 0.0)
+    capex_usd, upfront_usd = per_period(capex_usd), per_period(upfront_usd)
+    capex = np.where(period < n_build, capex_usd / max(n_build, 1), 0.0)
     if n_build == 0:
-        capex = np.where(year == 0, capex_usd, 0.0)
-    capex = capex + np.where(year == 0, upfront_usd, 0.0)
-    revenue = producing * per_year(revenue_usd_per_year)
-    opex = producing * per_year(opex_usd_per_year)
-    royalty = ROYALTY_REGIMES[royalty_regime](revenue, opex, per_year(royalty_rate))
-    dep_years = int(depreciation_years or n_life)
-    depreciation = np.where((year >= n_build) & (year < n_build + dep_years),
-                            capex_usd / dep_years, 0.0)
-    sustaining = np.where(year >= n_build, per_year(sustaining_capex_fraction) * capex_usd, 0.0)
-    tied = per_year(working_capital_months) / 12.0 * per_year(opex_usd_per_year)
-    working = (np.where(year == n_build, 1.0, 0.0) - np.where(year == n - 1, 1.0, 0.0)) * tied
+        capex = np.where(period == 0, capex_usd, 0.0)
+    capex = capex + np.where(period == 0, upfront_usd, 0.0)
+    revenue = producing * per_period(revenue_usd_per_year) / k
+    opex = producing * per_period(opex_usd_per_year) / k
+    royalty = ROYALTY_REGIMES[royalty_regime](revenue, opex, per_period(royalty_rate))
+    dep_periods = int(depreciation_years or project_life_years) * k
+    depreciation = np.where((period >= n_build) & (period < n_build + dep_periods),
+                            capex_usd / dep_periods, 0.0)
+    sustaining = np.where(period >= n_build,
+                          per_period(sustaining_capex_fraction) * capex_usd / k, 0.0)
+    tied = per_period(working_capital_months) / 12.0 * per_period(opex_usd_per_year)
+    working = (np.where(period == n_build, 1.0, 0.0) - np.where(period == n - 1, 1.0, 0.0)) * tied
     taxable = revenue - opex - royalty - depreciation - sustaining
     tax = np.zeros(taxable.shape)
     carried = np.zeros(taxable.shape)
@@ -232,11 +277,26 @@ def yearly_cash_flow(*, capex_usd, construction_years, project_life_years, reven
         tax[..., t] = np.maximum(base, 0.0) * rate
         losses = np.maximum(-base, 0.0)
         carried[..., t] = losses
-    table = {"year": year, "capex": capex, "revenue": revenue, "opex": opex, "royalty": royalty,
-             "depreciation": depreciation, "sustaining": sustaining, "working_capital": working,
-             "taxable": taxable, "losses_carried": carried, "tax": tax, "producing": producing}
-    table["net"] = revenue - sum(table[k] for k in CASH_OUT)
+    table = {"year": period / k if k > 1 else period, "capex": capex, "revenue": revenue,
+             "opex": opex, "royalty": royalty, "depreciation": depreciation,
+             "sustaining": sustaining, "working_capital": working, "taxable": taxable,
+             "losses_carried": carried, "tax": tax, "producing": producing}
+    table["net"] = revenue - sum(table[k_] for k_ in CASH_OUT)
     return table
+
+
+def period_rate(annual_rate, periods_per_year):
+    """Rate per period equivalent to an annual rate, ``(1 + r)^(1/k) − 1`` [-] (``r`` if k = 1)."""
+    if int(periods_per_year) == 1:
+        return np.asarray(annual_rate, dtype=float)
+    return (1.0 + np.asarray(annual_rate, dtype=float)) ** (1.0 / periods_per_year) - 1.0
+
+
+def annual_rate(rate_per_period, periods_per_year):
+    """Annual rate equivalent to a rate per period, ``(1 + x)^k − 1`` [-] (``x`` if k = 1)."""
+    if int(periods_per_year) == 1:
+        return rate_per_period
+    return (1.0 + np.asarray(rate_per_period, dtype=float)) ** periods_per_year - 1.0
 
 
 def allocate_unit_cost(unit_cost_per_kg, oxide_t, price_usd_per_kg, basis="mass"):

@@ -199,6 +199,10 @@ def ledger_gaussian_plume_draws(p: Draws, up: Mapping[str, Draws], seed: int) ->
 # economics
 
 
+PERIODS_PER_YEAR = {"yearly": 1, "monthly": 12}
+"""Cash-flow periods by name."""
+
+
 class DcfParams(Params):
     """Yearly discounted cash flow with capacity-scaled capital and stage-driven operating cost."""
 
@@ -251,6 +255,7 @@ class DcfParams(Params):
     public_programme_jpy: float = P("JPY", "public test programme spent before the project", ge=0)
     public_programme_treatment: str = P("", "sunk (ignored) or forward (a cost in year 0)")
     unit_cost_allocation: str = P("", "how the unit cost is shared among oxides: mass or value")
+    cash_flow_periods: str = P("", "cash-flow periods: yearly or monthly")
     separation_reagent_share: float = P("", "share of reagents in the separation opex basis",
                                         ge=0, lt=1)
 
@@ -269,6 +274,11 @@ class DcfParams(Params):
     def _programme(cls, v: str) -> str:
         return one_of(v, ("sunk", "forward"))
 
+    @field_validator("cash_flow_periods")
+    @classmethod
+    def _periods(cls, v: str) -> str:
+        return one_of(v, PERIODS_PER_YEAR)
+
     @field_validator("unit_cost_allocation")
     @classmethod
     def _allocation(cls, v: str) -> str:
@@ -284,15 +294,18 @@ def run_dcf(p: DcfParams, up: Mapping[str, object], seed: int) -> CashFlow:
     capex = {k: float(v) for k, v in capex.items()}
     opex = {k: float(v) for k, v in opex.items()}
     table = cash_flow(1.0)
+    rate_p, periods = d["period_rate"], d["periods_per_year"]
     break_even_prices = economics.break_even_factor(
-        lambda k: float(economics.npv(p.discount_rate, cash_flow(k)["net"])))
+        lambda k: float(economics.npv(rate_p, cash_flow(k)["net"])))
     rate, status = economics.irr(table["net"])
+    rate = None if rate is None else float(economics.annual_rate(rate, periods))
+    payback = economics.payback_years(table["net"])
     unit_cost = float(d["unit_cost"](table))
     return CashFlow(
         table=table, capex_usd=capex, opex_usd_per_year=opex,
         revenue_usd_per_year_by_element=revenue_by_element, price_usd_per_kg=prices,
-        npv_usd=float(economics.npv(p.discount_rate, table["net"])), irr=rate, irr_status=status,
-        payback_years=economics.payback_years(table["net"]),
+        npv_usd=float(economics.npv(rate_p, table["net"])), irr=rate, irr_status=status,
+        payback_years=None if payback is None else payback / periods,
         unit_cost_usd_per_kg_reo=unit_cost,
         break_even_price_multiplier=(None if break_even_prices is None
                                      else break_even_prices * p.price_multiplier),
@@ -354,6 +367,8 @@ def _dcf(p, up: Mapping[str, object]) -> dict:
                                                dtype=float),
     }
     revenue = revenue_by_element.sum(axis=-1)
+    periods = PERIODS_PER_YEAR[p.cash_flow_periods]
+    rate_p = economics.period_rate(p.discount_rate, periods)
 
     def cash_flow(revenue_factor) -> dict:
         return economics.yearly_cash_flow(
@@ -367,15 +382,17 @@ def _dcf(p, up: Mapping[str, object]) -> dict:
             working_capital_months=p.working_capital_months,
             depreciation_years=p.depreciation_years,
             upfront_usd=(p.public_programme_jpy / p.jpy_per_usd
-                         if p.public_programme_treatment == "forward" else 0.0))
+                         if p.public_programme_treatment == "forward" else 0.0),
+            periods_per_year=periods)
 
     def unit_cost(table):
         costs = sum(table[k] for k in economics.CASH_OUT)
         return economics.levelised_unit_cost(
-            p.discount_rate, costs, table["producing"] * np.asarray(reo_t)[..., None] * 1000.0)
+            rate_p, costs, table["producing"] * np.asarray(reo_t)[..., None] * 1000.0 / periods)
 
     return dict(capex=capex, opex=opex, prices=prices, revenue_by_element=revenue_by_element,
-                reo_t=reo_t, cash_flow=cash_flow, unit_cost=unit_cost)
+                reo_t=reo_t, cash_flow=cash_flow, unit_cost=unit_cost, period_rate=rate_p,
+                periods_per_year=periods)
 
 
 @register_draws("economics", "dcf", fixed=("project_life_years", "construction_years",
@@ -389,14 +406,16 @@ def dcf_draws(p: Draws, up: Mapping[str, Draws], seed: int) -> Draws:
     d = _dcf(p, up)
     table = d["cash_flow"](1.0)
     net = np.atleast_2d(table["net"])
-    rate = np.asarray(p.discount_rate)
+    rate, periods = d["period_rate"], d["periods_per_year"]
     factor = economics.break_even_factor_draws(
         lambda k: np.broadcast_to(economics.npv(rate, d["cash_flow"](k)["net"]), k.shape),
         net.shape[0])
+    irr = (economics.irr_draws(net) if periods == 1
+           else economics.irr_draws_bisection(net, periods))
     return Draws(capex_usd=d["capex"], opex_usd_per_year=d["opex"],
                  revenue_usd_per_year_by_element=d["revenue_by_element"],
-                 npv_usd=economics.npv(rate, table["net"]), irr=economics.irr_draws(net),
-                 payback_years=economics.payback_draws(net),
+                 npv_usd=economics.npv(rate, table["net"]), irr=irr,
+                 payback_years=economics.payback_draws(net) / periods,
                  unit_cost_usd_per_kg_reo=d["unit_cost"](table),
                  break_even_price_multiplier=factor * p.price_multiplier)
 
