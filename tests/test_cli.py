@@ -113,7 +113,7 @@ def test_mc_json_is_reproducible_and_reports_undefined_irr():
     assert first.stdout == second.stdout
     data = json.loads(first.stdout)
     assert data["uncertain"] == ["economics.price_multiplier", "economics.offshore_capex_ref_usd",
-                                 "economics.discount_rate"]
+                                 "economics.environmental_baseline_usd", "economics.discount_rate"]
     assert data["kpis"]["npv_usd"]["n"] == 8
     assert data["kpis"]["irr"]["n"] == 0  # NPV < 0 at every rate: no IRR, reported as such
     assert data["kpis"]["irr"]["mean"] is None
