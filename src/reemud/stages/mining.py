@@ -606,59 +606,121 @@ def run_airlift(p: AirliftParams, up: Mapping[str, object], seed: int) -> Slurry
     """Drift-flux airlift: the least air rate that lifts the collector's rate, and its power."""
     dep: Deposit = up["deposit"]
     feed: MudFeed = up["collector"]
-    cv = p.solids_volume_fraction
-    rho_m = dep.seawater_density_kg_per_m3 + cv * (feed.solids_density_kg_per_m3
-                                                   - dep.seawater_density_kg_per_m3)
-    mu = float(lifting.bingham_parameters(cv, p.yield_stress_coefficient_pa, p.rheology_exponent,
-                                          dep.seawater_viscosity_pa_s)[1])
-    depth_inj = min(p.airlift_injection_depth_m, dep.water_depth_m)
-    kw = dict(injection_depth_m=depth_inj, depth_m=dep.water_depth_m,
-              diameter_m=p.riser_inner_diameter_m, liquid_density_kg_per_m3=rho_m,
-              liquid_viscosity_pa_s=mu, seawater_density_kg_per_m3=dep.seawater_density_kg_per_m3,
-              roughness_m=p.pipe_roughness_m, inlet_loss_pa=p.miner_pressure_loss_kpa * 1000.0,
-              compressor_efficiency=p.compressor_efficiency)
-    target = float(lifting.flow_for_throughput(feed.lift_rate_dry_t_per_h * HOURS_PER_DAY, cv,
-                                               feed.solids_density_kg_per_m3))
-    air = np.linspace(0.0, p.max_air_kg_per_s, 41)[1:]
-    curve = lifting.airlift(air_kg_per_s=air, **kw)
-    q = curve["liquid_m3_per_s"]
-    reach = np.nonzero(q >= target)[0]
-    if reach.size == 0:
+    a = _airlifted(p, dep, feed)
+    if not a["reached"]:
+        q, cv = a["curve"]["liquid_m3_per_s"], p.solids_volume_fraction
         raise ScenarioError([Problem(
             "lifting.max_air_kg_per_s", p.max_air_kg_per_s,
             f"the airlift peaks at {q.max() * cv * feed.solids_density_kg_per_m3 * 3.6:.1f} t/h of "
             f"solids, below the {feed.lift_rate_dry_t_per_h:.1f} t/h the collector delivers",
             "raise the air supply, inject deeper, widen the riser or lower the lift rate")])
-    i = int(reach[0])
-    lo_air, hi_air = (air[i - 1], air[i]) if i > 0 else (0.0, air[0])
-    lo_q, hi_q = (q[i - 1], q[i]) if i > 0 else (0.0, q[0])
+    point = {k: float(v) for k, v in a["point"].items()}
+    airlift_curve = {"air_kg_per_s": a["air"],
+                     "air_nm3_per_min": a["curve"]["air_nm3_per_s"] * 60.0,
+                     "solids_t_per_h": a["solids_curve"],
+                     "compressor_power_kw": a["curve"]["compressor_power_kw"],
+                     "injection_depth_m": a["injection_depth_m"]}
+    envelope = {"air_kg_per_s": a["air"], "solids_t_per_h": a["solids_curve"],
+                "power_kw": a["curve"]["compressor_power_kw"]}
+    return _slurry(p, feed, dep, point, method="airlift", envelope=envelope,
+                   max_t_per_day=float(a["max_t_per_day"]), airlift_curve=airlift_curve)
+
+
+def _airlifted(p, dep, feed) -> dict:
+    """The least air rate that lifts the collector's rate, on a grid refined by secant steps.
+
+    Scalars or draws (first axis): air rates, the airlift curve over them, whether the grid
+    reaches the target flow, the operating point and the largest throughput on the curve.
+    """
+    cv = p.solids_volume_fraction
+    rho_m = dep.seawater_density_kg_per_m3 + cv * (feed.solids_density_kg_per_m3
+                                                   - dep.seawater_density_kg_per_m3)
+    mu = lifting.bingham_parameters(cv, p.yield_stress_coefficient_pa, p.rheology_exponent,
+                                    dep.seawater_viscosity_pa_s)[1]
+    depth_inj = np.minimum(p.airlift_injection_depth_m, dep.water_depth_m)
+    kw = dict(injection_depth_m=depth_inj, depth_m=dep.water_depth_m,
+              diameter_m=p.riser_inner_diameter_m, liquid_density_kg_per_m3=rho_m,
+              liquid_viscosity_pa_s=mu, seawater_density_kg_per_m3=dep.seawater_density_kg_per_m3,
+              roughness_m=p.pipe_roughness_m, inlet_loss_pa=p.miner_pressure_loss_kpa * 1000.0,
+              compressor_efficiency=p.compressor_efficiency)
+    target = lifting.flow_for_throughput(feed.lift_rate_dry_t_per_h * HOURS_PER_DAY, cv,
+                                         feed.solids_density_kg_per_m3)
+    air = np.linspace(0.0, 1.0, 41)[1:] * np.asarray(p.max_air_kg_per_s)[..., None]
+    curve = lifting.airlift(air_kg_per_s=air, **{k: np.asarray(v)[..., None]
+                                                 for k, v in kw.items()})
+    q = curve["liquid_m3_per_s"]
+    reach = q >= np.asarray(target)[..., None]
+    i = np.argmax(reach, axis=-1)[..., None]
+    first = i == 0
+
+    def at(values, index):
+        return np.take_along_axis(values, index, axis=-1)[..., 0]
+
+    lo_air = np.where(first[..., 0], 0.0, at(air, np.maximum(i - 1, 0)))
+    lo_q = np.where(first[..., 0], 0.0, at(q, np.maximum(i - 1, 0)))
+    hi_air, hi_q = at(air, i), at(q, i)
     for _ in range(3):  # secant refinement on the rising branch
-        guess = lo_air + (target - lo_q) * (hi_air - lo_air) / max(hi_q - lo_q, 1e-12)
-        q_guess = float(lifting.airlift(air_kg_per_s=guess, **kw)["liquid_m3_per_s"])
-        lo_air, lo_q, hi_air, hi_q = ((guess, q_guess, hi_air, hi_q) if q_guess < target
-                                      else (lo_air, lo_q, guess, q_guess))
+        guess = lo_air + (target - lo_q) * (hi_air - lo_air) / np.maximum(hi_q - lo_q, 1e-12)
+        q_guess = lifting.airlift(air_kg_per_s=guess, **kw)["liquid_m3_per_s"]
+        below = q_guess < target
+        lo_air, lo_q = np.where(below, guess, lo_air), np.where(below, q_guess, lo_q)
+        hi_air, hi_q = np.where(below, hi_air, guess), np.where(below, hi_q, q_guess)
     op = lifting.airlift(air_kg_per_s=hi_air, **kw)
-    solids_t_per_h = float(op["liquid_m3_per_s"]) * cv * feed.solids_density_kg_per_m3 * 3.6
-    power = float(op["compressor_power_kw"])
-    point = {"air_kg_per_s": hi_air, "liquid_m3_per_s": float(op["liquid_m3_per_s"]),
-             "injection_pressure_pa": float(op["injection_pressure_pa"]),
-             "mean_void_fraction": float(op["mean_void_fraction"]),
+    solids_t_per_h = op["liquid_m3_per_s"] * cv * feed.solids_density_kg_per_m3 * 3.6
+    power = op["compressor_power_kw"]
+    point = {"air_kg_per_s": hi_air, "liquid_m3_per_s": op["liquid_m3_per_s"],
+             "injection_pressure_pa": op["injection_pressure_pa"],
+             "mean_void_fraction": op["mean_void_fraction"],
              "mixture_density_kg_per_m3": rho_m, "power_kw": power,
              "solids_t_per_h": solids_t_per_h,
              "specific_energy_kwh_per_dry_t": power / solids_t_per_h,
-             "floor_kwh_per_dry_t": float(lifting.energy_floor_kwh_per_dry_t(
+             "floor_kwh_per_dry_t": lifting.energy_floor_kwh_per_dry_t(
                  dep.water_depth_m, feed.solids_density_kg_per_m3,
-                 dep.seawater_density_kg_per_m3))}
-    solids_curve = q * cv * feed.solids_density_kg_per_m3 * 3.6
-    airlift_curve = {"air_kg_per_s": air, "air_nm3_per_min": curve["air_nm3_per_s"] * 60.0,
-                     "solids_t_per_h": solids_curve,
-                     "compressor_power_kw": curve["compressor_power_kw"],
-                     "injection_depth_m": depth_inj}
-    envelope = {"air_kg_per_s": air, "solids_t_per_h": solids_curve,
-                "power_kw": curve["compressor_power_kw"]}
-    return _slurry(p, feed, dep, point, method="airlift", envelope=envelope,
-                   max_t_per_day=float(solids_curve.max() * HOURS_PER_DAY),
-                   airlift_curve=airlift_curve)
+                 dep.seawater_density_kg_per_m3)}
+    solids_curve = q * np.asarray(cv * feed.solids_density_kg_per_m3 * 3.6)[..., None]
+    return dict(air=air, curve=curve, reached=reach.any(axis=-1), point=point,
+                solids_curve=solids_curve, injection_depth_m=depth_inj,
+                max_t_per_day=solids_curve.max(axis=-1) * HOURS_PER_DAY)
+
+
+AIRLIFT_INPUTS = {
+    "p": ("solids_volume_fraction", "yield_stress_coefficient_pa", "rheology_exponent",
+          "airlift_injection_depth_m", "riser_inner_diameter_m", "pipe_roughness_m",
+          "miner_pressure_loss_kpa", "compressor_efficiency", "max_air_kg_per_s"),
+    "dep": ("seawater_density_kg_per_m3", "seawater_viscosity_pa_s", "water_depth_m"),
+    "feed": ("solids_density_kg_per_m3", "lift_rate_dry_t_per_h"),
+}
+"""What ``_airlifted`` reads, by argument."""
+
+
+@register_draws("lifting", "airlift")
+def airlift_draws(p: Draws, up: Mapping[str, Draws], seed: int) -> Draws:
+    """``run_airlift`` on the draw axis; a draw whose air supply cannot lift its rate is rejected.
+
+    The drift-flux march broadcasts over air rates only, so it runs once per distinct set of
+    hydraulic inputs (``AIRLIFT_INPUTS``).
+    """
+    dep, feed = up["deposit"], up["collector"]
+    sources = {"p": p, "dep": dep, "feed": feed}
+    names = [(arg, name) for arg, fields in AIRLIFT_INPUTS.items() for name in fields]
+    columns = [getattr(sources[arg], name) for arg, name in names]
+    n = draw_count(*columns)
+    keys = ("power_kw", "specific_energy_kwh_per_dry_t", "floor_kwh_per_dry_t",
+            "mixture_density_kg_per_m3", "liftable", "max_t_per_day")
+    out = {k: np.full(max(n, 1), np.nan) for k in keys}
+    for members, values in draw_groups(*columns):
+        views = {arg: {} for arg in AIRLIFT_INPUTS}
+        for (arg, name), value in zip(names, values, strict=True):
+            views[arg][name] = value
+        a = _airlifted(Draws(**views["p"]), Draws(**views["dep"]), Draws(**views["feed"]))
+        for key in keys[:4]:
+            out[key][members] = a["point"][key]
+        out["liftable"][members] = a["reached"]
+        out["max_t_per_day"][members] = a["max_t_per_day"]
+    if n == 0:
+        out = {k: v[0] for k, v in out.items()}
+    point = {k: out[k] for k in keys[:4]} | {"liftable": np.asarray(out["liftable"]) == 1.0}
+    return _slurry_draws(p, feed, dep, point, out["max_t_per_day"])
 
 
 class PumpHoistingParams(LiftParams):
@@ -678,6 +740,22 @@ def run_pump_hoisting(p: PumpHoistingParams, up: Mapping[str, object], seed: int
     """Seabed pump lift: required pressure, stages, derated efficiency and power."""
     dep: Deposit = up["deposit"]
     feed: MudFeed = up["collector"]
+    site, kw, point = _pumped(p, dep, feed)
+    area = np.pi * p.riser_inner_diameter_m**2 / 4.0
+    cv_grid = np.linspace(0.01, min(0.3, 0.95 * (1.0 - dep.porosity)), 30)[:, None]
+    flow_grid = (np.linspace(0.2, 5.0, 40) * area)[None, :]
+    env = lifting.pump_hoisting(flow_m3_per_s=flow_grid, solids_volume_fraction=cv_grid, **kw)
+    envelope = {"solids_volume_fraction": cv_grid[:, 0], "flow_m3_per_s": flow_grid[0],
+                "solids_t_per_h": env["solids_t_per_h"], "power_kw": env["power_kw"],
+                "specific_energy_kwh_per_dry_t": env["specific_energy_kwh_per_dry_t"]}
+    return _slurry(p, feed, dep, point, method="pump hoisting", envelope=envelope,
+                   max_t_per_day=float(_pumped_max_t_per_day(p, kw)),
+                   airlift_curve=_airlift_curve(p, site, p.solids_volume_fraction,
+                                                float(point["mixture_density_kg_per_m3"])))
+
+
+def _pumped(p, dep, feed) -> tuple[dict, dict, dict]:
+    """Site inputs, pump-lift inputs and the operating point at the collector's rate."""
     site = _site(p, dep, feed)
     kw = {k: v for k, v in site.items() if k not in ("class_volume_shares", "class_slip_m_per_s")}
     kw |= dict(water_efficiency=p.water_efficiency,
@@ -688,18 +766,25 @@ def run_pump_hoisting(p: PumpHoistingParams, up: Mapping[str, object], seed: int
                                        p.solids_volume_fraction, feed.solids_density_kg_per_m3)
     point = lifting.pump_hoisting(flow_m3_per_s=flow,
                                   solids_volume_fraction=p.solids_volume_fraction, **kw)
-    area = np.pi * p.riser_inner_diameter_m**2 / 4.0
-    cv_grid = np.linspace(0.01, min(0.3, 0.95 * (1.0 - dep.porosity)), 30)[:, None]
-    flow_grid = (np.linspace(0.2, 5.0, 40) * area)[None, :]
-    env = lifting.pump_hoisting(flow_m3_per_s=flow_grid, solids_volume_fraction=cv_grid, **kw)
-    envelope = {"solids_volume_fraction": cv_grid[:, 0], "flow_m3_per_s": flow_grid[0],
-                "solids_t_per_h": env["solids_t_per_h"], "power_kw": env["power_kw"],
-                "specific_energy_kwh_per_dry_t": env["specific_energy_kwh_per_dry_t"]}
-    at_cv = lifting.pump_hoisting(flow_m3_per_s=flow_grid[0],
-                                  solids_volume_fraction=p.solids_volume_fraction, **kw)
-    within = at_cv["power_kw"] <= p.pump_power_limit_kw
-    max_t = float(at_cv["solids_t_per_h"][within].max() * HOURS_PER_DAY) if within.any() else 0.0
-    return _slurry(p, feed, dep, point, method="pump hoisting", envelope=envelope,
-                   max_t_per_day=max_t,
-                   airlift_curve=_airlift_curve(p, site, p.solids_volume_fraction,
-                                                float(point["mixture_density_kg_per_m3"])))
+    return site, kw, point
+
+
+def _pumped_max_t_per_day(p, kw: dict):
+    """Largest daily throughput within the power limit on the flow grid [t/day] (draws first)."""
+    area = np.pi * np.asarray(p.riser_inner_diameter_m) ** 2 / 4.0
+    flows = np.linspace(0.2, 5.0, 40) * area[..., None]
+    # per-draw inputs meet the flow grid's axis
+    at_cv = lifting.pump_hoisting(
+        flow_m3_per_s=flows, solids_volume_fraction=np.asarray(p.solids_volume_fraction)[..., None],
+        **{k: np.asarray(v)[..., None] for k, v in kw.items()})
+    within = at_cv["power_kw"] <= np.asarray(p.pump_power_limit_kw)[..., None]
+    best = np.where(within, at_cv["solids_t_per_h"], -np.inf).max(axis=-1)
+    return np.where(within.any(axis=-1), best * HOURS_PER_DAY, 0.0)
+
+
+@register_draws("lifting", "pump_hoisting")
+def pump_hoisting_draws(p: Draws, up: Mapping[str, Draws], seed: int) -> Draws:
+    """``run_pump_hoisting`` on the draw axis: operating point, max throughput, string."""
+    dep, feed = up["deposit"], up["collector"]
+    _, kw, point = _pumped(p, dep, feed)
+    return _slurry_draws(p, feed, dep, point, _pumped_max_t_per_day(p, kw))
