@@ -284,3 +284,69 @@ def test_pump_hoisting_on_the_draw_axis_equals_draw_by_draw():
               "collector.mud_dry_t_per_day": rng.uniform(2000, 5000, 4)}
     draws = _assert_matches_loop(sc, inputs)
     assert np.isfinite(draws["lift_max_throughput_t_per_day"]).all()
+
+
+# ---------------------------------------------------------------------------------------------
+# regressions found in review
+
+
+def test_discount_rate_drawn_alone():
+    sc = load_scenario("minamitorishima-commercial")
+    _assert_matches_loop(sc, {"economics.discount_rate": np.array([0.05, 0.08, 0.1])})
+
+
+def test_a_draw_breaking_a_rule_does_not_abort_the_others():
+    # the second interval is upside down: as a single run it is refused; here it is rejected
+    # before any stage runs, and the first draw is computed
+    sc = load_scenario("minamitorishima-2027")
+    out = run_draws(sc, {"collector.mining_top_mbsf": np.array([0.0, 6.0]),
+                         "collector.mining_bottom_mbsf": np.array([5.6, 5.0])})
+    assert np.isfinite(out["npv_usd"][0])
+    assert np.isnan(out["npv_usd"][1])
+
+
+def test_no_leach_liquor_keeps_the_economics_defined():
+    # no washing: the residue keeps all the liquor, nothing reaches the SX plant
+    sc = load_scenario("minamitorishima-commercial")
+    draws = _assert_matches_loop(sc, {"leaching.wash_stages": np.array([0.0, 3.0])})
+    assert draws["reo_production_t_per_year"][0] == 0.0
+    assert np.isnan(draws["sx_stages"][0])
+    assert np.isnan(draws["payback_years"][0])
+
+
+def test_monthly_irr_near_zero_matches_the_single_run():
+    sc = parse_scenario(load_scenario("minamitorishima-commercial").text.replace(
+        'model = "dcf"\n', 'model = "dcf"\ncash_flow_periods = "monthly"\n', 1), "monthly")
+    draws = _assert_matches_loop(sc, {"economics.price_multiplier": np.array([3.2, 3.25, 3.3])})
+    assert np.abs(draws["irr"]).max() < 0.01
+
+
+def test_small_plume_footprints_within_grid_resolution():
+    sc = load_scenario("minamitorishima-commercial")
+    escape = np.geomspace(6e-5, 0.5, 12)
+    draws = run_draws(sc, {"collector.plume_escape_fraction": escape})[PLUME]
+    single = evaluate(sc, {"collector.plume_escape_fraction": escape}, 0,
+                      vectorised=False)[PLUME]
+    assert (single > 0).all()
+    np.testing.assert_allclose(draws, single, rtol=1e-2)  # ~2,000 m² footprints: ~15 m²
+    large = single > 0.01
+    np.testing.assert_allclose(draws[large], single[large], rtol=3e-3)
+
+
+def test_payback_undefined_for_undefined_flows():
+    assert np.isnan(economics.payback_draws([[np.nan, 1.0, 2.0]])).all()
+    assert economics.payback_draws([[-1.0, 2.0]])[0] == 0.5
+
+
+def test_no_draws_gives_empty_kpis():
+    sc = load_scenario("minamitorishima-commercial")
+    out = run_draws(sc, {"economics.price_multiplier": np.array([])})
+    assert out["npv_usd"].shape == (0,)
+    assert set(out) == set(run_draws(sc, {"economics.price_multiplier": np.ones(1)}))
+
+
+def test_unknown_stage_is_named():
+    sc = load_scenario("minamitorishima-commercial")
+    with pytest.raises(ValueError, match=r"'economy.price_multiplier': 'economy' is not a stage; "
+                                         r"stages are deposit, collector"):
+        run_draws(sc, {"economy.price_multiplier": np.ones(2)})

@@ -37,15 +37,16 @@ BLOCK = 2048
 
 
 def unsupported(scenario: Scenario, paths) -> str | None:
-    """Why ``paths`` of ``scenario`` cannot run on the draw axis, or ``None`` if they can."""
-    first = registry.STAGES.index(min((p.partition(".")[0] for p in paths),
-                                      key=registry.STAGES.index))
-    for stage in registry.STAGES[first:]:
+    """Why ``paths`` of ``scenario`` cannot run on the draw axis, or ``None`` if they can.
+
+    ``ValueError`` (from ``scenario.parameter_field``) if a path names no parameter.
+    """
+    fields = [parameter_field(scenario, path) for path in paths]
+    for stage in registry.STAGES:
         model = scenario.stages[stage].model
         if registry.draw_axis(stage, model) is None:
             return f"{stage} model {model!r} has no draw-axis version"
-    for path in paths:
-        stage, name, _ = parameter_field(scenario, path)
+    for path, (stage, name, _) in zip(paths, fields, strict=True):
         if name in registry.draw_axis(stage, scenario.stages[stage].model)[1]:
             return f"{path} must be the same on every draw of the draw-axis model"
     return None
@@ -110,9 +111,48 @@ def run_draws(scenario: Scenario, inputs: Mapping[str, np.ndarray], seed: int = 
     if reason is not None:
         raise ValueError(f"cannot run {scenario.name!r} on the draw axis: {reason}")
     n = len(np.asarray(inputs[paths[0]]))
+    if n == 0:  # the KPI names, with no draws
+        nominal = {p: np.array([float(_nominal(scenario, p))]) for p in paths}
+        return {k: v[:0] for k, v in run_draws(scenario, nominal, seed).items()}
+    drawn, valid = _validated(scenario, inputs, n)
+    first = registry.STAGES.index(min(drawn, key=registry.STAGES.index))
+    fixed = _run_stages(scenario, registry.STAGES[:first], _params(scenario, {}, slice(None)), {},
+                        seed)
+    out: dict[str, np.ndarray] = {}
+    for start in range(0, n, block):
+        rows = slice(start, min(start + block, n))
+        m = rows.stop - rows.start
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            records = _run_stages(scenario, registry.STAGES[first:],
+                                  _params(scenario, drawn, rows), dict(fixed), seed)
+            kpis = draw_kpis(records, m)
+        rejected = ~valid[rows]
+        for record in records.values():
+            if "invalid" in record.keys():
+                rejected |= np.broadcast_to(np.asarray(record.invalid, dtype=bool), (m,))
+        for k, v in kpis.items():
+            out.setdefault(k, np.empty(n))[rows] = np.where(rejected, np.nan, v)
+        if progress is not None:
+            progress(rows.stop)
+    return out
+
+
+def _nominal(scenario: Scenario, path: str):
+    stage, name, _ = parameter_field(scenario, path)
+    return getattr(scenario.stages[stage].params, name)
+
+
+def _validated(scenario: Scenario, inputs: Mapping[str, np.ndarray],
+               n: int) -> tuple[dict[str, dict[str, np.ndarray]], np.ndarray]:
+    """Drawn values by stage, and which draws are valid.
+
+    Valid: inside every parameter's bounds, every model's field relations and the cross-stage
+    rules. An invalid draw computes at the nominal values (so it cannot upset a stage for the
+    others) and is reported as NaN.
+    """
     drawn: dict[str, dict[str, np.ndarray]] = {}
     valid = np.ones(n, dtype=bool)
-    for path in paths:
+    for path in inputs:
         stage, name, info = parameter_field(scenario, path)
         values = np.asarray(inputs[path], dtype=float)
         if values.shape != (n,):
@@ -121,28 +161,10 @@ def run_draws(scenario: Scenario, inputs: Mapping[str, np.ndarray], seed: int = 
             values = np.round(values)
         ok = _bounds_ok(info, values)
         valid &= ok
-        # a rejected draw computes at the nominal value, so it cannot upset the others
-        nominal = float(getattr(scenario.stages[stage].params, name))
-        drawn.setdefault(stage, {})[name] = np.where(ok, values, nominal)
-    first = registry.STAGES.index(min(drawn, key=registry.STAGES.index))
-    fixed = _run_stages(scenario, registry.STAGES[:first], _params(scenario, {}, slice(None)), {},
-                        seed)
-    out: dict[str, np.ndarray] | None = None
-    for start in range(0, n, block):
-        rows = slice(start, min(start + block, n))
-        m = rows.stop - rows.start
-        params = _params(scenario, drawn, rows)
-        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            records = _run_stages(scenario, registry.STAGES[first:], params, dict(fixed), seed)
-            kpis = draw_kpis(records, m)
-        rejected = ~valid[rows] | _rules_broken(scenario, params, m)
-        for record in records.values():
-            if "invalid" in record.keys():
-                rejected |= np.broadcast_to(np.asarray(record.invalid, dtype=bool), (m,))
-        if out is None:
-            out = {k: np.empty(n) for k in kpis}
-        for k, v in kpis.items():
-            out[k][rows] = np.where(rejected, np.nan, v)
-        if progress is not None:
-            progress(rows.stop)
-    return out if out is not None else {}
+        drawn.setdefault(stage, {})[name] = np.where(ok, values, float(_nominal(scenario, path)))
+    valid &= ~_rules_broken(scenario, _params(scenario, drawn, slice(None)), n)
+    for stage, values in drawn.items():
+        for name, column in values.items():
+            nominal = float(getattr(scenario.stages[stage].params, name))
+            values[name] = np.where(valid, column, nominal)
+    return drawn, valid

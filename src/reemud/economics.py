@@ -78,7 +78,31 @@ def _discount_roots(roots):
     return np.where(repeat, np.nan, x)
 
 
-def irr_draws(cash_flows):
+def irr_draws(cash_flows, periods_per_year=1):
+    """IRR of every row of ``(n, periods)`` cash flows as an annual rate [-] (NaN if none).
+
+    Yearly flows: ``irr`` row by row, below. Shorter periods: ``irr_draws_bisection``.
+    """
+    if int(periods_per_year) != 1:
+        return irr_draws_bisection(cash_flows, periods_per_year)
+    return _irr_yearly_draws(cash_flows)
+
+
+def irr_annual(cash_flows, periods_per_year=1):
+    """IRR of one cash-flow series as an annual rate [-], with ``irr``'s status string.
+
+    The rate is ``irr_draws``' for the series, so a single run and the draw axis agree.
+    """
+    _, status = irr(cash_flows)
+    rate = float(irr_draws(np.asarray(cash_flows, dtype=float)[None, :], periods_per_year)[0])
+    if np.isfinite(rate):
+        return rate, status
+    if status == "unique":  # bisection bracket missed it
+        return None, f"none within {IRR_BRACKET[0]:g} to {IRR_BRACKET[1]:g} a year"
+    return None, status
+
+
+def _irr_yearly_draws(cash_flows):
     """``irr`` of every row of ``(n, years)`` cash flows [-]: NaN where ``irr`` gives ``None``.
 
     Rows whose first and last flows are non-zero share one batched eigenvalue call on their
@@ -159,7 +183,8 @@ def payback_draws(cash_flows):
     rows = np.arange(flows.shape[0])
     with np.errstate(divide="ignore", invalid="ignore"):
         turn = t - 1 + (-cumulative[rows, t - 1] / flows[rows, inside])
-    return np.where(~negative.any(axis=-1), 0.0, np.where(t >= years, np.nan, turn))
+    out = np.where(~negative.any(axis=-1), 0.0, np.where(t >= years, np.nan, turn))
+    return np.where(np.isfinite(flows).all(axis=-1), out, np.nan)
 
 
 def payback_years(cash_flows):

@@ -30,6 +30,7 @@ from scipy.stats import qmc
 
 from reemud import batch, registry
 from reemud.chain import Chain
+from reemud.errors import ScenarioError
 from reemud.scenario import (
     Distribution,
     Scenario,
@@ -306,12 +307,15 @@ def evaluate(scenario: Scenario, inputs: Mapping[str, np.ndarray], seed: int,
         upstream = upstream_records(scenario, first, seed)
     rows: list[dict[str, float] | None] = []
     for i in range(len(inputs[paths[0]])):
-        try:
+        try:  # a draw outside the allowed ranges, or one a stage cannot compute: rejected
             drawn = with_values(scenario, {p: inputs[p][i] for p in paths})
-        except ValueError:  # a draw outside a parameter's allowed range: rejected, counted
+        except ValueError:
             rows.append(None)
         else:
-            rows.append(scalar_kpis(Chain(drawn).run_from(first, upstream, seed=seed).kpis))
+            try:
+                rows.append(scalar_kpis(Chain(drawn).run_from(first, upstream, seed=seed).kpis))
+            except ScenarioError:
+                rows.append(None)
         if progress is not None:
             progress(i + 1)
     names = next((r for r in rows if r is not None), None)

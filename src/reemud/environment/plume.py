@@ -102,7 +102,7 @@ def deposit_area_km2(*, released_kg, class_fractions, settling_velocity_m_per_s,
     return area_m2 / 1e6, x, y, thickness
 
 
-SCALE_BIN_RATIO = 1.25
+SCALE_BIN_RATIO = 1.05
 """Width of the scale bins of ``deposit_areas_km2`` (ratio of a bin's upper to lower edge)."""
 
 
@@ -118,7 +118,7 @@ def deposit_areas_km2(*, released_kg, class_fractions, settling_velocity_m_per_s
     bin's upper edge, as ``deposit_area_km2`` builds it, and every draw in the bin counts its own
     cells on it. The grids depend on the mass only through its bin, so a draw's area does not
     depend on the other draws; it differs from ``deposit_area_km2`` by the grid resolution only
-    (the grid covers up to 25 % more mass). ``grids``, a dict owned by the caller for this release
+    (the grid covers up to 5 % more mass). ``grids``, a dict owned by the caller for this release
     shape, keeps the bins' grids between calls.
     """
     masses = np.asarray(released_kg, dtype=float)

@@ -297,8 +297,7 @@ def run_dcf(p: DcfParams, up: Mapping[str, object], seed: int) -> CashFlow:
     rate_p, periods = d["period_rate"], d["periods_per_year"]
     break_even_prices = economics.break_even_factor(
         lambda k: float(economics.npv(rate_p, cash_flow(k)["net"])))
-    rate, status = economics.irr(table["net"])
-    rate = None if rate is None else float(economics.annual_rate(rate, periods))
+    rate, status = economics.irr_annual(table["net"], periods)
     payback = economics.payback_years(table["net"])
     unit_cost = float(d["unit_cost"](table))
     return CashFlow(
@@ -407,11 +406,10 @@ def dcf_draws(p: Draws, up: Mapping[str, Draws], seed: int) -> Draws:
     table = d["cash_flow"](1.0)
     net = np.atleast_2d(table["net"])
     rate, periods = d["period_rate"], d["periods_per_year"]
+    n = np.broadcast_shapes(net.shape[:-1], np.shape(rate))[0]  # the rate may be drawn alone
     factor = economics.break_even_factor_draws(
-        lambda k: np.broadcast_to(economics.npv(rate, d["cash_flow"](k)["net"]), k.shape),
-        net.shape[0])
-    irr = (economics.irr_draws(net) if periods == 1
-           else economics.irr_draws_bisection(net, periods))
+        lambda k: np.broadcast_to(economics.npv(rate, d["cash_flow"](k)["net"]), k.shape), n)
+    irr = economics.irr_draws(net, periods)
     return Draws(capex_usd=d["capex"], opex_usd_per_year=d["opex"],
                  revenue_usd_per_year_by_element=d["revenue_by_element"],
                  npv_usd=economics.npv(rate, table["net"]), irr=irr,

@@ -571,7 +571,8 @@ def sx_flowsheet_draws(p: Draws, up: Mapping[str, Draws], seed: int) -> Draws:
         fraction[members], per_mol[members] = design
     if n == 0:
         fraction, per_mol, invalid = fraction[0], per_mol[0], invalid[0]
-    scale = total / composition.sum(axis=-1)
+    in_design = composition.sum(axis=-1)
+    scale = np.where(in_design > 0, total / np.where(in_design > 0, in_design, 1.0), 0.0)
     product = feed_mol * fraction * ATOMIC_MASS_G_PER_MOL
     mol_reagent = per_mol[..., 0] * scale
     return Draws(
@@ -582,7 +583,7 @@ def sx_flowsheet_draws(p: Draws, up: Mapping[str, Draws], seed: int) -> Draws:
                                for k, v in liquor.impurities_t_per_year.items() if k != "Na"},
         organic_inventory_m3=_organic_m3(per_mol[..., 1] * scale, p.stage_residence_min,
                                          p.organic_loading_mol_per_l),
-        total_stages=per_mol[..., 2],
+        total_stages=np.where(per_mol[..., 2] > 0, per_mol[..., 2], np.nan),  # none: no design
         invalid=invalid)
 
 
