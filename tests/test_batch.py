@@ -37,7 +37,7 @@ def _inputs(n, *, campaign=False):
 
 
 def _assert_matches_loop(scenario, inputs):
-    draws = run_draws(scenario, inputs)
+    draws = run_draws(scenario, inputs, guards=True)  # every stage balances every element
     loop = evaluate(scenario, inputs, 0, vectorised=False)
     assert set(draws) == set(loop)
     for kpi, ref in loop.items():
@@ -94,7 +94,7 @@ def test_airlift_on_the_draw_axis_equals_draw_by_draw():
 def _assert_matches_loop_or_rejected(scenario, inputs, rejected):
     """As _assert_matches_loop for the draws a single run can compute; the others (a single run
     raises a ScenarioError for them) are rejected on the draw axis."""
-    draws = run_draws(scenario, inputs)
+    draws = run_draws(scenario, inputs, guards=True)
     keep = [i for i in range(len(next(iter(inputs.values())))) if i not in rejected]
     loop = evaluate(scenario, {k: v[keep] for k, v in inputs.items()}, 0, vectorised=False)
     for kpi, ref in loop.items():
@@ -350,3 +350,23 @@ def test_unknown_stage_is_named():
     with pytest.raises(ValueError, match=r"'economy.price_multiplier': 'economy' is not a stage; "
                                          r"stages are deposit, collector"):
         run_draws(sc, {"economy.price_multiplier": np.ones(2)})
+
+
+def test_draw_axis_guard_names_the_draw():
+    from reemud.chain import check_mass_balance
+    from reemud.errors import MassBalanceError
+    from reemud.records import Draws
+
+    good = np.ones((3, 15))
+    bad = good.copy()
+    bad[1, 3] = 1.5
+    records = {"collector": Draws(rey_t_per_year=good, escaped_rey_t_per_year=0.0 * good),
+               "lifting": Draws(rey_t_per_year=bad),
+               "beneficiation": Draws(rey_t_per_year=bad, tailings_rey_t_per_year=0.0,
+                                      dewatering_loss_rey_t_per_year=0.0),
+               "leaching": Draws(rey_t_per_year=bad, residue_rey_t_per_year=0.0),
+               "separation": Draws(product_rey_t_per_year=bad, loss_rey_t_per_year=0.0),
+               "refining": Draws(element_t_per_year=bad, loss_rey_t_per_year=0.0)}
+    with pytest.raises(MassBalanceError, match=r"lifting does not conserve Nd in draw 1: in 1.0 "
+                                               r"t/yr, out 1.5 t/yr"):
+        check_mass_balance(records)

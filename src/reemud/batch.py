@@ -16,8 +16,9 @@ KPIs are NaN and it is counted as undefined, as ``uncertainty.evaluate`` does dr
 stages before the first uncertain one are computed once and shared by every block.
 
 What is left out on the draw axis: the per-run diagnostics (lift envelope, airlift curve, leach
-surfaces, grade-recovery sweep, plume grid, cash-flow table), the mass-balance guards (as in large
-Monte Carlo runs, ARCHITECTURE.md §4) and the per-element and per-item KPI maps.
+surfaces, grade-recovery sweep, plume grid, cash-flow table) and the per-element and per-item KPI
+maps. The mass-balance guards run on request (``guards=True``; off by default, as in large Monte
+Carlo runs, ARCHITECTURE.md §4).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from types import MappingProxyType
 import numpy as np
 
 from reemud import registry
-from reemud.chain import draw_kpis
+from reemud.chain import check_mass_balance, draw_kpis
 from reemud.records import Draws
 from reemud.scenario import Scenario, cross_stage_rules, parameter_field
 
@@ -95,7 +96,7 @@ def _run_stages(scenario: Scenario, stages, params: Mapping[str, Draws],
 
 
 def run_draws(scenario: Scenario, inputs: Mapping[str, np.ndarray], seed: int = 0, *,
-              block: int = BLOCK,
+              block: int = BLOCK, guards: bool = False,
               progress: Callable[[int], None] | None = None) -> dict[str, np.ndarray]:
     """Scalar KPIs of the chain at every row of ``inputs``, every stage on the draw axis.
 
@@ -104,7 +105,8 @@ def run_draws(scenario: Scenario, inputs: Mapping[str, np.ndarray], seed: int = 
     draws and undefined values. ``ValueError`` if a path is unknown or the scenario's models
     cannot run on the draw axis (``unsupported`` says why). ``progress(k)`` is called with the
     number of draws done after each block. A draw's KPIs do not depend on ``block`` or on the
-    other draws.
+    other draws. ``guards`` checks every stage's element balance on every draw
+    (``chain.check_mass_balance``; ``MassBalanceError`` names the draw).
     """
     paths = list(inputs)
     reason = unsupported(scenario, paths)
@@ -126,6 +128,8 @@ def run_draws(scenario: Scenario, inputs: Mapping[str, np.ndarray], seed: int = 
             records = _run_stages(scenario, registry.STAGES[first:],
                                   _params(scenario, drawn, rows), dict(fixed), seed)
             kpis = draw_kpis(records, m)
+        if guards:
+            check_mass_balance(records)
         rejected = ~valid[rows]
         for record in records.values():
             if "invalid" in record.keys():

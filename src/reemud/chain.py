@@ -158,7 +158,10 @@ def element_balance(records: Mapping[str, object]) -> dict[str, np.ndarray]:
 
 
 def check_mass_balance(records: Mapping[str, object], rtol: float = MASS_BALANCE_RTOL) -> None:
-    """Raise ``MassBalanceError`` unless every stage conserves every element to ``rtol``."""
+    """Raise ``MassBalanceError`` unless every stage conserves every element to ``rtol``.
+
+    Works on one run's records and on ``Draws`` records (the message names the draw).
+    """
     feed, lift, conc = records["collector"], records["lifting"], records["beneficiation"]
     liquor, sep, ox = records["leaching"], records["separation"], records["refining"]
     pairs = {
@@ -173,13 +176,17 @@ def check_mass_balance(records: Mapping[str, object], rtol: float = MASS_BALANCE
                      ox.element_t_per_year + ox.loss_rey_t_per_year),
     }
     for stage, (inflow, outflow) in pairs.items():
+        inflow, outflow = np.broadcast_arrays(inflow, outflow)
         scale = np.maximum(np.abs(inflow), np.finfo(float).tiny)
         error = np.abs(inflow - outflow) / scale
         if np.any(error > rtol):
-            worst = int(np.argmax(error))
+            worst = np.unravel_index(int(np.argmax(np.where(error > rtol, error, -1.0))),
+                                     error.shape)
+            draw = f" in draw {worst[0]}" if error.ndim > 1 else ""
             raise MassBalanceError(
-                f"{stage} does not conserve {REY[worst]}: in {float(inflow[worst])!r} t/yr, "
-                f"out {float(outflow[worst])!r} t/yr (relative error {error[worst]:.2e} > {rtol:g})")
+                f"{stage} does not conserve {REY[worst[-1]]}{draw}: in {float(inflow[worst])!r} "
+                f"t/yr, out {float(outflow[worst])!r} t/yr (relative error "
+                f"{error[worst]:.2e} > {rtol:g})")
 
 
 class Chain:
