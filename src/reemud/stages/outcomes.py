@@ -216,7 +216,9 @@ class DcfParams(Params):
     royalty_rate: float = P("", "ad-valorem royalty on revenue", ge=0, lt=1)
     jpy_per_usd: float = P("JPY/USD", "exchange rate (reporting in yen)", gt=0)
     capex_exponent: float = P("", "capacity exponent of capital cost", gt=0, le=1.2)
-    offshore_capex_ref_usd: float = P("USD", "capital of the reference offshore system", gt=0)
+    offshore_capex_ref_usd: float = P("USD", "capital of the reference offshore system "
+                                     "(seafloor tools, riser string, lift pumps, dewatering "
+                                     "at sea: one account, as its source gives it)", gt=0)
     offshore_ref_t_per_year: float = P("t/year", "capacity of the reference offshore system",
                                        gt=0)
     processing_capex_ref_usd: float = P("USD", "capital of the reference processing plant", gt=0)
