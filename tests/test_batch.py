@@ -7,7 +7,7 @@ from reemud import economics, registry
 from reemud.batch import run_draws, unsupported
 from reemud.environment import deposit_area_km2, deposit_areas_km2
 from reemud.scenario import load_scenario, parse_scenario
-from reemud.stages.common import canonical, draw_groups
+from reemud.stages.common import canonical, draw_groups, map_groups
 from reemud.uncertainty import evaluate
 
 PLUME = "plume_area_km2_above_1mm"
@@ -167,6 +167,24 @@ def test_draw_groups_share_canonical_values():
     assert second[2] == 2.0
     # without a drawn column: one group, exact values
     assert draw_groups((np.array([0.1, 0.9]), 1), 2.0)[0][0] == slice(None)
+
+
+def test_map_groups_spreads_each_group_over_its_draws():
+    seen = []
+
+    def compute(x, flag):
+        seen.append(x)
+        return {"stages": int(x) * 3 if x > 1 else 0, "half": x / 2, "flag": flag > 0}
+
+    out = map_groups(compute, np.array([1.0, 2.5, 1.0, 2.5]), 1.0)
+    assert seen == [1.0, 2.5]  # once per distinct value, in the order of first draws
+    # an integer from the first group does not truncate the later ones
+    np.testing.assert_array_equal(out["stages"], [0.0, 6.0, 0.0, 6.0])
+    np.testing.assert_array_equal(out["half"], [0.5, 1.25, 0.5, 1.25])
+    assert out["flag"].dtype == bool
+    assert out["flag"].all()
+    scalar = map_groups(compute, 2.5, 0.0)  # nothing drawn: the single group's values
+    assert (float(scalar["half"]), bool(scalar["flag"])) == (1.25, False)
 
 
 def test_canonical_rounds_to_twelve_digits():

@@ -150,8 +150,6 @@ def one_of(name: str, known) -> str:
     return name
 
 
-
-
 def canonical(values, digits: int = 12) -> np.ndarray:
     """Values rounded to ``digits`` significant (binary-mantissa) digits: a group's shared key."""
     mantissa, exponent = np.frexp(np.asarray(values, dtype=float))
@@ -177,8 +175,8 @@ def draw_groups(*columns) -> list[tuple[np.ndarray | slice, list]]:
     A column is a scalar, or ``(array, k)`` for a quantity with ``k`` axes of its own (e.g.
     ``(per_element, 1)``); it has a draw axis when it has one more axis than that, first.
     Returns ``[(members, values), ...]`` in the order of each group's first draw: ``members``
-    indexes the draws of a group and
-    ``values`` holds each column's value for the group. Drawn values are grouped on their
+    indexes the draws of a group and ``values`` holds each column's value for the group.
+    Drawn values are grouped on their
     ``canonical`` form, and the group computes with that form, so a draw's result never depends
     on which other draws are in the batch. Without a drawn column there is one group of every
     draw (``slice(None)``) with the exact values.
@@ -192,21 +190,43 @@ def draw_groups(*columns) -> list[tuple[np.ndarray | slice, list]]:
     keys = np.concatenate([canonical(np.broadcast_to(arrays[i][0], (n,) + arrays[i][0].shape[1:]))
                            .reshape(n, -1) for i in drawn], axis=1)
     if (keys == keys[0]).all():
-        unique, inverse = keys[:1], np.zeros(n, dtype=np.intp)
-    else:  # rows as opaque byte strings: one sort instead of a sort per column
-        raw = np.ascontiguousarray(keys).view(np.dtype((np.void, keys.shape[1] * 8))).ravel()
-        _, first, inverse = np.unique(raw, return_index=True, return_inverse=True)
-        order = np.argsort(first)  # groups in the order of their first draw
-        rank = np.empty_like(order)
-        rank[order] = np.arange(order.size)
-        unique, inverse = keys[first[order]], rank[inverse.ravel()]
-    out = []
-    for g, row in enumerate(unique):
-        values, at = list(plain), 0
-        for i in drawn:
-            shape = arrays[i][0].shape[1:]
-            size = int(np.prod(shape))
-            values[i] = row[at:at + size].reshape(shape) if shape else float(row[at])
-            at += size
-        out.append((np.nonzero(inverse.ravel() == g)[0], values))
+        return [(np.arange(n), _group_values(plain, arrays, drawn, keys[0]))]
+    # rows as opaque byte strings: one sort instead of a sort per column
+    raw = np.ascontiguousarray(keys).view(np.dtype((np.void, keys.shape[1] * 8))).ravel()
+    _, first, inverse = np.unique(raw, return_index=True, return_inverse=True)
+    order = np.argsort(inverse.ravel(), kind="stable")  # draws grouped, in draw order
+    members = np.split(order, np.cumsum(np.bincount(inverse.ravel()))[:-1])
+    groups = sorted(zip(first, members, strict=True), key=lambda g: g[0])  # by first draw
+    return [(m, _group_values(plain, arrays, drawn, keys[f])) for f, m in groups]
+
+
+def _group_values(plain: list, arrays: list, drawn: list, key: np.ndarray) -> list:
+    """Each column's value for one group: the plain value, or its slice of the group's key."""
+    values, at = list(plain), 0
+    for i in drawn:
+        shape = arrays[i][0].shape[1:]
+        size = int(np.prod(shape))
+        values[i] = key[at:at + size].reshape(shape) if shape else float(key[at])
+        at += size
+    return values
+
+
+def map_groups(compute, *columns) -> dict[str, np.ndarray]:
+    """``compute(*values)`` once per group of draws (``draw_groups``), spread back over the draws.
+
+    ``compute`` returns a dict of values (scalars or arrays of the group); the result holds each
+    as an array with the draws first — or, when no column is drawn, the single group's values.
+    """
+    n = draw_count(*columns)
+    groups = draw_groups(*columns)
+    if n == 0:
+        return {k: np.asarray(v) for k, v in compute(*groups[0][1]).items()}
+    out: dict[str, np.ndarray] = {}
+    for members, values in groups:
+        for key, value in compute(*values).items():
+            value = np.asarray(value)
+            if key not in out:  # flags stay bool; numbers are floats, whatever the first group
+                dtype = bool if value.dtype == bool else np.result_type(value.dtype, float)
+                out[key] = np.empty((n,) + value.shape, dtype=dtype)
+            out[key][members] = value
     return out

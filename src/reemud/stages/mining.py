@@ -18,9 +18,8 @@ from reemud.registry import register, register_draws
 from reemud.stages.common import (
     P,
     Params,
-    draw_count,
-    draw_groups,
     grade_profiles,
+    map_groups,
     mud_phase_sets,
     one_of,
     rey_patterns,
@@ -336,21 +335,17 @@ def campaign_draws(p: Draws, up: Mapping[str, Draws], seed: int) -> Draws:
     """``run_campaign`` on the draw axis: one SimPy Monte Carlo per distinct campaign input."""
     dep = up["deposit"]
     fields = _campaign_fields(p, dep)
-    names = list(fields)
-    groups = draw_groups(*fields.values(), p.campaigns)
-    n = draw_count(*fields.values(), p.campaigns)
-    out = {k: np.full(max(n, 1), np.nan) for k in ("mud_year", "days", "lifting_hours", "tonnes_mean",
-                                           "tonnes_se")}
-    for members, values in groups:
-        spec = campaign.CampaignSpec(**{k: float(v) for k, v in zip(names, values, strict=False)})
+
+    def simulate(*values):
+        spec = campaign.CampaignSpec(**{k: float(v) for k, v in zip(fields, values[:-1],
+                                                                     strict=True)})
         year = _campaign_year(spec, int(values[-1]), seed)
-        for key, value in (("mud_year", year["mud_year"]), ("days", year["days"]),
-                           ("lifting_hours", year["lifting_hours"]),
-                           ("tonnes_mean", year["summary"]["tonnes_mean"]),
-                           ("tonnes_se", year["summary"]["tonnes_standard_error"])):
-            out[key][members] = value
-    if n == 0:
-        out = {k: float(v[0]) for k, v in out.items()}
+        return {"mud_year": year["mud_year"], "days": year["days"],
+                "lifting_hours": year["lifting_hours"],
+                "tonnes_mean": year["summary"]["tonnes_mean"],
+                "tonnes_se": year["summary"]["tonnes_standard_error"]}
+
+    out = map_groups(simulate, *fields.values(), p.campaigns)
     return _mud_feed_draws(p, dep, mud_year=out["mud_year"], days=out["days"],
                            lift_rate=p.lift_rate_dry_t_per_h, lifting_hours=out["lifting_hours"],
                            campaign_summary={"tonnes_mean": out["tonnes_mean"],
@@ -412,14 +407,8 @@ class ClosedCirculationParams(LiftParams):
 
 def _terminal_velocities(sizes, density, dep) -> np.ndarray:
     """Terminal velocity of every class [m/s]: one drag-law call per distinct seawater."""
-    rho_sw, mu = dep.seawater_density_kg_per_m3, dep.seawater_viscosity_pa_s
-    n = draw_count(rho_sw, mu)
-    if n == 0:
-        return lifting.terminal_velocity_m_per_s(sizes, density, rho_sw, mu)
-    out = np.empty((n, sizes.size))
-    for members, (rho, viscosity) in draw_groups(rho_sw, mu):
-        out[members] = lifting.terminal_velocity_m_per_s(sizes, density, rho, viscosity)
-    return out
+    return map_groups(lambda rho, mu: {"v": lifting.terminal_velocity_m_per_s(
+        sizes, density, rho, mu)}, dep.seawater_density_kg_per_m3, dep.seawater_viscosity_pa_s)["v"]
 
 
 def _slip(dep, feed, cv) -> tuple[np.ndarray, np.ndarray]:
@@ -703,23 +692,19 @@ def airlift_draws(p: Draws, up: Mapping[str, Draws], seed: int) -> Draws:
     dep, feed = up["deposit"], up["collector"]
     sources = {"p": p, "dep": dep, "feed": feed}
     names = [(arg, name) for arg, fields in AIRLIFT_INPUTS.items() for name in fields]
-    columns = [getattr(sources[arg], name) for arg, name in names]
-    n = draw_count(*columns)
     keys = ("power_kw", "specific_energy_kwh_per_dry_t", "floor_kwh_per_dry_t",
-            "mixture_density_kg_per_m3", "liftable", "max_t_per_day")
-    out = {k: np.full(max(n, 1), np.nan) for k in keys}
-    for members, values in draw_groups(*columns):
+            "mixture_density_kg_per_m3")
+
+    def lift(*values):
         views = {arg: {} for arg in AIRLIFT_INPUTS}
         for (arg, name), value in zip(names, values, strict=True):
             views[arg][name] = value
         a = _airlifted(Draws(**views["p"]), Draws(**views["dep"]), Draws(**views["feed"]))
-        for key in keys[:4]:
-            out[key][members] = a["point"][key]
-        out["liftable"][members] = a["reached"]
-        out["max_t_per_day"][members] = a["max_t_per_day"]
-    if n == 0:
-        out = {k: v[0] for k, v in out.items()}
-    point = {k: out[k] for k in keys[:4]} | {"liftable": np.asarray(out["liftable"]) == 1.0}
+        return {**{k: a["point"][k] for k in keys}, "liftable": a["reached"],
+                "max_t_per_day": a["max_t_per_day"]}
+
+    out = map_groups(lift, *(getattr(sources[arg], name) for arg, name in names))
+    point = {k: out[k] for k in (*keys, "liftable")}
     return _slurry_draws(p, feed, dep, point, out["max_t_per_day"])
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Mapping
 from functools import lru_cache
+from types import MappingProxyType
 
 import numpy as np
 from pydantic import field_validator
@@ -28,10 +29,9 @@ from reemud.stages.common import (
     IMPURITY_OXIDE,
     P,
     Params,
-    draw_count,
-    draw_groups,
     impurity_isotherm,
     leach_acids,
+    map_groups,
     one_of,
     oxalate_isotherm,
     separation_factor_sets,
@@ -451,10 +451,9 @@ def _fixed_recovery(p, liquor) -> dict:
     product, loss = separation.split_fixed_recovery(liquor.rey_t_per_year, rec)
     naoh, hcl = separation.sx_reagents_t(liquor.rey_t_per_year, p.organic_flux_per_feed,
                                          p.cuts_per_element)
-    impurities = {k: v * p.impurity_transfer_fraction
-                  for k, v in (liquor.impurities_t_per_year or {}).items() if k != "Na"}
     return dict(product_rey_t_per_year=product, loss_rey_t_per_year=loss, recovery=rec,
-                naoh_t_per_year=naoh, hcl_t_per_year=hcl, impurities_t_per_year=impurities)
+                naoh_t_per_year=naoh, hcl_t_per_year=hcl,
+                impurities_t_per_year=_transferred(liquor, p.impurity_transfer_fraction))
 
 
 @register_draws("separation", "fixed_recovery")
@@ -513,35 +512,28 @@ def run_sx_flowsheet(p: SxFlowsheetParams, up: Mapping[str, object],
 
     liquor: PregnantLiquor = up["leaching"]
     feed_mol = moles(liquor.rey_t_per_year)  # Mmol/yr
-    groups = [g.split("+") for g in p.products.replace(" ", "").split("|")]
     try:
         flows, cuts = run_flowsheet(feed_mol, separation_factor_sets()[p.separation_factors],
-                                    groups, purity=p.purity_spec, recovery=p.recovery_spec,
+                                    _groups(p.products), purity=p.purity_spec, recovery=p.recovery_spec,
                                     reflux_multiple=p.reflux_multiple, max_stages=p.max_stages)
     except ValueError as exc:
         raise ScenarioError([Problem("separation.products", p.products, str(exc),
                                      "change the product groups, the specs or max_stages")]) from None
-    own = np.zeros(N_ELEMENTS)
-    purity = {}
-    for name, flow in flows.items():
-        idx = [INDEX[s] for s in name.split("+")]
-        own[idx] = flow[idx]
-        purity[name] = float(flow[idx].sum() / flow.sum()) if flow.sum() > 0 else None
-    product = own * ATOMIC_MASS_G_PER_MOL  # Mmol/yr x g/mol = t/yr
+    purity = {name: float(flow[_members(name)].sum() / flow.sum()) if flow.sum() > 0 else None
+              for name, flow in flows.items()}
+    product = _own_products(flows) * ATOMIC_MASS_G_PER_MOL  # Mmol/yr x g/mol = t/yr
     feed_t = liquor.rey_t_per_year
-    mol_reagent = sum(3.0 * c["organic_re_flux"] * c["feed_mol"] for c in cuts) * 1e6
-    organic_m3 = _organic_m3(_stage_flux_mol(cuts), p.stage_residence_min,
-                             p.organic_loading_mol_per_l)
-    impurities = {k: v * p.impurity_transfer_fraction
-                  for k, v in (liquor.impurities_t_per_year or {}).items() if k != "Na"}
+    totals = _cut_totals(cuts)
+    naoh, hcl = _naoh_hcl_t(totals["reagent_mol"])
     return SeparatedProducts(
         product_rey_t_per_year=product, loss_rey_t_per_year=feed_t - product,
         recovery=np.divide(product, feed_t, out=np.zeros(N_ELEMENTS), where=feed_t > 0),
-        naoh_t_per_year=mol_reagent * separation.NAOH_G_PER_MOL * 1e-6,
-        hcl_t_per_year=mol_reagent * separation.HCL_G_PER_MOL * 1e-6,
-        impurities_t_per_year=impurities, products={k: v * ATOMIC_MASS_G_PER_MOL
-                                                    for k, v in flows.items()},
-        product_purity=purity, cuts=cuts, organic_inventory_m3=float(organic_m3))
+        naoh_t_per_year=naoh, hcl_t_per_year=hcl,
+        impurities_t_per_year=_transferred(liquor, p.impurity_transfer_fraction),
+        products={k: v * ATOMIC_MASS_G_PER_MOL for k, v in flows.items()},
+        product_purity=purity, cuts=cuts,
+        organic_inventory_m3=float(_organic_m3(totals["stage_flux_mol"], p.stage_residence_min,
+                                               p.organic_loading_mol_per_l)))
 
 
 @register_draws("separation", "sx_flowsheet")
@@ -556,67 +548,91 @@ def sx_flowsheet_draws(p: Draws, up: Mapping[str, Draws], seed: int) -> Draws:
     feed_mol = moles(liquor.rey_t_per_year)  # Mmol/yr
     total = feed_mol.sum(axis=-1)
     composition = feed_mol / np.where(total > 0, total, 1.0)[..., None]
-    columns = ((composition, 1), p.purity_spec, p.recovery_spec, p.reflux_multiple, p.max_stages)
-    n = draw_count(*columns)
-    fraction = np.zeros((max(n, 1), N_ELEMENTS))
-    per_mol = np.full((max(n, 1), 3), np.nan)  # reagent mol, stage-flux, stages per feed Mmol
-    invalid = np.zeros(max(n, 1), dtype=bool)
-    for members, (comp, purity, recovery, reflux, max_stages) in draw_groups(*columns):
+
+    def design(comp, purity, recovery, reflux, max_stages):
         try:
-            design = _flowsheet_design(tuple(comp), p.separation_factors, p.products, purity,
-                                       recovery, reflux, int(max_stages))
-        except ValueError:
-            invalid[members] = True
-            continue
-        fraction[members], per_mol[members] = design
-    if n == 0:
-        fraction, per_mol, invalid = fraction[0], per_mol[0], invalid[0]
+            return _flowsheet_design(tuple(comp), p.separation_factors, p.products, purity,
+                                     recovery, reflux, int(max_stages))
+        except ValueError:  # the spec cannot be met: the draw is rejected
+            return {"fraction": np.zeros(N_ELEMENTS), "reagent_mol": np.nan,
+                    "stage_flux_mol": np.nan, "stages": np.nan, "invalid": True}
+
+    d = map_groups(design, (composition, 1), p.purity_spec, p.recovery_spec, p.reflux_multiple,
+                   p.max_stages)
+    # the design is per unit feed of its composition: scale by each draw's own feed
     in_design = composition.sum(axis=-1)
     scale = np.where(in_design > 0, total / np.where(in_design > 0, in_design, 1.0), 0.0)
-    product = feed_mol * fraction * ATOMIC_MASS_G_PER_MOL
-    mol_reagent = per_mol[..., 0] * scale
+    product = feed_mol * d["fraction"] * ATOMIC_MASS_G_PER_MOL
+    naoh, hcl = _naoh_hcl_t(d["reagent_mol"] * scale)
     return Draws(
         product_rey_t_per_year=product, loss_rey_t_per_year=liquor.rey_t_per_year - product,
-        naoh_t_per_year=mol_reagent * separation.NAOH_G_PER_MOL * 1e-6,
-        hcl_t_per_year=mol_reagent * separation.HCL_G_PER_MOL * 1e-6,
-        impurities_t_per_year={k: v * p.impurity_transfer_fraction
-                               for k, v in liquor.impurities_t_per_year.items() if k != "Na"},
-        organic_inventory_m3=_organic_m3(per_mol[..., 1] * scale, p.stage_residence_min,
+        naoh_t_per_year=naoh, hcl_t_per_year=hcl,
+        impurities_t_per_year=_transferred(liquor, p.impurity_transfer_fraction),
+        organic_inventory_m3=_organic_m3(d["stage_flux_mol"] * scale, p.stage_residence_min,
                                          p.organic_loading_mol_per_l),
-        total_stages=np.where(per_mol[..., 2] > 0, per_mol[..., 2], np.nan),  # none: no design
-        invalid=invalid)
+        total_stages=np.where(d["stages"] > 0, d["stages"], np.nan),  # none: no design
+        invalid=d["invalid"])
 
 
 @lru_cache(maxsize=256)
 def _flowsheet_design(composition: tuple, factors: str, products: str, purity: float,
-                      recovery: float, reflux: float, max_stages: int):
+                      recovery: float, reflux: float, max_stages: int) -> Mapping:
     """Design of a feed composition, kept between blocks of draws.
 
-    Returns the share of each element reaching its own product, and (reagent mol, stage-flux,
-    stages) per unit feed.
+    Returns the share of each element reaching its own product (``fraction``) and the cut totals
+    (``_cut_totals``) per unit feed.
     """
     from reemud.separation.flowsheet import run_flowsheet
 
     comp = np.asarray(composition)
-    flows, cuts = run_flowsheet(comp, separation_factor_sets()[factors],
-                                [g.split("+") for g in products.replace(" ", "").split("|")],
+    flows, cuts = run_flowsheet(comp, separation_factor_sets()[factors], _groups(products),
                                 purity=purity, recovery=recovery, reflux_multiple=reflux,
                                 max_stages=max_stages)
+    fraction = np.divide(_own_products(flows), comp, out=np.zeros(N_ELEMENTS), where=comp > 0)
+    fraction.setflags(write=False)
+    return MappingProxyType({"fraction": fraction, **_cut_totals(cuts), "invalid": False})
+
+
+def _groups(products: str) -> list[list[str]]:
+    """Product groups of a ``products`` string (``"La+Ce|Pr+Nd|…"``), light to heavy."""
+    return [g.split("+") for g in products.replace(" ", "").split("|")]
+
+
+def _members(product: str) -> list[int]:
+    """Element indices of a product name (``"Pr+Nd"``)."""
+    return [INDEX[s] for s in product.split("+")]
+
+
+def _own_products(flows: Mapping[str, np.ndarray]) -> np.ndarray:
+    """Molar flow of each element in its own product (misplaced elements left out)."""
     own = np.zeros(N_ELEMENTS)
     for name, flow in flows.items():
-        idx = [INDEX[s] for s in name.split("+")]
-        own[idx] = flow[idx]
-    fraction = np.divide(own, comp, out=np.zeros(N_ELEMENTS), where=comp > 0)
-    per_feed = (sum(3.0 * c["organic_re_flux"] * c["feed_mol"] for c in cuts) * 1e6,
-                _stage_flux_mol(cuts), sum(c["n_extraction"] + c["n_scrub"] for c in cuts))
-    fraction.setflags(write=False)
-    return fraction, per_feed
+        own[_members(name)] = flow[_members(name)]
+    return own
 
 
-def _stage_flux_mol(cuts) -> float:
-    """Σ over cuts of stages × organic RE flux × feed [Mmol/yr]: the organic hold-up's basis."""
-    return sum((c["n_extraction"] + c["n_scrub"]) * c["organic_re_flux"] * c["feed_mol"]
-               for c in cuts)
+def _cut_totals(cuts) -> dict[str, float]:
+    """Reagent, organic hold-up basis and stages, summed over the cuts.
+
+    ``reagent_mol`` [mol]: 3 S mol of base and of acid per mol of each cut's feed (models.md
+    §10.4); ``stage_flux_mol`` [Mmol/yr]: stages × organic RE flux × feed; ``stages``.
+    """
+    return {"reagent_mol": sum(3.0 * c["organic_re_flux"] * c["feed_mol"] for c in cuts) * 1e6,
+            "stage_flux_mol": sum((c["n_extraction"] + c["n_scrub"]) * c["organic_re_flux"]
+                                  * c["feed_mol"] for c in cuts),
+            "stages": sum(c["n_extraction"] + c["n_scrub"] for c in cuts)}
+
+
+def _naoh_hcl_t(reagent_mol):
+    """NaOH and HCl for ``reagent_mol`` moles of each [t, t]."""
+    return (reagent_mol * separation.NAOH_G_PER_MOL * 1e-6,
+            reagent_mol * separation.HCL_G_PER_MOL * 1e-6)
+
+
+def _transferred(liquor, fraction) -> dict:
+    """The liquor's impurities (Ca, Fe, Al; sodium stays behind) reaching the strip liquors [t/yr]."""
+    return {k: v * fraction for k, v in (liquor.impurities_t_per_year or {}).items()
+            if k != "Na"}
 
 
 def _organic_m3(stage_flux_mol, stage_residence_min, organic_loading_mol_per_l):
