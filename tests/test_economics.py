@@ -184,3 +184,11 @@ def test_monthly_cash_flow_annuity_closed_form():
                                         opex_usd_per_year=0.0, royalty_rate=0.0, tax_rate=0.0)
     np.testing.assert_allclose(table["net"].reshape(years, 12).sum(axis=1), yearly["net"],
                                rtol=1e-12)
+
+
+def test_sign_changes_skip_zeros():
+    flows = np.array([[0.0, -1.0, 0.0, 2.0, 3.0, 0.0],
+                      [-1.0, 2.0, -3.0, 4.0, 0.0, 0.0],
+                      [0.0, 0.0, 0.0, 0.0, 0.0, 0.0],
+                      [1.0, 1.0, 0.0, 1.0, 1.0, 1.0]])
+    np.testing.assert_array_equal(economics.sign_changes(flows), [1, 3, 0, 0])

@@ -91,15 +91,26 @@ def irr_draws(cash_flows, periods_per_year=1):
 def irr_annual(cash_flows, periods_per_year=1):
     """IRR of one cash-flow series as an annual rate [-], with ``irr``'s status string.
 
-    The rate is ``irr_draws``' for the series, so a single run and the draw axis agree.
+    Yearly flows: ``irr`` itself. Shorter periods: the rate ``irr_draws`` gives the series, so
+    a single run and the draw axis agree.
     """
-    _, status = irr(cash_flows)
-    rate = float(irr_draws(np.asarray(cash_flows, dtype=float)[None, :], periods_per_year)[0])
-    if np.isfinite(rate):
+    rate, status = irr(cash_flows)
+    if int(periods_per_year) == 1 or rate is None:
         return rate, status
-    if status == "unique":  # bisection bracket missed it
-        return None, f"none within {IRR_BRACKET[0]:g} to {IRR_BRACKET[1]:g} a year"
-    return None, status
+    annual = float(irr_draws_bisection(np.asarray(cash_flows, dtype=float)[None, :],
+                                       periods_per_year)[0])
+    if np.isfinite(annual):
+        return annual, status
+    return None, f"none within {IRR_BRACKET[0]:g} to {IRR_BRACKET[1]:g} a year"
+
+
+def sign_changes(cash_flows):
+    """Number of sign changes along each row, zeros skipped [-] (Descartes' rule of signs)."""
+    signs = np.sign(np.atleast_2d(np.asarray(cash_flows, dtype=float)))
+    # carry the last non-zero sign over zeros
+    last = np.maximum.accumulate(np.where(signs != 0, np.arange(signs.shape[-1]), 0), axis=-1)
+    carried = np.take_along_axis(signs, last, axis=-1)
+    return ((carried[..., 1:] != carried[..., :-1]) & (carried[..., :-1] != 0)).sum(axis=-1)
 
 
 def _irr_yearly_draws(cash_flows):
@@ -146,11 +157,7 @@ def irr_draws_bisection(cash_flows, periods_per_year=12, iterations=100):
     (NaN if it lies outside). Rows with several sign changes use ``irr`` (``numpy.roots``).
     """
     flows = np.atleast_2d(np.asarray(cash_flows, dtype=float))
-    signs = np.sign(flows)
-    changes = np.zeros(flows.shape[0], dtype=int)
-    for row in np.nonzero((signs > 0).any(axis=-1) & (signs < 0).any(axis=-1))[0]:
-        nonzero = signs[row][signs[row] != 0]
-        changes[row] = int((nonzero[1:] != nonzero[:-1]).sum())
+    changes = sign_changes(flows)
     out = np.full(flows.shape[0], np.nan)
     single = np.nonzero(changes == 1)[0]
     if single.size:
