@@ -242,9 +242,8 @@ class Draws:
     __slots__ = ("_values",)
 
     def __init__(self, **values) -> None:
-        object.__setattr__(self, "_values", MappingProxyType(
-            {k: _freeze(np.asarray(v)) if isinstance(v, np.ndarray) else _freeze(v)
-             for k, v in values.items()}))
+        object.__setattr__(self, "_values",
+                           MappingProxyType({k: _freeze(v) for k, v in values.items()}))
 
     def __getattr__(self, name: str):
         values = object.__getattribute__(self, "_values")

@@ -23,6 +23,7 @@ import numpy as np
 from sqlalchemy.engine import Engine
 
 from reemud import __version__, store
+from reemud.batch import unsupported
 from reemud.scenario import Scenario, parse_scenario
 from reemud.uncertainty import (
     correlation_matrix,
@@ -46,10 +47,15 @@ def chunks(n: int, chunk_size: int) -> list[tuple[int, int, int]]:
 
 @lru_cache(maxsize=4)
 def _worker_state(text: str, source: str, seed: int):
-    """Per-process cache: the parsed scenario and its upstream records (run once per worker)."""
+    """Per-process cache: the parsed scenario and the records the draw-by-draw chain reuses.
+
+    The records (one nominal run per worker) only when the draws cannot run on the draw axis.
+    """
     sc = parse_scenario(text, source)
-    first = first_uncertain_stage(list(sc.uncertain))
-    return sc, upstream_records(sc, first, seed)
+    paths = list(sc.uncertain)
+    if unsupported(sc, paths) is None:
+        return sc, None
+    return sc, upstream_records(sc, first_uncertain_stage(paths), seed)
 
 
 def run_chunk(text: str, source: str, seed: int, start: int, stop: int,

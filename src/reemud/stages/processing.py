@@ -367,8 +367,9 @@ def _warn_outside_leach_domain(p) -> None:
     for name, (low, high) in LEACH_DOMAIN.items():
         value = np.asarray(getattr(p, name))
         if np.any((value < low) | (value > high)):
-            shown = value if value.ndim == 0 else f"{value.min():g}..{value.max():g} (drawn)"
-            warnings.warn(f"leaching.{name} = {shown} lies outside {low}-{high}, where the "
+            # drawn values: one message for every block of draws (warnings shows it once)
+            shown = f" = {value} lies" if value.ndim == 0 else ": some draws lie"
+            warnings.warn(f"leaching.{name}{shown} outside {low}-{high}, where the "
                           "kinetic constants were chosen; the result is an extrapolation",
                           OutOfDomainWarning, stacklevel=3)
 
