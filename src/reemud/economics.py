@@ -1,19 +1,22 @@
-r"""Economics: capital scaling, a yearly discounted cash flow, NPV, IRR, payback and unit cost.
+r"""Economics: capital scaling and escalation, a discounted cash flow, NPV, IRR, payback, unit cost.
 
-Capital by capacity scaling (Williams 1947, "six-tenths factor"): ``C = C_ref (Q/Q_ref)^x``.
-Cash flow of year ``t`` (year 0 = first construction year; construction spreads capital evenly;
-production follows for the project life; straight-line depreciation over the life; tax on positive
-taxable income only, no loss carry-forward in this model):
+Capital by capacity scaling (Williams 1947, "six-tenths factor"): ``C = C_ref (Q/Q_ref)^x``,
+after moving ``C_ref`` to the analysis year with a plant cost index (``escalated_usd``). Cash flow
+of period ``t`` (yearly or monthly; period 0 = first construction period; construction spreads
+capital evenly; production follows for the project life; straight-line depreciation; tax on
+positive taxable income after losses carried forward, ``yearly_cash_flow``):
 
 .. math::
 
     CF_t = R_t - O_t - \text{roy}_t - \text{tax}_t - K_t,\qquad
-    NPV = \sum_t CF_t (1 + r)^{-t}
+    NPV = \sum_t CF_t (1 + r_p)^{-t}
 
-IRR is the rate with NPV = 0. It is reported only when the cash-flow polynomial has exactly one
-real root with rate > −1 (e.g. one sign change of the cash flow); otherwise ``None`` and a status
-saying why. The levelised unit cost divides the present value of all costs (capital, operating,
-royalty, tax) by the present value of the REO produced.
+with ``r_p`` the rate per period (``period_rate``). IRR is the rate with NPV = 0. It is reported
+only when the cash-flow polynomial has exactly one real root with rate > −1 (e.g. one sign change
+of the cash flow); otherwise ``None`` and a status saying why. The levelised unit cost divides the
+present value of all costs (capital, operating, royalty, tax) by the present value of the REO
+produced. Money inputs broadcast over a leading draw axis; ``*_draws`` functions take one series
+per row.
 """
 
 from __future__ import annotations

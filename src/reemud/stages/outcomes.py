@@ -289,7 +289,7 @@ class DcfParams(Params):
 
 @register("economics", "dcf", DcfParams, default=True)
 def run_dcf(p: DcfParams, up: Mapping[str, object], seed: int) -> CashFlow:
-    """Capex by capacity scaling, opex from stage flows, yearly cash flow, NPV/IRR/payback."""
+    """Escalated, capacity-scaled capex, opex from stage flows, cash flow, NPV/IRR/payback."""
     d = _dcf(p, up)
     capex, opex, prices = d["capex"], d["opex"], d["prices"]
     revenue_by_element, cash_flow = d["revenue_by_element"], d["cash_flow"]
