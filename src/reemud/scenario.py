@@ -9,7 +9,8 @@ takes its sourced default from ``data/parameters.csv``. A number may be written
 - as a distribution (``grade_ppm = { dist = "triangular", low = 3000, mode = 5000, high = 7000 }``),
   optionally with ``unit = "..."``. A deterministic run takes its ``value`` if given, else its mode
   (uniform: midpoint; normal: mean; lognormal: ``exp(μ − σ²)``; discrete: most probable value;
-  empirical: median of the sample values).
+  empirical: median of the sample values). The kinds, their keys, checks and nominal values are
+  the registry ``reemud.distributions.KINDS``.
 
 Bundled scenarios live in ``data/scenarios/`` and are addressed by name.
 """
@@ -18,8 +19,6 @@ from __future__ import annotations
 
 import difflib
 import hashlib
-import math
-import statistics
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -30,22 +29,11 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from reemud import registry, stages  # noqa: F401  (stages registers the models)
+from reemud import distributions, registry, stages  # noqa: F401  (stages registers the models)
 from reemud.datafiles import data_path, read_table
 from reemud.errors import Problem, ScenarioError
 
 DEFAULT_SCENARIO = "minamitorishima-2027"
-
-DISTRIBUTIONS: dict[str, tuple[str, ...]] = {
-    "uniform": ("low", "high"),
-    "triangular": ("low", "mode", "high"),
-    "pert": ("low", "mode", "high"),
-    "normal": ("mean", "sd"),
-    "lognormal": ("mu", "sigma"),
-    "discrete": ("values", "weights"),
-    "empirical": ("values",),
-}
-"""Distribution kinds and their required keys."""
 
 
 @dataclass(frozen=True)
@@ -168,33 +156,18 @@ def _is_numeric(params_model, name: str) -> bool:
 # parsing
 
 
-def _nominal(kind: str, p: Mapping[str, Any]) -> float:
-    if "value" in p:
-        return float(p["value"])
-    if kind in ("triangular", "pert"):
-        return float(p["mode"])
-    if kind == "uniform":
-        return (float(p["low"]) + float(p["high"])) / 2.0
-    if kind == "normal":
-        return float(p["mean"])
-    if kind == "lognormal":
-        return math.exp(float(p["mu"]) - float(p["sigma"]) ** 2)
-    if kind == "empirical":
-        return float(statistics.median(p["values"]))
-    values, weights = list(p["values"]), list(p["weights"])
-    return float(values[max(range(len(weights)), key=weights.__getitem__)])
-
-
 def _distribution(path: str, spec: Mapping[str, Any], unit: str,
                   problems: list[Problem]) -> Distribution | None:
-    kind = spec.get("dist")
-    if kind not in DISTRIBUTIONS:
-        problems.append(Problem(path, dict(spec), f"`dist` must be one of {', '.join(DISTRIBUTIONS)}",
+    try:
+        kind = distributions.get(spec.get("dist"))
+    except ValueError:
+        problems.append(Problem(path, dict(spec),
+                                f"`dist` must be one of {', '.join(distributions.KINDS)}",
                                 "write e.g. { dist = \"triangular\", low = 1, mode = 2, high = 3 }"))
         return None
-    missing = [k for k in DISTRIBUTIONS[kind] if k not in spec]
+    missing = kind.missing(spec)
     if missing:
-        problems.append(Problem(path, dict(spec), f"a {kind} distribution needs {', '.join(missing)}",
+        problems.append(Problem(path, dict(spec), f"a {kind.name} distribution needs {', '.join(missing)}",
                                 f"add {', '.join(missing)} to the table"))
         return None
     scale = 1.0
@@ -205,89 +178,43 @@ def _distribution(path: str, spec: Mapping[str, Any], unit: str,
             problems.append(Problem(path, spec["unit"], f"unit must convert to {unit or 'dimensionless'}",
                                     f"use a unit compatible with {unit or 'a pure number'} ({exc})"))
             return None
-    params: dict[str, Any] = {}
     try:
-        for key, val in spec.items():
-            if key in ("dist", "unit"):
-                continue
-            if key == "weights":
-                params[key] = [float(v) for v in val]
-            elif key == "values":
-                params[key] = [float(v) * scale for v in val]
-            elif kind == "lognormal" and key == "mu":
-                params[key] = float(val) + math.log(scale)
-            elif kind == "lognormal" and key == "sigma":
-                params[key] = float(val)
-            else:
-                params[key] = float(val) * scale
+        params = {key: kind.convert(key, val, scale) for key, val in spec.items()
+                  if key not in ("dist", "unit")}
     except (TypeError, ValueError):
         problems.append(Problem(path, dict(spec), "distribution parameters must be plain numbers "
                                 "(values and weights: lists of numbers)",
                                 "give the numbers in the parameter's unit "
                                 f"({unit or 'no unit'}), or add unit = \"...\" to the table"))
         return None
-    if not all(math.isfinite(v) for x in params.values()
-               for v in (x if isinstance(x, list) else [x])):
-        problems.append(Problem(path, dict(spec), "distribution parameters must be finite",
-                                "replace nan/inf by numbers"))
+    found = kind.problems(path, dict(spec), params)
+    if found:
+        problems += found
         return None
-    if kind in ("triangular", "pert") and not params["low"] <= params["mode"] <= params["high"]:
-        problems.append(Problem(path, dict(spec), "needs low <= mode <= high",
-                                "reorder low, mode and high"))
-        return None
-    if kind == "uniform" and not params["low"] < params["high"]:
-        problems.append(Problem(path, dict(spec), "needs low < high", "swap low and high"))
-        return None
-    spread = {"normal": "sd", "lognormal": "sigma"}.get(kind)
-    if spread and params[spread] <= 0:
-        problems.append(Problem(path, dict(spec), "the spread must be > 0", "give a positive sd/sigma"))
-        return None
-    if kind == "discrete" and (len(params["values"]) != len(params["weights"])
-                               or not params["values"]):
-        problems.append(Problem(path, dict(spec), "values and weights must be non-empty lists of "
-                                "equal length", "give one weight per value"))
-        return None
-    if kind == "discrete" and (min(params["weights"]) < 0 or sum(params["weights"]) <= 0):
-        problems.append(Problem(path, dict(spec), "weights must be >= 0 with a positive sum",
-                                "give non-negative weights, at least one of them > 0"))
-        return None
-    if kind == "empirical" and len(params["values"]) < 2:
-        problems.append(Problem(path, dict(spec), "an empirical distribution needs at least two "
-                                "values", "give the observed sample as values = [...]"))
-        return None
-    return Distribution(kind, MappingProxyType(params), _nominal(kind, params))
-
-
-SUPPORT_ENDS = {"uniform": ("low", "high"), "triangular": ("low", "high"), "pert": ("low", "high")}
-"""Distributions whose support is [low, high]; discrete and empirical use min/max of ``values``."""
+    return Distribution(kind.name, MappingProxyType(params), kind.nominal_value(params))
 
 
 def _support_problems(path: str, dist: Distribution, params_model, name: str,
                       values: Mapping[str, Any], problems: list[Problem]) -> bool:
     """Check that the whole support of a bounded distribution is allowed for the parameter.
 
-    Integer parameters accept only ``discrete`` or ``empirical`` distributions of whole numbers.
-    Unbounded distributions (normal, lognormal) cannot be checked here; a draw outside the allowed
-    range is rejected at run time and counted.
+    Integer parameters accept only kinds drawing from listed values (``discrete``, ``empirical``)
+    with whole numbers listed. Unbounded distributions (normal, lognormal) cannot be checked here;
+    a draw outside the allowed range is rejected at run time and counted.
     """
     is_int = params_model.model_fields[name].annotation is int
-    if dist.kind in SUPPORT_ENDS:
-        ends = [dist.params[k] for k in SUPPORT_ENDS[dist.kind]]
-    elif dist.kind in ("discrete", "empirical"):
-        ends = [min(dist.params["values"]), max(dist.params["values"])]
-        if is_int and any(v != int(v) for v in dist.params["values"]):
-            problems.append(Problem(path, list(dist.params["values"]), f"{name} is a whole number",
-                                    "give whole-number values"))
-            return True
-    else:
-        ends = []
-    if is_int and dist.kind not in ("discrete", "empirical"):
+    kind = distributions.get(dist.kind)
+    if is_int and kind.values_key is None:
         problems.append(Problem(path, dist.kind, f"{name} is a whole number, so its distribution "
-                                "must be discrete or empirical",
+                                f"must be {' or '.join(distributions.whole_number_kinds())}",
                                 "write e.g. { dist = \"discrete\", values = [15, 20, 25], "
                                 "weights = [1, 2, 1] }"))
         return True
-    for end in ends:
+    if is_int and any(v != int(v) for v in dist.params[kind.values_key]):
+        problems.append(Problem(path, list(dist.params[kind.values_key]), f"{name} is a whole number",
+                                "give whole-number values"))
+        return True
+    for end in kind.ends(dist.params) or ():
         try:
             params_model(**{**values, name: int(end) if is_int else end})
         except ValidationError as exc:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-DAYS_PER_YEAR = 365.0
+from reemud.constants import DAYS_PER_YEAR
 
 
 def operating_days_per_year(availability):

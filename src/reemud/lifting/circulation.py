@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from reemud.constants import G_M_PER_S2, SECONDS_PER_DAY
 from reemud.lifting.friction import (
     bingham_darcy,
     colebrook_darcy,
@@ -33,7 +34,6 @@ from reemud.lifting.friction import (
 from reemud.lifting.rheology import bingham_parameters
 from reemud.lifting.slip import in_situ_fraction
 
-G_M_PER_S2 = 9.81
 J_PER_KWH = 3.6e6
 
 
@@ -53,8 +53,9 @@ RISER_FRICTION = {"bingham": _bingham, "power_law": _power_law}
 def energy_floor_kwh_per_dry_t(depth_m, solids_density_kg_per_m3, seawater_density_kg_per_m3):
     """Buoyancy-corrected minimum work to lift solids from ``depth_m`` [kWh per dry t].
 
-    ``W_min = (1 − ρ_sw/ρ_s) g H`` (models.md §2.1): 9.00 / 9.47 / 10.05 kWh/t at 5,600 m for
-    ρ_s = 2,500 / 2,700 / 3,000 kg/m³ and ρ_sw = 1,025 kg/m³.
+    ``W_min = (1 − ρ_sw/ρ_s) g H`` (models.md §2.1): 9.00 / 9.46 / 10.04 kWh/t at 5,600 m for
+    ρ_s = 2,500 / 2,700 / 3,000 kg/m³ and ρ_sw = 1,025 kg/m³ (standard g; models.md's 9.47 / 10.05
+    are at g = 9.81).
     """
     rho_s = np.asarray(solids_density_kg_per_m3, dtype=float)
     w = (1.0 - np.asarray(seawater_density_kg_per_m3) / rho_s) * G_M_PER_S2 * np.asarray(depth_m)
@@ -138,7 +139,7 @@ def closed_circulation(*, flow_m3_per_s, solids_volume_fraction, depth_m, solids
 
 def flow_for_throughput(solids_dry_t_per_day, solids_volume_fraction, solids_density_kg_per_m3):
     """Circulation flow that delivers a daily dry throughput at a delivered ``C_v`` [m³/s]."""
-    m_dot = np.asarray(solids_dry_t_per_day, dtype=float) * 1000.0 / 86400.0
+    m_dot = np.asarray(solids_dry_t_per_day, dtype=float) * 1000.0 / SECONDS_PER_DAY
     return m_dot / (np.asarray(solids_density_kg_per_m3) * np.asarray(solids_volume_fraction))
 
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
-G_M_PER_S2 = 9.81
+from reemud.constants import G_M_PER_S2
 
 
 def weight_in_water_n_per_m(*, steel_kg_per_m, steel_density_kg_per_m3, inner_diameter_m,
