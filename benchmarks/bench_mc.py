@@ -18,9 +18,8 @@ from pathlib import Path
 
 import numpy as np
 
-from reemud.batch import run_draws
 from reemud.bench import best_of
-from reemud.chain import Chain
+from reemud.chain import Chain, run_draws
 from reemud.scenario import load_scenario
 from reemud.uncertainty import draw_inputs, evaluate, monte_carlo, sample_unit, with_values
 

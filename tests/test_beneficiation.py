@@ -90,7 +90,7 @@ def test_default_cyclone_conserves_elements_solids_and_water(default_result):
 def test_default_upgrade_lands_on_takaya(default_result):
     # the split factor was fitted to Takaya et al.'s 2.6x (a calibration, see parameters.csv)
     assert default_result.kpis["upgrade_factor"] == pytest.approx(2.6, abs=0.01)
-    gr = default_result.records["beneficiation"].grade_recovery
+    gr = default_result.diagnostics["beneficiation"]["grade_recovery"]
     # moving the cut trades recovery for grade: recovery falls monotonically as the cut coarsens
     assert np.all(np.diff(gr["rey_recovery"]) < 0)
     assert gr["upgrade_factor"].max() > gr["upgrade_factor"][0]

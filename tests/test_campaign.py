@@ -78,7 +78,7 @@ def test_spec_rejects_bad_values():
 
 def test_default_scenario_campaign_feeds_the_chain(default_result):
     feed = default_result.records["collector"]
-    c = feed.campaign
+    c = default_result.diagnostics["collector"]["campaign"]
     assert c["campaigns"] == 200
     assert feed.mud_dry_t_per_year == pytest.approx(c["tonnes_mean"] * 365 / 30, rel=1e-12)
     assert default_result.kpis["campaign_tonnes_standard_error"] == pytest.approx(

@@ -12,22 +12,26 @@ Lengths in cm, flow ``Q`` in L/min, pressure ``P`` in kPa, densities in g/cm³ (
     P = \frac{1.88 Q^{1.78} e^{0.0055\varphi}}{D_c^{0.37} D_i^{0.94} h^{0.28} (D_u^2 + D_o^2)^{0.87}}
 
     S = \frac{1.9 (D_u/D_o)^{3.31} h^{0.54} (D_u^2 + D_o^2)^{0.36} e^{0.0054\varphi}}
-              {D_c^{1.11} H^{0.24}}, \quad H = \frac{P}{9.81 \rho_p}, \quad
+              {D_c^{1.11} H^{0.24}}, \quad H = \frac{P}{g \rho_p}, \quad
     R_v = \frac{S}{1+S}
 
     m = 1.94 e^{-1.58 R_v} (D_c^2 h / Q)^{0.15}
 
     E_c(d) = 1 - \exp(-\ln 2 (d/d_{50c})^m), \qquad E(d) = R_f + (1 - R_f) E_c(d), \; R_f = R_v
 
-Each phase is classified at its own ``d50c`` (through the ``(ρ_s − 1)^−0.5`` term). Phase size
-distributions are log-normal in mass; the bulk grade follows from the phase grades and the apatite
-share. Worked case (models.md §3.3): D_c = 10.2, D_i = 2.5, D_o = 3.2, D_u = 1.6, h = 30 cm,
-10 wt % solids at ρ_s = 2.7, P = 100 kPa → Q = 143.7 L/min, d50c = 21.4 µm, S = 0.136, m = 2.55.
+``H`` is the feed pressure as a head of pulp [m] (kPa over m/s² × t/m³ gives m; Plitt writes
+``g`` as 9.81, here it is the standard ``constants.G_M_PER_S2``). Each phase is classified at its
+own ``d50c`` (through the ``(ρ_s − 1)^−0.5`` term). Phase size distributions are log-normal in
+mass; the bulk grade follows from the phase grades and the apatite share. Worked case
+(models.md §3.3): D_c = 10.2, D_i = 2.5, D_o = 3.2, D_u = 1.6, h = 30 cm, 10 wt % solids at
+ρ_s = 2.7, P = 100 kPa → Q = 143.7 L/min, d50c = 21.4 µm, S = 0.136, m = 2.55.
 """
 
 from __future__ import annotations
 
 import numpy as np
+
+from reemud.constants import G_M_PER_S2
 
 
 def volume_percent_solids(mass_percent_solids, solids_density_t_per_m3):
@@ -60,7 +64,7 @@ def plitt_d50c_um(flow_l_per_min, *, dc_cm, di_cm, do_cm, du_cm, h_cm, phi_vol_p
 
 def plitt_split(pressure_kpa, *, dc_cm, do_cm, du_cm, h_cm, phi_vol_pct, pulp_density_t_per_m3):
     """Plitt volumetric flow split ``S`` = underflow/overflow [-]."""
-    head_m = np.asarray(pressure_kpa) / (9.81 * np.asarray(pulp_density_t_per_m3))
+    head_m = np.asarray(pressure_kpa) / (G_M_PER_S2 * np.asarray(pulp_density_t_per_m3))  # [m]
     num = 1.9 * (du_cm / do_cm) ** 3.31 * h_cm**0.54 * (du_cm**2 + do_cm**2) ** 0.36
     return num * np.exp(0.0054 * phi_vol_pct) / (dc_cm**1.11 * head_m**0.24)
 
@@ -155,3 +159,101 @@ def dewatering(*, solids_t, water_t, cake_moisture_fraction, return_solids_kg_pe
     return_solids = np.minimum(return_water * np.asarray(return_solids_kg_per_m3) / 1000.0, solids)
     return {"cake_solids_t": solids - return_solids, "cake_water_t": cake_water,
             "return_water_t": return_water, "return_solids_t": return_solids}
+
+
+def classify_phases(*, feed_t, rey_feed_t, solids_volume_fraction, solids_density_kg_per_m3,
+                    seawater_density_kg_per_m3, phase_mass_fractions, phase_grade_ppm,
+                    phase_density_kg_per_m3, phase_size_fractions, carrier, size_um,
+                    dc_cm, di_cm, do_cm, du_cm, h_cm, pressure_drop_kpa, d50_factor,
+                    pressure_factor, sharpness_factor, split_factor, circuit,
+                    cake_moisture_fraction, return_solids_kg_per_m3) -> dict:
+    r"""Plitt partition of every grain phase through a cyclone circuit, then dewatering.
+
+    Each phase has its own corrected cut size (its density in Plitt's d50c) and the circuit's
+    sharpness and water bypass; the underflow of every phase is the sum over its size classes of
+    ``fraction × partition``. The underflow is dewatered to the cake moisture; fines carried by
+    the return water leave the concentrate with their share of the REY. Scalars, or arrays with
+    the draws first (size classes on the last axis).
+
+    Parameters
+    ----------
+    feed_t, rey_feed_t : float or array_like
+        Dry solids fed [t/yr] and the REY they carry [t/yr], elements last.
+    solids_volume_fraction, solids_density_kg_per_m3, seawater_density_kg_per_m3
+        Feed slurry: solids fraction [-], solids and seawater density [kg/m³].
+    phase_mass_fractions, phase_grade_ppm, phase_density_kg_per_m3, phase_size_fractions : dict
+        Per grain phase: mass share of the feed [-], ΣREY grade [ppm], density [kg/m³] and size
+        class fractions [-].
+    carrier : str
+        The REY-carrying phase.
+    size_um : array_like
+        Mid-sizes of the classes [µm].
+    dc_cm, di_cm, do_cm, du_cm, h_cm : float
+        Cyclone, inlet, vortex-finder and apex diameters and free-vortex height [cm].
+    pressure_drop_kpa : float
+        Operating pressure drop [kPa].
+    d50_factor, pressure_factor, sharpness_factor, split_factor : float
+        Plitt's calibration factors [-].
+    circuit : str
+        A key of ``CIRCUITS``.
+    cake_moisture_fraction, return_solids_kg_per_m3 : float
+        Dewatering: cake moisture (wet basis) [-] and fines in the return water [kg/m³].
+
+    Returns
+    -------
+    dict
+        Concentrate and tailings masses and REY [t/yr], upgrade factor, REY recovery, cut sizes
+        [µm], partitions and phase recoveries, water flows [t/yr] and the dewatering losses.
+
+    References
+    ----------
+    Plitt, L.R. (1976) A mathematical model of the hydrocyclone classifier. CIM Bulletin 69,
+    114–123 (``docs/models/beneficiation.md``).
+    """
+    grade = rey_feed_t.sum(axis=-1) / feed_t * 1e6
+    cv = solids_volume_fraction
+    phi = cv * 100.0
+    geometry = dict(dc_cm=dc_cm, di_cm=di_cm, do_cm=do_cm, du_cm=du_cm, h_cm=h_cm)
+    q_cyc = plitt_flow_l_per_min(pressure_drop_kpa / pressure_factor, phi_vol_pct=phi,
+                                 **geometry)
+    pulp_density = (seawater_density_kg_per_m3 + cv * (solids_density_kg_per_m3
+                                                       - seawater_density_kg_per_m3)) / 1000.0
+    split = split_factor * plitt_split(pressure_drop_kpa, dc_cm=dc_cm, do_cm=do_cm, du_cm=du_cm,
+                                       h_cm=h_cm, phi_vol_pct=phi,
+                                       pulp_density_t_per_m3=pulp_density)
+    bypass = split / (1.0 + split)
+    m = sharpness_factor * plitt_sharpness(q_cyc, bypass, dc_cm=dc_cm, h_cm=h_cm)
+    mass = {k: feed_t * f for k, f in phase_mass_fractions.items()}
+    rey_mass = {k: mass[k] * phase_grade_ppm[k] for k in mass}
+    d50c, partition, recovery = {}, {}, {}
+    for name, fractions in phase_size_fractions.items():
+        d50c[name] = d50_factor * plitt_d50c_um(
+            q_cyc, phi_vol_pct=phi, solids_density_t_per_m3=phase_density_kg_per_m3[name] / 1000.0,
+            **geometry)
+        stage = actual_partition(size_um, np.asarray(d50c[name]), np.asarray(m),
+                                 np.asarray(bypass))
+        partition[name] = circuit_partition(stage, circuit)
+        recovery[name] = (fractions * partition[name]).sum(axis=-1)
+    underflow_t = sum(mass[k] * recovery[k] for k in mass)
+    rey_recovery = sum(rey_mass[k] * recovery[k] for k in mass) / sum(rey_mass.values())
+    rey_underflow = rey_feed_t * np.asarray(rey_recovery)[..., None]
+    water_feed = feed_t / (solids_density_kg_per_m3 / 1000.0) * (1.0 - cv) / cv
+    water_underflow = water_feed * circuit_partition(bypass, circuit)
+    dew = dewatering(solids_t=underflow_t, water_t=water_underflow,
+                     cake_moisture_fraction=cake_moisture_fraction,
+                     return_solids_kg_per_m3=return_solids_kg_per_m3)
+    conc_t = dew["cake_solids_t"]
+    rey_conc = rey_underflow * np.asarray(conc_t / underflow_t)[..., None]
+    return dict(
+        feed_t=feed_t, feed_grade_ppm=grade, q_cyc=q_cyc, sharpness=m, bypass=bypass,
+        mass=mass, rey_mass=rey_mass, d50c=d50c, partition=partition, phase_recovery=recovery,
+        dry_t_per_year=conc_t, wet_t_per_year=conc_t + dew["cake_water_t"],
+        rey_t_per_year=rey_conc, tailings_dry_t_per_year=feed_t - underflow_t,
+        tailings_rey_t_per_year=rey_feed_t - rey_underflow,
+        upgrade_factor=rey_conc.sum(axis=-1) / conc_t * 1e6 / grade,
+        rey_recovery=rey_conc.sum(axis=-1) / rey_feed_t.sum(axis=-1),
+        apatite_fraction_concentrate=mass[carrier] * recovery[carrier] / underflow_t,
+        water_t_per_year={"feed": water_feed, "overflow": water_feed - water_underflow,
+                          "cake": dew["cake_water_t"], "return": dew["return_water_t"]},
+        return_solids_t_per_year=dew["return_solids_t"],
+        dewatering_loss_rey_t_per_year=rey_underflow - rey_conc)

@@ -1,14 +1,28 @@
-"""The chain: run every stage's chosen model in order and return an immutable ``ChainResult``.
+"""The chain: run every stage's chosen model in order, for one run or for blocks of draws.
 
-Models are looked up in the registry by (stage, name); there is no per-model branching here.
-``Chain.run_from(stage, records)`` enters the chain part-way with the records of the stages before
-``stage`` (e.g. a measured leach liquor), as pvlib's ``ModelChain.run_model_from_*`` does.
+Models are looked up in the registry by (stage, name); there is no per-model branching here. One
+stage loop (``run_stages``) serves both paths:
+
+- ``Chain(scenario).run(seed)`` runs it on the scenario's values (scalars) and returns an
+  immutable ``ChainResult`` with the models' diagnostics; a stage that cannot compute raises its
+  stated reason as a ``ScenarioError``. ``Chain.run_from(stage, records)`` enters the chain
+  part-way with the records of the stages before ``stage`` (e.g. a measured leach liquor), as
+  pvlib's ``ModelChain.run_model_from_*`` does.
+- ``run_draws(scenario, inputs)`` runs it on blocks of draws (``"stage.param" -> array``): drawn
+  parameters enter as arrays of shape ``(n,)``, the others as scalars, and every KPI comes back
+  per draw. Draws are checked as a single scenario is, but on arrays (bounds, each model's field
+  relations, the cross-stage rules); a draw that breaks one, or that a stage rejects (mud outside
+  the grain phases' grades, a slurry that cannot rise, an SX spec not met), has NaN KPIs and its
+  reason. Parameters a model needs fixed (``registry.register(fixed=...)``) split the draws into
+  groups of equal values. The stages before the first uncertain one run once.
+
+A draw's result depends neither on the block size nor on the other draws.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
@@ -16,21 +30,28 @@ import numpy as np
 
 from reemud import __version__, registry
 from reemud.elements import REY, as_dict
-from reemud.errors import MassBalanceError
-from reemud.scenario import Scenario
+from reemud.errors import MassBalanceError, Problem, ScenarioError
+from reemud.scenario import Scenario, cross_stage_rules, parameter_field
 
 MASS_BALANCE_RTOL = 1e-9
+BLOCK = 2048
+"""Draws computed together; bounds memory (the leach march holds ``BLOCK × 501`` floats)."""
 
 
 @dataclass(frozen=True)
 class ChainResult:
-    """Everything one run produced: the scenario, seed, version, every record and the KPIs."""
+    """Everything one run produced.
+
+    The scenario, seed, version, every record, the KPIs and the models' diagnostics
+    (``{stage: {name: value}}``, the single run's extras for the report).
+    """
 
     scenario: Scenario
     seed: int
     version: str
     records: Mapping[str, object]
     kpis: Mapping[str, object]
+    diagnostics: Mapping[str, Mapping[str, object]]
 
     def to_dict(self) -> dict:
         """``{"scenario", "seed", "version", "kpis"}`` as plain Python values."""
@@ -56,23 +77,22 @@ class ChainResult:
                 rows.append((name, None, value, unit_of(name)))
         return pd.DataFrame(rows, columns=["kpi", "element", "value", "unit"])
 
+    def to_xarray(self):
+        """KPIs as an ``xarray.Dataset`` with units (``reemud.export.run_dataset``)."""
+        from reemud.export import run_dataset
 
-def _num(value) -> float | None:
-    if value is None:
-        return None
-    value = float(value)
-    return value if np.isfinite(value) else None
+        return run_dataset(self)
 
 
 PER_ELEMENT_KPIS = ("leach_recovery", "oxide_production_t_per_year")
-"""KPIs with one value per element (``{symbol: value}`` in a run)."""
+"""KPIs with one value per element (``{symbol: value}`` in a run, ``(n, 15)`` on draws)."""
 
 
-def kpi_values(records: Mapping[str, object]) -> dict[str, object]:
-    """The canonical KPIs (names and units in ``data/variables.csv``) before formatting.
+def kpis(records: Mapping[str, object]) -> dict[str, object]:
+    """The canonical KPIs (names and units in ``data/variables.csv``) of a chain's records.
 
-    Works on one run's records and on ``Draws`` records alike: per-draw values keep their draw
-    axis, per-element values their element axis; an undefined value is ``None`` or NaN.
+    Scalars for a single run; on draws every value keeps its draw axis first, per-element values
+    their element axis last. An undefined value is NaN.
     """
     dep, feed, lift = records["deposit"], records["collector"], records["lifting"]
     conc, liquor, ox = records["beneficiation"], records["leaching"], records["refining"]
@@ -88,11 +108,11 @@ def kpi_values(records: Mapping[str, object]) -> dict[str, object]:
         "lift_specific_energy_kwh_per_dry_t": lift.lift_specific_energy_kwh_per_dry_t,
         "lift_energy_floor_kwh_per_dry_t": lift.energy_floor_kwh_per_dry_t,
         "lift_max_throughput_t_per_day": lift.max_throughput_t_per_day,
-        "string_top_tension_kn": lift.string["top_tension_kn"],
-        "string_top_utilisation": lift.string["top_utilisation"],
+        "string_top_tension_kn": lift.string_top_tension_kn,
+        "string_top_utilisation": lift.string_top_utilisation,
         "restart_pressure_kpa": lift.restart_pressure_kpa,
-        "campaign_tonnes_mean": feed.campaign.get("tonnes_mean"),
-        "campaign_tonnes_standard_error": feed.campaign.get("tonnes_standard_error"),
+        "campaign_tonnes_mean": feed.campaign_tonnes_mean,
+        "campaign_tonnes_standard_error": feed.campaign_tonnes_standard_error,
         "upgrade_factor": conc.upgrade_factor,
         "beneficiation_rey_recovery": conc.rey_recovery,
         "concentrate_dry_t_per_year": conc.dry_t_per_year,
@@ -120,10 +140,15 @@ def kpi_values(records: Mapping[str, object]) -> dict[str, object]:
     }
 
 
-def collect_kpis(records: Mapping[str, object]) -> dict[str, object]:
-    """The canonical KPIs of a full run: floats (``None`` if undefined) and per-element maps."""
+def _num(value) -> float | None:
+    value = float(value)
+    return value if np.isfinite(value) else None
+
+
+def run_kpis(records: Mapping[str, object]) -> dict[str, object]:
+    """``kpis`` of a single run as plain values: floats (``None`` if undefined) and maps."""
     out: dict[str, object] = {}
-    for name, value in kpi_values(records).items():
+    for name, value in kpis(records).items():
         if name in PER_ELEMENT_KPIS:
             out[name] = as_dict(value)
         elif isinstance(value, Mapping):
@@ -134,15 +159,14 @@ def collect_kpis(records: Mapping[str, object]) -> dict[str, object]:
 
 
 def draw_kpis(records: Mapping[str, object], n: int) -> dict[str, np.ndarray]:
-    """The scalar KPIs of ``Draws`` records as float arrays of ``n`` draws (NaN if undefined)."""
-    return {name: np.array(np.broadcast_to(np.asarray(np.nan if value is None else value,
-                                                      dtype=float), (n,)))
-            for name, value in kpi_values(records).items()
+    """The scalar ``kpis`` of draws' records as float arrays of ``n`` draws (NaN if undefined)."""
+    return {name: np.array(np.broadcast_to(np.asarray(value, dtype=float), (n,)))
+            for name, value in kpis(records).items()
             if name not in PER_ELEMENT_KPIS and not isinstance(value, Mapping)}
 
 
 def element_balance(records: Mapping[str, object]) -> dict[str, np.ndarray]:
-    """Per-element REY ledger of a full run [t/yr]: what was mined and where it went."""
+    """Per-element REY ledger [t/yr]: what was mined and where it went."""
     feed, conc = records["collector"], records["beneficiation"]
     liquor, sep, ox = records["leaching"], records["separation"], records["refining"]
     return {
@@ -157,28 +181,39 @@ def element_balance(records: Mapping[str, object]) -> dict[str, np.ndarray]:
     }
 
 
-def check_mass_balance(records: Mapping[str, object], rtol: float = MASS_BALANCE_RTOL) -> None:
-    """Raise ``MassBalanceError`` unless every stage conserves every element to ``rtol``.
+BALANCES = {
+    "lifting": lambda r: (r["collector"].rey_t_per_year, r["lifting"].rey_t_per_year),
+    "beneficiation": lambda r: (r["lifting"].rey_t_per_year,
+                                r["beneficiation"].rey_t_per_year
+                                + r["beneficiation"].tailings_rey_t_per_year
+                                + r["beneficiation"].dewatering_loss_rey_t_per_year),
+    "leaching": lambda r: (r["beneficiation"].rey_t_per_year,
+                           r["leaching"].rey_t_per_year + r["leaching"].residue_rey_t_per_year),
+    "separation": lambda r: (r["leaching"].rey_t_per_year,
+                             r["separation"].product_rey_t_per_year
+                             + r["separation"].loss_rey_t_per_year),
+    "refining": lambda r: (r["separation"].product_rey_t_per_year,
+                           r["refining"].element_t_per_year + r["refining"].loss_rey_t_per_year),
+}
+"""Each stage's element balance: ``records -> (what enters, what leaves)`` [t/yr per element]."""
 
-    Works on one run's records and on ``Draws`` records (the message names the draw).
+
+def check_mass_balance(records: Mapping[str, object], rtol: float = MASS_BALANCE_RTOL,
+                       where=None) -> None:
+    """Raise ``MassBalanceError`` unless every stage present conserves every element to ``rtol``.
+
+    Works on one run's records and on draws (the message names the draw); ``where`` (bool per
+    draw) limits the check to those draws. Stages whose records are absent are skipped.
     """
-    feed, lift, conc = records["collector"], records["lifting"], records["beneficiation"]
-    liquor, sep, ox = records["leaching"], records["separation"], records["refining"]
-    pairs = {
-        "lifting": (feed.rey_t_per_year, lift.rey_t_per_year),
-        "beneficiation": (lift.rey_t_per_year,
-                          conc.rey_t_per_year + conc.tailings_rey_t_per_year
-                          + conc.dewatering_loss_rey_t_per_year),
-        "leaching": (conc.rey_t_per_year, liquor.rey_t_per_year + liquor.residue_rey_t_per_year),
-        "separation": (liquor.rey_t_per_year,
-                       sep.product_rey_t_per_year + sep.loss_rey_t_per_year),
-        "refining": (sep.product_rey_t_per_year,
-                     ox.element_t_per_year + ox.loss_rey_t_per_year),
-    }
-    for stage, (inflow, outflow) in pairs.items():
-        inflow, outflow = np.broadcast_arrays(inflow, outflow)
+    for stage, balance in BALANCES.items():
+        before = registry.STAGES[registry.STAGES.index(stage) - 1]
+        if stage not in records or before not in records:
+            continue
+        inflow, outflow = np.broadcast_arrays(*balance(records))
         scale = np.maximum(np.abs(inflow), np.finfo(float).tiny)
         error = np.abs(inflow - outflow) / scale
+        if where is not None and error.ndim > 1:
+            error = np.where(np.asarray(where)[:, None], error, 0.0)
         if np.any(error > rtol):
             worst = np.unravel_index(int(np.argmax(np.where(error > rtol, error, -1.0))),
                                      error.shape)
@@ -187,6 +222,38 @@ def check_mass_balance(records: Mapping[str, object], rtol: float = MASS_BALANCE
                 f"{stage} does not conserve {REY[worst[-1]]}{draw}: in {float(inflow[worst])!r} "
                 f"t/yr, out {float(outflow[worst])!r} t/yr (relative error "
                 f"{error[worst]:.2e} > {rtol:g})")
+
+
+def run_stages(scenario: Scenario, stages, params: Mapping[str, object],
+               records: Mapping[str, object], seed: int, *, single: bool) -> dict[str, object]:
+    """The stage loop: run ``stages`` in order on ``params`` after the given ``records``.
+
+    ``params`` maps each stage to its parameters (a model, with arrays of draws where drawn).
+    With ``single`` a stage that rejects its input raises the reasons as a ``ScenarioError``;
+    otherwise the rejected draws are left in the records' ``rejections``.
+    """
+    done = dict(records)
+    for stage in stages:
+        entry = registry.get(stage, scenario.stages[stage].model)
+        # a value a stage cannot compute is NaN (or a rejection), not a warning
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            done[stage] = record = entry.run(params[stage], MappingProxyType(done), int(seed))
+        if single:
+            problems = [Problem(r.path, r.given, r.message(), r.fix) for r in record.rejections
+                        if np.any(r.where)]
+            if problems:
+                raise ScenarioError(problems)
+    return done
+
+
+def rejected_draws(records: Mapping[str, object], n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Draws some stage rejected, and the first reason of each (``""`` if none)."""
+    reasons = np.full(n, "", dtype=object)
+    for record in records.values():
+        for r in record.rejections:
+            hit = np.broadcast_to(np.asarray(r.where, dtype=bool), (n,)) & (reasons == "")
+            reasons[hit] = f"{r.path}: {r.reason}"
+    return reasons != "", reasons
 
 
 class Chain:
@@ -202,22 +269,165 @@ class Chain:
 
     def run_from(self, stage: str, records: Mapping[str, object], seed: int = 0) -> ChainResult:
         """Run from ``stage`` on, given the records of every stage before it."""
+        if stage not in registry.STAGES:
+            raise ValueError(f"unknown stage {stage!r}; stages are {', '.join(registry.STAGES)}")
         start = registry.STAGES.index(stage)
         missing = [s for s in registry.STAGES[:start] if s not in records]
         if missing:
             raise ValueError(f"run_from({stage!r}) needs the records of {', '.join(missing)}")
-        done: dict[str, object] = {s: records[s] for s in registry.STAGES[:start]}
-        for name in registry.STAGES[start:]:
-            config = self.scenario.stages[name]
-            entry = registry.get(name, config.model)
-            done[name] = entry.run(config.params, MappingProxyType(done), int(seed))
+        params = {s: c.params for s, c in self.scenario.stages.items()}
+        before = {s: records[s] for s in registry.STAGES[:start]}
+        done = run_stages(self.scenario, registry.STAGES[start:], params, before, seed,
+                          single=True)
         if self.guards:
             check_mass_balance(done)
+        diagnostics = {}
+        for name in registry.STAGES[start:]:
+            entry = registry.get(name, self.scenario.stages[name].model)
+            if entry.diagnostics is not None:
+                upstream = MappingProxyType({s: done[s] for s in registry.STAGES[
+                    :registry.STAGES.index(name)]})
+                diagnostics[name] = MappingProxyType(
+                    entry.diagnostics(params[name], upstream, done[name], int(seed)))
         return ChainResult(scenario=self.scenario, seed=int(seed), version=__version__,
                            records=MappingProxyType(done),
-                           kpis=MappingProxyType(collect_kpis(done)))
+                           kpis=MappingProxyType(run_kpis(done)),
+                           diagnostics=MappingProxyType(diagnostics))
 
 
 def run(scenario: Scenario, seed: int = 0) -> ChainResult:
     """Run a validated scenario through the whole chain."""
     return Chain(scenario).run(seed=seed)
+
+
+# ---------------------------------------------------------------------------------------------
+# the same loop on blocks of draws
+
+
+def _bounds_ok(info, values: np.ndarray) -> np.ndarray:
+    """Draws inside the bounds a parameter declares (``gt``, ``ge``, ``lt``, ``le``)."""
+    ok = np.isfinite(values)
+    for rule in info.metadata:
+        for attr, holds in (("gt", np.greater), ("ge", np.greater_equal), ("lt", np.less),
+                            ("le", np.less_equal)):
+            bound = getattr(rule, attr, None)
+            if bound is not None:
+                ok &= holds(values, bound)
+    return ok
+
+
+def _params(scenario: Scenario, drawn: Mapping[str, Mapping[str, object]], rows) -> dict:
+    """Every stage's parameters with the drawn ones replaced by their values at ``rows``."""
+    out = {}
+    for stage, config in scenario.stages.items():
+        values = {k: (v[rows] if np.ndim(v) else v) for k, v in drawn.get(stage, {}).items()}
+        out[stage] = config.params.model_copy(update=values) if values else config.params
+    return out
+
+
+def _nominal(scenario: Scenario, path: str):
+    stage, name, _ = parameter_field(scenario, path)
+    return getattr(scenario.stages[stage].params, name)
+
+
+def _validated(scenario: Scenario, inputs: Mapping[str, np.ndarray],
+               n: int) -> tuple[dict[str, dict[str, np.ndarray]], np.ndarray]:
+    """Drawn values by stage, and which draws are valid.
+
+    Valid: inside every parameter's bounds, every model's field relations and the cross-stage
+    rules. An invalid draw computes at the nominal values (so it cannot upset a stage for the
+    others) and is reported as NaN.
+    """
+    drawn: dict[str, dict[str, np.ndarray]] = {}
+    valid = np.ones(n, dtype=bool)
+    for path in inputs:
+        stage, name, info = parameter_field(scenario, path)
+        values = np.asarray(inputs[path], dtype=float)
+        if values.shape != (n,):
+            raise ValueError(f"{path}: expected {n} draws, got shape {values.shape}")
+        if info.annotation is int:
+            values = np.round(values)
+        ok = _bounds_ok(info, values)
+        valid &= ok
+        drawn.setdefault(stage, {})[name] = np.where(ok, values, float(_nominal(scenario, path)))
+    params = _params(scenario, drawn, slice(None))
+    for stage, config in scenario.stages.items():
+        for violated, _ in config.params.relations(params[stage]):
+            valid &= ~np.broadcast_to(np.asarray(violated, dtype=bool), (n,))
+    for _, _, violated, _, _ in cross_stage_rules(params):
+        valid &= ~np.broadcast_to(np.asarray(violated, dtype=bool), (n,))
+    for stage, values in drawn.items():
+        for name, column in values.items():
+            nominal = float(getattr(scenario.stages[stage].params, name))
+            values[name] = np.where(valid, column, nominal)
+    return drawn, valid
+
+
+def _fixed_groups(scenario: Scenario, drawn: Mapping[str, Mapping[str, np.ndarray]],
+                  n: int) -> list[tuple[np.ndarray, dict[str, dict[str, object]]]]:
+    """Draws grouped by the values of the parameters their models need fixed.
+
+    Returns ``[(rows, drawn values with each fixed parameter as the group's scalar), ...]``.
+    """
+    fixed = [(stage, name) for stage, values in drawn.items() for name in values
+             if name in registry.get(stage, scenario.stages[stage].model).fixed]
+    if not fixed:
+        return [(np.arange(n), drawn)]
+    keys = np.stack([drawn[s][name] for s, name in fixed], axis=1)
+    _, first, inverse = np.unique(keys, axis=0, return_index=True, return_inverse=True)
+    out = []
+    for g in np.argsort(first):
+        rows = np.nonzero(inverse.ravel() == g)[0]
+        values = {s: dict(v) for s, v in drawn.items()}
+        for (s, name), value in zip(fixed, keys[first[g]], strict=True):
+            annotation = type(scenario.stages[s].params).model_fields[name].annotation
+            values[s][name] = int(value) if annotation is int else float(value)
+        out.append((rows, values))
+    return out
+
+
+def run_draws(scenario: Scenario, inputs: Mapping[str, np.ndarray], seed: int = 0, *,
+              block: int = BLOCK, guards: bool = False,
+              progress: Callable[[int], None] | None = None,
+              reasons: dict | None = None) -> dict[str, np.ndarray]:
+    """Scalar KPIs of the chain at every row of ``inputs``, every stage on the draw axis.
+
+    ``inputs`` maps ``"stage.param"`` paths to arrays of equal length ``n``; integer
+    parameters take the nearest whole number. Returns ``{kpi: array (n,)}``, NaN for rejected
+    draws and undefined values; ``reasons``, if given a dict, receives ``"reason"``: an array of
+    each draw's rejection reason (``""`` for a valid draw). ``ValueError`` if a path is unknown.
+    ``progress(k)`` is called with the number of draws done after each block. ``guards`` checks
+    every stage's element balance on every valid draw (``check_mass_balance``).
+    """
+    paths = list(inputs)
+    n = len(np.asarray(inputs[paths[0]]))
+    if n == 0:  # the KPI names, with no draws
+        nominal = {p: np.array([float(_nominal(scenario, p))]) for p in paths}
+        return {k: v[:0] for k, v in run_draws(scenario, nominal, seed).items()}
+    drawn, valid = _validated(scenario, inputs, n)
+    why = np.where(valid, "", "outside the parameters' allowed ranges or rules").astype(object)
+    first = registry.STAGES.index(min(drawn, key=registry.STAGES.index))
+    upstream = run_stages(scenario, registry.STAGES[:first], _params(scenario, {}, None), {},
+                          seed, single=True)
+    out: dict[str, np.ndarray] = {}
+    done = 0
+    for group, values in _fixed_groups(scenario, drawn, n):
+        for start in range(0, group.size, block):
+            rows = group[start:start + block]
+            records = run_stages(scenario, registry.STAGES[first:],
+                                 _params(scenario, values, rows), upstream, seed, single=False)
+            with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+                values_at = draw_kpis(records, rows.size)
+            rejected, stated = rejected_draws(records, rows.size)
+            if guards:
+                check_mass_balance(records, where=~rejected)
+            why[rows] = np.where(why[rows] == "", stated, why[rows])
+            rejected |= ~valid[rows]
+            for k, v in values_at.items():
+                out.setdefault(k, np.empty(n))[rows] = np.where(rejected, np.nan, v)
+            done += rows.size
+            if progress is not None:
+                progress(done)
+    if reasons is not None:
+        reasons["reason"] = why
+    return out

@@ -50,25 +50,16 @@ def npv(rate, cash_flows):
     return (flows * discount_factors(rate, flows.shape[-1])).sum(axis=-1)
 
 
-def irr(cash_flows):
-    """Internal rate of return of one cash-flow series [-], with a status string.
+def _irr_roots(flows):
+    """Rates of one series that make its NPV zero, from ``numpy.roots`` [-], and their count.
 
-    Solves ``Σ CF_t x^t = 0`` for ``x = 1/(1+r)`` (numpy polynomial roots) and keeps real roots
-    with ``x > 0``. Returns ``(rate, "unique")`` for exactly one such root, else
-    ``(None, reason)``.
+    Solves ``Σ CF_t x^t = 0`` for ``x = 1/(1+r)`` and keeps the distinct real roots ``x > 0``.
+    Returns ``(rate, count)``: the rate where exactly one root exists (else NaN).
     """
-    flows = np.asarray(cash_flows, dtype=float)
-    signs = np.sign(flows[flows != 0.0])
-    if signs.size == 0 or np.all(signs == signs[0]):
-        return None, "none: cash flow never changes sign"
     roots = np.roots(flows[::-1])  # highest power first: CF_{n-1} x^{n-1} + ... + CF_0
     x = _discount_roots(roots[None, :])[0]
     x = x[np.isfinite(x)]
-    if x.size == 1:
-        return float(1.0 / x[0] - 1.0), "unique"
-    if x.size == 0:
-        return None, "none: no real rate above -100 % makes NPV zero"
-    return None, f"multiple: {x.size} rates make NPV zero"
+    return (float(1.0 / x[0] - 1.0) if x.size == 1 else np.nan), x.size
 
 
 def _discount_roots(roots):
@@ -81,30 +72,35 @@ def _discount_roots(roots):
     return np.where(repeat, np.nan, x)
 
 
-def irr_draws(cash_flows, periods_per_year=1):
-    """IRR of every row of ``(n, periods)`` cash flows as an annual rate [-] (NaN if none).
+def irr(cash_flows, periods_per_year=1):
+    """Internal rate of return of every cash-flow series, as an annual rate [-], and its status.
 
-    Yearly flows: ``irr`` row by row, below. Shorter periods: ``irr_draws_bisection``.
+    ``cash_flows`` has the periods on its last axis (one series, or draws first). Yearly series
+    are solved through the roots of ``Σ CF_t x^t`` with ``x = 1/(1+r)`` (``_irr_yearly``:
+    batched companion-matrix eigenvalues, what ``numpy.roots`` does for one polynomial); longer
+    series (monthly) by bisection where the flows change sign once (``_irr_bisection``). The rate
+    is NaN unless exactly one real rate above −100 % makes the NPV zero.
+
+    Returns
+    -------
+    (rate, status) : arrays of the series' leading shape (0-d for one series); ``status`` is
+    ``"unique"``, ``"none: cash flow never changes sign"``, ``"none: no real rate above -100 %
+    makes NPV zero"`` or ``"multiple: k rates make NPV zero"``.
     """
-    if int(periods_per_year) != 1:
-        return irr_draws_bisection(cash_flows, periods_per_year)
-    return _irr_yearly_draws(cash_flows)
-
-
-def irr_annual(cash_flows, periods_per_year=1):
-    """IRR of one cash-flow series as an annual rate [-], with ``irr``'s status string.
-
-    Yearly flows: ``irr`` itself. Shorter periods: the rate ``irr_draws`` gives the series, so
-    a single run and the draw axis agree.
-    """
-    rate, status = irr(cash_flows)
-    if int(periods_per_year) == 1 or rate is None:
-        return rate, status
-    annual = float(irr_draws_bisection(np.asarray(cash_flows, dtype=float)[None, :],
-                                       periods_per_year)[0])
-    if np.isfinite(annual):
-        return annual, status
-    return None, f"none within {IRR_BRACKET[0]:g} to {IRR_BRACKET[1]:g} a year"
+    flows = np.asarray(cash_flows, dtype=float)
+    rows = flows.reshape(-1, flows.shape[-1])
+    if int(periods_per_year) == 1:
+        rate, count = _irr_yearly(rows)
+    else:
+        rate, count = _irr_bisection(rows, periods_per_year)
+    changes = sign_changes(rows)
+    status = np.where(
+        changes == 0, "none: cash flow never changes sign",
+        np.where(np.isfinite(rate), "unique",
+                 np.where(count > 1, np.char.add(np.char.add("multiple: ", count.astype(str)),
+                                                 " rates make NPV zero"),
+                          "none: no real rate above -100 % makes NPV zero"))).astype(object)
+    return rate.reshape(flows.shape[:-1]), status.reshape(flows.shape[:-1])
 
 
 def sign_changes(cash_flows):
@@ -116,20 +112,18 @@ def sign_changes(cash_flows):
     return ((carried[..., 1:] != carried[..., :-1]) & (carried[..., :-1] != 0)).sum(axis=-1)
 
 
-def _irr_yearly_draws(cash_flows):
-    """``irr`` of every row of ``(n, years)`` cash flows [-]: NaN where ``irr`` gives ``None``.
+def _irr_yearly(flows):
+    """Rates of ``(n, years)`` cash flows and the number of rates found for each row.
 
     Rows whose first and last flows are non-zero share one batched eigenvalue call on their
-    companion matrices (what ``numpy.roots`` does for one polynomial); the others use
-    ``numpy.roots`` itself, which strips the zero coefficients.
+    companion matrices; the others use ``numpy.roots``, which strips the zero coefficients.
     """
-    flows = np.atleast_2d(np.asarray(cash_flows, dtype=float))
     n, years = flows.shape
-    out = np.full(n, np.nan)
+    out, count = np.full(n, np.nan), np.zeros(n, dtype=int)
     positive, negative = (flows > 0).any(axis=-1), (flows < 0).any(axis=-1)
     candidates = np.nonzero(positive & negative)[0]
     if years < 2 or candidates.size == 0:
-        return out
+        return out, count
     full = (flows[candidates, 0] != 0.0) & (flows[candidates, -1] != 0.0)
     rows = candidates[full]
     if rows.size:
@@ -138,30 +132,27 @@ def _irr_yearly_draws(cash_flows):
         companion[:, 1:, :-1] = np.eye(years - 2)
         companion[:, 0, :] = -poly[:, 1:] / poly[:, :1]
         x = _discount_roots(np.linalg.eigvals(companion))
-        count = np.isfinite(x).sum(axis=-1)
-        out[rows] = np.where(count == 1, 1.0 / np.nanmax(np.where(count[:, None] == 1, x, 1.0),
-                                                        axis=-1) - 1.0, np.nan)
+        count[rows] = np.isfinite(x).sum(axis=-1)
+        out[rows] = np.where(count[rows] == 1, 1.0 / np.nanmax(
+            np.where(count[rows][:, None] == 1, x, 1.0), axis=-1) - 1.0, np.nan)
     for row in candidates[~full]:
-        rate, _ = irr(flows[row])
-        out[row] = np.nan if rate is None else rate
-    return out
+        out[row], count[row] = _irr_roots(flows[row])
+    return out, count
 
 
 IRR_BRACKET = (-0.999999, 100.0)
-"""Annual rates searched by ``irr_draws_bisection`` [-] (monthly discount factors stay finite)."""
+"""Annual rates searched by ``_irr_bisection`` [-] (monthly discount factors stay finite)."""
 
 
-def irr_draws_bisection(cash_flows, periods_per_year=12, iterations=100):
-    """IRR of every row of long ``(n, periods)`` cash flows as an annual rate [-] (NaN if none).
+def _irr_bisection(flows, periods_per_year, iterations=100):
+    """Annual rates of long ``(n, periods)`` cash flows (e.g. monthly), and their counts.
 
-    For series too long for ``irr_draws``' companion matrices (e.g. monthly flows). A row whose
-    flows change sign exactly once has exactly one rate with NPV = 0 (Descartes' rule of signs on
-    ``Σ CF_t x^t``); it is found by bisection on the annual rate within ``IRR_BRACKET``
-    (NaN if it lies outside). Rows with several sign changes use ``irr`` (``numpy.roots``).
+    A row whose flows change sign exactly once has exactly one rate with NPV = 0 (Descartes' rule
+    of signs on ``Σ CF_t x^t``); it is found by bisection on the annual rate within
+    ``IRR_BRACKET`` (NaN if it lies outside). Rows with several sign changes use ``numpy.roots``.
     """
-    flows = np.atleast_2d(np.asarray(cash_flows, dtype=float))
     changes = sign_changes(flows)
-    out = np.full(flows.shape[0], np.nan)
+    out, count = np.full(flows.shape[0], np.nan), np.zeros(flows.shape[0], dtype=int)
     single = np.nonzero(changes == 1)[0]
     if single.size:
         def value(annual):
@@ -176,43 +167,33 @@ def irr_draws_bisection(cash_flows, periods_per_year=12, iterations=100):
             same = np.sign(value(mid)) == np.sign(f_lo)
             lo, hi = np.where(same, mid, lo), np.where(same, hi, mid)
         out[single] = np.where(inside, 0.5 * (lo + hi), np.nan)
+        count[single] = 1
     for row in np.nonzero(changes > 1)[0]:
-        rate, _ = irr(flows[row])
-        out[row] = np.nan if rate is None else annual_rate(rate, periods_per_year)
-    return out
-
-
-def payback_draws(cash_flows):
-    """``payback_years`` of every row of ``(n, years)`` cash flows [yr]: NaN where ``None``."""
-    flows = np.atleast_2d(np.asarray(cash_flows, dtype=float))
-    cumulative = np.cumsum(flows, axis=-1)
-    negative = cumulative < 0.0
-    years = flows.shape[-1]
-    t = years - np.argmax(negative[:, ::-1], axis=-1)  # one past the last negative year
-    inside = np.minimum(t, years - 1)
-    rows = np.arange(flows.shape[0])
-    with np.errstate(divide="ignore", invalid="ignore"):
-        turn = t - 1 + (-cumulative[rows, t - 1] / flows[rows, inside])
-    out = np.where(~negative.any(axis=-1), 0.0, np.where(t >= years, np.nan, turn))
-    return np.where(np.isfinite(flows).all(axis=-1), out, np.nan)
+        rate, count[row] = _irr_roots(flows[row])
+        out[row] = annual_rate(rate, periods_per_year)
+    return out, count
 
 
 def payback_years(cash_flows):
-    """Years from t = 0 until the cumulative cash flow turns non-negative [yr].
+    """Periods from t = 0 until the cumulative cash flow turns non-negative, for every series.
 
-    Flows are at the ends of years 0, 1, …; inside the year it turns, payback is interpolated
-    linearly: ``(t − 1) + (−cum_{t−1} / CF_t)``. ``0`` if the cumulative flow is never negative,
-    ``None`` if it never recovers.
+    Flows are at the ends of periods 0, 1, … (periods on the last axis); inside the period it
+    turns, payback is interpolated linearly: ``(t − 1) + (−cum_{t−1} / CF_t)``. ``0`` if the
+    cumulative flow is never negative, NaN if it never recovers or a flow is not finite.
+    Returns the series' leading shape (0-d for one series).
     """
     flows = np.asarray(cash_flows, dtype=float)
-    cumulative = np.cumsum(flows)
-    if np.all(cumulative >= 0.0):
-        return 0.0
-    negative = np.nonzero(cumulative < 0.0)[0]
-    t = int(negative[-1]) + 1
-    if t >= flows.size:
-        return None
-    return float(t - 1 + (-cumulative[t - 1] / flows[t]))
+    rows = flows.reshape(-1, flows.shape[-1])
+    cumulative = np.cumsum(rows, axis=-1)
+    negative = cumulative < 0.0
+    periods = rows.shape[-1]
+    t = periods - np.argmax(negative[:, ::-1], axis=-1)  # one past the last negative period
+    inside = np.minimum(t, periods - 1)
+    index = np.arange(rows.shape[0])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        turn = t - 1 + (-cumulative[index, t - 1] / rows[index, inside])
+    out = np.where(~negative.any(axis=-1), 0.0, np.where(t >= periods, np.nan, turn))
+    return np.where(np.isfinite(rows).all(axis=-1), out, np.nan).reshape(flows.shape[:-1])
 
 
 def levelised_unit_cost(rate, cost_flows, production_flows):
@@ -338,24 +319,28 @@ def allocate_unit_cost(unit_cost_per_kg, oxide_t, price_usd_per_kg, basis="mass"
     r"""Unit cost of each oxide [US$/kg]: the average cost shared by mass or by value.
 
     By mass every oxide carries the average cost; by value each carries cost in proportion to its
-    price, ``c_j = c̄ p_j Σm / Σ(m p)``, so the costs still add up to the total.
+    price, ``c_j = c̄ p_j Σm / Σ(m p)``, so the costs still add up to the total. Elements on the
+    last axis, draws (if any) first; NaN by value where nothing of value is produced.
     """
     m = np.asarray(oxide_t, dtype=float)
     p = np.asarray(price_usd_per_kg, dtype=float)
+    c = np.asarray(unit_cost_per_kg, dtype=float)[..., None]
     if basis == "mass":
-        return np.full(m.shape, float(unit_cost_per_kg))
-    value = (m * p).sum()
-    return unit_cost_per_kg * p * m.sum() / value if value > 0 else np.full(m.shape, np.nan)
+        return c * np.ones(np.broadcast_shapes(m.shape, p.shape))
+    value = (m * p).sum(axis=-1, keepdims=True)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(value > 0, c * p * m.sum(axis=-1, keepdims=True) / value, np.nan)
 
 
-def break_even_factor_draws(npv_of_factor, n, low=1e-3, high=1e3, iterations=80):
-    """``break_even_factor`` for ``n`` draws at once, by bisection in the factor [-].
+def break_even_factor(npv_of_factor, shape=(), low=1e-3, high=1e3, iterations=80):
+    """Factor ``k`` at which ``npv_of_factor(k) = 0``, by bisection on every draw at once [-].
 
-    ``npv_of_factor(k)`` takes factors of shape ``(n,)`` and returns NPVs ``(n,)``, each
-    non-decreasing in its factor. NaN where the NPV keeps its sign over ``[low, high]``.
-    80 halvings of ``[low, high]`` leave an interval far below ``break_even_factor``'s tolerance.
+    ``npv_of_factor(k)`` takes factors of ``shape`` (``()`` for one run, ``(n,)`` for draws)
+    and returns NPVs of that shape, each non-decreasing in its factor (e.g. NPV against a price
+    multiplier). NaN where the NPV keeps its sign over ``[low, high]``. 80 halvings of
+    ``[low, high]`` leave an interval of ~1e-21 of it.
     """
-    lo, hi = np.full(n, float(low)), np.full(n, float(high))
+    lo, hi = np.full(shape, float(low)), np.full(shape, float(high))
     f_low, f_high = npv_of_factor(lo), npv_of_factor(hi)
     crossing = np.isfinite(f_low) & np.isfinite(f_high) & (np.sign(f_low) != np.sign(f_high))
     for _ in range(iterations):
@@ -365,14 +350,58 @@ def break_even_factor_draws(npv_of_factor, n, low=1e-3, high=1e3, iterations=80)
     return np.where(crossing, 0.5 * (lo + hi), np.nan)
 
 
-def break_even_factor(npv_of_factor, low=1e-3, high=1e3):
-    """Factor ``k`` at which ``npv_of_factor(k) = 0`` (Brent), or ``None`` if NPV keeps its sign.
+def capital_accounts_usd(*, offshore_ref_usd, offshore_ref_index, offshore_ref_t_per_year,
+                         mud_dry_t_per_year, processing_ref_usd, processing_ref_index,
+                         processing_ref_reo_t_per_year, reo_t_per_year, index_now,
+                         capex_exponent, environmental_baseline_usd) -> dict:
+    r"""Initial capital by account [US$], draws first where any input is drawn.
 
-    ``npv_of_factor`` must be monotone over ``[low, high]`` (e.g. NPV against a price multiplier).
+    Each reference cost is escalated from its price year to the cost year by the plant cost index
+    (``escalated_usd``), then scaled to this capacity with the capacity exponent
+    (``scaled_capex_usd``): the offshore system by dry mud lifted a year, the processing plant by
+    oxide produced a year,
+
+    .. math::
+
+        C = C_{ref} \frac{I_{now}}{I_{ref}} \left(\frac{Q}{Q_{ref}}\right)^{x}
+
+    The environmental baseline survey is a stated sum.
     """
-    from scipy.optimize import brentq
+    return {
+        "offshore system": scaled_capex_usd(
+            escalated_usd(offshore_ref_usd, offshore_ref_index, index_now),
+            offshore_ref_t_per_year, mud_dry_t_per_year, capex_exponent),
+        "processing plant": scaled_capex_usd(
+            escalated_usd(processing_ref_usd, processing_ref_index, index_now),
+            processing_ref_reo_t_per_year, reo_t_per_year, capex_exponent),
+        "environmental baseline": np.asarray(environmental_baseline_usd, dtype=float),
+    }
 
-    f_low, f_high = npv_of_factor(low), npv_of_factor(high)
-    if not np.isfinite(f_low) or not np.isfinite(f_high) or np.sign(f_low) == np.sign(f_high):
-        return None
-    return float(brentq(npv_of_factor, low, high, xtol=1e-10, rtol=1e-12))
+
+def operating_accounts_usd_per_year(*, vessel_day_rate_usd, days_per_year, marine_fuel_t,
+                                    fuel_price_usd_per_t, wet_concentrate_t,
+                                    shipping_usd_per_wet_t, leach_acid_t, acid_price_usd_per_t,
+                                    reo_t, separation_opex_usd_per_kg_reo,
+                                    separation_reagent_share, naoh_t, hcl_t,
+                                    naoh_price_usd_per_t, oxalic_acid_t, oxalic_acid_usd_per_kg,
+                                    residue_dry_t, residue_treatment_usd_per_dry_t,
+                                    environmental_monitoring_usd_per_year) -> dict:
+    """Operating cost by account [US$/yr] from the stages' flows [t/yr] and unit prices.
+
+    The separation plant's basis (US$/kg REO) includes its reagents: the share
+    ``separation_reagent_share`` of it is left out and the SX reagents are priced from their
+    own flows (HCl at the leach-acid price). Costs are at their sources' prices (not escalated).
+    """
+    return {
+        "vessel charter": vessel_day_rate_usd * days_per_year,
+        "marine fuel": marine_fuel_t * fuel_price_usd_per_t,
+        "shipping": wet_concentrate_t * shipping_usd_per_wet_t,
+        "leach acid": leach_acid_t * acid_price_usd_per_t,
+        "separation (labour, maintenance, supplies)": reo_t * 1000.0
+        * separation_opex_usd_per_kg_reo * (1.0 - separation_reagent_share),
+        "SX reagents (NaOH, HCl)": naoh_t * naoh_price_usd_per_t + hcl_t * acid_price_usd_per_t,
+        "oxalic acid": oxalic_acid_t * 1000.0 * oxalic_acid_usd_per_kg,
+        "residue treatment": residue_dry_t * residue_treatment_usd_per_dry_t,
+        "environmental monitoring": np.asarray(environmental_monitoring_usd_per_year,
+                                               dtype=float),
+    }

@@ -351,7 +351,7 @@ def _max_throughput_at(depth_m: float) -> float:
              "speed from IODP Exp. 338 (not fitted to this figure)",
       published=13.0, unit="day", comparison="approx", tolerance=0.2, kind="validation")
 def _first_mud() -> float:
-    mean = default_run().records["collector"].campaign
+    mean = default_run().diagnostics["collector"]["campaign"]
     return (mean["mean pipe running h"] + mean["mean positioning h"]) / 24.0
 
 

@@ -1,11 +1,20 @@
 """Records (L2): frozen dataclasses carrying each stage's output stream. They do no physics.
 
-Per-element arrays have the 15 REY on their last axis, in ``elements.REY`` order; element masses
-are tonnes of element, oxide masses tonnes of oxide. Arrays are made read-only on construction.
+One record type serves a single run and a Monte Carlo: every quantity is a scalar (a single run,
+or a value every draw shares) or an array whose first axis is the draw. Per-element arrays have
+the 15 REY on their last axis, in ``elements.REY`` order; element masses are tonnes of element,
+oxide masses tonnes of oxide. What a record carries is declared here, field by field: a model that
+forgets one fails in its own constructor. Arrays are made read-only on construction, and 0-d
+arrays become NumPy scalars, so a single run's record reads as plain numbers.
+
+A draw a stage cannot compute is named in the record's ``rejections`` (``Rejection``): the chain
+marks such draws invalid with the stated reason, and a single run raises it as a ``ScenarioError``
+(``docs/architecture.md`` §3).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, fields
 from types import MappingProxyType
 
@@ -14,23 +23,54 @@ import numpy as np
 
 def _freeze(value):
     if isinstance(value, np.ndarray):
+        if value.ndim == 0:
+            return value[()]
         value = value.copy()
         value.setflags(write=False)
         return value
-    if isinstance(value, dict):
+    if isinstance(value, dict | MappingProxyType):
         return MappingProxyType({k: _freeze(v) for k, v in value.items()})
     return value
 
 
+@dataclass(frozen=True)
+class Rejection:
+    """Draws a stage cannot compute, and why.
+
+    ``where`` is a bool (a single run) or a bool array over the draws; ``path`` the scenario field
+    to change, ``given`` its value, ``reason`` the stated reason (the same for a single run and a
+    draw), ``fix`` how to fix it. ``detail()``, if given, adds the single run's numbers to the
+    message.
+    """
+
+    where: object
+    path: str
+    given: object
+    reason: str
+    fix: str
+    detail: Callable[[], str] | None = None
+
+    def message(self) -> str:
+        """The reason, with the single run's numbers when there are any."""
+        return self.reason if self.detail is None else f"{self.reason}: {self.detail()}"
+
+
+@dataclass(frozen=True, kw_only=True)
 class _Record:
-    """Base behaviour: make every array and dict field read-only."""
+    """Base of every record: read-only arrays and dicts, and the draws its stage rejected."""
+
+    rejections: tuple[Rejection, ...] = ()
 
     def __post_init__(self) -> None:
-        for f in fields(self):  # type: ignore[arg-type]
+        for f in fields(self):
             object.__setattr__(self, f.name, _freeze(getattr(self, f.name)))
 
 
-@dataclass(frozen=True)
+record = dataclass(frozen=True, kw_only=True)
+"""Declare a record: frozen, every field given by keyword."""
+
+
+@record
 class Deposit(_Record):
     """The site and the in-situ resource of the chosen block."""
 
@@ -59,9 +99,13 @@ class Deposit(_Record):
     phase_leach_group: dict
 
 
-@dataclass(frozen=True)
+@record
 class MudFeed(_Record):
-    """Dry mud the collector delivers to the riser, and what escapes at the seabed."""
+    """Dry mud the collector delivers to the riser, and what escapes at the seabed.
+
+    ``campaign_tonnes_mean`` and ``campaign_tonnes_standard_error`` [t] are NaN for models that
+    simulate no campaign.
+    """
 
     mud_dry_t_per_day: float
     operating_days_per_year: float
@@ -77,12 +121,13 @@ class MudFeed(_Record):
     solids_density_kg_per_m3: float
     lift_rate_dry_t_per_h: float
     lifting_hours_per_year: float
-    campaign: dict
+    campaign_tonnes_mean: float
+    campaign_tonnes_standard_error: float
 
 
-@dataclass(frozen=True)
+@record
 class Slurry(_Record):
-    """Slurry delivered on deck by the lift, with the lift's hydraulics and power."""
+    """Slurry delivered on deck by the lift, with the lift's hydraulics, power and string."""
 
     solids_dry_t_per_year: float
     rey_t_per_year: np.ndarray
@@ -94,14 +139,14 @@ class Slurry(_Record):
     lift_electricity_kwh_per_year: float
     hydraulics: dict
     method: str
-    envelope: dict
     max_throughput_t_per_day: float
-    string: dict
+    string_top_tension_kn: float
+    string_top_utilisation: float
+    string_depth_limit_m: float
     restart_pressure_kpa: float
-    airlift_curve: dict
 
 
-@dataclass(frozen=True)
+@record
 class Concentrate(_Record):
     """Hydrocyclone underflow (concentrate) and overflow (tailings)."""
 
@@ -122,7 +167,6 @@ class Concentrate(_Record):
     d50c_um: dict
     sharpness: float
     bypass: float
-    size_um: np.ndarray
     partition: dict
     circuit: str
     phase_recovery: dict
@@ -130,12 +174,15 @@ class Concentrate(_Record):
     return_solids_t_per_year: float
     dewatering_loss_rey_t_per_year: np.ndarray
     tailings_discharge: str
-    grade_recovery: dict
 
 
-@dataclass(frozen=True)
+@record
 class PregnantLiquor(_Record):
-    """REY leached into solution, what stays in the residue, and the acid used."""
+    """REY leached into solution, what stays in the residue, and the acid used.
+
+    ``extraction`` (of the leachable REY, before washing) is NaN for a model that states
+    recoveries instead of computing them.
+    """
 
     rey_t_per_year: np.ndarray
     residue_rey_t_per_year: np.ndarray
@@ -143,17 +190,19 @@ class PregnantLiquor(_Record):
     acid: str
     acid_kg_per_dry_t: float
     acid_t_per_year: float
-    extraction: float = float("nan")
-    wash_loss: float = 0.0
-    liquor_m3_per_year: float = float("nan")
-    impurities_t_per_year: dict | None = None
-    composition_g_per_l: dict | None = None
-    surfaces: dict | None = None
+    extraction: float
+    wash_loss: float
+    liquor_m3_per_year: float
+    impurities_t_per_year: dict
+    composition_g_per_l: dict
 
 
-@dataclass(frozen=True)
+@record
 class SeparatedProducts(_Record):
-    """Individual-element strip liquors from solvent extraction, losses and reagents."""
+    """Individual-element strip liquors from solvent extraction, losses and reagents.
+
+    ``total_stages`` and ``organic_inventory_m3`` are NaN for a model with no cascade design.
+    """
 
     product_rey_t_per_year: np.ndarray
     loss_rey_t_per_year: np.ndarray
@@ -161,18 +210,11 @@ class SeparatedProducts(_Record):
     naoh_t_per_year: float
     hcl_t_per_year: float
     impurities_t_per_year: dict
-    products: dict | None = None
-    product_purity: dict | None = None
-    cuts: list | None = None
-    organic_inventory_m3: float = float("nan")
-
-    @property
-    def total_stages(self) -> float | None:
-        """Extraction and scrub stages of every cut; ``None`` without a cascade design."""
-        return float(sum(c["n_extraction"] + c["n_scrub"] for c in self.cuts or [])) or None
+    total_stages: float
+    organic_inventory_m3: float
 
 
-@dataclass(frozen=True)
+@record
 class OxideProducts(_Record):
     """Calcined oxides by element, losses to the barren liquor, reagents and process CO₂."""
 
@@ -187,7 +229,7 @@ class OxideProducts(_Record):
     purity_spec: float
 
 
-@dataclass(frozen=True)
+@record
 class EnvironmentLedger(_Record):
     """Energy and CO₂ by item per year, totals per kg REO, and the plume footprint."""
 
@@ -198,14 +240,15 @@ class EnvironmentLedger(_Record):
     co2_kg_per_kg_reo: float
     plume_released_dry_t_per_year: float
     plume_area_km2_above_1mm: float
-    plume_x_m: np.ndarray
-    plume_y_m: np.ndarray
-    plume_thickness_m: np.ndarray
 
 
-@dataclass(frozen=True)
+@record
 class CashFlow(_Record):
-    """Yearly cash flow and its summary measures."""
+    """Cash flow by period and its summary measures.
+
+    ``table`` holds each account with the periods on its last axis; undefined measures (no IRR,
+    no payback, no break-even) are NaN.
+    """
 
     table: dict
     capex_usd: dict
@@ -213,52 +256,18 @@ class CashFlow(_Record):
     revenue_usd_per_year_by_element: np.ndarray
     price_usd_per_kg: np.ndarray
     npv_usd: float
-    irr: float | None
+    irr: float
     irr_status: str
-    payback_years: float | None
+    payback_years: float
     unit_cost_usd_per_kg_reo: float
-    unit_cost_usd_per_kg_by_element: np.ndarray | None = None
-    break_even_price_multiplier: float | None = None
+    unit_cost_usd_per_kg_by_element: np.ndarray
+    break_even_price_multiplier: float
 
 
-@dataclass(frozen=True)
+@record
 class MarketOutcome(_Record):
     """What the production covers of Japan's demand and of world supply."""
 
     japan_demand_coverage: dict
     japan_demand_t_per_year: dict
     world_supply_share: float
-
-
-class Draws:
-    """A stage's parameters or output on the draw axis (the vectorised chain, ``reemud.batch``).
-
-    Attributes hold arrays whose leading axis is the draw (per-element arrays ``(n, 15)``), or
-    plain scalars where every draw shares the value (NumPy broadcasting does the rest). Only the
-    quantities later stages and the KPIs read are carried; the per-run diagnostics of the full
-    records (envelopes, curves, grids) are not. Read-only.
-    """
-
-    __slots__ = ("_values",)
-
-    def __init__(self, **values) -> None:
-        object.__setattr__(self, "_values",
-                           MappingProxyType({k: _freeze(v) for k, v in values.items()}))
-
-    def __getattr__(self, name: str):
-        values = object.__getattribute__(self, "_values")
-        try:
-            return values[name]
-        except KeyError:
-            raise AttributeError(f"{name!r} is not carried on the draw axis (carried: "
-                                 f"{', '.join(values)})") from None
-
-    def __setattr__(self, name: str, value) -> None:
-        raise AttributeError("Draws records are read-only")
-
-    def __repr__(self) -> str:
-        return f"Draws({', '.join(object.__getattribute__(self, '_values'))})"
-
-    def keys(self):
-        """Names of the carried quantities."""
-        return object.__getattribute__(self, "_values").keys()

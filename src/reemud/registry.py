@@ -1,8 +1,13 @@
-"""Registry of stage models: ``(stage, name) -> (parameter model, run function)``.
+"""Registry of stage models: ``(stage, name) -> (parameters, run, diagnostics)``.
 
-The chain looks models up here; adding a model adds an entry, never a branch. A run function takes
-its validated parameters, the records of the stages before it (a mapping by stage name) and the
-run's seed (for models that draw random numbers), and returns its own record.
+The chain looks models up here; adding a model adds an entry, never a branch. A model is written
+once, on the draw axis: its run function takes its parameters (scalars, or arrays of shape
+``(n,)`` for the drawn ones), the records of the stages before it (a mapping by stage name) and
+the run's seed, and returns its own record, whose arrays carry the draw axis first (scalars for a
+single run). ``fixed`` names parameters that must be the same on every draw (year counts that set
+array shapes); the chain runs each distinct value of them as its own group of draws. The optional
+``diagnostics(params, upstream, record, seed) -> dict`` adds what only a single run shows (curves,
+envelopes, grids for the report).
 """
 
 from __future__ import annotations
@@ -28,6 +33,8 @@ class ModelEntry:
     params: type[BaseModel]
     run: Callable[[BaseModel, Mapping[str, object], int], object]
     default: bool
+    fixed: tuple[str, ...] = ()
+    diagnostics: Callable[[BaseModel, Mapping[str, object], object, int], dict] | None = None
 
     @property
     def summary(self) -> str:
@@ -36,46 +43,30 @@ class ModelEntry:
 
 
 _ENTRIES: dict[tuple[str, str], ModelEntry] = {}
-_DRAW_AXIS: dict[tuple[str, str], tuple[Callable, tuple[str, ...]]] = {}
 
 
-def register(stage: str, name: str, params: type[BaseModel], *, default: bool = False):
-    """Register ``run`` as model ``name`` of ``stage`` (decorator)."""
+def register(stage: str, name: str, params: type[BaseModel], *, default: bool = False,
+             fixed: tuple[str, ...] = (), diagnostics: Callable | None = None):
+    """Register ``run`` as model ``name`` of ``stage`` (decorator).
+
+    ``fixed`` names parameters that must be the same on every draw; ``diagnostics`` computes the
+    single run's extras from the parameters, the upstream records and the model's own record.
+    """
     if stage not in STAGES:
         raise ValueError(f"unknown stage {stage!r}; stages are {', '.join(STAGES)}")
+    unknown = [f for f in fixed if f not in params.model_fields]
+    if unknown:
+        raise ValueError(f"{stage} model {name!r}: fixed parameters {', '.join(unknown)} are not "
+                         f"fields of {params.__name__}")
 
     def decorate(run):
         key = (stage, name)
         if key in _ENTRIES:
             raise ValueError(f"model {name!r} of stage {stage!r} is already registered")
-        _ENTRIES[key] = ModelEntry(stage, name, params, run, default)
+        _ENTRIES[key] = ModelEntry(stage, name, params, run, default, tuple(fixed), diagnostics)
         return run
 
     return decorate
-
-
-def register_draws(stage: str, name: str, fixed: tuple[str, ...] = ()):
-    """Register the draw-axis version of model ``name`` of ``stage`` (decorator).
-
-    It takes the parameters as a ``records.Draws`` (uncertain ones as arrays ``(n,)``), the
-    ``Draws`` records of the stages before it and the seed, and returns its own ``Draws``; it
-    must give, draw by draw, what the model's run function gives (``reemud.batch``).
-    ``fixed`` names parameters it needs to be the same on every draw (e.g. year counts, which
-    set array shapes); a scenario drawing one of them runs that model draw by draw.
-    """
-    if stage not in STAGES:
-        raise ValueError(f"unknown stage {stage!r}; stages are {', '.join(STAGES)}")
-
-    def decorate(run):
-        _DRAW_AXIS[(stage, name)] = (run, tuple(fixed))
-        return run
-
-    return decorate
-
-
-def draw_axis(stage: str, name: str) -> tuple[Callable, tuple[str, ...]] | None:
-    """The draw-axis version of a model and the parameters it needs fixed, or ``None``."""
-    return _DRAW_AXIS.get((stage, name))
 
 
 def get(stage: str, name: str) -> ModelEntry:

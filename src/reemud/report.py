@@ -64,12 +64,8 @@ def cash_waterfall(table: Mapping[str, np.ndarray]) -> list[tuple[str, float]]:
     return [(name, sign * float(np.sum(table[name]))) for name, sign in WATERFALL_STEPS]
 
 
-def _figures(result: ChainResult) -> list[tuple[str, go.Figure]]:
-    rec = result.records
-    dep, feed, cash = rec["deposit"], rec["collector"], rec["economics"]
-    ox, env = rec["refining"], rec["environment"]
-    figs = []
-
+def _cost_breakdown(result: ChainResult):
+    cash = result.records["economics"]
     items = {f"capex: {k}": v for k, v in cash.capex_usd.items()}
     items |= {f"opex per year: {k}": v for k, v in cash.opex_usd_per_year.items()}
     fig = go.Figure(go.Bar(x=list(items.values()), y=list(items), orientation="h",
@@ -77,20 +73,29 @@ def _figures(result: ChainResult) -> list[tuple[str, go.Figure]]:
                                          for k in items]))
     fig.update_layout(title="Cost breakdown [US$]", xaxis_title="US$", height=420,
                       margin=dict(l=220))
-    figs.append(("Cost breakdown", fig))
+    yield "Cost breakdown", fig
 
+
+def _cash_waterfall(result: ChainResult):
+    cash = result.records["economics"]
     steps = cash_waterfall(cash.table)
     fig = go.Figure(go.Waterfall(
         x=[k.replace("_", " ") for k, _ in steps] + ["net cash flow"],
         y=[v for _, v in steps] + [0.0], measure=["relative"] * len(steps) + ["total"]))
     fig.update_layout(title=f"Lifetime cash flow, undiscounted [US$] (NPV {_fmt(cash.npv_usd)} "
                             "US$)", yaxis_title="US$")
-    figs.append(("Cash-flow waterfall", fig))
+    yield "Cash-flow waterfall", fig
 
-    fig = go.Figure(go.Bar(x=list(REY), y=ox.oxide_t_per_year, name="oxide"))
+
+def _oxide_production(result: ChainResult):
+    fig = go.Figure(go.Bar(x=list(REY), y=result.records["refining"].oxide_t_per_year,
+                           name="oxide"))
     fig.update_layout(title="Oxide production by element [t/yr]", yaxis_title="t oxide per year")
-    figs.append(("Oxide production by element", fig))
+    yield "Oxide production by element", fig
 
+
+def _grade_profile(result: ChainResult):
+    dep, feed = result.records["deposit"], result.records["collector"]
     top, bottom, grade = dep.layer_top_mbsf, dep.layer_bottom_mbsf, dep.layer_grade_ppm
     depth = np.ravel(np.column_stack([top, bottom]))
     fig = go.Figure(go.Scatter(x=np.repeat(grade, 2), y=depth, mode="lines", name="ΣREY"))
@@ -99,66 +104,84 @@ def _figures(result: ChainResult) -> list[tuple[str, go.Figure]]:
     fig.update_yaxes(autorange="reversed", title="depth below seafloor [m]")
     fig.update_xaxes(range=[0.0, float(grade.max()) * 1.1])
     fig.update_layout(title="Grade-depth profile [ppm ΣREY]", xaxis_title="ΣREY [ppm]")
-    figs.append(("Grade-depth profile", fig))
+    yield "Grade-depth profile", fig
 
-    lift = rec["lifting"]
-    env_grid = lift.envelope
-    if "solids_volume_fraction" in env_grid:
-        fig = go.Figure(go.Contour(
-            x=np.asarray(env_grid["flow_m3_per_s"]) * 3600.0,
-            y=np.asarray(env_grid["solids_volume_fraction"]),
-            z=np.asarray(env_grid["solids_t_per_h"]) * 24.0, colorbar_title="t/day",
-            contours=dict(showlabels=True), name="throughput"))
-        fig.add_trace(go.Contour(
-            x=np.asarray(env_grid["flow_m3_per_s"]) * 3600.0,
-            y=np.asarray(env_grid["solids_volume_fraction"]),
-            z=np.asarray(env_grid["power_kw"]) / 1000.0, showscale=False,
-            contours=dict(coloring="lines", showlabels=True), line=dict(color="black"),
-            name="shaft power [MW]"))
-        fig.update_layout(title=f"Lift operating envelope ({lift.method}): dry throughput "
-                                "[t/day, colours] and shaft power [MW, lines]",
-                          xaxis_title="circulation flow [m³/h]",
-                          yaxis_title="delivered solids volume fraction [-]")
-        figs.append(("Lift operating envelope", fig))
-    curve = lift.airlift_curve
+
+def _lift_envelope(result: ChainResult):
+    lift, env_grid = result.records["lifting"], result.diagnostics["lifting"]["envelope"]
+    if "solids_volume_fraction" not in env_grid:
+        return
+    fig = go.Figure(go.Contour(
+        x=np.asarray(env_grid["flow_m3_per_s"]) * 3600.0,
+        y=np.asarray(env_grid["solids_volume_fraction"]),
+        z=np.asarray(env_grid["solids_t_per_h"]) * 24.0, colorbar_title="t/day",
+        contours=dict(showlabels=True), name="throughput"))
+    fig.add_trace(go.Contour(
+        x=np.asarray(env_grid["flow_m3_per_s"]) * 3600.0,
+        y=np.asarray(env_grid["solids_volume_fraction"]),
+        z=np.asarray(env_grid["power_kw"]) / 1000.0, showscale=False,
+        contours=dict(coloring="lines", showlabels=True), line=dict(color="black"),
+        name="shaft power [MW]"))
+    fig.update_layout(title=f"Lift operating envelope ({lift.method}): dry throughput "
+                            "[t/day, colours] and shaft power [MW, lines]",
+                      xaxis_title="circulation flow [m³/h]",
+                      yaxis_title="delivered solids volume fraction [-]")
+    yield "Lift operating envelope", fig
+
+
+def _airlift_curve(result: ChainResult):
+    curve = result.diagnostics["lifting"]["airlift_curve"]
     fig = go.Figure(go.Scatter(x=np.asarray(curve["air_nm3_per_min"]),
                                y=np.asarray(curve["solids_t_per_h"]) * 24.0, mode="lines+markers",
                                name="solids"))
     fig.update_layout(title=f"Airlift characteristic at this site (injection at "
                             f"{curve['injection_depth_m']:.0f} m)",
                       xaxis_title="air [Nm³/min]", yaxis_title="dry solids [t/day]")
-    figs.append(("Airlift curve", fig))
-    string = lift.string
+    yield "Airlift curve", fig
+
+
+def _string_tension(result: ChainResult):
+    lift, string = result.records["lifting"], result.diagnostics["lifting"]["string"]
     fig = go.Figure(go.Scatter(x=np.asarray(string["tension_kn"]), y=np.asarray(string["depth_m"]),
                                mode="lines", name="effective tension"))
     fig.update_yaxes(autorange="reversed", title="depth below the hang-off [m]")
     fig.update_layout(title=f"Pipe-string tension (top utilisation "
-                            f"{string['top_utilisation']:.0%}, depth limit "
-                            f"{string['depth_limit_m']:,.0f} m)", xaxis_title="tension [kN]")
-    figs.append(("Pipe-string tension", fig))
-    if feed.campaign:
-        c = feed.campaign
-        fig = go.Figure(go.Histogram(x=np.asarray(c["tonnes"]), nbinsx=30))
-        fig.update_layout(title=f"Dry mud delivered per campaign ({c['campaigns']:.0f} simulated): "
-                                f"mean {c['tonnes_mean']:,.0f} ± {c['tonnes_standard_error']:,.0f} t",
-                          xaxis_title="dry tonnes per campaign", yaxis_title="campaigns")
-        figs.append(("Campaign tonnage", fig))
-        hours = {k.removeprefix("mean ").removesuffix(" h"): v for k, v in c.items()
-                 if k.startswith("mean ") and k.endswith(" h")}
-        fig = go.Figure(go.Bar(x=list(hours), y=list(hours.values())))
-        fig.update_layout(title="Where a campaign's hours go (mean)", yaxis_title="hours")
-        figs.append(("Campaign time budget", fig))
+                            f"{lift.string_top_utilisation:.0%}, depth limit "
+                            f"{lift.string_depth_limit_m:,.0f} m)", xaxis_title="tension [kN]")
+    yield "Pipe-string tension", fig
 
-    conc = rec["beneficiation"]
+
+def _campaign(result: ChainResult):
+    c = result.diagnostics.get("collector", {}).get("campaign")
+    if not c:
+        return
+    fig = go.Figure(go.Histogram(x=np.asarray(c["tonnes"]), nbinsx=30))
+    fig.update_layout(title=f"Dry mud delivered per campaign ({c['campaigns']:.0f} simulated): "
+                            f"mean {c['tonnes_mean']:,.0f} ± {c['tonnes_standard_error']:,.0f} t",
+                      xaxis_title="dry tonnes per campaign", yaxis_title="campaigns")
+    yield "Campaign tonnage", fig
+    hours = {k.removeprefix("mean ").removesuffix(" h"): v for k, v in c.items()
+             if k.startswith("mean ") and k.endswith(" h")}
+    fig = go.Figure(go.Bar(x=list(hours), y=list(hours.values())))
+    fig.update_layout(title="Where a campaign's hours go (mean)", yaxis_title="hours")
+    yield "Campaign time budget", fig
+
+
+def _cyclone_partition(result: ChainResult):
+    conc, size_um = result.records["beneficiation"], result.diagnostics["beneficiation"]["size_um"]
     fig = go.Figure()
     for name, curve in conc.partition.items():
-        fig.add_trace(go.Scatter(x=np.asarray(conc.size_um), y=np.asarray(curve), mode="lines",
+        fig.add_trace(go.Scatter(x=np.asarray(size_um), y=np.asarray(curve), mode="lines",
                                  name=f"{name} (d50c {conc.d50c_um[name]:.1f} µm)"))
     fig.update_xaxes(type="log", title="grain size [µm]")
     fig.update_layout(title=f"Partition to the concentrate ({conc.circuit} circuit, bypass "
                             f"{conc.bypass:.1%})", yaxis_title="fraction to underflow [-]")
-    figs.append(("Cyclone partition curves", fig))
-    gr = conc.grade_recovery
+    yield "Cyclone partition curves", fig
+
+
+def _grade_recovery(result: ChainResult):
+    conc, gr = result.records["beneficiation"], result.diagnostics["beneficiation"][
+        "grade_recovery"]
     fig = go.Figure(go.Scatter(x=np.asarray(gr["rey_recovery"]), y=np.asarray(gr["grade_ppm"]),
                                mode="lines+markers",
                                text=[f"d50 × {m:.2f}" for m in gr["d50_multiplier"]]))
@@ -168,60 +191,84 @@ def _figures(result: ChainResult) -> list[tuple[str, go.Figure]]:
     fig.update_layout(title="Grade-recovery trade-off as the cut moves", showlegend=False,
                       xaxis_title="ΣREY recovery to concentrate [-]",
                       yaxis_title="concentrate ΣREY [ppm]")
-    figs.append(("Grade-recovery curve", fig))
-    liquor = rec["leaching"]
-    if liquor.surfaces:
-        srf = liquor.surfaces
-        fig = go.Figure(go.Contour(x=np.asarray(srf["time_min"]),
-                                   y=np.asarray(srf["acid_mol_per_l"]),
-                                   z=np.asarray(srf["extraction"]), colorbar_title="extracted",
-                                   contours=dict(showlabels=True)))
-        fig.update_xaxes(type="log", title="leach time [min]")
-        fig.update_yaxes(type="log", title=f"{liquor.acid} [mol/L]")
-        fig.update_layout(title="Leach extraction surface (batch, plant solids/liquid ratio)")
-        figs.append(("Leach extraction surface", fig))
-        fig = go.Figure(go.Scatter(x=np.asarray(srf["temperature_c"]),
-                                   y=np.asarray(srf["extraction_by_temperature"]), mode="lines"))
-        fig.update_layout(title="Leach extraction against temperature (design acid and time)",
-                          xaxis_title="temperature [°C]", yaxis_title="extracted [-]")
-        figs.append(("Leach extraction and temperature", fig))
+    yield "Grade-recovery curve", fig
 
-    sep = rec["separation"]
-    if sep.cuts:
-        names = list(sep.product_purity)
-        fig = go.Figure(go.Bar(x=names, y=[100 * (sep.product_purity[k] or 0) for k in names],
-                               name="purity"))
-        fig.update_yaxes(range=[98.0, 100.0], title="group purity [%]")
-        fig.update_layout(title=f"Solvent-extraction products ({len(sep.cuts)} cuts, "
-                                f"{sum(c['n_extraction'] + c['n_scrub'] for c in sep.cuts)} stages)")
-        figs.append(("Separation products", fig))
 
-    balance = element_balance(rec)
+def _leach_surfaces(result: ChainResult):
+    srf = result.diagnostics.get("leaching", {}).get("surfaces")
+    if not srf:
+        return
+    fig = go.Figure(go.Contour(x=np.asarray(srf["time_min"]), y=np.asarray(srf["acid_mol_per_l"]),
+                               z=np.asarray(srf["extraction"]), colorbar_title="extracted",
+                               contours=dict(showlabels=True)))
+    fig.update_xaxes(type="log", title="leach time [min]")
+    fig.update_yaxes(type="log", title=f"{result.records['leaching'].acid} [mol/L]")
+    fig.update_layout(title="Leach extraction surface (batch, plant solids/liquid ratio)")
+    yield "Leach extraction surface", fig
+    fig = go.Figure(go.Scatter(x=np.asarray(srf["temperature_c"]),
+                               y=np.asarray(srf["extraction_by_temperature"]), mode="lines"))
+    fig.update_layout(title="Leach extraction against temperature (design acid and time)",
+                      xaxis_title="temperature [°C]", yaxis_title="extracted [-]")
+    yield "Leach extraction and temperature", fig
+
+
+def _separation_products(result: ChainResult):
+    sx = result.diagnostics.get("separation", {})
+    if not sx.get("cuts"):
+        return
+    purity, cuts = sx["product_purity"], sx["cuts"]
+    fig = go.Figure(go.Bar(x=list(purity), y=[100 * (v or 0) for v in purity.values()],
+                           name="purity"))
+    fig.update_yaxes(range=[98.0, 100.0], title="group purity [%]")
+    fig.update_layout(title=f"Solvent-extraction products ({len(cuts)} cuts, "
+                            f"{sum(c['n_extraction'] + c['n_scrub'] for c in cuts)} stages)")
+    yield "Separation products", fig
+
+
+def _element_balance(result: ChainResult):
+    balance = element_balance(result.records)
     fig = go.Figure()
     for name, values in balance.items():
-        if name == "mined":
-            continue
-        fig.add_trace(go.Bar(x=list(REY), y=values / balance["mined"], name=name))
+        if name != "mined":
+            fig.add_trace(go.Bar(x=list(REY), y=values / balance["mined"], name=name))
     fig.update_layout(barmode="stack", title="Where each element goes (share of mined)",
                       yaxis_title="share of mined element [-]")
-    figs.append(("Element balance", fig))
+    yield "Element balance", fig
 
-    co2 = env.co2_t_per_year
+
+def _co2_by_source(result: ChainResult):
+    co2 = result.records["environment"].co2_t_per_year
     fig = go.Figure(go.Bar(x=list(co2), y=list(co2.values())))
     fig.update_layout(title="CO₂ by source [t/yr]", yaxis_title="t CO₂ per year")
-    figs.append(("CO₂ by source", fig))
+    yield "CO₂ by source", fig
 
-    if env.plume_thickness_m.size > 1:
-        step = max(1, env.plume_x_m.size // 200)  # plot a thinned grid; the KPI uses the full one
-        yh, th = env.plume_y_m[::step], env.plume_thickness_m[::step, ::step]
-        y = np.concatenate([-yh[:0:-1], yh])
-        z = np.vstack([th[:0:-1], th]) * 1000.0
-        fig = go.Figure(go.Contour(x=env.plume_x_m[::step], y=y, z=z, colorbar_title="mm",
-                                   contours=dict(start=0.1, end=float(z.max()), size=None)))
-        fig.update_layout(title="Plume deposit after one year [mm] (current along +x)",
-                          xaxis_title="downstream [m]", yaxis_title="cross-stream [m]")
-        figs.append(("Plume deposit", fig))
-    return figs
+
+def _plume_deposit(result: ChainResult):
+    grid = result.diagnostics["environment"]
+    x, yh, thickness = grid["plume_x_m"], grid["plume_y_m"], grid["plume_thickness_m"]
+    if thickness.size <= 1:
+        return
+    step = max(1, x.size // 200)  # plot a thinned grid; the KPI uses the full one
+    yh, th = yh[::step], thickness[::step, ::step]
+    y = np.concatenate([-yh[:0:-1], yh])
+    z = np.vstack([th[:0:-1], th]) * 1000.0
+    fig = go.Figure(go.Contour(x=x[::step], y=y, z=z, colorbar_title="mm",
+                               contours=dict(start=0.1, end=float(z.max()), size=None)))
+    fig.update_layout(title="Plume deposit after one year [mm] (current along +x)",
+                      xaxis_title="downstream [m]", yaxis_title="cross-stream [m]")
+    yield "Plume deposit", fig
+
+
+FIGURES = (_cost_breakdown, _cash_waterfall, _oxide_production, _grade_profile, _lift_envelope,
+           _airlift_curve, _string_tension, _campaign, _cyclone_partition, _grade_recovery,
+           _leach_surfaces, _separation_products, _element_balance, _co2_by_source,
+           _plume_deposit)
+"""The run report's figures in order: each yields ``(title, figure)`` pairs, none if it does
+not apply to the run's models."""
+
+
+def _figures(result: ChainResult) -> list[tuple[str, go.Figure]]:
+    return [pair for draw in FIGURES for pair in draw(result)]
 
 
 _STYLE = ("body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;"

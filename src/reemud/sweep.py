@@ -23,15 +23,12 @@ import numpy as np
 from sqlalchemy.engine import Engine
 
 from reemud import __version__, store
-from reemud.batch import unsupported
 from reemud.scenario import Scenario, parse_scenario
 from reemud.uncertainty import (
     correlation_matrix,
     draw_inputs,
     evaluate,
-    first_uncertain_stage,
     sample_unit,
-    upstream_records,
 )
 
 DEFAULT_CHUNK_SIZE = 256
@@ -47,15 +44,11 @@ def chunks(n: int, chunk_size: int) -> list[tuple[int, int, int]]:
 
 @lru_cache(maxsize=4)
 def _worker_state(text: str, source: str, seed: int):
-    """Per-process cache: the parsed scenario and the records the draw-by-draw chain reuses.
+    """Per-process cache: the parsed scenario, and no upstream records.
 
-    The records (one nominal run per worker) only when the draws cannot run on the draw axis.
+    ``chain.run_draws`` runs the stages before the first uncertain one itself.
     """
-    sc = parse_scenario(text, source)
-    paths = list(sc.uncertain)
-    if unsupported(sc, paths) is None:
-        return sc, None
-    return sc, upstream_records(sc, first_uncertain_stage(paths), seed)
+    return parse_scenario(text, source), None
 
 
 def run_chunk(text: str, source: str, seed: int, start: int, stop: int,

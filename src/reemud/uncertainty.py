@@ -9,13 +9,13 @@ made in the unit hypercube by one of three samplers (``scipy.stats.qmc``):
 
 optionally correlated with a Gaussian copula (``z = Φ⁻¹(u)``, ``z' = z Lᵀ`` with ``L Lᵀ = R``,
 ``u' = Φ(z')``; Iman & Conover 1982 for rank correlation in LHS), then mapped to each parameter
-with its inverse CDF (the ``PPF`` registry). Global sensitivity uses SALib's Saltelli/Sobol'
+with its inverse CDF (``reemud.distributions.KINDS``). Global sensitivity uses SALib's Saltelli/Sobol'
 estimators (Saltelli et al. 2010, Comput. Phys. Commun. 181, 259) with bootstrap confidence
 intervals.
 
-The draws run on the draw axis (``reemud.batch``): each stage once over a block of draws. Models
-without a draw-axis version, and scenarios drawing a parameter such a model needs fixed, fall back
-to running the chain draw by draw (0.3–0.6 s per full chain).
+The draws run on the draw axis (``chain.run_draws``): the same stage loop as a single run, each
+stage once over a block of draws. ``evaluate(vectorised=False)`` runs every draw alone through that
+loop instead (the reference the draw axis is checked and timed against).
 """
 
 from __future__ import annotations
@@ -28,8 +28,8 @@ import numpy as np
 from scipy import stats
 from scipy.stats import qmc
 
-from reemud import batch, registry
-from reemud.chain import Chain
+from reemud import distributions, registry
+from reemud.chain import Chain, run_draws
 from reemud.errors import ScenarioError
 from reemud.scenario import (
     Distribution,
@@ -44,58 +44,6 @@ SAMPLERS = ("random", "lhs", "sobol")
 """Unit-hypercube samplers accepted by ``sample_unit``."""
 
 
-def _ppf_uniform(p: Mapping, u: np.ndarray) -> np.ndarray:
-    return p["low"] + u * (p["high"] - p["low"])
-
-
-def _ppf_triangular(p: Mapping, u: np.ndarray) -> np.ndarray:
-    width = p["high"] - p["low"]
-    if width == 0:
-        return np.full_like(u, p["low"])
-    return stats.triang.ppf(u, (p["mode"] - p["low"]) / width, loc=p["low"], scale=width)
-
-
-def _ppf_pert(p: Mapping, u: np.ndarray) -> np.ndarray:
-    """PERT: Beta(α, β) on [low, high], α = 1 + 4(m − a)/(b − a), β = 1 + 4(b − m)/(b − a)."""
-    width = p["high"] - p["low"]
-    if width == 0:
-        return np.full_like(u, p["low"])
-    a = 1.0 + 4.0 * (p["mode"] - p["low"]) / width
-    b = 1.0 + 4.0 * (p["high"] - p["mode"]) / width
-    return p["low"] + width * stats.beta.ppf(u, a, b)
-
-
-def _ppf_normal(p: Mapping, u: np.ndarray) -> np.ndarray:
-    return stats.norm.ppf(u, loc=p["mean"], scale=p["sd"])
-
-
-def _ppf_lognormal(p: Mapping, u: np.ndarray) -> np.ndarray:
-    """Lognormal: the natural log of X is N(μ, σ²)."""
-    return np.exp(stats.norm.ppf(u, loc=p["mu"], scale=p["sigma"]))
-
-
-def _ppf_discrete(p: Mapping, u: np.ndarray) -> np.ndarray:
-    values = np.asarray(p["values"], dtype=float)
-    cdf = np.cumsum(np.asarray(p["weights"], dtype=float))
-    cdf /= cdf[-1]
-    return values[np.minimum(np.searchsorted(cdf, u, side="right"), len(values) - 1)]
-
-
-def _ppf_empirical(p: Mapping, u: np.ndarray) -> np.ndarray:
-    """Linear interpolation of the sample's quantiles (Hazen plotting positions)."""
-    values = np.sort(np.asarray(p["values"], dtype=float))
-    positions = (np.arange(values.size) + 0.5) / values.size
-    return np.interp(u, positions, values)
-
-
-PPF: Mapping[str, Callable[[Mapping, np.ndarray], np.ndarray]] = MappingProxyType({
-    "uniform": _ppf_uniform, "triangular": _ppf_triangular, "pert": _ppf_pert,
-    "normal": _ppf_normal, "lognormal": _ppf_lognormal, "discrete": _ppf_discrete,
-    "empirical": _ppf_empirical,
-})
-"""Inverse CDF of each distribution kind: ``PPF[kind](params, u) -> values``."""
-
-
 def draw_inputs(scenario: Scenario, u: np.ndarray) -> dict[str, np.ndarray]:
     """Parameter values of unit-hypercube rows ``u`` [(n, d), d in scenario order] by their PPFs."""
     return {p: ppf(dist, u[:, j]) for j, (p, dist) in enumerate(scenario.uncertain.items())}
@@ -103,7 +51,7 @@ def draw_inputs(scenario: Scenario, u: np.ndarray) -> dict[str, np.ndarray]:
 
 def ppf(dist: Distribution, u: np.ndarray) -> np.ndarray:
     """Values of ``dist`` at probabilities ``u`` (any shape) in the parameter's canonical unit."""
-    return PPF[dist.kind](dist.params, np.asarray(u, dtype=float))
+    return distributions.get(dist.kind).quantiles(dist.params, u)
 
 
 def sample_unit(n: int, dim: int, method: str = "lhs", seed: int = 0,
@@ -292,16 +240,16 @@ def evaluate(scenario: Scenario, inputs: Mapping[str, np.ndarray], seed: int,
              vectorised: bool = True) -> dict[str, np.ndarray]:
     """Scalar KPIs of the chain at each row of ``inputs``: ``{kpi: array (n,)}``.
 
-    With ``vectorised`` (the default) and models that all have a draw-axis version, every stage
-    runs once over all the draws (``batch.run_draws``); otherwise the chain runs draw by draw from
-    the first uncertain stage, reusing the fixed upstream records (``upstream``, from
-    ``upstream_records``, may be passed in to share them between calls). Both give the same
-    KPIs to 1e-9 but the plume area, which the draw axis computes on a shared footprint grid
+    With ``vectorised`` (the default) every stage runs once over blocks of draws
+    (``chain.run_draws``); otherwise each draw runs alone through the same stage loop from the first
+    uncertain stage, reusing the fixed upstream records (``upstream``, from ``upstream_records``,
+    may be passed in to share them between calls). Both give the same KPIs to 1e-9 but the plume
+    area, which the draw axis computes on a shared footprint grid
     (``environment.deposit_areas_km2``). Rejected draws have NaN KPIs.
     """
     paths = list(inputs)
-    if vectorised and batch.unsupported(scenario, paths) is None:
-        return batch.run_draws(scenario, inputs, seed, progress=progress)
+    if vectorised:
+        return run_draws(scenario, inputs, seed, progress=progress)
     first = first_uncertain_stage(paths)
     if upstream is None:
         upstream = upstream_records(scenario, first, seed)

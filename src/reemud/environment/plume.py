@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import numpy as np
 
-G_M_PER_S2 = 9.81
+from reemud.constants import G_M_PER_S2
 
 
 def stokes_settling_velocity_m_per_s(diameter_um, solids_density_kg_per_m3,
@@ -156,3 +156,51 @@ def _coverage(mass, frac, x_land, sigma, density, threshold_m, cells):
     unit = (field / mass).ravel()
     order = np.argsort(unit)[::-1]
     return unit[order], np.cumsum(_cell_areas(x_fine, y_fine).ravel()[order])
+
+
+def _on_classes(*parts):
+    """Concatenate per-class arrays on the last axis, broadcasting their draw axes."""
+    lead = np.broadcast_shapes(*(np.shape(a)[:-1] for a in parts))
+    return np.concatenate([np.broadcast_to(a, lead + np.shape(a)[-1:]) for a in parts], axis=-1)
+
+
+def release_classes(*, phase_mass_fractions, phase_size_fractions, phase_density_kg_per_m3,
+                    diameter_um, escaped_dry_t, release_height_m, seawater_density_kg_per_m3,
+                    seawater_viscosity_pa_s, tailings_dry_t=None, tailings_partition=None,
+                    return_solids_t=0.0, tailings_release_height_m=None):
+    """Mass, settling velocity and release height of every released grain class.
+
+    Sources: the mud escaping at the seabed (``escaped_dry_t`` [t/yr], with the mined mud's
+    phases and sizes) and, if ``tailings_dry_t`` is given, the cyclone overflow discharged at
+    sea (the share ``1 − partition`` of each class of the feed) with the dewatering return
+    water's fines (``return_solids_t`` [t/yr], in the tailings' size distribution). Every size
+    class of every phase settles at its own Stokes velocity.
+
+    Returns
+    -------
+    (mass_kg, settling_m_per_s, height_m) : arrays with the classes on the last axis and the
+    draws (if any) first: released mass [kg/yr], settling velocity [m/s], release height [m].
+    """
+    phases = list(phase_mass_fractions)
+
+    def by_phase(weight):
+        return _on_classes(*(np.asarray(phase_mass_fractions[k])[..., None]
+                             * phase_size_fractions[k] * weight(k) for k in phases))
+
+    escaped_kg = by_phase(lambda k: 1.0) * np.asarray(escaped_dry_t)[..., None] * 1000.0
+    masses = [escaped_kg]
+    heights = [np.asarray(release_height_m)[..., None] * np.ones(escaped_kg.shape[-1])]
+    if tailings_dry_t is not None:
+        tailings_kg = by_phase(lambda k: 1.0 - tailings_partition[k]) \
+            * np.asarray(tailings_dry_t)[..., None] * 1000.0
+        tailings_kg = tailings_kg * np.asarray(
+            1.0 + np.asarray(return_solids_t) * 1000.0 / tailings_kg.sum(axis=-1))[..., None]
+        masses.append(tailings_kg)
+        heights.append(np.asarray(tailings_release_height_m)[..., None]
+                       * np.ones(tailings_kg.shape[-1]))
+    densities = np.repeat([phase_density_kg_per_m3[k] for k in phases], np.size(diameter_um))
+    w = stokes_settling_velocity_m_per_s(
+        np.tile(diameter_um, len(phases)), densities,
+        np.asarray(seawater_density_kg_per_m3)[..., None],
+        np.asarray(seawater_viscosity_pa_s)[..., None])
+    return _on_classes(*masses), _on_classes(*[w] * len(masses)), _on_classes(*heights)

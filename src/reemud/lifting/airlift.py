@@ -32,9 +32,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from reemud.constants import G_M_PER_S2
 from reemud.lifting.friction import colebrook_darcy
 
-G_M_PER_S2 = 9.81
 R_J_PER_MOL_K = 8.314462618
 AIR_KG_PER_MOL = 0.0289647
 P_ATM_PA = 101325.0
@@ -47,7 +47,7 @@ GRID_POINTS = 49
 
 
 def nicklin_void_fraction(quality, liquid_density_kg_per_m3, gas_density_kg_per_m3,
-                          mass_flux_kg_per_s, diameter_m, g=9.80665):
+                          mass_flux_kg_per_s, diameter_m, g=G_M_PER_S2):
     """Void fraction by Nicklin, Wilkes & Davidson (1962) in quality form [-].
 
     Same definition as ``fluids.two_phase_voidage.Nicklin_Wilkes_Davidson``; x = 0.4,
@@ -164,3 +164,56 @@ def airlift(*, air_kg_per_s, injection_depth_m, depth_m, diameter_m, liquid_dens
     return {"liquid_m3_per_s": q, "injection_pressure_pa": p_inj, "mean_void_fraction": alpha,
             "compressor_power_kw": work / compressor_efficiency / 1000.0,
             "air_nm3_per_s": m_g / normal_density}
+
+
+def least_air_for_flow(*, target_flow_m3_per_s, max_air_kg_per_s, grid_points=40,
+                       secant_steps=3, **airlift_inputs):
+    """The least air mass flow that lifts ``target_flow_m3_per_s`` of liquid, and the curve.
+
+    The airlift curve is computed on ``grid_points`` air rates up to ``max_air_kg_per_s``; the
+    first rate whose liquid flow reaches the target brackets the answer on the rising branch,
+    and ``secant_steps`` secant (regula-falsi) steps refine it. Broadcasts over a leading draw
+    axis of every input.
+
+    Parameters
+    ----------
+    target_flow_m3_per_s : float or array_like
+        Liquid (slurry) flow to lift [m³/s].
+    max_air_kg_per_s : float or array_like
+        Largest air mass flow available [kg/s].
+    grid_points, secant_steps : int
+        Air rates on the curve, and secant refinements of the bracket.
+    **airlift_inputs
+        The other keyword inputs of ``airlift`` (depths, diameter, densities, …).
+
+    Returns
+    -------
+    dict
+        ``air`` [kg/s] and ``curve`` (``airlift`` outputs) on the grid, ``reached`` (bool: the
+        grid reaches the target), ``point`` (``airlift`` outputs at the least air rate, with
+        ``air_kg_per_s``) and ``max_liquid_m3_per_s`` (largest flow on the curve).
+    """
+    air = np.linspace(0.0, 1.0, grid_points + 1)[1:] * np.asarray(max_air_kg_per_s)[..., None]
+    curve = airlift(air_kg_per_s=air, **{k: np.asarray(v)[..., None]
+                                         for k, v in airlift_inputs.items()})
+    q = curve["liquid_m3_per_s"]
+    target = np.asarray(target_flow_m3_per_s)
+    reach = q >= target[..., None]
+    i = np.argmax(reach, axis=-1)[..., None]
+    first = (i == 0)[..., 0]
+
+    def at(values, index):
+        return np.take_along_axis(values, index, axis=-1)[..., 0]
+
+    lo_air = np.where(first, 0.0, at(air, np.maximum(i - 1, 0)))
+    lo_q = np.where(first, 0.0, at(q, np.maximum(i - 1, 0)))
+    hi_air, hi_q = at(air, i), at(q, i)
+    for _ in range(secant_steps):
+        guess = lo_air + (target - lo_q) * (hi_air - lo_air) / np.maximum(hi_q - lo_q, 1e-12)
+        q_guess = airlift(air_kg_per_s=guess, **airlift_inputs)["liquid_m3_per_s"]
+        below = q_guess < target
+        lo_air, lo_q = np.where(below, guess, lo_air), np.where(below, q_guess, lo_q)
+        hi_air, hi_q = np.where(below, hi_air, guess), np.where(below, hi_q, q_guess)
+    point = {**airlift(air_kg_per_s=hi_air, **airlift_inputs), "air_kg_per_s": hi_air}
+    return dict(air=air, curve=curve, reached=reach.any(axis=-1), point=point,
+                max_liquid_m3_per_s=q.max(axis=-1))

@@ -18,7 +18,8 @@ from __future__ import annotations
 import numpy as np
 from fluids.drag import v_terminal
 
-G_M_PER_S2 = 9.81
+from reemud.constants import G_M_PER_S2
+
 _v_terminal = np.vectorize(v_terminal, otypes=[float])
 
 
@@ -58,3 +59,46 @@ def in_situ_fraction(delivered_fraction, mixture_velocity_m_per_s, class_volume_
         terms = np.where(present, shares * v / gap, 0.0)
     blocked = (present & ~(gap > 0)).any(axis=-1)
     return np.asarray(delivered_fraction) * np.where(blocked, np.inf, terms.sum(axis=-1))
+
+
+def garside_al_dibouni_exponent(terminal_reynolds):
+    r"""Richardson–Zaki exponent from the terminal Reynolds number [-].
+
+    .. math::
+
+        n = \frac{5.1 + 2.7 a}{1 + a}, \qquad a = 0.1\, Re_t^{0.9}
+
+    (Garside & Al-Dibouni 1977, doi:10.1021/i260062a008): 5.1 for Stokes grains, 2.7 at high Re.
+    """
+    a = 0.1 * np.asarray(terminal_reynolds, dtype=float) ** 0.9
+    return (5.1 + 2.7 * a) / (1.0 + a)
+
+
+def class_slip(*, class_mass_fractions, class_density_kg_per_m3, diameter_um,
+               terminal_velocity_m_per_s, fluid_density_kg_per_m3, viscosity_pa_s,
+               solids_volume_fraction):
+    """Volume shares and hindered slip velocities of the size classes of a slurry.
+
+    Parameters
+    ----------
+    class_mass_fractions : array_like
+        Mass share of each class (of every grain phase) [-], classes on the last axis.
+    class_density_kg_per_m3, diameter_um, terminal_velocity_m_per_s : array_like
+        Grain density [kg/m³], size [µm] and terminal velocity [m/s] of each class.
+    fluid_density_kg_per_m3, viscosity_pa_s : float or array_like
+        Carrier density [kg/m³] and viscosity [Pa s] (draws first).
+    solids_volume_fraction : float or array_like
+        Delivered solids volume fraction [-] (draws first).
+
+    Returns
+    -------
+    (shares, slip) : volume share of each class [-] and its Richardson–Zaki hindered velocity
+    [m/s], with ``garside_al_dibouni_exponent`` at the class's terminal Reynolds number.
+    """
+    volume = np.asarray(class_mass_fractions) / np.asarray(class_density_kg_per_m3)
+    v_t = np.asarray(terminal_velocity_m_per_s)
+    re_t = (np.asarray(fluid_density_kg_per_m3)[..., None] * v_t
+            * np.asarray(diameter_um) * 1e-6 / np.asarray(viscosity_pa_s)[..., None])
+    return (volume / volume.sum(axis=-1, keepdims=True),
+            hindered_velocity_m_per_s(v_t, np.asarray(solids_volume_fraction)[..., None],
+                                      garside_al_dibouni_exponent(re_t)))

@@ -29,3 +29,38 @@ def sx_reagents_t(feed_element_t, organic_flux_per_feed, cuts_per_element):
     mol = moles(feed_element_t).sum(axis=-1) * 1.0e6  # mol
     mol_reagent = 3.0 * np.asarray(organic_flux_per_feed) * np.asarray(cuts_per_element) * mol
     return mol_reagent * NAOH_G_PER_MOL * 1e-6, mol_reagent * HCL_G_PER_MOL * 1e-6
+
+
+def reagents_t(reagent_mol):
+    """NaOH and HCl for ``reagent_mol`` moles of each [t, t]."""
+    return (np.asarray(reagent_mol) * NAOH_G_PER_MOL * 1e-6,
+            np.asarray(reagent_mol) * HCL_G_PER_MOL * 1e-6)
+
+
+def cut_totals(cuts) -> dict[str, float]:
+    """Reagent, organic hold-up basis and stages of a flowsheet, summed over its cuts.
+
+    ``reagent_mol`` [mol]: ``3 S F`` mol of base and of acid for each cut with organic RE flux
+    ``S`` per mole of its feed ``F`` [Mmol/yr] (``docs/models/separation.md``);
+    ``stage_flux_mol`` [Mmol/yr]: Σ stages × S × F; ``stages``: extraction and scrub stages.
+    """
+    return {"reagent_mol": sum(3.0 * c["organic_re_flux"] * c["feed_mol"] for c in cuts) * 1e6,
+            "stage_flux_mol": sum((c["n_extraction"] + c["n_scrub"]) * c["organic_re_flux"]
+                                  * c["feed_mol"] for c in cuts),
+            "stages": sum(c["n_extraction"] + c["n_scrub"] for c in cuts)}
+
+
+def organic_inventory_m3(stage_flux_mol, stage_residence_min, organic_loading_mol_per_l,
+                         minutes_per_year):
+    """Organic held in the mixer-settlers [m³]: organic flow (RE flux / loading) × residence.
+
+    ``stage_flux_mol`` [Mmol/yr] is Σ stages × organic RE flux (``cut_totals``); the organic
+    flow through a stage is that flux over the loading [mol/L].
+    """
+    return (np.asarray(stage_flux_mol) * 1e6 / minutes_per_year * stage_residence_min
+            / organic_loading_mol_per_l / 1000.0)
+
+
+def transferred_impurities_t(impurities_t, fraction) -> dict:
+    """The liquor's Ca, Fe and Al reaching the strip liquors [t/yr]; sodium stays behind."""
+    return {k: v * fraction for k, v in (impurities_t or {}).items() if k != "Na"}

@@ -163,10 +163,10 @@ def _column(column) -> tuple[np.ndarray, int]:
     return np.asarray(column, dtype=float), 0
 
 
-def draw_count(*columns) -> int:
-    """Number of draws among ``columns`` (see ``draw_groups``), 0 if none has a draw axis."""
+def draw_count(*columns) -> int | None:
+    """Number of draws among ``columns`` (see ``draw_groups``); ``None`` if none has a draw axis."""
     sizes = [a.shape[0] for a, core in map(_column, columns) if a.ndim > core]
-    return max(sizes, default=0)
+    return max(sizes) if sizes else None
 
 
 def draw_groups(*columns) -> list[tuple[np.ndarray | slice, list]]:
@@ -184,9 +184,13 @@ def draw_groups(*columns) -> list[tuple[np.ndarray | slice, list]]:
     arrays = [_column(c) for c in columns]
     plain = [np.asarray(c[0]) if isinstance(c, tuple) else c for c in columns]
     drawn = [i for i, (a, core) in enumerate(arrays) if a.ndim > core]
-    if not drawn:
-        return [(slice(None), plain)]
+    if not drawn:  # the single group computes with the canonical values too
+        return [(slice(None), [c if isinstance(c, str) else
+                               (canonical(c) if np.ndim(c) else float(canonical(c)))
+                               for c in plain])]
     n = draw_count(*columns)
+    if n == 0:
+        return []
     keys = np.concatenate([canonical(np.broadcast_to(arrays[i][0], (n,) + arrays[i][0].shape[1:]))
                            .reshape(n, -1) for i in drawn], axis=1)
     if (keys == keys[0]).all():
@@ -211,16 +215,22 @@ def _group_values(plain: list, arrays: list, drawn: list, key: np.ndarray) -> li
     return values
 
 
-def map_groups(compute, *columns) -> dict[str, np.ndarray]:
+def map_groups(compute, *columns, shapes: dict[str, tuple] | None = None) -> dict[str, np.ndarray]:
     """``compute(*values)`` once per group of draws (``draw_groups``), spread back over the draws.
 
     ``compute`` returns a dict of values (scalars or arrays of the group); the result holds each
     as an array with the draws first — or, when no column is drawn, the single group's values.
+    ``shapes`` declares each output's own shape (``()`` for a scalar), which gives the empty
+    arrays of zero draws.
     """
     n = draw_count(*columns)
     groups = draw_groups(*columns)
-    if n == 0:
+    if n is None:
         return {k: np.asarray(v) for k, v in compute(*groups[0][1]).items()}
+    if n == 0:
+        if shapes is None:
+            raise ValueError("map_groups needs the outputs' shapes for zero draws")
+        return {k: np.empty((0, *shape)) for k, shape in shapes.items()}
     out: dict[str, np.ndarray] = {}
     for members, values in groups:
         for key, value in compute(*values).items():

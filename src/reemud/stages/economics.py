@@ -1,0 +1,181 @@
+"""Economics stage: a discounted cash flow from the stages' flows (wiring only)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+from pydantic import field_validator
+
+from reemud import economics
+from reemud.constants import DAYS_PER_YEAR
+from reemud.records import CashFlow
+from reemud.registry import register
+from reemud.stages.common import P, Params, cost_index, one_of, price_decks
+
+PERIODS_PER_YEAR = {"yearly": 1, "monthly": 12}
+"""Cash-flow periods by name."""
+
+
+class DcfParams(Params):
+    """Yearly discounted cash flow with capacity-scaled capital and stage-driven operating cost."""
+
+    price_deck: str = P("", "name of an oxide price deck in data/prices.csv")
+    price_multiplier: float = P("", "factor applied to every price of the deck", gt=0)
+    discount_rate: float = P("", "real discount rate per year", gt=-1, lt=1)
+    project_life_years: int = P("year", "production years", ge=1, le=100)
+    construction_years: int = P("year", "construction years before first production", ge=0,
+                                le=20)
+    corporate_tax_rate: float = P("", "corporate income tax rate", ge=0, lt=1)
+    royalty_rate: float = P("", "ad-valorem royalty on revenue", ge=0, lt=1)
+    jpy_per_usd: float = P("JPY/USD", "exchange rate (reporting in yen)", gt=0)
+    capex_exponent: float = P("", "capacity exponent of capital cost", gt=0, le=1.2)
+    offshore_capex_ref_usd: float = P("USD", "capital of the reference offshore system "
+                                     "(seafloor tools, riser string, lift pumps, dewatering "
+                                     "at sea: one account, as its source gives it)", gt=0)
+    offshore_ref_t_per_year: float = P("t/year", "capacity of the reference offshore system",
+                                       gt=0)
+    processing_capex_ref_usd: float = P("USD", "capital of the reference processing plant", gt=0)
+    processing_ref_reo_t_per_year: float = P("t/year", "REO capacity of the reference plant",
+                                             gt=0)
+    offshore_capex_ref_year: int = P("year", "price year of the reference offshore capital",
+                                     ge=2011, le=2023)
+    processing_capex_ref_year: int = P("year", "price year of the reference plant's capital",
+                                       ge=2011, le=2023)
+    cost_year: int = P("year", "year whose money the capital is escalated to (CEPCI)", ge=2011,
+                       le=2023)
+    environmental_baseline_usd: float = P("USD", "environmental baseline survey and monitoring "
+                                          "set-up before production", ge=0)
+    environmental_monitoring_usd_per_year: float = P("USD/year", "environmental monitoring "
+                                                     "during production", ge=0)
+    residue_treatment_usd_per_dry_t: float = P("USD/t", "treatment and disposal of solid "
+                                               "residue on land (leach residue, land tailings)",
+                                               ge=0)
+    vessel_day_rate_usd: float = P("USD/day", "charter and management of the mining vessel", ge=0)
+    fuel_price_usd_per_t: float = P("USD/t", "marine fuel price", ge=0)
+    shipping_usd_per_wet_t: float = P("USD/t", "shipping of concentrate to the mainland", ge=0)
+    separation_opex_usd_per_kg_reo: float = P("USD/kg", "separation-plant operating cost", ge=0)
+    oxalic_acid_usd_per_kg: float = P("USD/kg", "oxalic acid price", ge=0)
+    acid_price_usd_per_t: float = P("USD/t", "price of the leach acid", ge=0)
+    naoh_price_usd_per_t: float = P("USD/t", "price of NaOH for saponification", ge=0)
+    royalty_regime: str = P("", "royalty regime: ad_valorem (on revenue) or profit_based")
+    ramp_up_first_year: float = P("", "output in the first production year over full output",
+                                  gt=0, le=1)
+    ramp_up_second_year: float = P("", "output in the second production year over full output",
+                                   gt=0, le=1)
+    sustaining_capex_fraction: float = P("", "sustaining capital per year over initial capital",
+                                         ge=0, lt=1)
+    working_capital_months: float = P("", "months of operating cost tied up as working capital",
+                                      ge=0, le=24)
+    depreciation_years: int = P("year", "straight-line depreciation period", ge=1, le=100)
+    public_programme_jpy: float = P("JPY", "public test programme spent before the project", ge=0)
+    public_programme_treatment: str = P("", "sunk (ignored) or forward (a cost in year 0)")
+    unit_cost_allocation: str = P("", "how the unit cost is shared among oxides: mass or value")
+    cash_flow_periods: str = P("", "cash-flow periods: yearly or monthly")
+    separation_reagent_share: float = P("", "share of reagents in the separation opex basis",
+                                        ge=0, lt=1)
+
+    @field_validator("price_deck")
+    @classmethod
+    def _deck(cls, v: str) -> str:
+        return one_of(v, price_decks())
+
+    @field_validator("royalty_regime")
+    @classmethod
+    def _royalty(cls, v: str) -> str:
+        return one_of(v, economics.ROYALTY_REGIMES)
+
+    @field_validator("public_programme_treatment")
+    @classmethod
+    def _programme(cls, v: str) -> str:
+        return one_of(v, ("sunk", "forward"))
+
+    @field_validator("cash_flow_periods")
+    @classmethod
+    def _periods(cls, v: str) -> str:
+        return one_of(v, PERIODS_PER_YEAR)
+
+    @field_validator("unit_cost_allocation")
+    @classmethod
+    def _allocation(cls, v: str) -> str:
+        return one_of(v, ("mass", "value"))
+
+
+def _land_residue_t(conc):
+    """Dry solids left on land a year [t]: the leached concentrate, and land-discharged tailings."""
+    on_land = 1.0 if conc.tailings_discharge == "land" else 0.0
+    return conc.dry_t_per_year + on_land * conc.tailings_dry_t_per_year
+
+
+@register("economics", "dcf", DcfParams, default=True,
+          fixed=("project_life_years", "construction_years", "depreciation_years"))
+def run_dcf(p: DcfParams, up: Mapping[str, object], seed: int) -> CashFlow:
+    """Escalated, capacity-scaled capex, opex from stage flows, cash flow, NPV/IRR/payback.
+
+    The year counts set the table's length, so they are the same on every draw. The break-even
+    price multiplier is found by bisection on every draw at once.
+    """
+    feed, conc, liquor = up["collector"], up["beneficiation"], up["leaching"]
+    sep, ox, env = up["separation"], up["refining"], up["environment"]
+    prices = price_decks()[p.price_deck] * np.asarray(p.price_multiplier)[..., None]
+    revenue_by_element = ox.oxide_t_per_year * 1000.0 * prices
+    reo_t = ox.oxide_t_per_year.sum(axis=-1)
+    capex = economics.capital_accounts_usd(
+        offshore_ref_usd=p.offshore_capex_ref_usd,
+        offshore_ref_index=cost_index(p.offshore_capex_ref_year),
+        offshore_ref_t_per_year=p.offshore_ref_t_per_year,
+        mud_dry_t_per_year=feed.mud_dry_t_per_year,
+        processing_ref_usd=p.processing_capex_ref_usd,
+        processing_ref_index=cost_index(p.processing_capex_ref_year),
+        processing_ref_reo_t_per_year=p.processing_ref_reo_t_per_year, reo_t_per_year=reo_t,
+        index_now=cost_index(p.cost_year), capex_exponent=p.capex_exponent,
+        environmental_baseline_usd=p.environmental_baseline_usd)
+    opex = economics.operating_accounts_usd_per_year(
+        vessel_day_rate_usd=p.vessel_day_rate_usd, days_per_year=DAYS_PER_YEAR,
+        marine_fuel_t=env.fuel_t_per_year["vessel"] + env.fuel_t_per_year["lifting"],
+        fuel_price_usd_per_t=p.fuel_price_usd_per_t, wet_concentrate_t=conc.wet_t_per_year,
+        shipping_usd_per_wet_t=p.shipping_usd_per_wet_t, leach_acid_t=liquor.acid_t_per_year,
+        acid_price_usd_per_t=p.acid_price_usd_per_t, reo_t=reo_t,
+        separation_opex_usd_per_kg_reo=p.separation_opex_usd_per_kg_reo,
+        separation_reagent_share=p.separation_reagent_share, naoh_t=sep.naoh_t_per_year,
+        hcl_t=sep.hcl_t_per_year, naoh_price_usd_per_t=p.naoh_price_usd_per_t,
+        oxalic_acid_t=ox.oxalic_acid_t_per_year, oxalic_acid_usd_per_kg=p.oxalic_acid_usd_per_kg,
+        residue_dry_t=_land_residue_t(conc),
+        residue_treatment_usd_per_dry_t=p.residue_treatment_usd_per_dry_t,
+        environmental_monitoring_usd_per_year=p.environmental_monitoring_usd_per_year)
+    revenue = revenue_by_element.sum(axis=-1)
+    periods = PERIODS_PER_YEAR[p.cash_flow_periods]
+    rate = economics.period_rate(p.discount_rate, periods)
+
+    def cash_flow(revenue_factor) -> dict:
+        return economics.yearly_cash_flow(
+            capex_usd=sum(capex.values()), construction_years=int(p.construction_years),
+            project_life_years=int(p.project_life_years),
+            revenue_usd_per_year=revenue * revenue_factor,
+            opex_usd_per_year=sum(opex.values()), royalty_rate=p.royalty_rate,
+            tax_rate=p.corporate_tax_rate, royalty_regime=p.royalty_regime,
+            ramp_up=(p.ramp_up_first_year, p.ramp_up_second_year),
+            sustaining_capex_fraction=p.sustaining_capex_fraction,
+            working_capital_months=p.working_capital_months,
+            depreciation_years=int(p.depreciation_years),
+            upfront_usd=(p.public_programme_jpy / p.jpy_per_usd
+                         if p.public_programme_treatment == "forward" else 0.0),
+            periods_per_year=periods)
+
+    table = cash_flow(1.0)
+    net = table["net"]
+    shape = np.broadcast_shapes(np.shape(net)[:-1], np.shape(rate))  # the rate may be drawn alone
+    factor = economics.break_even_factor(
+        lambda k: np.broadcast_to(economics.npv(rate, cash_flow(k)["net"]), k.shape), shape)
+    irr, status = economics.irr(net, periods)
+    unit_cost = economics.levelised_unit_cost(
+        rate, sum(table[k] for k in economics.CASH_OUT),
+        table["producing"] * np.asarray(reo_t)[..., None] * 1000.0 / periods)
+    return CashFlow(
+        table=table, capex_usd=capex, opex_usd_per_year=opex,
+        revenue_usd_per_year_by_element=revenue_by_element, price_usd_per_kg=prices,
+        npv_usd=economics.npv(rate, net), irr=irr, irr_status=status,
+        payback_years=economics.payback_years(net) / periods, unit_cost_usd_per_kg_reo=unit_cost,
+        unit_cost_usd_per_kg_by_element=economics.allocate_unit_cost(
+            unit_cost, ox.oxide_t_per_year, prices, p.unit_cost_allocation),
+        break_even_price_multiplier=factor * p.price_multiplier)
