@@ -76,6 +76,9 @@ def run(
     db: DbOption = None,
     seed: Annotated[int, typer.Option(help="random seed stored with the run")] = 0,
     as_json: Annotated[bool, typer.Option("--json", help="print the result as JSON only")] = False,
+    netcdf: Annotated[Path | None, typer.Option(
+        "--netcdf", help="also write the run's KPIs (per-element ones on an element dimension) "
+                         "to this NetCDF file")] = None,
 ) -> None:
     """Run a scenario through the whole chain; write the report and store the run."""
     from rich.progress import Progress
@@ -86,6 +89,8 @@ def run(
     from reemud.report import write_report
     from reemud.scenario import load_scenario
 
+    if netcdf is not None:
+        _netcdf_path_or_fail(netcdf)  # before the chain runs, not after
     with Progress(console=err_console, transient=True, disable=as_json) as progress:
         task = progress.add_task("validating scenario", total=4)
         try:
@@ -104,6 +109,10 @@ def run(
         engine = store.connect(db or store.default_url(out))
         run_id = store.save_run(engine, result)
         progress.update(task, advance=1)
+    if netcdf is not None:
+        from reemud.export import run_dataset
+
+        _write_netcdf_or_fail(run_dataset(result), netcdf)
     if as_json:
         sys.stdout.write(result.to_json() + "\n")
         return
@@ -111,6 +120,8 @@ def run(
     cash = result.records["economics"]
     out_console.print(f"IRR: {cash.irr_status}")
     out_console.print(f"report: {report_path}")
+    if netcdf is not None:
+        out_console.print(f"netcdf: {netcdf}")
     out_console.print(f"stored as run {run_id} in {engine.url.render_as_string()}")
 
 
@@ -226,6 +237,196 @@ def db_export(sweep_id: Annotated[int, typer.Argument(help="sweep id printed by 
         raise typer.Exit(2)
     store.export_draws(engine, sweep_id, path)
     err_console.print(f"wrote {path}")
+
+
+def _netcdf_path_or_fail(path: Path) -> Path:
+    """Exit 2 with one clear message unless a NetCDF file can be created at ``path``."""
+    from reemud.export import check_path
+
+    try:
+        return check_path(path)
+    except OSError as exc:
+        err_console.print(f"[bold red]{escape(str(exc))}[/]")
+        raise typer.Exit(2) from None
+
+
+def _write_netcdf_or_fail(dataset, path: Path) -> None:
+    from reemud.export import write_netcdf
+
+    try:
+        write_netcdf(dataset, path)
+    except OSError as exc:
+        err_console.print(f"[bold red]{escape(str(exc))}[/]")
+        raise typer.Exit(2) from None
+
+
+def _parameter_units(info: Mapping) -> dict[str, str]:
+    """Canonical unit of each uncertain parameter of a stored sweep ({} if it fails to parse)."""
+    from reemud.scenario import parameter_field, parse_scenario
+
+    try:
+        sc = parse_scenario(info["scenario_text"], info["scenario_name"])
+        fields = {p: parameter_field(sc, p)[2] for p in info["parameters"]}
+    except ValueError:  # ScenarioError included
+        return {}
+    return {p: (f.json_schema_extra or {}).get("unit", "") for p, f in fields.items()}
+
+
+@db_app.command("export-netcdf")
+def db_export_netcdf(
+    sweep_id: Annotated[int, typer.Argument(help="sweep id printed by `reemud sweep`")],
+    path: Annotated[Path, typer.Argument(help="NetCDF file to write (its folder must exist)")],
+    out: OutOption = DEFAULT_OUT, db: DbOption = None,
+) -> None:
+    """Write every stored draw of a sweep to a NetCDF file: inputs and KPIs over dimension draw."""
+    from reemud import store
+    from reemud.export import sweep_dataset
+
+    engine = _engine(db, out)
+    info = store.get_sweep(engine, sweep_id)
+    if info is None:
+        err_console.print(f"no sweep with id {sweep_id} in the store; `reemud db sweeps` lists them")
+        raise typer.Exit(2)
+    _netcdf_path_or_fail(path)
+    arrays = store.sweep_arrays(engine, sweep_id)
+    stored = len(arrays["draw"])
+    if stored == 0:
+        err_console.print(f"sweep {sweep_id} has no stored draw yet; finish it with "
+                          f"`reemud sweep --resume {sweep_id}`")
+        raise typer.Exit(2)
+    attrs = {"title": f"reemud sweep {sweep_id} of scenario {info['scenario_name']}: {stored} of "
+                      f"{info['n']} draws ({info['method']}, seed {info['seed']})",
+             "sweep_id": sweep_id, "scenario": info["scenario_name"],
+             "scenario_sha256": info["scenario_sha256"], "method": info["method"],
+             "seed": info["seed"], "n": info["n"], "draws_stored": stored,
+             "chunk_size": info["chunk_size"], "parameters": ", ".join(info["parameters"]),
+             "version": info["version"], "source": f"reemud {info['version']}",
+             "created_utc": info["created_utc"].isoformat(timespec="seconds")}
+    with _user_errors():
+        dataset = sweep_dataset(arrays, input_units=_parameter_units(info), attrs=attrs)
+    _write_netcdf_or_fail(dataset, path)
+    err_console.print(f"wrote {path}")
+
+
+def _finite(value) -> float | None:
+    if value is None:
+        return None
+    value = float(value)
+    return value if np.isfinite(value) else None
+
+
+def _kpi_value(kpis: Mapping, name: str, key: str | None) -> float | None:
+    value = kpis.get(name)
+    if key is None:
+        return None if isinstance(value, Mapping) else _finite(value)
+    return _finite(value.get(key)) if isinstance(value, Mapping) else None
+
+
+COMPARE_RTOL = 1e-12
+"""Relative tolerance under which ``reemud db compare`` does not flag two values as different."""
+
+
+def _same(a: float | None, b: float | None) -> bool:
+    if a is None or b is None:
+        return a is None and b is None
+    return abs(a - b) <= COMPARE_RTOL * max(abs(a), abs(b))
+
+
+def _comparison(records: list[dict]) -> list[dict]:
+    """One row per KPI value (``kpi[key]`` per element or item) of stored runs, side by side.
+
+    ``values`` follow ``records``; ``difference`` (run - first run) and ``difference_pct``
+    (100 x difference / |first run|, None when the first run is 0 and the other is not) follow
+    ``records[1:]``. Undefined values (and differences involving one) are None. ``differs``
+    is true when a run's value is not the first run's to a relative ``COMPARE_RTOL`` (so
+    rounding noise of a few ulps is reported in ``difference`` but not flagged).
+    """
+    from reemud.nomenclature import variables
+
+    keys: dict[str, list[str | None]] = {}  # KPI name -> element/item keys, first seen first
+    for record in records:
+        for name, value in record["kpis"].items():
+            seen = keys.setdefault(name, [])
+            seen += [k for k in (value if isinstance(value, Mapping) else [None]) if k not in seen]
+    rows = []
+    for name, name_keys in keys.items():
+        unit = variables().get(name, {}).get("unit", "?")
+        for key in name_keys:
+            values = [_kpi_value(r["kpis"], name, key) for r in records]
+            first = values[0]
+            diffs, pcts = [], []
+            for v in values[1:]:
+                d = None if first is None or v is None else v - first
+                diffs.append(d)
+                pcts.append(None if d is None else 0.0 if d == 0 else None if first == 0
+                            else 100.0 * d / abs(first))
+            rows.append({"kpi": name if key is None else f"{name}[{key}]", "name": name,
+                         "key": key, "unit": unit, "values": values, "difference": diffs,
+                         "difference_pct": pcts,
+                         "differs": any(not _same(first, v) for v in values[1:])})
+    return rows
+
+
+def _signed(value: float | None, suffix: str = "") -> str:
+    if value is None:
+        return "—"
+    return ("+" if value > 0 else "") + (_fmt(value) if not suffix else f"{value:.4g}") + suffix
+
+
+@db_app.command("compare")
+def db_compare(
+    run_ids: Annotated[list[int], typer.Argument(help="two or more run ids from `reemud db "
+                                                 "list`; differences are relative to the first")],
+    out: OutOption = DEFAULT_OUT, db: DbOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
+) -> None:
+    """Show stored runs' KPIs side by side with their differences from the first run."""
+    from rich.measure import Measurement
+    from rich.text import Text
+
+    from reemud import store
+
+    if len(run_ids) < 2:
+        err_console.print(f"give two or more run ids to compare (got {len(run_ids)}); "
+                          "`reemud db list` lists them")
+        raise typer.Exit(2)
+    engine = _engine(db, out)
+    with _user_errors():
+        records = store.get_runs(engine, run_ids)
+    rows = _comparison(records)
+    runs = [{k: r[k] for k in ("id", "scenario", "seed", "version", "created_utc")}
+            for r in records]
+    if as_json:
+        sys.stdout.write(json.dumps({"runs": runs, "relative_to": runs[0]["id"], "rows": rows},
+                                    indent=2, allow_nan=False) + "\n")
+        return
+    base = run_ids[0]
+    table = Table(title=f"runs {', '.join(map(str, run_ids))} compared (differences relative to "
+                        f"run {base})")
+    table.add_column("KPI", no_wrap=True)
+    table.add_column("unit", no_wrap=True)
+    for i in run_ids:
+        table.add_column(f"run {i}", justify="right", no_wrap=True)
+    for i in run_ids[1:]:
+        table.add_column(f"Δ run {i}", justify="right", no_wrap=True)
+        table.add_column(f"Δ% run {i}", justify="right", no_wrap=True)
+    for row in rows:
+        hot = "bold yellow" if row["differs"] else "dim"
+        table.add_row(Text(row["kpi"], style="bold" if row["differs"] else ""), Text(row["unit"]),
+                      *(Text(_fmt(v)) for v in row["values"]),
+                      *(Text(cell, style=hot)
+                        for d, p in zip(row["difference"], row["difference_pct"], strict=True)
+                        for cell in (_signed(d), _signed(p, " %"))))
+    differ = sum(r["differs"] for r in rows)
+    table.caption = (f"{differ} of {len(rows)} values differ · Δ = run − run {base}, "
+                     f"Δ% = 100 Δ / |run {base}|")
+    wide = Console(width=10_000)
+    console = Console(width=max(out_console.width, Measurement.get(wide, wide.options,
+                                                                   table).maximum))
+    for r in runs:
+        console.print(f"run {r['id']}: {r['scenario']}, seed {r['seed']}, reemud {r['version']}, "
+                      f"stored {r['created_utc'][:19].replace('T', ' ')} UTC", highlight=False)
+    console.print(table)
 
 
 @app.command()

@@ -2,7 +2,8 @@
 
 Tables: ``scenario`` (text by SHA-256), ``run`` (scenario, seed, package version, time) and ``kpi``
 (one row per KPI value: name, element key or NULL, value or NULL when undefined). SQLite files are
-opened in WAL mode. ``kpis_of(run_id)`` rebuilds exactly the KPI dict the run printed.
+opened in WAL mode. ``kpis_of(run_id)`` rebuilds exactly the KPI dict the run printed;
+``get_runs(ids)`` reads several runs at once (``reemud db compare``).
 
 Sweeps: ``sweep`` (scenario, n, sampler, seed, chunk size, uncertain parameters) and
 ``sweep_chunk`` (one row per finished chunk of draws, keyed by (sweep, chunk index) so a chunk
@@ -16,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -154,11 +155,8 @@ def list_runs(engine: Engine) -> list[dict]:
     return [dict(r) for r in rows]
 
 
-def kpis_of(engine: Engine, run_id: int) -> dict[str, object]:
-    """The KPIs of a stored run, in the order and shape the run produced them."""
-    with engine.connect() as conn:
-        rows = conn.execute(select(kpi_table).where(kpi_table.c.run_id == run_id)
-                            .order_by(kpi_table.c.position)).mappings().all()
+def _kpis_from_rows(rows) -> dict[str, object]:
+    """KPI rows (in position order) back to the run's dict of floats and per-key maps."""
     kpis: dict[str, object] = {}
     for r in rows:
         if r["key"] is None:
@@ -166,6 +164,14 @@ def kpis_of(engine: Engine, run_id: int) -> dict[str, object]:
         else:
             kpis.setdefault(r["name"], {})[r["key"]] = r["value"]
     return kpis
+
+
+def kpis_of(engine: Engine, run_id: int) -> dict[str, object]:
+    """The KPIs of a stored run, in the order and shape the run produced them."""
+    with engine.connect() as conn:
+        rows = conn.execute(select(kpi_table).where(kpi_table.c.run_id == run_id)
+                            .order_by(kpi_table.c.position)).mappings().all()
+    return _kpis_from_rows(rows)
 
 
 def get_run(engine: Engine, run_id: int) -> dict | None:
@@ -180,6 +186,37 @@ def get_run(engine: Engine, run_id: int) -> dict | None:
             "version": row["version"], "created_utc": row["created_utc"].isoformat(),
             "scenario_sha256": row["scenario_sha256"], "scenario_text": text,
             "kpis": kpis_of(engine, run_id)}
+
+
+def get_runs(engine: Engine, run_ids: Sequence[int]) -> list[dict]:
+    """Several stored runs (e.g. to compare them), in the order of ``run_ids``.
+
+    Each is ``{"id", "scenario", "seed", "version", "created_utc", "scenario_sha256", "kpis"}``
+    with ``kpis`` as ``kpis_of`` gives them; an id may be repeated. Two queries whatever the
+    number of runs. ``ValueError`` names every id not in the store.
+    """
+    wanted = sorted({int(i) for i in run_ids})
+    with engine.connect() as conn:
+        runs = {r["id"]: r for r in conn.execute(
+            select(run_table).where(run_table.c.id.in_(wanted))).mappings()}
+        missing = [i for i in wanted if i not in runs]
+        if missing:
+            ids = ", ".join(map(str, missing))
+            raise ValueError(f"no run with id{'s' if len(missing) > 1 else ''} {ids} in the store; "
+                             "`reemud db list` lists them")
+        rows = conn.execute(select(kpi_table).where(kpi_table.c.run_id.in_(wanted))
+                            .order_by(kpi_table.c.run_id, kpi_table.c.position)).mappings().all()
+    by_run: dict[int, list] = {i: [] for i in wanted}
+    for r in rows:
+        by_run[r["run_id"]].append(r)
+    out = []
+    for i in run_ids:
+        row = runs[int(i)]
+        out.append({"id": row["id"], "scenario": row["scenario_name"], "seed": row["seed"],
+                    "version": row["version"], "created_utc": row["created_utc"].isoformat(),
+                    "scenario_sha256": row["scenario_sha256"],
+                    "kpis": _kpis_from_rows(by_run[int(i)])})
+    return out
 
 
 # ---------------------------------------------------------------------------------------------
