@@ -410,7 +410,7 @@ def test_draw_groups_share_canonical_values():
     assert first[1] == 3.0
     assert first[2] == 1.0
     assert second[2] == 2.0
-    # without a drawn column: one group, exact values
+    # without a drawn column: one group of every draw
     assert draw_groups((np.array([0.1, 0.9]), 1), 2.0)[0][0] == slice(None)
     assert draw_groups(np.array([]), 2.0) == []
 

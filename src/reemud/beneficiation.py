@@ -1,6 +1,7 @@
 r"""Beneficiation: Plitt hydrocyclone classification of the mud's grain phases.
 
-Plitt (1976) model in the metric form revised by Flintoff et al. (models.md §3.1, [S40][S41]).
+Plitt (1976) model in the metric form revised by Flintoff et al.
+(docs/models/beneficiation.md §2.1, [S40][S41]).
 Lengths in cm, flow ``Q`` in L/min, pressure ``P`` in kPa, densities in g/cm³ (= t/m³),
 ``φ`` = feed solids [vol %]:
 
@@ -23,7 +24,7 @@ Lengths in cm, flow ``Q`` in L/min, pressure ``P`` in kPa, densities in g/cm³ (
 ``g`` as 9.81, here it is the standard ``constants.G_M_PER_S2``). Each phase is classified at its
 own ``d50c`` (through the ``(ρ_s − 1)^−0.5`` term). Phase size distributions are log-normal in
 mass; the bulk grade follows from the phase grades and the apatite share. Worked case
-(models.md §3.3): D_c = 10.2, D_i = 2.5, D_o = 3.2, D_u = 1.6, h = 30 cm, 10 wt % solids at
+(docs/models/beneficiation.md §4): D_c = 10.2, D_i = 2.5, D_o = 3.2, D_u = 1.6, h = 30 cm, 10 wt % solids at
 ρ_s = 2.7, P = 100 kPa → Q = 143.7 L/min, d50c = 21.4 µm, S = 0.136, m = 2.55.
 """
 

@@ -22,7 +22,9 @@ A draw's result depends neither on the block size nor on the other draws.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from types import MappingProxyType
 
@@ -389,7 +391,7 @@ def _fixed_groups(scenario: Scenario, drawn: Mapping[str, Mapping[str, np.ndarra
 def run_draws(scenario: Scenario, inputs: Mapping[str, np.ndarray], seed: int = 0, *,
               block: int = BLOCK, guards: bool = False,
               progress: Callable[[int], None] | None = None,
-              reasons: dict | None = None) -> dict[str, np.ndarray]:
+              reasons: dict | None = None, workers: int | None = None) -> dict[str, np.ndarray]:
     """Scalar KPIs of the chain at every row of ``inputs``, every stage on the draw axis.
 
     ``inputs`` maps ``"stage.param"`` paths to arrays of equal length ``n``; integer
@@ -397,7 +399,8 @@ def run_draws(scenario: Scenario, inputs: Mapping[str, np.ndarray], seed: int = 
     draws and undefined values; ``reasons``, if given a dict, receives ``"reason"``: an array of
     each draw's rejection reason (``""`` for a valid draw). ``ValueError`` if a path is unknown.
     ``progress(k)`` is called with the number of draws done after each block. ``guards`` checks
-    every stage's element balance on every valid draw (``check_mass_balance``).
+    every stage's element balance on every valid draw (``check_mass_balance``). Blocks run on
+    ``workers`` threads (default: one per core); a draw's result does not depend on them.
     """
     paths = list(inputs)
     n = len(np.asarray(inputs[paths[0]]))
@@ -409,18 +412,28 @@ def run_draws(scenario: Scenario, inputs: Mapping[str, np.ndarray], seed: int = 
     first = registry.STAGES.index(min(drawn, key=registry.STAGES.index))
     upstream = run_stages(scenario, registry.STAGES[:first], _params(scenario, {}, None), {},
                           seed, single=True)
+    tasks = [(group[start:start + block], values)
+             for group, values in _fixed_groups(scenario, drawn, n)
+             for start in range(0, group.size, block)]
+
+    def compute(task):
+        rows, values = task
+        records = run_stages(scenario, registry.STAGES[first:], _params(scenario, values, rows),
+                             upstream, seed, single=False)
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            values_at = draw_kpis(records, rows.size)
+        rejected, stated = rejected_draws(records, rows.size)
+        if guards:
+            check_mass_balance(records, where=~rejected)
+        return rows, values_at, rejected, stated
+
     out: dict[str, np.ndarray] = {}
     done = 0
-    for group, values in _fixed_groups(scenario, drawn, n):
-        for start in range(0, group.size, block):
-            rows = group[start:start + block]
-            records = run_stages(scenario, registry.STAGES[first:],
-                                 _params(scenario, values, rows), upstream, seed, single=False)
-            with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-                values_at = draw_kpis(records, rows.size)
-            rejected, stated = rejected_draws(records, rows.size)
-            if guards:
-                check_mass_balance(records, where=~rejected)
+    # blocks are independent: NumPy releases the GIL on their arrays, so threads share the cores
+    threads = max(1, min(workers or os.cpu_count() or 1, len(tasks)))
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        for rows, values_at, rejected, stated in (map if threads == 1 else pool.map)(compute,
+                                                                                    tasks):
             why[rows] = np.where(why[rows] == "", stated, why[rows])
             rejected |= ~valid[rows]
             for k, v in values_at.items():

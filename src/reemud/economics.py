@@ -217,7 +217,7 @@ def profit_based_royalty(revenue, operating_cost, rate):
 
 ROYALTY_REGIMES = {"ad_valorem": ad_valorem_royalty, "profit_based": profit_based_royalty}
 """Royalty regimes by name (ISA financial-model discussions narrowed the choice to ad valorem vs
-profit based; domain.md §10.5)."""
+profit based; docs/models/economics.md §5.1)."""
 
 
 CASH_OUT = ("royalty", "opex", "sustaining", "working_capital", "tax", "capex")
@@ -332,21 +332,40 @@ def allocate_unit_cost(unit_cost_per_kg, oxide_t, price_usd_per_kg, basis="mass"
         return np.where(value > 0, c * p * m.sum(axis=-1, keepdims=True) / value, np.nan)
 
 
-def break_even_factor(npv_of_factor, shape=(), low=1e-3, high=1e3, iterations=80):
-    """Factor ``k`` at which ``npv_of_factor(k) = 0``, by bisection on every draw at once [-].
+def break_even_factor(npv_of_factor, shape=(), low=1e-3, high=1e3, rtol=1e-12, iterations=100):
+    """Factor ``k`` at which ``npv_of_factor(k) = 0``, on every draw at once [-].
 
     ``npv_of_factor(k)`` takes factors of ``shape`` (``()`` for one run, ``(n,)`` for draws)
     and returns NPVs of that shape, each non-decreasing in its factor (e.g. NPV against a price
-    multiplier). NaN where the NPV keeps its sign over ``[low, high]``. 80 halvings of
-    ``[low, high]`` leave an interval of ~1e-21 of it.
+    multiplier; piecewise linear where tax and royalty switch on). The Illinois variant of regula
+    falsi (Dowell & Jarratt 1971, doi:10.1007/BF01934364) closes the bracket ``[low, high]``
+    until it is within ``rtol`` of the factor or the NPV within ``rtol`` of its bracketing values
+    (a few steps on piecewise-linear NPVs, against ~45 halvings). NaN where the NPV keeps its
+    sign over ``[low, high]``.
     """
     lo, hi = np.full(shape, float(low)), np.full(shape, float(high))
-    f_low, f_high = npv_of_factor(lo), npv_of_factor(hi)
-    crossing = np.isfinite(f_low) & np.isfinite(f_high) & (np.sign(f_low) != np.sign(f_high))
+    f_lo, f_hi = npv_of_factor(lo), npv_of_factor(hi)
+    crossing = np.isfinite(f_lo) & np.isfinite(f_hi) & (np.sign(f_lo) != np.sign(f_hi))
+    scale = rtol * np.maximum(np.abs(f_lo), np.abs(f_hi))
+    done = ~crossing
+    side = np.zeros(shape, dtype=int)  # which end moved last: -1 low, +1 high
     for _ in range(iterations):
-        mid = 0.5 * (lo + hi)
-        above = npv_of_factor(mid) > 0.0
-        lo, hi = np.where(above, lo, mid), np.where(above, mid, hi)
+        if np.all(done):
+            break
+        with np.errstate(divide="ignore", invalid="ignore"):
+            x = lo - f_lo * (hi - lo) / (f_hi - f_lo)
+        x = np.where((x > lo) & (x < hi), x, 0.5 * (lo + hi))
+        f = np.where(done, f_lo, npv_of_factor(x))  # a converged draw stops moving
+        x = np.where(done, lo, x)
+        above = np.where(done, False, f > 0.0)
+        f_lo = np.where(above & (side == 1), 0.5 * f_lo, f_lo)  # Illinois: halve the kept end
+        f_hi = np.where(~above & (side == -1), 0.5 * f_hi, f_hi)
+        lo, f_lo = np.where(above, lo, x), np.where(above, f_lo, f)
+        hi, f_hi = np.where(above, x, hi), np.where(above, f, f_hi)
+        side = np.where(above, 1, -1)
+        hit = ~done & (np.abs(f) <= scale)
+        lo, hi = np.where(hit, x, lo), np.where(hit, x, hi)
+        done |= hit | (hi - lo <= rtol * hi)
     return np.where(crossing, 0.5 * (lo + hi), np.nan)
 
 

@@ -5,7 +5,7 @@ last axis. Grades are in ppm of *element* in dry mud; products are in tonnes of 
 
 The oxide factor of element i is ``f_i = (a M_i + b M_O) / (a M_i)`` for the commercial oxide
 ``RE_a O_b`` (La2O3, CeO2, Pr6O11, Nd2O3, …, Tb4O7, …, Y2O3), from IUPAC standard atomic weights.
-They range from 1.137 (Lu2O3) to 1.270 (Y2O3), matching domain.md §9.1.
+They range from 1.137 (Lu2O3) to 1.270 (Y2O3), matching docs/models/deposit.md §2.1.
 """
 
 from __future__ import annotations

@@ -3,9 +3,9 @@ r"""Leaching: REY recovery into a pregnant liquor and acid consumption (issue-2 
 Recoveries are the optimum extractions Takaya et al. (2015, Geochem. J. 49:637–652) measured on
 >5,000 ppm Minamitorishima mud at 0.25–0.5 mol/L acid, 2–5 min, 25 °C: 95.1 % of REY other than
 Ce with HCl and 81.3 % with H₂SO₄. Ce, held largely in Mn oxides, leaches poorly; its recovery
-comes from another deep-sea sediment (30.7 % with HCl; domain.md §2).
+comes from another deep-sea sediment (30.7 % with HCl; docs/models/leaching.md §1).
 
-Acid consumption per tonne of leach feed (models.md §4.1):
+Acid consumption per tonne of leach feed (docs/models/leaching.md §2.1):
 
 .. math::
 
@@ -15,7 +15,7 @@ Acid consumption per tonne of leach feed (models.md §4.1):
 with hydroxyapatite ``Ca5(PO4)3(OH) + 10 H⁺ → 5 Ca²⁺ + 3 H3PO4 + H2O`` (M_HAp = 502.31 g/mol),
 ``ν`` protons per mole of acid, and the free acid of the liquor at concentration ``c`` [mol/L]
 and liquid/solid ratio ``L/S`` [L/kg] counted as consumed (not recycled). Gives 0.726 kg HCl per
-kg apatite, as models.md §4.1.
+kg apatite, as docs/models/leaching.md §2.1.
 """
 
 from __future__ import annotations
@@ -73,7 +73,7 @@ def batch_extraction(time_min, *, acid_mol_per_l, temperature_c, tau_ref_min, ac
                      ageing_rate_ref_per_min, demand_mol_h_per_l, protons_per_mol, steps=200):
     r"""Fraction of a leachable phase's REY in solution after ``time_min`` of batch leaching [-].
 
-    Shrinking core under surface-reaction control (models.md §4.1) with the time for full
+    Shrinking core under surface-reaction control (docs/models/leaching.md §2.1) with the time for full
     conversion depending on the *free* acid, which the dissolving phase consumes (integrated in
     the core radius ``r = (1 − X)^{1/3}``, whose rate is exact for constant acid):
 
@@ -121,6 +121,25 @@ def batch_extraction_profile(times_min, *, acid_mol_per_l, temperature_c, tau_re
     with ``substeps`` explicit steps per interval, so a grid of T nodes costs T·substeps steps
     instead of T independent integrations.
     """
+    conversion = conversion_profile(
+        times_min, acid_mol_per_l=acid_mol_per_l, temperature_c=temperature_c,
+        tau_ref_min=tau_ref_min, acid_order=acid_order, activation_j_per_mol=activation_j_per_mol,
+        demand_mol_h_per_l=demand_mol_h_per_l, protons_per_mol=protons_per_mol,
+        substeps=substeps)
+    return conversion * retained_fraction(
+        times_min, acid_mol_per_l=acid_mol_per_l, temperature_c=temperature_c,
+        loss_ref=loss_ref, loss_acid_exponent=loss_acid_exponent,
+        loss_activation_j_per_mol=loss_activation_j_per_mol,
+        ageing_rate_ref_per_min=ageing_rate_ref_per_min)
+
+
+def conversion_profile(times_min, *, acid_mol_per_l, temperature_c, tau_ref_min, acid_order,
+                       activation_j_per_mol, demand_mol_h_per_l, protons_per_mol, substeps=4):
+    """Conversion ``X`` of the leachable phase at every node of a time grid, one march [-].
+
+    The shrinking-core march of ``batch_extraction`` without re-precipitation (see
+    ``batch_extraction_profile`` for the grid's axes).
+    """
     t = np.asarray(times_min, dtype=float)
     c0 = np.asarray(acid_mol_per_l, dtype=float)[..., None]
     temp = np.asarray(temperature_c, dtype=float)[..., None]
@@ -138,9 +157,22 @@ def batch_extraction_profile(times_min, *, acid_mol_per_l, temperature_c, tau_re
             c = np.maximum(c0 - demand * (1.0 - half**3), 0.0)
             r = np.maximum(r - dt * rate_factor * (c / C_REF_MOL_PER_L) ** acid_order, 0.0)
         out[..., i] = 1.0 - r[..., 0] ** 3
-    losses = arrhenius_factor(temp, loss_activation_j_per_mol)
+    return out
+
+
+def retained_fraction(times_min, *, acid_mol_per_l, temperature_c, loss_ref, loss_acid_exponent,
+                      loss_activation_j_per_mol, ageing_rate_ref_per_min):
+    """Share of the dissolved REY left in solution after re-precipitation, ``(1 − φ) e^{−k t}`` [-].
+
+    ``φ = φ_ref (c_0/c_ref)^b A(E_p, T)`` (capped at 1) at once, and ageing at ``k = k_ref
+    A(E_p, T)`` (``batch_extraction``); the time grid on the last axis.
+    """
+    t = np.asarray(times_min, dtype=float)
+    c0 = np.asarray(acid_mol_per_l, dtype=float)[..., None]
+    losses = arrhenius_factor(np.asarray(temperature_c, dtype=float)[..., None],
+                              loss_activation_j_per_mol)
     phi = np.minimum(loss_ref * (c0 / C_REF_MOL_PER_L) ** loss_acid_exponent * losses, 1.0)
-    return out * (1.0 - phi) * np.exp(-ageing_rate_ref_per_min * losses * t)
+    return (1.0 - phi) * np.exp(-ageing_rate_ref_per_min * losses * t)
 
 
 def tanks_in_series_average(values_at_time, times_min, mean_residence_min, tanks):
@@ -231,16 +263,16 @@ def cstr_train_extraction(*, residence_time_min, tanks, acid_mol_per_l, temperat
     def on_time_axis(value):  # per-draw constants meet the time axis of the march
         return np.asarray(value)[..., None] if np.ndim(value) else value
 
-    base = dict(tau_ref_min=on_time_axis(tau_ref_min), acid_order=on_time_axis(acid_order),
-                activation_j_per_mol=on_time_axis(activation_j_per_mol),
-                loss_acid_exponent=on_time_axis(loss_acid_exponent),
-                loss_activation_j_per_mol=on_time_axis(loss_activation_j_per_mol),
-                demand_mol_h_per_l=demand_mol_h_per_l, protons_per_mol=protons_per_mol,
-                acid_mol_per_l=acid_mol_per_l, temperature_c=temperature_c, substeps=1)
-    batch = batch_extraction_profile(times, loss_ref=loss_ref,
-                                     ageing_rate_ref_per_min=ageing_rate_ref_per_min, **base)
-    dissolution = batch_extraction_profile(times, loss_ref=0.0, ageing_rate_ref_per_min=0.0,
-                                           **base)
+    conditions = dict(acid_mol_per_l=acid_mol_per_l, temperature_c=temperature_c)
+    dissolution = conversion_profile(  # one march: the loss factors apply after it
+        times, **conditions, tau_ref_min=on_time_axis(tau_ref_min),
+        acid_order=on_time_axis(acid_order),
+        activation_j_per_mol=on_time_axis(activation_j_per_mol),
+        demand_mol_h_per_l=demand_mol_h_per_l, protons_per_mol=protons_per_mol, substeps=1)
+    batch = dissolution * retained_fraction(
+        times, **conditions, loss_ref=loss_ref, loss_acid_exponent=on_time_axis(loss_acid_exponent),
+        loss_activation_j_per_mol=on_time_axis(loss_activation_j_per_mol),
+        ageing_rate_ref_per_min=ageing_rate_ref_per_min)
     return (tanks_in_series_average(batch, times, residence_time_min, tanks),
             tanks_in_series_average(dissolution, times, residence_time_min, tanks))
 

@@ -138,21 +138,21 @@ BRUEVICH_POROSITY = 0.775
 
 
 @case(id="lift-floor-5600", quantity="buoyancy-corrected lifting floor at 5,600 m, ρs = 2,500",
-      source="models.md §2.1 (hydrostatics; 9.00 / 9.47 / 10.05 kWh/t for ρs 2,500/2,700/3,000)",
+      source="docs/models/lifting.md §2 (hydrostatics; 9.00 / 9.47 / 10.05 kWh/t for ρs 2,500/2,700/3,000)",
       published=9.00, unit="kWh/t", comparison="approx", tolerance=0.005, kind="validation")
 def _lift_floor() -> float:
     return float(lifting.energy_floor_kwh_per_dry_t(5600.0, 2500.0, SEAWATER))
 
 
 @case(id="lift-energy-above-floor", quantity="lift energy of the 2027 scenario vs the floor",
-      source="models.md §2.1 / anchors.md: every lift model must come out above 9.0 kWh/t",
+      source="docs/models/lifting.md §2: every lift model must come out above 9.0 kWh/t",
       published=9.00, unit="kWh/t", comparison="at_least", tolerance=0.0, kind="validation")
 def _lift_above_floor() -> float:
     return float(default_run().kpis["lift_specific_energy_kwh_per_dry_t"])
 
 
 @case(id="chikyu-power-2027", quantity="2027 lift power within Chikyu's installed generation",
-      source="models.md §7.2: 8 diesel generators, 2 x (3 x 5,000 + 2,500) kW = 35,000 kW",
+      source="docs/models/environment.md §1.2: 8 diesel generators, 2 x (3 x 5,000 + 2,500) kW = 35,000 kW",
       published=35000.0, unit="kW", comparison="at_most", tolerance=0.0, kind="validation")
 def _chikyu_power() -> float:
     return float(default_run().kpis["lift_power_kw"])
@@ -181,7 +181,7 @@ def _takaya_block() -> float:
 
 
 @case(id="reo-rey-ratio", quantity="REO/REY mass ratio of the mud",
-      source="domain.md §9.1: any REY mix has REO/REY between 1.14 and 1.27 (atomic weights)",
+      source="docs/models/deposit.md §2.1: any REY mix has REO/REY between 1.14 and 1.27 (atomic weights)",
       published=(1.14, 1.27), unit="-", comparison="between", tolerance=0.0, kind="validation")
 def _reo_ratio() -> float:
     dep = default_run().records["deposit"]
@@ -190,7 +190,7 @@ def _reo_ratio() -> float:
 
 @case(id="darby-bingham-friction",
       quantity="Darcy friction, Bingham slurry D=0.254 m V=2.3 m/s ρ=1300 τy=6 Pa μp=0.02 Pa s",
-      source="models.md §2.6 case 1 (code-to-code, Darby 2001 reference implementation [S27])",
+      source="docs/models/lifting.md §8 case 1 (code-to-code, Darby 2001 reference implementation [S27])",
       published=0.01905007708620241, unit="-", comparison="approx", tolerance=1e-6,
       kind="validation")
 def _darby() -> float:
@@ -199,7 +199,7 @@ def _darby() -> float:
 
 
 @case(id="plitt-worked-d50c", quantity="Plitt d50c of a 4-inch cyclone at 100 kPa, 10 wt %",
-      source="models.md §3.3 case 2 (computed from the Plitt/Flintoff equations, [S40])",
+      source="docs/models/beneficiation.md §4 case 2 (computed from the Plitt/Flintoff equations, [S40])",
       published=21.4, unit="µm", comparison="approx", tolerance=0.0025, kind="validation")
 def _plitt() -> float:
     phi = volume_percent_solids(10.0, 2.7)
@@ -267,7 +267,8 @@ def _decline_time() -> float:
 
 
 @case(id="takaya2018-hydrocyclone-upgrade", quantity="ΣREY upgrade of the default cyclone",
-      source="Takaya et al., MMIJ 2018 (hydrocyclone raised ΣREY up to 2.6x; domain.md §1.7)",
+      source="Takaya et al., MMIJ 2018 (hydrocyclone raised ΣREY up to 2.6x; "
+             "docs/models/beneficiation.md §1)",
       published=2.6, unit="-", comparison="approx", tolerance=0.01, kind="calibration",
       parameter="beneficiation split_factor")
 def _upgrade() -> float:
@@ -275,7 +276,7 @@ def _upgrade() -> float:
 
 
 @case(id="oxalate-isotherm-nd-10gl", quantity="Nd precipitated as oxalate at 10 g/L, pH 1.5",
-      source="models.md §6.3 case 1 (PrOMMiS isotherm parameters [S64])", published=0.996,
+      source="docs/models/refining.md §5 case 1 (PrOMMiS isotherm parameters [S64])", published=0.996,
       unit="-", comparison="approx", tolerance=0.0006, kind="validation")
 def _oxalate() -> float:
     eps, n = oxalate_isotherm()
@@ -283,7 +284,7 @@ def _oxalate() -> float:
 
 
 @case(id="calcination-co2-nd2o3", quantity="CO2 from calcining Nd oxalate per kg Nd2O3",
-      source="models.md §6.1 table (stoichiometry: 6 CO2 per Nd2O3)", published=0.785,
+      source="docs/models/refining.md §1 table (stoichiometry: 6 CO2 per Nd2O3)", published=0.785,
       unit="kg/kg", comparison="approx", tolerance=0.001, kind="validation")
 def _calcination() -> float:
     nd = np.zeros(N_ELEMENTS)
@@ -293,7 +294,7 @@ def _calcination() -> float:
 
 
 @case(id="dodge-metzner-friction", quantity="Fanning friction of a power-law fluid, Re_MR = 1e5, n = 0.5",
-      source="models.md §2.6 case 2 (rheopy/rheoflow Dodge-Metzner notebook, code-to-code)",
+      source="docs/models/lifting.md §8 case 2 (rheopy/rheoflow Dodge-Metzner notebook, code-to-code)",
       published=0.002586428926781602, unit="-", comparison="approx", tolerance=1e-6,
       kind="validation")
 def _dodge_metzner() -> float:
@@ -301,7 +302,7 @@ def _dodge_metzner() -> float:
 
 
 @case(id="nicklin-drift-flux", quantity="void fraction, x = 0.4, ρl 800, ρg 2.5, 1 kg/s, D = 0.3 m",
-      source="models.md §2.6 case 3 (fluids Nicklin_Wilkes_Davidson doctest, code-to-code)",
+      source="docs/models/lifting.md §8 case 3 (fluids Nicklin_Wilkes_Davidson doctest, code-to-code)",
       published=0.679882662672, unit="-", comparison="approx", tolerance=1e-9,
       kind="validation")
 def _nicklin() -> float:
@@ -319,7 +320,8 @@ def _ibaraki() -> float:
 
 @case(id="chikyu-2027-max-throughput",
       quantity="closed circulation lifts the 2027 target (~350 t/day) from ~5,600 m within 35 MW",
-      source="Kyodo/Yomiuri: ~350 t/day in Feb 2027 (domain.md §3.4); Chikyu 35 MW (models.md §7.2)",
+      source="Kyodo/Yomiuri: ~350 t/day in Feb 2027 (docs/models/collector.md §1.3); Chikyu "
+             "35 MW (docs/models/environment.md §1.2)",
       published=350.0, unit="t/day", comparison="at_least", tolerance=0.0, kind="validation")
 def _chikyu_2027() -> float:
     return _max_throughput_at(5600.0)
@@ -347,7 +349,7 @@ def _max_throughput_at(depth_m: float) -> float:
 
 @case(id="chikyu-2026-days-to-first-mud",
       quantity="days on site before the first mud (pipe running at 490 m/day + positioning)",
-      source="domain.md §3.3: on site 17 Jan 2026, recovery began 30 Jan (~13 days); running "
+      source="docs/models/collector.md §1.2: on site 17 Jan 2026, recovery began 30 Jan (~13 days); running "
              "speed from IODP Exp. 338 (not fitted to this figure)",
       published=13.0, unit="day", comparison="approx", tolerance=0.2, kind="validation")
 def _first_mud() -> float:
@@ -356,7 +358,7 @@ def _first_mud() -> float:
 
 
 @case(id="kremser-e1.5-n5", quantity="fraction not extracted, E = 1.5, N = 5 (constant D)",
-      source="models.md §5.3 case 1 (Kremser closed form (E-1)/(E^(N+1)-1) = 0.04812)",
+      source="docs/models/separation.md §6 case 1 (Kremser closed form (E-1)/(E^(N+1)-1) = 0.04812)",
       published=0.04812030075187970, unit="-", comparison="approx", tolerance=1e-10,
       kind="validation")
 def _kremser() -> float:
@@ -369,7 +371,7 @@ def _kremser() -> float:
 
 
 @case(id="fenske-beta1.58", quantity="minimum stages, 99.9 %/99.9 % split at β = 1.58",
-      source="models.md §5.3 case 2 (Fenske: 30.2 at β = 1.58, Pr/Nd of [S55])", published=30.2,
+      source="docs/models/separation.md §6 case 2 (Fenske: 30.2 at β = 1.58, Pr/Nd of [S55])", published=30.2,
       unit="stages", comparison="approx", tolerance=0.002, kind="validation")
 def _fenske() -> float:
     from reemud.separation.design import fenske_min_stages
@@ -379,7 +381,8 @@ def _fenske() -> float:
 
 @case(id="minimum-reflux-transition",
       quantity="impurity of the heavy product at 0.9 W_min over that at 1.1 W_min (β = 2, 60 stages)",
-      source="models.md §5.1: W_min = 1/(β - 1) (feed-stage pinch; verified numerically there); "
+      source="docs/models/separation.md §1: W_min = 1/(β - 1) (feed-stage pinch; verified "
+             "numerically there); "
              "the impurity must collapse once the scrub passes W_min", published=100.0,
       unit="-", comparison="at_least", tolerance=0.0, kind="validation")
 def _reflux_transition() -> float:
@@ -395,7 +398,7 @@ def _reflux_transition() -> float:
 @case(id="prommis-dehpa-3-stage-dy",
       quantity="Dy left in the raffinate, PrOMMiS 3-stage 5 % DEHPA steady case",
       source="PrOMMiS tests/test_solvent_extraction_steady.py (commit 021fae8b, rel. 1e-4); "
-             "models.md §5.3 case 3 lists an older version of the same case",
+             "docs/models/separation.md §6 case 3 lists an older version of the same case",
       published=0.0010159, unit="mg/L", comparison="approx", tolerance=1e-4,
       kind="validation")
 def _prommis_dy() -> float:

@@ -1,10 +1,10 @@
 """Refining: oxalate precipitation and calcination to oxides.
 
-Precipitation (models.md §6.1): ``2 RE³⁺ + 3 H2C2O4 → RE2(C2O4)3(s) + 6 H⁺``, with the conversion
+Precipitation (docs/models/refining.md §1): ``2 RE³⁺ + 3 H2C2O4 → RE2(C2O4)3(s) + 6 H⁺``, with the conversion
 isotherm fitted by PrOMMiS at pH 1.5, ``X = exp(−(ε/c_ox)^n)`` (c_ox = oxalic-acid dosage [g/L]).
 Calcination: ``RE2(C2O4)3 + 1.5 O2 → RE2O3 + 6 CO2`` (three CO₂ per RE whatever the oxide, e.g.
 CeO2, Pr6O11, Tb4O7, since all carbon comes from the oxalate). Stoichiometric minima per kg oxide:
-0.803 kg H2C2O4 and 0.785 kg CO₂ for Nd2O3 (models.md §6.1 table).
+0.803 kg H2C2O4 and 0.785 kg CO₂ for Nd2O3 (docs/models/refining.md §1 table).
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ Simplest correct model (issue 2): throughput × availability.
 The collector disturbs ``M / (1 − e)`` of mud to deliver ``M`` to the riser; the escaped share
 ``e`` is the near-bed plume source. Grades of what is taken are the thickness-weighted mean of the
 deposit's layers over the mined interval (the pipe-end gathering cylinder of the Chikyu system is
-~5.6 m long, so it takes 0–5.6 mbsf; Yomiuri via livedoor, domain.md §3.1).
+~5.6 m long, so it takes 0–5.6 mbsf; Yomiuri via livedoor, docs/models/collector.md §1.1).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-r"""Energy and CO₂ ledger per kg of REO (models.md §7.1).
+r"""Energy and CO₂ ledger per kg of REO (docs/models/environment.md §1.1).
 
 .. math::
 

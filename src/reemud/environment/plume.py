@@ -2,7 +2,7 @@ r"""First estimate of the near-bed plume footprint: settling Gaussian puffs in a
 
 Mud escaping the gathering cylinder at height ``h`` above the seabed is split into size classes
 ``k`` (the mined mud's size distribution). Each class settles at its Stokes velocity
-``w_k = g d_k² (ρ_s − ρ_sw) / (18 μ)`` (models.md §2.1), so it lands after ``t_k = h / w_k``,
+``w_k = g d_k² (ρ_s − ρ_sw) / (18 μ)`` (docs/models/lifting.md §2), so it lands after ``t_k = h / w_k``,
 ``x_k = U t_k`` downstream, spread by horizontal diffusion into a Gaussian of
 ``σ_k = sqrt(2 K t_k)``. Over a year with release ``M`` [kg] of which ``p_k`` in class ``k``, the
 deposit thickness is

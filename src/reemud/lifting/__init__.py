@@ -1,4 +1,4 @@
-"""Lifting slurry from the seabed (models.md §1–2).
+"""Lifting slurry from the seabed (docs/models/lifting.md §1–2).
 
 Rheology, pipe friction, slip, closed circulation, airlift, pump hoisting and the static tension
 of the pipe string.

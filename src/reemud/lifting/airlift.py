@@ -1,4 +1,4 @@
-r"""Airlift: 1-D steady drift-flux model of a gas-lifted slurry riser (models.md §2.3).
+r"""Airlift: 1-D steady drift-flux model of a gas-lifted slurry riser (docs/models/lifting.md §4).
 
 Air of mass flow ``ṁ_g`` is injected at depth ``L`` below the surface into a riser of diameter
 ``D`` reaching the seabed at depth ``H``. Below the injection point the riser carries slurry
@@ -51,7 +51,7 @@ def nicklin_void_fraction(quality, liquid_density_kg_per_m3, gas_density_kg_per_
     """Void fraction by Nicklin, Wilkes & Davidson (1962) in quality form [-].
 
     Same definition as ``fluids.two_phase_voidage.Nicklin_Wilkes_Davidson``; x = 0.4,
-    ρ_l = 800, ρ_g = 2.5 kg/m³, ṁ = 1 kg/s, D = 0.3 m gives α = 0.679882662672 (models.md §2.6).
+    ρ_l = 800, ρ_g = 2.5 kg/m³, ṁ = 1 kg/s, D = 0.3 m gives α = 0.679882662672 (docs/models/lifting.md §8).
     """
     area = np.pi * np.asarray(diameter_m) ** 2 / 4.0
     g_flux = np.asarray(mass_flux_kg_per_s) / area

@@ -5,17 +5,17 @@ Metzner–Reed Reynolds number and the Dodge–Metzner turbulent law.
 
 All friction factors are *Fanning* unless the name says Darcy (Darcy = 4 × Fanning).
 
-Bingham (models.md §2.1, [S27]): ``Re_B = ρVD/μ_p``, ``He = ρD²τ_y/μ_p²``;
+Bingham (docs/models/lifting.md §2, [S27]): ``Re_B = ρVD/μ_p``, ``He = ρD²τ_y/μ_p²``;
 laminar ``f_L = 16/Re_B [1 + He/(6 Re_B) − He⁴/(3 f_L³ Re_B⁷)]`` (implicit, Newton);
 turbulent ``f_T = 10^a Re_B^−0.193``, ``a = −1.47 [1 + 0.146 exp(−2.9e−5 He)]``;
 blend ``f = (f_L^m + f_T^m)^(1/m)``, ``m = 1.7 + 40000/Re_B``.
 Reference: D = 0.254 m, V = 2.3 m/s, ρ = 1,300 kg/m³, τ_y = 6 Pa, μ_p = 0.02 Pa·s → Darcy
-0.01905007708620241 (models.md §2.6 case 1).
+0.01905007708620241 (docs/models/lifting.md §8 case 1).
 
-Power law (Dodge & Metzner 1959, AIChE J. 5:189; models.md §2.1, [S28]):
+Power law (Dodge & Metzner 1959, AIChE J. 5:189; docs/models/lifting.md §2, [S28]):
 ``Re_MR = ρ D^n V^(2−n) / (K' 8^(n−1))``, ``K' = K ((3n+1)/(4n))^n``; laminar ``f = 16/Re_MR``
 (Re_MR < 2,100); turbulent ``1/√f = (4/n^0.75) log10(Re_MR f^(1−n/2)) − 0.4/n^1.2``.
-Reference: Re_MR = 1e5, n = 0.5 → f = 0.002586428926781602 (models.md §2.6 case 2).
+Reference: Re_MR = 1e5, n = 0.5 → f = 0.002586428926781602 (docs/models/lifting.md §8 case 2).
 """
 
 from __future__ import annotations

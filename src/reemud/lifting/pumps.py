@@ -1,4 +1,4 @@
-r"""Hydraulic hoisting with submersible centrifugal pumps, derated for solids (models.md §2.4).
+r"""Hydraulic hoisting with submersible centrifugal pumps, derated for solids (docs/models/lifting.md §5).
 
 Pumps near the seabed draw mud at the ambient pressure and push it up the riser:
 

@@ -2,7 +2,7 @@ r"""Rheology of the lifted mud and of seawater.
 
 Slurry as a Bingham plastic or Herschel–Bulkley fluid whose yield stress and consistency grow
 exponentially with the solids volume fraction (O'Brien & Julien 1988: both rise about three
-orders of magnitude as C_v goes 0.10 → 0.40; models.md §1.2). Anchored so that zero solids is
+orders of magnitude as C_v goes 0.10 → 0.40; docs/models/lifting.md §1.1). Anchored so that zero solids is
 seawater:
 
 .. math::
@@ -12,7 +12,7 @@ seawater:
 
 A stopped riser restarts only when the pressure overcomes the *static* yield stress, which for
 mine tailings is 35–45 times the dynamic (Bingham) one (Jeong 2019, Appl. Sci. 9:4744;
-models.md §1.2). The wall shear stress needed to break a gelled column of length ``L`` and
+docs/models/lifting.md §1.1). The wall shear stress needed to break a gelled column of length ``L`` and
 diameter ``D`` is ``Δp = 4 τ_s L / D``.
 
 Seawater viscosity from temperature ``t`` [°C] and salinity ``S`` [kg/kg] (Sharqawy, Lienhard &

@@ -1,10 +1,10 @@
 r"""Slip of settling grains in the riser and delivered vs in-situ concentration.
 
 Terminal velocity from ``fluids.drag.v_terminal`` (drag-corrected; 4.1425 mm/s for a 70 µm grain of
-2,600 kg/m³ in water of 1 mPa·s, models.md §2.6 case 4) or Stokes ``g d² Δρ / (18 μ)``.
+2,600 kg/m³ in water of 1 mPa·s, docs/models/lifting.md §8 case 4) or Stokes ``g d² Δρ / (18 μ)``.
 Hindered settling (Richardson & Zaki 1954): ``v = v_t (1 − C)^n``. In a riser with mixture
 velocity ``V`` (delivered volume flux over area), grains of class ``k`` rise at ``V − v_k``, so
-their in-situ concentration exceeds the delivered one (1-D slip, models.md §2.1):
+their in-situ concentration exceeds the delivered one (1-D slip, docs/models/lifting.md §2):
 
 .. math::
 

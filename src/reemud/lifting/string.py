@@ -1,4 +1,4 @@
-r"""Static tension along the pipe string hanging from the vessel (models.md §2.7).
+r"""Static tension along the pipe string hanging from the vessel (docs/models/lifting.md §6).
 
 With depth ``z`` measured down from the hang-off point and the string of length ``L``, the
 effective tension at ``z`` carries everything below it in water:

@@ -4,7 +4,8 @@ Fenske (total reflux) for a split with purities ``P_A`` (heavy product) and ``P_
 
 .. math::  N_{min} = \ln\left[\frac{P_A}{1-P_A}\frac{P_B}{1-P_B}\right] / \ln\beta
 
-Minimum scrub for two components (feed-stage pinch, models.md §5.1): ``W_min = 1/(β − 1)`` mol of
+Minimum scrub for two components (feed-stage pinch, docs/models/separation.md §1):
+``W_min = 1/(β − 1)`` mol of
 scrub RE per mol of feed RE, so the organic RE flux is at least ``S_min = f_A + W_min``.
 
 Design to spec on the constant-D (trace-loading) cascade: with the scrub aqueous flow ``q`` per

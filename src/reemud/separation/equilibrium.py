@@ -3,7 +3,7 @@
 - Constant separation factors: ``β_jk = D_j / D_k`` from a table of relative distribution ratios
   (``data/separation_factors.csv``; default the D2EHPA chloride series of Peppard et al. 1957,
   2.50 per unit of atomic number, with Y at an apparent Z of 67.5).
-- Mass action (cation exchange by the dimer, models.md §5.1):
+- Mass action (cation exchange by the dimer, docs/models/separation.md §1):
   ``RE³⁺ + 3 (HA)₂ ⇌ RE(A·HA)₃ + 3 H⁺``, so ``D = K [(HA)₂]³ / [H⁺]³``; the free dimer falls as
   the organic loads (``[(HA)₂] = F_tot − 3 Σ y``).
 - Log-linear in pH: ``log10 D = a pH + b`` (the form of the PrOMMiS DEHPA correlation).

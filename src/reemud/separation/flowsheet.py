@@ -2,7 +2,8 @@
 
 Elements are ordered by distribution ratio; each cut sends everything below a product boundary
 to its raffinate (a product) and the rest, stripped, to the next cut. Each cut is designed to
-spec (``design.design_cut``). Reagents follow models.md §10.4: each cut spends ``3 S`` mol of base
+spec (``design.design_cut``). Reagents follow docs/models/separation.md §4.2: each cut spends
+``3 S`` mol of base
 (saponification) and ``3 S`` mol of acid (scrub + strip) per mole of its feed RE, ``S`` being the
 organic RE flux per mole of feed; the organic inventory is the organic volume held in the
 mixer-settlers: stages × organic flow (RE flux / loading) × residence time.

@@ -1,4 +1,4 @@
-"""Code-to-code check against PrOMMiS's steady DEHPA solvent-extraction case (models.md §5.3).
+"""Code-to-code check against PrOMMiS's steady DEHPA solvent-extraction case (docs/models/separation.md §6).
 
 Three counter-current equilibrium stages, 5 % DEHPA, aqueous and organic 62.01 L/h each, a coal
 leachate in sulfuric acid. Distribution ratios from the PrOMMiS correlation

@@ -176,18 +176,18 @@ def draw_groups(*columns) -> list[tuple[np.ndarray | slice, list]]:
     ``(per_element, 1)``); it has a draw axis when it has one more axis than that, first.
     Returns ``[(members, values), ...]`` in the order of each group's first draw: ``members``
     indexes the draws of a group and ``values`` holds each column's value for the group.
-    Drawn values are grouped on their
-    ``canonical`` form, and the group computes with that form, so a draw's result never depends
-    on which other draws are in the batch. Without a drawn column there is one group of every
-    draw (``slice(None)``) with the exact values.
+    Drawn values are grouped on their ``canonical`` form, and every group computes with the
+    canonical form of every column, drawn or not, so a draw's result never depends on which other
+    draws are in the batch and equals the result of that draw alone. Without a drawn column there
+    is one group of every draw (``slice(None)``).
     """
     arrays = [_column(c) for c in columns]
-    plain = [np.asarray(c[0]) if isinstance(c, tuple) else c for c in columns]
+    plain = [c if isinstance(c, str) else
+             (canonical(c) if np.ndim(c) else float(canonical(c)))
+             for c in (np.asarray(c[0]) if isinstance(c, tuple) else c for c in columns)]
     drawn = [i for i, (a, core) in enumerate(arrays) if a.ndim > core]
-    if not drawn:  # the single group computes with the canonical values too
-        return [(slice(None), [c if isinstance(c, str) else
-                               (canonical(c) if np.ndim(c) else float(canonical(c)))
-                               for c in plain])]
+    if not drawn:
+        return [(slice(None), plain)]
     n = draw_count(*columns)
     if n == 0:
         return []
