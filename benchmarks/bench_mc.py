@@ -4,7 +4,7 @@
   ±10 % around its value — speed-test ranges, not estimates: porosity, daily throughput, solids
   fraction, cyclone pressure drop, leach temperature, SX stage residence time, oxalic dosage,
   generator efficiency, price multiplier, world production), 10^5 draws with every stage on the
-  draw axis (``reemud.batch``), against the chain run draw by draw (``evaluate(vectorised=False)``,
+  draw axis (``chain.run_draws``), against the chain run draw by draw (``evaluate(vectorised=False)``,
   what ``reemud mc`` did before; timed on 20 draws, scaled).
 - full_chain_draw_axis_vs_one_draw_at_a_time: the same 10^5 draws, against the draw-axis code
   called with one draw at a time in a Python loop (timed on 100 draws, scaled): the gain of

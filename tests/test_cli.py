@@ -2,10 +2,12 @@ import json
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 from typer.testing import CliRunner
 
 from reemud.cli import app
+from reemud.elements import REY
 
 runner = CliRunner()
 
@@ -200,6 +202,10 @@ def test_sweep_cli_stores_reports_and_exports(tmp_path):
     assert export.exit_code == 0, export.output
     frame = pd.read_parquet(tmp_path / "d.parquet")
     assert frame["draw"].tolist() == list(range(20))
+    # per-element KPIs: one column per element, summing to the scalar total
+    oxides = [f"out:oxide_production_t_per_year[{s}]" for s in REY]
+    np.testing.assert_allclose(frame[oxides].sum(axis=1), frame["out:reo_production_t_per_year"],
+                               rtol=1e-12)
 
 
 def test_breakeven_json_of_an_undefined_kpi_is_valid_json():

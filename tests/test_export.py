@@ -122,8 +122,18 @@ def stored_sweep(tmp_path_factory):
 
 def _assert_sweep_dataset(ds, engine, sweep_id, sc):
     inputs, outputs = sweep.sweep_results(engine, sweep_id)
+    per_element = {k[4:]: v for k, v in store.sweep_arrays(engine, sweep_id).items()
+                   if k.startswith("out:") and v.ndim == 2}
+    assert set(per_element) == {"leach_recovery", "oxide_production_t_per_year"}
     np.testing.assert_array_equal(ds["draw"].values, np.arange(10))
-    assert set(ds.data_vars) == set(inputs) | set(outputs)
+    assert set(ds.data_vars) == set(inputs) | set(outputs) | set(per_element)
+    for name, values in per_element.items():  # per-element KPIs of every draw, REY order
+        assert ds[name].dims == ("draw", "element")
+        assert list(ds["element"].values) == list(REY)
+        np.testing.assert_allclose(ds[name].values, values, rtol=1e-12, atol=0)
+    # the draws' total oxide equals the scalar KPI, draw by draw
+    np.testing.assert_allclose(ds["oxide_production_t_per_year"].sum("element").values,
+                               ds["reo_production_t_per_year"].values, rtol=1e-12)
     for path, values in inputs.items():
         assert ds[path].dims == ("draw",)
         np.testing.assert_allclose(ds[path].values, values, rtol=1e-12, atol=0)

@@ -18,3 +18,17 @@ def test_readme_scenario_example_runs():
     assert "collector.mud_dry_t_per_day" in sc.uncertain
     result = run(sc)
     assert result.records["leaching"].acid == "H2SO4"
+
+
+def test_readme_worked_example_is_the_programs_output(tmp_path, monkeypatch):
+    """The worked example's table is what `reemud run --out out` prints, to the last digit."""
+    from typer.testing import CliRunner
+
+    from reemud.cli import app
+
+    text = README.read_text(encoding="utf-8")
+    shown = text.split("Real output of this version:\n\n```\n", 1)[1].split("```", 1)[0]
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(app, ["run", "--out", "out"], env={"COLUMNS": "80"})
+    assert result.exit_code == 0, result.output
+    assert result.output.strip("\n") == shown.strip("\n")

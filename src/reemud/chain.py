@@ -160,11 +160,21 @@ def run_kpis(records: Mapping[str, object]) -> dict[str, object]:
     return out
 
 
-def draw_kpis(records: Mapping[str, object], n: int) -> dict[str, np.ndarray]:
-    """The scalar ``kpis`` of draws' records as float arrays of ``n`` draws (NaN if undefined)."""
-    return {name: np.array(np.broadcast_to(np.asarray(value, dtype=float), (n,)))
-            for name, value in kpis(records).items()
-            if name not in PER_ELEMENT_KPIS and not isinstance(value, Mapping)}
+def draw_kpis(records: Mapping[str, object], n: int, *,
+              per_element: bool = False) -> dict[str, np.ndarray]:
+    """The scalar ``kpis`` of draws' records as float arrays of ``n`` draws (NaN if undefined).
+
+    With ``per_element`` the per-element KPIs come too, as ``(n, 15)`` arrays (REY order).
+    """
+    out = {}
+    for name, value in kpis(records).items():
+        if name in PER_ELEMENT_KPIS:
+            if per_element:
+                out[name] = np.array(np.broadcast_to(np.asarray(value, dtype=float),
+                                                     (n, len(REY))))
+        elif not isinstance(value, Mapping):
+            out[name] = np.array(np.broadcast_to(np.asarray(value, dtype=float), (n,)))
+    return out
 
 
 def element_balance(records: Mapping[str, object]) -> dict[str, np.ndarray]:
@@ -391,12 +401,14 @@ def _fixed_groups(scenario: Scenario, drawn: Mapping[str, Mapping[str, np.ndarra
 def run_draws(scenario: Scenario, inputs: Mapping[str, np.ndarray], seed: int = 0, *,
               block: int = BLOCK, guards: bool = False,
               progress: Callable[[int], None] | None = None,
-              reasons: dict | None = None, workers: int | None = None) -> dict[str, np.ndarray]:
+              reasons: dict | None = None, workers: int | None = None,
+              per_element: bool = False) -> dict[str, np.ndarray]:
     """Scalar KPIs of the chain at every row of ``inputs``, every stage on the draw axis.
 
     ``inputs`` maps ``"stage.param"`` paths to arrays of equal length ``n``; integer
     parameters take the nearest whole number. Returns ``{kpi: array (n,)}``, NaN for rejected
-    draws and undefined values; ``reasons``, if given a dict, receives ``"reason"``: an array of
+    draws and undefined values (with ``per_element`` also the per-element KPIs as ``(n, 15)``
+    arrays); ``reasons``, if given a dict, receives ``"reason"``: an array of
     each draw's rejection reason (``""`` for a valid draw). ``ValueError`` if a path is unknown.
     ``progress(k)`` is called with the number of draws done after each block. ``guards`` checks
     every stage's element balance on every valid draw (``check_mass_balance``). Blocks run on
@@ -406,7 +418,8 @@ def run_draws(scenario: Scenario, inputs: Mapping[str, np.ndarray], seed: int = 
     n = len(np.asarray(inputs[paths[0]]))
     if n == 0:  # the KPI names, with no draws
         nominal = {p: np.array([float(_nominal(scenario, p))]) for p in paths}
-        return {k: v[:0] for k, v in run_draws(scenario, nominal, seed).items()}
+        return {k: v[:0] for k, v in run_draws(scenario, nominal, seed,
+                                               per_element=per_element).items()}
     drawn, valid = _validated(scenario, inputs, n)
     why = np.where(valid, "", "outside the parameters' allowed ranges or rules").astype(object)
     first = registry.STAGES.index(min(drawn, key=registry.STAGES.index))
@@ -421,7 +434,7 @@ def run_draws(scenario: Scenario, inputs: Mapping[str, np.ndarray], seed: int = 
         records = run_stages(scenario, registry.STAGES[first:], _params(scenario, values, rows),
                              upstream, seed, single=False)
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            values_at = draw_kpis(records, rows.size)
+            values_at = draw_kpis(records, rows.size, per_element=per_element)
         rejected, stated = rejected_draws(records, rows.size)
         if guards:
             check_mass_balance(records, where=~rejected)
@@ -437,7 +450,8 @@ def run_draws(scenario: Scenario, inputs: Mapping[str, np.ndarray], seed: int = 
             why[rows] = np.where(why[rows] == "", stated, why[rows])
             rejected |= ~valid[rows]
             for k, v in values_at.items():
-                out.setdefault(k, np.empty(n))[rows] = np.where(rejected, np.nan, v)
+                out.setdefault(k, np.empty((n, *v.shape[1:])))[rows] = np.where(
+                    rejected.reshape(-1, *([1] * (v.ndim - 1))), np.nan, v)
             done += rows.size
             if progress is not None:
                 progress(done)

@@ -314,7 +314,15 @@ def export_draws(engine: Engine, sweep_id: int, path: str | Path) -> Path:
     """Write every stored draw of a sweep to a Parquet file (pyarrow); return the path."""
     import pandas as pd
 
+    from reemud.elements import REY
+
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    pd.DataFrame(sweep_arrays(engine, sweep_id)).to_parquet(path, index=False)
+    columns = {}
+    for name, values in sweep_arrays(engine, sweep_id).items():
+        if values.ndim == 2:  # a per-element KPI: one column per element, "out:kpi[Nd]"
+            columns.update({f"{name}[{s}]": values[:, i] for i, s in enumerate(REY)})
+        else:
+            columns[name] = values
+    pd.DataFrame(columns).to_parquet(path, index=False)
     return path

@@ -23,13 +23,9 @@ import numpy as np
 from sqlalchemy.engine import Engine
 
 from reemud import __version__, store
+from reemud.chain import run_draws
 from reemud.scenario import Scenario, parse_scenario
-from reemud.uncertainty import (
-    correlation_matrix,
-    draw_inputs,
-    evaluate,
-    sample_unit,
-)
+from reemud.uncertainty import correlation_matrix, draw_inputs, sample_unit
 
 DEFAULT_CHUNK_SIZE = 256
 
@@ -43,20 +39,21 @@ def chunks(n: int, chunk_size: int) -> list[tuple[int, int, int]]:
 
 
 @lru_cache(maxsize=4)
-def _worker_state(text: str, source: str, seed: int):
-    """Per-process cache: the parsed scenario, and no upstream records.
-
-    ``chain.run_draws`` runs the stages before the first uncertain one itself.
-    """
-    return parse_scenario(text, source), None
+def _scenario(text: str, source: str):
+    """Per-process cache of the parsed scenario."""
+    return parse_scenario(text, source)
 
 
 def run_chunk(text: str, source: str, seed: int, start: int, stop: int,
               u: np.ndarray) -> bytes:
-    """Run draws ``start..stop`` (unit-hypercube rows ``u``) and pack inputs and KPIs as a blob."""
-    sc, upstream = _worker_state(text, source, seed)
+    """Run draws ``start..stop`` (unit-hypercube rows ``u``) and pack inputs and KPIs as a blob.
+
+    The KPIs include the per-element ones, as ``(draws, 15)`` arrays. Each worker process
+    computes its chunk on one thread (the processes share the cores).
+    """
+    sc = _scenario(text, source)
     inputs = draw_inputs(sc, u)
-    outputs = evaluate(sc, inputs, seed, None, upstream)
+    outputs = run_draws(sc, inputs, seed, workers=1, per_element=True)
     out = {"draw": np.arange(start, stop, dtype=np.int64)}
     out.update({f"in:{p}": v for p, v in inputs.items()})
     out.update({f"out:{k}": v for k, v in outputs.items()})
@@ -146,8 +143,11 @@ def run_sweep(engine: Engine, scenario: Scenario | None = None, n: int = 0, *,
 
 def sweep_results(engine: Engine, sweep_id: int) -> tuple[dict[str, np.ndarray],
                                                           dict[str, np.ndarray]]:
-    """``(inputs, outputs)`` of every stored draw, in draw order, keyed like ``MonteCarloResult``."""
+    """``(inputs, outputs)`` of every stored draw, in draw order, keyed like ``MonteCarloResult``.
+
+    The scalar KPIs only; ``store.sweep_arrays`` has the per-element ones too.
+    """
     arrays = store.sweep_arrays(engine, sweep_id)
     inputs = {k[3:]: v for k, v in arrays.items() if k.startswith("in:")}
-    outputs = {k[4:]: v for k, v in arrays.items() if k.startswith("out:")}
+    outputs = {k[4:]: v for k, v in arrays.items() if k.startswith("out:") and v.ndim == 1}
     return inputs, outputs
