@@ -36,27 +36,107 @@ from reemud.constants import G_M_PER_S2
 
 
 def volume_percent_solids(mass_percent_solids, solids_density_t_per_m3):
-    """Feed solids by volume ``φ`` [vol %] from solids by mass ``PS`` [wt %] (water = 1 t/m³)."""
+    """Feed solids by volume ``φ`` [vol %] from solids by mass ``PS`` [wt %] (water = 1 t/m³).
+
+    Parameters
+    ----------
+    mass_percent_solids : float or array_like
+        Feed solids by mass ``PS`` [wt %].
+    solids_density_t_per_m3 : float or array_like
+        Density of the solids ``ρ_s`` [t/m³].
+
+    Returns
+    -------
+    ndarray
+        ``φ = 100 (PS/ρ_s) / (PS/ρ_s + 100 − PS)`` [vol %].
+
+    References
+    ----------
+    Plitt, L.R. (1976) A mathematical model of the hydrocyclone classifier, CIM Bulletin 69,
+    114–123, in the metric form revised by Flintoff et al.; docs/models/beneficiation.md §2.1.
+    """
     ps = np.asarray(mass_percent_solids, dtype=float)
     rho = np.asarray(solids_density_t_per_m3, dtype=float)
     return 100.0 * (ps / rho) / (ps / rho + 100.0 - ps)
 
 
 def plitt_flow_l_per_min(pressure_kpa, *, dc_cm, di_cm, do_cm, du_cm, h_cm, phi_vol_pct):
-    """Flow through one cyclone at a given pressure drop, inverting Plitt's P equation [L/min]."""
+    """Flow through one cyclone at a given pressure drop, inverting Plitt's P equation [L/min].
+
+    Parameters
+    ----------
+    pressure_kpa : float or array_like
+        Pressure drop across the cyclone ``P`` [kPa].
+    dc_cm, di_cm, do_cm, du_cm, h_cm : float or array_like
+        Cyclone, inlet, vortex-finder and apex diameters and free-vortex height [cm].
+    phi_vol_pct : float or array_like
+        Feed solids ``φ`` [vol %].
+
+    Returns
+    -------
+    ndarray
+        Feed flow per cyclone ``Q`` [L/min].
+
+    References
+    ----------
+    Plitt, L.R. (1976) A mathematical model of the hydrocyclone classifier, CIM Bulletin 69,
+    114–123, in the metric form revised by Flintoff et al.; docs/models/beneficiation.md §2.1.
+    """
     denom = dc_cm**0.37 * di_cm**0.94 * h_cm**0.28 * (du_cm**2 + do_cm**2) ** 0.87
     return (np.asarray(pressure_kpa) * denom / (1.88 * np.exp(0.0055 * phi_vol_pct))) ** (1 / 1.78)
 
 
 def plitt_pressure_kpa(flow_l_per_min, *, dc_cm, di_cm, do_cm, du_cm, h_cm, phi_vol_pct):
-    """Plitt pressure drop [kPa]."""
+    """Plitt pressure drop [kPa].
+
+    Parameters
+    ----------
+    flow_l_per_min : float or array_like
+        Feed flow per cyclone ``Q`` [L/min].
+    dc_cm, di_cm, do_cm, du_cm, h_cm : float or array_like
+        Cyclone, inlet, vortex-finder and apex diameters and free-vortex height [cm].
+    phi_vol_pct : float or array_like
+        Feed solids ``φ`` [vol %].
+
+    Returns
+    -------
+    ndarray
+        ``P = 1.88 Q^1.78 e^{0.0055 φ} / (D_c^0.37 D_i^0.94 h^0.28 (D_u² + D_o²)^0.87)`` [kPa].
+
+    References
+    ----------
+    Plitt, L.R. (1976) A mathematical model of the hydrocyclone classifier, CIM Bulletin 69,
+    114–123, in the metric form revised by Flintoff et al.; docs/models/beneficiation.md §2.1.
+    """
     denom = dc_cm**0.37 * di_cm**0.94 * h_cm**0.28 * (du_cm**2 + do_cm**2) ** 0.87
     return 1.88 * np.asarray(flow_l_per_min) ** 1.78 * np.exp(0.0055 * phi_vol_pct) / denom
 
 
 def plitt_d50c_um(flow_l_per_min, *, dc_cm, di_cm, do_cm, du_cm, h_cm, phi_vol_pct,
                   solids_density_t_per_m3):
-    """Plitt corrected cut size ``d50c`` [µm]."""
+    """Plitt corrected cut size ``d50c`` [µm].
+
+    Parameters
+    ----------
+    flow_l_per_min : float or array_like
+        Feed flow per cyclone ``Q`` [L/min].
+    dc_cm, di_cm, do_cm, du_cm, h_cm : float or array_like
+        Cyclone, inlet, vortex-finder and apex diameters and free-vortex height [cm].
+    phi_vol_pct : float or array_like
+        Feed solids ``φ`` [vol %].
+    solids_density_t_per_m3 : float or array_like
+        Density of the classified solids ``ρ_s`` [t/m³] (one phase's density).
+
+    Returns
+    -------
+    ndarray
+        Corrected cut size ``d50c`` [µm].
+
+    References
+    ----------
+    Plitt, L.R. (1976) A mathematical model of the hydrocyclone classifier, CIM Bulletin 69,
+    114–123, in the metric form revised by Flintoff et al.; docs/models/beneficiation.md §2.1.
+    """
     num = 50.21 * dc_cm**0.46 * di_cm**0.6 * do_cm**1.21 * np.exp(0.063 * phi_vol_pct)
     den = (du_cm**0.71 * h_cm**0.38 * np.asarray(flow_l_per_min) ** 0.45
            * (np.asarray(solids_density_t_per_m3) - 1.0) ** 0.5)
@@ -64,25 +144,109 @@ def plitt_d50c_um(flow_l_per_min, *, dc_cm, di_cm, do_cm, du_cm, h_cm, phi_vol_p
 
 
 def plitt_split(pressure_kpa, *, dc_cm, do_cm, du_cm, h_cm, phi_vol_pct, pulp_density_t_per_m3):
-    """Plitt volumetric flow split ``S`` = underflow/overflow [-]."""
+    """Plitt volumetric flow split ``S`` = underflow/overflow [-].
+
+    Parameters
+    ----------
+    pressure_kpa : float or array_like
+        Pressure drop ``P`` [kPa], made a head of pulp ``H = P / (g ρ_p)`` [m].
+    dc_cm, do_cm, du_cm, h_cm : float or array_like
+        Cyclone, vortex-finder and apex diameters and free-vortex height [cm].
+    phi_vol_pct : float or array_like
+        Feed solids ``φ`` [vol %].
+    pulp_density_t_per_m3 : float or array_like
+        Density of the feed pulp ``ρ_p`` [t/m³].
+
+    Returns
+    -------
+    ndarray
+        Volumetric split ``S`` [-]; the water recovery to the underflow is ``S / (1 + S)``.
+
+    References
+    ----------
+    Plitt, L.R. (1976) A mathematical model of the hydrocyclone classifier, CIM Bulletin 69,
+    114–123, in the metric form revised by Flintoff et al.; docs/models/beneficiation.md §2.1.
+    """
     head_m = np.asarray(pressure_kpa) / (G_M_PER_S2 * np.asarray(pulp_density_t_per_m3))  # [m]
     num = 1.9 * (du_cm / do_cm) ** 3.31 * h_cm**0.54 * (du_cm**2 + do_cm**2) ** 0.36
     return num * np.exp(0.0054 * phi_vol_pct) / (dc_cm**1.11 * head_m**0.24)
 
 
 def plitt_sharpness(flow_l_per_min, water_recovery, *, dc_cm, h_cm):
-    """Plitt sharpness ``m`` of the corrected partition curve [-]."""
+    """Plitt sharpness ``m`` of the corrected partition curve [-].
+
+    Parameters
+    ----------
+    flow_l_per_min : float or array_like
+        Feed flow per cyclone ``Q`` [L/min].
+    water_recovery : float or array_like
+        Share of the feed water to the underflow ``R_v = S / (1 + S)`` [-].
+    dc_cm, h_cm : float or array_like
+        Cyclone diameter and free-vortex height [cm].
+
+    Returns
+    -------
+    ndarray
+        ``m = 1.94 e^{−1.58 R_v} (D_c² h / Q)^0.15`` [-].
+
+    References
+    ----------
+    Plitt, L.R. (1976) A mathematical model of the hydrocyclone classifier, CIM Bulletin 69,
+    114–123, in the metric form revised by Flintoff et al.; docs/models/beneficiation.md §2.1.
+    """
     return 1.94 * np.exp(-1.58 * water_recovery) * (dc_cm**2 * h_cm / flow_l_per_min) ** 0.15
 
 
 def corrected_partition(size_um, d50c_um, sharpness):
-    """Corrected partition to underflow ``E_c(d) = 1 − exp(−ln2 (d/d50c)^m)`` [-]."""
+    """Corrected partition to underflow ``E_c(d) = 1 − exp(−ln2 (d/d50c)^m)`` [-].
+
+    Parameters
+    ----------
+    size_um : array_like
+        Grain sizes ``d`` [µm], size classes on the last axis.
+    d50c_um : float or array_like
+        Corrected cut size [µm] (draws first).
+    sharpness : float or array_like
+        Sharpness ``m`` [-] (draws first).
+
+    Returns
+    -------
+    ndarray
+        Corrected partition of each size [-], size classes on the last axis.
+
+    References
+    ----------
+    Plitt, L.R. (1976) A mathematical model of the hydrocyclone classifier, CIM Bulletin 69,
+    114–123, in the metric form revised by Flintoff et al.; docs/models/beneficiation.md §2.1.
+    """
     ratio = np.asarray(size_um) / np.asarray(d50c_um)[..., None]
     return 1.0 - np.exp(-np.log(2.0) * ratio ** np.asarray(sharpness)[..., None])
 
 
 def actual_partition(size_um, d50c_um, sharpness, bypass):
-    """Actual partition to underflow ``E = R_f + (1 − R_f) E_c`` [-]."""
+    """Actual partition to underflow ``E = R_f + (1 − R_f) E_c`` [-].
+
+    Parameters
+    ----------
+    size_um : array_like
+        Grain sizes ``d`` [µm], size classes on the last axis.
+    d50c_um : float or array_like
+        Corrected cut size [µm] (draws first).
+    sharpness : float or array_like
+        Sharpness ``m`` [-] (draws first).
+    bypass : float or array_like
+        Bypass of fines with the water to the underflow ``R_f`` [-] (draws first).
+
+    Returns
+    -------
+    ndarray
+        Actual partition of each size to the underflow [-], size classes on the last axis.
+
+    References
+    ----------
+    Plitt, L.R. (1976) A mathematical model of the hydrocyclone classifier, CIM Bulletin 69,
+    114–123, in the metric form revised by Flintoff et al.; docs/models/beneficiation.md §2.1.
+    """
     rf = np.asarray(bypass)[..., None]
     return rf + (1.0 - rf) * corrected_partition(size_um, d50c_um, sharpness)
 
@@ -93,6 +257,29 @@ def phase_mass_fractions(bulk_grade_ppm, carrier_grade_ppm, matrix_grades_ppm, m
     The matrix phases keep their relative shares ``s_i`` (grade ``g_m = Σ s_i g_i / Σ s_i``); the
     carrier's share is ``f = (g − g_m) / (g_c − g_m)`` and matrix phase i gets
     ``(1 − f) s_i / Σ s``. Returns ``(f, matrix_fractions)`` (last axis: matrix phases).
+
+    Parameters
+    ----------
+    bulk_grade_ppm : float or array_like
+        ΣREY grade of the mud ``g`` [ppm] (draws first).
+    carrier_grade_ppm : float or array_like
+        ΣREY grade of the carrier phase ``g_c`` [ppm].
+    matrix_grades_ppm : array_like
+        ΣREY grade of each matrix phase ``g_i`` [ppm], matrix phases on the last axis.
+    matrix_shares : array_like
+        Relative shares ``s_i`` of the matrix phases [-] (normalised here), phases on the last
+        axis.
+
+    Returns
+    -------
+    f : ndarray
+        Mass fraction of the carrier in the dry mud [-] (the leading shape).
+    matrix_fractions : ndarray
+        Mass fraction of each matrix phase [-], matrix phases on the last axis.
+
+    References
+    ----------
+    docs/models/deposit.md §3.3.
     """
     shares = np.asarray(matrix_shares, dtype=float)
     shares = shares / shares.sum(axis=-1, keepdims=True)
@@ -105,6 +292,24 @@ def apatite_mass_fraction(bulk_grade_ppm, apatite_grade_ppm, clay_grade_ppm):
     """Apatite share of the dry mud that reproduces the bulk ΣREY grade [-].
 
     ``g = f g_ap + (1 − f) g_clay``  →  ``f = (g − g_clay) / (g_ap − g_clay)``.
+
+    Parameters
+    ----------
+    bulk_grade_ppm : float or array_like
+        ΣREY grade of the mud ``g`` [ppm] (draws first).
+    apatite_grade_ppm : float or array_like
+        ΣREY grade of the apatite ``g_ap`` [ppm].
+    clay_grade_ppm : float or array_like
+        ΣREY grade of the clay (matrix) ``g_clay`` [ppm].
+
+    Returns
+    -------
+    ndarray
+        Apatite mass fraction ``f`` of the dry mud [-].
+
+    References
+    ----------
+    docs/models/deposit.md §3.3.
     """
     g = np.asarray(bulk_grade_ppm, dtype=float)
     return (g - clay_grade_ppm) / (np.asarray(apatite_grade_ppm) - clay_grade_ppm)
@@ -139,7 +344,25 @@ The same functions split the water with ``E = R_f``.
 
 
 def circuit_partition(partition, circuit):
-    """Net partition of a named circuit (``CIRCUITS``) to the concentrate [-]."""
+    """Net partition of a named circuit (``CIRCUITS``) to the concentrate [-].
+
+    Parameters
+    ----------
+    partition : float or array_like
+        Partition ``E`` of one stage to its underflow [-] (per size class, or the water split
+        ``R_f``).
+    circuit : str
+        ``"single"``, ``"primary_cleaner"`` or ``"primary_scavenger"``.
+
+    Returns
+    -------
+    ndarray
+        Net partition to the final concentrate [-], the shape of ``partition``.
+
+    References
+    ----------
+    docs/models/beneficiation.md §2.3.
+    """
     return CIRCUITS[circuit](np.asarray(partition, dtype=float))
 
 
@@ -151,6 +374,27 @@ def dewatering(*, solids_t, water_t, cake_moisture_fraction, return_solids_kg_pe
     Returns dict: ``cake_solids_t``, ``cake_water_t``, ``return_water_t``, ``return_solids_t``.
     Water and solids balance exactly: ``water = cake_water + return_water``,
     ``solids = cake_solids + return_solids``.
+
+    Parameters
+    ----------
+    solids_t : float or array_like
+        Dry solids of the underflow ``M`` [t] (or [t/yr]) (draws first).
+    water_t : float or array_like
+        Water of the underflow ``W`` [t], in the unit of ``solids_t`` (draws first).
+    cake_moisture_fraction : float or array_like
+        Wet-basis moisture of the cake ``w`` [-].
+    return_solids_kg_per_m3 : float or array_like
+        Fines carried by the return water ``c`` [kg/m³].
+
+    Returns
+    -------
+    dict
+        ``cake_solids_t``, ``cake_water_t``, ``return_water_t`` and ``return_solids_t``, in the
+        unit of ``solids_t``.
+
+    References
+    ----------
+    docs/models/beneficiation.md §2.4.
     """
     solids = np.asarray(solids_t, dtype=float)
     water = np.asarray(water_t, dtype=float)

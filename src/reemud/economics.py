@@ -25,7 +25,28 @@ import numpy as np
 
 
 def scaled_capex_usd(reference_cost_usd, reference_capacity, capacity, exponent):
-    """Capital cost scaled from a reference plant, ``C_ref (Q/Q_ref)^x`` [US$]."""
+    """Capital cost scaled from a reference plant, ``C_ref (Q/Q_ref)^x`` [US$].
+
+    Parameters
+    ----------
+    reference_cost_usd : float or array_like
+        Capital cost of the reference plant ``C_ref`` [US$] (draws first).
+    reference_capacity, capacity : float or array_like
+        Capacities of the reference plant and of this one ``Q_ref``, ``Q`` [same unit, e.g.
+        t/yr] (draws first).
+    exponent : float or array_like
+        Capacity exponent ``x`` [-].
+
+    Returns
+    -------
+    ndarray
+        Scaled capital cost [US$].
+
+    References
+    ----------
+    Williams (1947) Chem. Eng. 54(12):124 (the "six-tenths factor"); docs/models/economics.md
+    §1.1.
+    """
     ratio = np.asarray(capacity, dtype=float) / np.asarray(reference_capacity, dtype=float)
     return np.asarray(reference_cost_usd) * ratio ** np.asarray(exponent)
 
@@ -35,17 +56,67 @@ def escalated_usd(cost_usd, index_at_cost, index_now):
 
     E.g. the Chemical Engineering Plant Cost Index (CEPCI, annual averages in
     ``data/cost_indices.csv``); the CEPCI tracks US process-plant construction cost.
+
+    Parameters
+    ----------
+    cost_usd : float or array_like
+        Cost in the money of its price year ``C`` [US$] (draws first).
+    index_at_cost, index_now : float or array_like
+        Cost index in the price year and in the analysis year ``I_cost``, ``I_now`` [-].
+
+    Returns
+    -------
+    ndarray
+        Escalated cost [US$].
+
+    References
+    ----------
+    Chemical Engineering Plant Cost Index (chemengonline.com/pci), as tabulated by the TEA
+    Handbook (handbook.tea-commons.org/reference-data/cost-indices); docs/models/economics.md
+    §1.1.
     """
     return np.asarray(cost_usd) * np.asarray(index_now) / np.asarray(index_at_cost)
 
 
 def discount_factors(rate, n_years):
-    """``(1 + r)^−t`` for t = 0 … n−1 [-]."""
+    """``(1 + r)^−t`` for t = 0 … n−1 [-].
+
+    Parameters
+    ----------
+    rate : float or array_like
+        Discount rate per period ``r`` [-] (draws first).
+    n_years : int
+        Number of periods ``n`` [-].
+
+    Returns
+    -------
+    ndarray
+        Discount factors [-], shape ``rate.shape + (n_years,)``.
+    """
     return (1.0 + np.asarray(rate, dtype=float)[..., None]) ** -np.arange(n_years)
 
 
 def npv(rate, cash_flows):
-    """Net present value of yearly cash flows (t = 0 first) at ``rate`` [same unit as flows]."""
+    """Net present value of yearly cash flows (t = 0 first) at ``rate`` [same unit as flows].
+
+    Parameters
+    ----------
+    rate : float or array_like
+        Discount rate per period [-] (annual for yearly flows; ``period_rate`` for shorter
+        periods) (draws first).
+    cash_flows : array_like
+        Cash flow of each period [US$ or any money unit], periods on the last axis (t = 0
+        first; one series, or draws first).
+
+    Returns
+    -------
+    ndarray
+        ``NPV = Σ_t CF_t (1 + r)^−t`` [unit of the flows], the leading (draw) shape.
+
+    References
+    ----------
+    docs/models/economics.md §4.2.
+    """
     flows = np.asarray(cash_flows, dtype=float)
     return (flows * discount_factors(rate, flows.shape[-1])).sum(axis=-1)
 
@@ -86,6 +157,18 @@ def irr(cash_flows, periods_per_year=1):
     (rate, status) : arrays of the series' leading shape (0-d for one series); ``status`` is
     ``"unique"``, ``"none: cash flow never changes sign"``, ``"none: no real rate above -100 %
     makes NPV zero"`` or ``"multiple: k rates make NPV zero"``.
+
+    Parameters
+    ----------
+    cash_flows : array_like
+        Cash flow of each period [US$ or any money unit], periods on the last axis (t = 0
+        first; one series, or draws first).
+    periods_per_year : int, optional
+        Periods per year of the flows [-] (1 yearly, 12 monthly); the rate is annualised.
+
+    References
+    ----------
+    docs/models/economics.md §4.2.
     """
     flows = np.asarray(cash_flows, dtype=float)
     rows = flows.reshape(-1, flows.shape[-1])
@@ -104,7 +187,18 @@ def irr(cash_flows, periods_per_year=1):
 
 
 def sign_changes(cash_flows):
-    """Number of sign changes along each row, zeros skipped [-] (Descartes' rule of signs)."""
+    """Number of sign changes along each row, zeros skipped [-] (Descartes' rule of signs).
+
+    Parameters
+    ----------
+    cash_flows : array_like
+        Cash flows, periods on the last axis (one series or one per row).
+
+    Returns
+    -------
+    ndarray of int
+        Sign changes of each row [-]; shape ``(1,)`` for one series.
+    """
     signs = np.sign(np.atleast_2d(np.asarray(cash_flows, dtype=float)))
     # carry the last non-zero sign over zeros
     last = np.maximum.accumulate(np.where(signs != 0, np.arange(signs.shape[-1]), 0), axis=-1)
@@ -181,6 +275,21 @@ def payback_years(cash_flows):
     turns, payback is interpolated linearly: ``(t − 1) + (−cum_{t−1} / CF_t)``. ``0`` if the
     cumulative flow is never negative, NaN if it never recovers or a flow is not finite.
     Returns the series' leading shape (0-d for one series).
+
+    Parameters
+    ----------
+    cash_flows : array_like
+        Cash flow of each period [US$ or any money unit], periods on the last axis (t = 0
+        first; one series, or draws first).
+
+    Returns
+    -------
+    ndarray
+        Payback [periods] (years for yearly flows; divide by the periods per year otherwise).
+
+    References
+    ----------
+    docs/models/economics.md §4.2.
     """
     flows = np.asarray(cash_flows, dtype=float)
     rows = flows.reshape(-1, flows.shape[-1])
@@ -200,18 +309,75 @@ def levelised_unit_cost(rate, cost_flows, production_flows):
     """Present value of costs over present value of production [cost unit per production unit].
 
     NaN when nothing is produced.
+
+    Parameters
+    ----------
+    rate : float or array_like
+        Discount rate per period [-] (draws first).
+    cost_flows : array_like
+        Costs of each period (capital, operating, royalty, tax, …) [e.g. US$], periods on the
+        last axis (draws first).
+    production_flows : array_like
+        Production of each period [e.g. kg REO], periods on the last axis (draws first).
+
+    Returns
+    -------
+    ndarray
+        Levelised unit cost [cost unit per production unit, e.g. US$/kg REO].
+
+    References
+    ----------
+    docs/models/economics.md §4.3.
     """
     produced = npv(rate, production_flows)
     return npv(rate, cost_flows) / np.where(produced > 0, produced, np.nan)
 
 
 def ad_valorem_royalty(revenue, operating_cost, rate):
-    """Royalty on revenue, ``rate × R`` (e.g. Japan's mineral product tax, 1 % of value)."""
+    """Royalty on revenue, ``rate × R`` (e.g. Japan's mineral product tax, 1 % of value).
+
+    Parameters
+    ----------
+    revenue : float or array_like
+        Revenue ``R`` of each period [US$].
+    operating_cost : float or array_like
+        Operating cost of each period [US$] (not used; the signature of ``ROYALTY_REGIMES``).
+    rate : float or array_like
+        Royalty rate ``ρ`` [-].
+
+    Returns
+    -------
+    ndarray
+        Royalty [US$], the shape of ``revenue × rate``.
+
+    References
+    ----------
+    docs/models/economics.md §5.1 (mineral product tax, standard 1 % of mine-mouth value).
+    """
     return np.asarray(revenue) * rate
 
 
 def profit_based_royalty(revenue, operating_cost, rate):
-    """Royalty on operating profit, ``rate × max(R − O, 0)`` (the ISA's profit-based option)."""
+    """Royalty on operating profit, ``rate × max(R − O, 0)`` (the ISA's profit-based option).
+
+    Parameters
+    ----------
+    revenue : float or array_like
+        Revenue ``R`` of each period [US$].
+    operating_cost : float or array_like
+        Operating cost ``O`` of each period [US$].
+    rate : float or array_like
+        Royalty rate ``ρ`` [-].
+
+    Returns
+    -------
+    ndarray
+        Royalty [US$].
+
+    References
+    ----------
+    docs/models/economics.md §5.1 (ISA financial-model discussions).
+    """
     return np.maximum(np.asarray(revenue) - np.asarray(operating_cost), 0.0) * rate
 
 
@@ -253,6 +419,43 @@ def yearly_cash_flow(*, capex_usd, construction_years, project_life_years, reven
     ``taxable``, ``losses_carried``, ``tax``, ``net``, ``producing`` (the output fraction of each
     period). Money inputs and rates may carry a leading draw axis ``(n,)``; the money rows then
     have shape ``(n, periods)``. Discount such a table with ``period_rate``.
+
+    Parameters
+    ----------
+    capex_usd : float or array_like
+        Initial capital ``K`` [US$] (draws first).
+    construction_years, project_life_years : int
+        Years of construction and of production [yr].
+    revenue_usd_per_year, opex_usd_per_year : float or array_like
+        Revenue and operating cost at full output [US$/yr] (draws first).
+    royalty_rate, tax_rate : float or array_like
+        Royalty rate ``ρ`` and corporate tax rate ``τ`` [-] (draws first).
+    royalty_regime : str, optional
+        A key of ``ROYALTY_REGIMES`` (``"ad_valorem"`` or ``"profit_based"``).
+    ramp_up : sequence of float or array_like, optional
+        Output fraction of each of the first production years [-] (each may carry draws).
+    sustaining_capex_fraction : float or array_like, optional
+        Sustaining capital per production year as a fraction of ``capex_usd`` [1/yr].
+    working_capital_months : float or array_like, optional
+        Working capital as months of operating cost [month].
+    depreciation_years : int, optional
+        Straight-line depreciation period [yr]; the project life by default.
+    upfront_usd : float or array_like, optional
+        Amount paid in period 0 [US$], not depreciated.
+    periods_per_year : int, optional
+        Periods per year ``k`` (1 or 12) [-].
+
+    Returns
+    -------
+    dict
+        ``year`` [yr] and ``producing`` [-] of each period, and the money rows (``capex``,
+        ``revenue``, ``opex``, ``royalty``, ``depreciation``, ``sustaining``,
+        ``working_capital``, ``taxable``, ``losses_carried``, ``tax``, ``net``) [US$ per
+        period], periods on the last axis.
+
+    References
+    ----------
+    docs/models/economics.md §4.1.
     """
     k = int(periods_per_year)
     n_build = int(construction_years) * k
@@ -302,14 +505,44 @@ def yearly_cash_flow(*, capex_usd, construction_years, project_life_years, reven
 
 
 def period_rate(annual_rate, periods_per_year):
-    """Rate per period equivalent to an annual rate, ``(1 + r)^(1/k) − 1`` [-] (``r`` if k = 1)."""
+    """Rate per period equivalent to an annual rate, ``(1 + r)^(1/k) − 1`` [-] (``r`` if k = 1).
+
+    Parameters
+    ----------
+    annual_rate : float or array_like
+        Annual rate ``r`` [-] (draws first).
+    periods_per_year : int
+        Periods per year ``k`` [-].
+
+    Returns
+    -------
+    ndarray
+        Rate per period ``r_p`` [-].
+
+    References
+    ----------
+    docs/models/economics.md §4.2.
+    """
     if int(periods_per_year) == 1:
         return np.asarray(annual_rate, dtype=float)
     return (1.0 + np.asarray(annual_rate, dtype=float)) ** (1.0 / periods_per_year) - 1.0
 
 
 def annual_rate(rate_per_period, periods_per_year):
-    """Annual rate equivalent to a rate per period, ``(1 + x)^k − 1`` [-] (``x`` if k = 1)."""
+    """Annual rate equivalent to a rate per period, ``(1 + x)^k − 1`` [-] (``x`` if k = 1).
+
+    Parameters
+    ----------
+    rate_per_period : float or array_like
+        Rate per period ``x`` [-] (draws first).
+    periods_per_year : int
+        Periods per year ``k`` [-].
+
+    Returns
+    -------
+    float or ndarray
+        Annual rate [-] (``rate_per_period`` itself if k = 1).
+    """
     if int(periods_per_year) == 1:
         return rate_per_period
     return (1.0 + np.asarray(rate_per_period, dtype=float)) ** periods_per_year - 1.0
@@ -321,6 +554,26 @@ def allocate_unit_cost(unit_cost_per_kg, oxide_t, price_usd_per_kg, basis="mass"
     By mass every oxide carries the average cost; by value each carries cost in proportion to its
     price, ``c_j = c̄ p_j Σm / Σ(m p)``, so the costs still add up to the total. Elements on the
     last axis, draws (if any) first; NaN by value where nothing of value is produced.
+
+    Parameters
+    ----------
+    unit_cost_per_kg : float or array_like
+        Average (levelised) unit cost ``c̄`` [US$/kg REO] (draws first).
+    oxide_t : array_like
+        Oxide output of each element ``m`` [t/yr], elements on the last axis (draws first).
+    price_usd_per_kg : array_like
+        Price of each oxide ``p`` [US$/kg], elements on the last axis.
+    basis : str, optional
+        ``"mass"`` or ``"value"``.
+
+    Returns
+    -------
+    ndarray
+        Unit cost of each oxide [US$/kg], elements on the last axis.
+
+    References
+    ----------
+    docs/models/economics.md §4.3.
     """
     m = np.asarray(oxide_t, dtype=float)
     p = np.asarray(price_usd_per_kg, dtype=float)
@@ -342,6 +595,29 @@ def break_even_factor(npv_of_factor, shape=(), low=1e-3, high=1e3, rtol=1e-12, i
     until it is within ``rtol`` of the factor or the NPV within ``rtol`` of its bracketing values
     (a few steps on piecewise-linear NPVs, against ~45 halvings). NaN where the NPV keeps its
     sign over ``[low, high]``.
+
+    Parameters
+    ----------
+    npv_of_factor : callable
+        Maps factors of ``shape`` to NPVs of that shape [US$].
+    shape : tuple of int, optional
+        Shape of the factors (``()`` or ``(n,)``).
+    low, high : float, optional
+        Bracket of the factor [-].
+    rtol : float, optional
+        Relative tolerance on the factor and on the NPV [-].
+    iterations : int, optional
+        Most Illinois steps [-].
+
+    Returns
+    -------
+    ndarray
+        Break-even factor [-] of ``shape``; NaN where there is no crossing in the bracket.
+
+    References
+    ----------
+    Dowell & Jarratt (1971), the Illinois method, doi:10.1007/BF01934364;
+    docs/models/economics.md §4.4.
     """
     lo, hi = np.full(shape, float(low)), np.full(shape, float(high))
     f_lo, f_hi = npv_of_factor(lo), npv_of_factor(hi)
@@ -385,6 +661,36 @@ def capital_accounts_usd(*, offshore_ref_usd, offshore_ref_index, offshore_ref_t
         C = C_{ref} \frac{I_{now}}{I_{ref}} \left(\frac{Q}{Q_{ref}}\right)^{x}
 
     The environmental baseline survey is a stated sum.
+
+    Parameters
+    ----------
+    offshore_ref_usd, offshore_ref_index, offshore_ref_t_per_year : float or array_like
+        Offshore system of the reference project: cost [US$], cost index of its price year [-]
+        and dry mud capacity [t/yr].
+    mud_dry_t_per_year : float or array_like
+        Dry mud lifted a year by this project [t/yr] (draws first).
+    processing_ref_usd, processing_ref_index, processing_ref_reo_t_per_year : float or array_like
+        Processing plant of the reference: cost [US$], cost index [-] and oxide capacity
+        [t/yr].
+    reo_t_per_year : float or array_like
+        Oxide produced a year by this project [t/yr] (draws first).
+    index_now : float or array_like
+        Cost index of the cost year [-].
+    capex_exponent : float or array_like
+        Capacity exponent ``x`` [-].
+    environmental_baseline_usd : float or array_like
+        Environmental baseline survey [US$].
+
+    Returns
+    -------
+    dict
+        ``offshore system``, ``processing plant`` and ``environmental baseline`` [US$].
+
+    References
+    ----------
+    Williams (1947) Chem. Eng. 54(12):124; Chemical Engineering Plant Cost Index
+    (chemengonline.com/pci); docs/models/economics.md §1.1 (reference plants: Nautilus
+    Solwara 1 and Lynas LAMP, §1.2–1.3).
     """
     return {
         "offshore system": scaled_capex_usd(
@@ -410,6 +716,57 @@ def operating_accounts_usd_per_year(*, vessel_day_rate_usd, days_per_year, marin
     The separation plant's basis (US$/kg REO) includes its reagents: the share
     ``separation_reagent_share`` of it is left out and the SX reagents are priced from their
     own flows (HCl at the leach-acid price). Costs are at their sources' prices (not escalated).
+
+    Parameters
+    ----------
+    vessel_day_rate_usd : float or array_like
+        Vessel charter [US$/day].
+    days_per_year : float
+        Charter days a year [d/yr].
+    marine_fuel_t : float or array_like
+        Marine fuel burnt (vessel and lift electricity) [t/yr].
+    fuel_price_usd_per_t : float or array_like
+        Fuel price [US$/t].
+    wet_concentrate_t : float or array_like
+        Wet concentrate shipped [t/yr].
+    shipping_usd_per_wet_t : float or array_like
+        Shipping cost [US$ per wet t].
+    leach_acid_t : float or array_like
+        Leach acid used [t/yr].
+    acid_price_usd_per_t : float or array_like
+        Acid price, also for the SX HCl [US$/t].
+    reo_t : float or array_like
+        Oxide produced [t/yr].
+    separation_opex_usd_per_kg_reo : float or array_like
+        Separation-plant operating cost, reagents included [US$/kg REO].
+    separation_reagent_share : float or array_like
+        Reagent share of that cost, left out [-].
+    naoh_t, hcl_t : float or array_like
+        SX reagents [t/yr].
+    naoh_price_usd_per_t : float or array_like
+        NaOH price [US$/t].
+    oxalic_acid_t : float or array_like
+        Oxalic acid used [t/yr].
+    oxalic_acid_usd_per_kg : float or array_like
+        Oxalic acid price [US$/kg].
+    residue_dry_t : float or array_like
+        Dry residue left on land [t/yr].
+    residue_treatment_usd_per_dry_t : float or array_like
+        Residue treatment cost [US$ per dry t].
+    environmental_monitoring_usd_per_year : float or array_like
+        Environmental monitoring [US$/yr].
+
+    Returns
+    -------
+    dict
+        Cost by account [US$/yr] (the accounts of docs/models/economics.md §2.1), each of the
+        leading (draw) shape of its inputs.
+
+    References
+    ----------
+    docs/models/economics.md §2.1; Avalon Rare Metals separation-plant prefeasibility study
+    (SNC-Lavalin, 2012) for the separation basis and its 70 % reagent share
+    (docs/models/separation.md §4.2).
     """
     return {
         "vessel charter": vessel_day_rate_usd * days_per_year,

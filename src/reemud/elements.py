@@ -43,22 +43,86 @@ for _arr in (ATOMIC_MASS_G_PER_MOL, OXYGEN_PER_RE, OXIDE_FACTOR, OXIDE_MASS_PER_
 
 
 def element_to_oxide_t(element_t: np.ndarray) -> np.ndarray:
-    """Convert element masses to oxide masses, elementwise on the last axis [t RE -> t REO]."""
+    """Convert element masses to oxide masses, elementwise on the last axis [t RE -> t REO].
+
+    Parameters
+    ----------
+    element_t : array_like
+        Element mass [t] (or [t/yr]), REY order on the last axis (draws first).
+
+    Returns
+    -------
+    ndarray
+        Mass of each commercial oxide ``f_i m_i`` [t REO] (in the unit of ``element_t``).
+
+    References
+    ----------
+    Prohaska et al. (2022) Standard atomic weights of the elements 2021 (IUPAC Technical
+    Report), Pure Appl. Chem. 94:573, doi:10.1515/pac-2019-0603; docs/models/elements.md §1.2.
+    """
     return np.asarray(element_t, dtype=float) * OXIDE_FACTOR
 
 
 def oxide_to_element_t(oxide_t: np.ndarray) -> np.ndarray:
-    """Convert oxide masses to element masses, elementwise on the last axis [t REO -> t RE]."""
+    """Convert oxide masses to element masses, elementwise on the last axis [t REO -> t RE].
+
+    Parameters
+    ----------
+    oxide_t : array_like
+        Oxide mass [t REO] (or [t/yr]), REY order on the last axis (draws first).
+
+    Returns
+    -------
+    ndarray
+        Element mass ``m_i / f_i`` [t RE] (in the unit of ``oxide_t``).
+
+    References
+    ----------
+    Prohaska et al. (2022) Standard atomic weights of the elements 2021 (IUPAC Technical
+    Report), Pure Appl. Chem. 94:573, doi:10.1515/pac-2019-0603; docs/models/elements.md §1.2.
+    """
     return np.asarray(oxide_t, dtype=float) / OXIDE_FACTOR
 
 
 def moles(element_t: np.ndarray) -> np.ndarray:
-    """Moles of each element in the given masses [t -> Mmol, i.e. 1e6 mol per t / (g/mol)]."""
+    """Moles of each element in the given masses [t -> Mmol, i.e. 1e6 mol per t / (g/mol)].
+
+    Parameters
+    ----------
+    element_t : array_like
+        Element mass [t] (or [t/yr]), REY order on the last axis (draws first).
+
+    Returns
+    -------
+    ndarray
+        Amount of each element [Mmol] (or [Mmol/yr]), elements on the last axis.
+
+    References
+    ----------
+    Prohaska et al. (2022) Standard atomic weights of the elements 2021 (IUPAC Technical
+    Report), Pure Appl. Chem. 94:573, doi:10.1515/pac-2019-0603; docs/models/elements.md §1.1.
+    """
     return np.asarray(element_t, dtype=float) / ATOMIC_MASS_G_PER_MOL
 
 
 def as_dict(values: np.ndarray) -> dict[str, float]:
-    """Return a per-element array as ``{symbol: float}`` in canonical order."""
+    """Return a per-element array as ``{symbol: float}`` in canonical order.
+
+    Parameters
+    ----------
+    values : array_like
+        One value per element, shape ``(15,)`` (any unit).
+
+    Returns
+    -------
+    dict
+        ``{symbol: value}`` in ``REY`` order, in the unit of ``values``.
+
+    Raises
+    ------
+    ValueError
+        If ``values`` is not one-dimensional with one entry per element.
+    """
     arr = np.asarray(values, dtype=float)
     if arr.shape[-1:] != (N_ELEMENTS,) or arr.ndim != 1:
         raise ValueError(f"expected shape ({N_ELEMENTS},), got {arr.shape}")

@@ -30,7 +30,26 @@ PROTONS_PER_APATITE = 10.0
 
 
 def takaya2015_recoveries(recovery_rey_ex_ce, recovery_ce):
-    """Per-element leach recovery [-]: one value for all REY but Ce, and Ce's own (REY order)."""
+    """Per-element leach recovery [-]: one value for all REY but Ce, and Ce's own (REY order).
+
+    Parameters
+    ----------
+    recovery_rey_ex_ce : float or array_like
+        Recovery of every element but Ce [-] (draws first), e.g. 0.951 with HCl, 0.813 with
+        H₂SO₄.
+    recovery_ce : float or array_like
+        Recovery of Ce [-], e.g. 0.307.
+
+    Returns
+    -------
+    ndarray
+        Recovery of each element [-], REY order on the last axis.
+
+    References
+    ----------
+    Takaya et al. (2015) Chemical leaching of rare earth elements from highly REY-rich mud,
+    Geochem. J. 49(6):637–652; docs/models/leaching.md §1, §2.2.
+    """
     rec = np.broadcast_to(np.asarray(recovery_rey_ex_ce, dtype=float)[..., None],
                           np.shape(recovery_rey_ex_ce) + (N_ELEMENTS,)).copy()
     rec[..., INDEX["Ce"]] = recovery_ce
@@ -38,7 +57,26 @@ def takaya2015_recoveries(recovery_rey_ex_ce, recovery_ce):
 
 
 def apatite_acid_kg_per_kg(acid_molar_mass_g_per_mol, protons_per_mol):
-    """Acid consumed to dissolve 1 kg of hydroxyapatite to H3PO4 [kg acid / kg apatite]."""
+    """Acid consumed to dissolve 1 kg of hydroxyapatite to H3PO4 [kg acid / kg apatite].
+
+    ``Ca5(PO4)3(OH) + 10 H⁺ → 5 Ca²⁺ + 3 H3PO4 + H2O``: ``(10/ν) M_acid / M_HAp``.
+
+    Parameters
+    ----------
+    acid_molar_mass_g_per_mol : float or array_like
+        Molar mass of the acid ``M_acid`` [g/mol].
+    protons_per_mol : float or array_like
+        Protons per mole of acid ``ν`` [-].
+
+    Returns
+    -------
+    ndarray
+        Acid per apatite [kg/kg] (0.726 for HCl).
+
+    References
+    ----------
+    docs/models/leaching.md §2.1.
+    """
     mol_acid = PROTONS_PER_APATITE / np.asarray(protons_per_mol)
     return mol_acid * np.asarray(acid_molar_mass_g_per_mol) / HYDROXYAPATITE_G_PER_MOL
 
@@ -46,7 +84,30 @@ def apatite_acid_kg_per_kg(acid_molar_mass_g_per_mol, protons_per_mol):
 def acid_consumption_kg_per_dry_t(apatite_fraction, acid_concentration_mol_per_l,
                                   liquid_to_solid_l_per_kg, acid_molar_mass_g_per_mol,
                                   protons_per_mol):
-    """Acid consumed per dry tonne of leach feed [kg/t]: apatite dissolution + free acid."""
+    """Acid consumed per dry tonne of leach feed [kg/t]: apatite dissolution + free acid.
+
+    Parameters
+    ----------
+    apatite_fraction : float or array_like
+        Apatite share of the leach feed ``f_ap`` [-] (draws first).
+    acid_concentration_mol_per_l : float or array_like
+        Acid concentration of the liquor ``c`` [mol/L].
+    liquid_to_solid_l_per_kg : float or array_like
+        Liquid-to-solid ratio ``L/S`` [L/kg].
+    acid_molar_mass_g_per_mol : float or array_like
+        Molar mass of the acid [g/mol].
+    protons_per_mol : float or array_like
+        Protons per mole of acid ``ν`` [-].
+
+    Returns
+    -------
+    ndarray
+        ``a = f_ap (10/ν) (M_acid/M_HAp) 10³ + c (L/S) M_acid`` [kg acid per dry t].
+
+    References
+    ----------
+    docs/models/leaching.md §2.2.
+    """
     dissolution = (np.asarray(apatite_fraction)
                    * apatite_acid_kg_per_kg(acid_molar_mass_g_per_mol, protons_per_mol) * 1000.0)
     free = (np.asarray(acid_concentration_mol_per_l) * np.asarray(liquid_to_solid_l_per_kg)
@@ -63,7 +124,24 @@ C_REF_MOL_PER_L = 0.5
 
 
 def arrhenius_factor(temperature_c, activation_j_per_mol):
-    """``exp(−Ea/R (1/T − 1/T_ref))`` relative to 25 °C [-]."""
+    """``exp(−Ea/R (1/T − 1/T_ref))`` relative to 25 °C [-].
+
+    Parameters
+    ----------
+    temperature_c : float or array_like
+        Temperature [°C].
+    activation_j_per_mol : float or array_like
+        Activation energy ``E_a`` [J/mol].
+
+    Returns
+    -------
+    ndarray
+        Rate factor ``A(E_a, T)`` [-], 1 at 25 °C.
+
+    References
+    ----------
+    docs/models/leaching.md §2.3.
+    """
     t = np.asarray(temperature_c, dtype=float) + 273.15
     return np.exp(-np.asarray(activation_j_per_mol) / R_J_PER_MOL_K * (1.0 / t - 1.0 / T_REF_K))
 
@@ -89,6 +167,47 @@ def batch_extraction(time_min, *, acid_mol_per_l, temperature_c, tau_ref_min, ac
     growing with acid and temperature; and, with sulfate, by ageing at the first-order rate
     ``k = k_ref A(E_p, T)``. Extraction ``Y = X (1 − φ) e^{−k t}``. Time, acid and temperature
     broadcast against each other (a grid is one call).
+
+    Parameters
+    ----------
+    time_min : float or array_like
+        Leaching time [min].
+    acid_mol_per_l : float or array_like
+        Initial acid concentration of the liquor ``c_0`` [mol/L].
+    temperature_c : float or array_like
+        Leach temperature [°C].
+    tau_ref_min : float or array_like
+        Time for full conversion ``τ_ref`` at 0.5 mol/L and 25 °C [min].
+    acid_order : float or array_like
+        Order ``a`` of the rate in the free acid [-].
+    activation_j_per_mol : float or array_like
+        Activation energy of the dissolution ``E_a`` [J/mol].
+    loss_ref : float or array_like
+        Share re-precipitated at once ``φ_ref`` at 0.5 mol/L and 25 °C [-].
+    loss_acid_exponent : float or array_like
+        Growth ``b`` of that share with the initial acid [-].
+    loss_activation_j_per_mol : float or array_like
+        Activation energy of the losses ``E_p`` [J/mol].
+    ageing_rate_ref_per_min : float or array_like
+        First-order ageing (re-precipitation) rate ``k_ref`` at 25 °C [1/min].
+    demand_mol_h_per_l : float or array_like
+        Protons complete dissolution would consume ``d`` [mol H⁺/L] (``acid_demand_mol_h_per_l``).
+    protons_per_mol : float or array_like
+        Protons per mole of acid ``ν`` [-] (1 for HCl, 2 for H₂SO₄).
+    steps : int, optional
+        Midpoint steps of the march in the core radius [-].
+
+    Returns
+    -------
+    ndarray
+        Extraction ``Y`` [-], the broadcast shape of time, acid and temperature.
+
+    References
+    ----------
+    Takaya et al. (2015) Chemical leaching of rare earth elements from highly REY-rich mud,
+    Geochem. J. 49(6):637–652 (the decline of extraction by re-precipitation); rate form
+    as PrOMMiS ``leaching/leach_reactions.py`` (github.com/prommis/prommis);
+    docs/models/leaching.md §2.3.
     """
     t_end, c0, temp = np.broadcast_arrays(np.asarray(time_min, dtype=float),
                                           np.asarray(acid_mol_per_l, dtype=float),
@@ -120,6 +239,48 @@ def batch_extraction_profile(times_min, *, acid_mol_per_l, temperature_c, tau_re
     grid as its last axis. The conversion is integrated once along the grid
     with ``substeps`` explicit steps per interval, so a grid of T nodes costs T·substeps steps
     instead of T independent integrations.
+
+    Parameters
+    ----------
+    times_min : array_like
+        Increasing times from 0 [min], the grid on the last axis (draws first if each draw has
+        its own grid).
+    acid_mol_per_l : float or array_like
+        Initial acid concentration of the liquor ``c_0`` [mol/L] (draws first).
+    temperature_c : float or array_like
+        Leach temperature [°C].
+    tau_ref_min : float or array_like
+        Time for full conversion ``τ_ref`` at 0.5 mol/L and 25 °C [min].
+    acid_order : float or array_like
+        Order ``a`` of the rate in the free acid [-].
+    activation_j_per_mol : float or array_like
+        Activation energy of the dissolution ``E_a`` [J/mol].
+    loss_ref : float or array_like
+        Share re-precipitated at once ``φ_ref`` at 0.5 mol/L and 25 °C [-].
+    loss_acid_exponent : float or array_like
+        Growth ``b`` of that share with the initial acid [-].
+    loss_activation_j_per_mol : float or array_like
+        Activation energy of the losses ``E_p`` [J/mol].
+    ageing_rate_ref_per_min : float or array_like
+        First-order ageing (re-precipitation) rate ``k_ref`` at 25 °C [1/min].
+    demand_mol_h_per_l : float or array_like
+        Protons complete dissolution would consume ``d`` [mol H⁺/L] (``acid_demand_mol_h_per_l``).
+    protons_per_mol : float or array_like
+        Protons per mole of acid ``ν`` [-] (1 for HCl, 2 for H₂SO₄).
+    substeps : int, optional
+        Explicit midpoint steps per interval of the grid [-].
+
+    Returns
+    -------
+    ndarray
+        Extraction ``Y`` [-] at every time, the time grid on the last axis.
+
+    References
+    ----------
+    Takaya et al. (2015) Chemical leaching of rare earth elements from highly REY-rich mud,
+    Geochem. J. 49(6):637–652 (the decline of extraction by re-precipitation); rate form
+    as PrOMMiS ``leaching/leach_reactions.py`` (github.com/prommis/prommis);
+    docs/models/leaching.md §2.3.
     """
     conversion = conversion_profile(
         times_min, acid_mol_per_l=acid_mol_per_l, temperature_c=temperature_c,
@@ -139,6 +300,38 @@ def conversion_profile(times_min, *, acid_mol_per_l, temperature_c, tau_ref_min,
 
     The shrinking-core march of ``batch_extraction`` without re-precipitation (see
     ``batch_extraction_profile`` for the grid's axes).
+
+    Parameters
+    ----------
+    times_min : array_like
+        Increasing times from 0 [min], the grid on the last axis.
+    acid_mol_per_l : float or array_like
+        Initial acid concentration of the liquor ``c_0`` [mol/L].
+    temperature_c : float or array_like
+        Leach temperature [°C].
+    tau_ref_min : float or array_like
+        Time for full conversion ``τ_ref`` at 0.5 mol/L and 25 °C [min].
+    acid_order : float or array_like
+        Order ``a`` of the rate in the free acid [-].
+    activation_j_per_mol : float or array_like
+        Activation energy of the dissolution ``E_a`` [J/mol].
+    demand_mol_h_per_l : float or array_like
+        Protons complete dissolution would consume ``d`` [mol H⁺/L] (``acid_demand_mol_h_per_l``).
+    protons_per_mol : float or array_like
+        Protons per mole of acid ``ν`` [-] (1 for HCl, 2 for H₂SO₄).
+    substeps : int, optional
+        Explicit midpoint steps per interval of the grid [-].
+
+    Returns
+    -------
+    ndarray
+        Conversion ``X`` [-] at every time, the time grid on the last axis.
+
+    References
+    ----------
+    Shrinking core under surface-reaction control, rate form as PrOMMiS
+    ``leaching/leach_reactions.py`` (github.com/prommis/prommis); docs/models/leaching.md
+    §2.1, §2.3.
     """
     t = np.asarray(times_min, dtype=float)
     c0 = np.asarray(acid_mol_per_l, dtype=float)[..., None]
@@ -166,6 +359,34 @@ def retained_fraction(times_min, *, acid_mol_per_l, temperature_c, loss_ref, los
 
     ``φ = φ_ref (c_0/c_ref)^b A(E_p, T)`` (capped at 1) at once, and ageing at ``k = k_ref
     A(E_p, T)`` (``batch_extraction``); the time grid on the last axis.
+
+    Parameters
+    ----------
+    times_min : array_like
+        Times [min], the grid on the last axis.
+    acid_mol_per_l : float or array_like
+        Initial acid concentration of the liquor ``c_0`` [mol/L].
+    temperature_c : float or array_like
+        Leach temperature [°C].
+    loss_ref : float or array_like
+        Share re-precipitated at once ``φ_ref`` at 0.5 mol/L and 25 °C [-].
+    loss_acid_exponent : float or array_like
+        Growth ``b`` of that share with the initial acid [-].
+    loss_activation_j_per_mol : float or array_like
+        Activation energy of the losses ``E_p`` [J/mol].
+    ageing_rate_ref_per_min : float or array_like
+        First-order ageing (re-precipitation) rate ``k_ref`` at 25 °C [1/min].
+
+    Returns
+    -------
+    ndarray
+        Retained share ``(1 − φ) e^{−k t}`` [-], the time grid on the last axis.
+
+    References
+    ----------
+    Takaya et al. (2015) Chemical leaching of rare earth elements from highly REY-rich mud,
+    Geochem. J. 49(6):637–652 (re-precipitation of RE phosphate, CaSO₄ and RE–Na
+    double sulfate); docs/models/leaching.md §2.3.
     """
     t = np.asarray(times_min, dtype=float)
     c0 = np.asarray(acid_mol_per_l, dtype=float)[..., None]
@@ -180,6 +401,26 @@ def tanks_in_series_average(values_at_time, times_min, mean_residence_min, tanks
 
     Segregated flow: ``Ȳ = ∫ Y(t) E(t) dt`` with ``E`` the gamma density of N tanks in series
     (mean ``τ``); integrated by the trapezoid rule on ``times_min`` (last axis).
+
+    Parameters
+    ----------
+    values_at_time : array_like
+        Batch result ``Y(t)`` at each time [-], times on the last axis.
+    times_min : array_like
+        Times from 0 [min], on the last axis.
+    mean_residence_min : float or array_like
+        Mean residence time of the whole train ``τ`` [min] (draws first).
+    tanks : int or array_like
+        Number of equal tanks ``N`` [-].
+
+    Returns
+    -------
+    ndarray
+        Mean ``Ȳ`` over the Erlang residence-time distribution [-], the leading shape.
+
+    References
+    ----------
+    docs/models/leaching.md §2.4.
     """
     t = np.asarray(times_min, dtype=float)
     n = np.asarray(tanks, dtype=float)[..., None]
@@ -196,6 +437,22 @@ def countercurrent_wash_loss(wash_ratio, stages):
     """Share of dissolved solute leaving with the washed residue (CCD, ideal mixing) [-].
 
     ``(R − 1)/(R^{n+1} − 1)``, ``1/(n + 1)`` at ``R = 1`` (the Kremser form with wash ratio R).
+
+    Parameters
+    ----------
+    wash_ratio : float or array_like
+        Wash ratio ``R`` [-].
+    stages : int or array_like
+        Counter-current decantation stages ``n`` [-].
+
+    Returns
+    -------
+    ndarray
+        Share of the dissolved solute lost with the washed residue ``ℓ_wash`` [-].
+
+    References
+    ----------
+    docs/models/leaching.md §2.5.
     """
     r = np.asarray(wash_ratio, dtype=float)
     n = np.asarray(stages, dtype=float)
@@ -235,6 +492,15 @@ def acid_demand_mol_h_per_l(*, apatite_t, clay_t, concentrate_t, liquid_to_solid
         Leach liquid-to-solid ratio [L/kg].
     clay_dissolved_fraction, clay_fe2o3_fraction, clay_al2o3_fraction : float or array_like
         Share of the clay the acid dissolves, and its Fe2O3 and Al2O3 mass fractions [-].
+
+    Returns
+    -------
+    ndarray
+        Proton demand ``d`` of complete dissolution [mol H⁺ per L of liquor] (draws first).
+
+    References
+    ----------
+    docs/models/leaching.md §2.3.
     """
     per_l = 1.0 / np.asarray(liquid_to_solid_l_per_kg, dtype=float)
     apatite = apatite_t / concentrate_t * 1000.0 / HYDROXYAPATITE_G_PER_MOL * PROTONS_PER_APATITE
@@ -254,9 +520,47 @@ def cstr_train_extraction(*, residence_time_min, tanks, acid_mol_per_l, temperat
     the Erlang distribution of ``tanks`` equal tanks (``tanks_in_series_average``). Broadcasts
     over a leading draw axis of every input.
 
+    Parameters
+    ----------
+    residence_time_min : float or array_like
+        Mean residence time of the train [min] (draws first).
+    tanks : int or array_like
+        Number of equal tanks [-].
+    acid_mol_per_l : float or array_like
+        Initial acid concentration of the liquor ``c_0`` [mol/L].
+    temperature_c : float or array_like
+        Leach temperature [°C].
+    tau_ref_min : float or array_like
+        Time for full conversion ``τ_ref`` at 0.5 mol/L and 25 °C [min].
+    acid_order : float or array_like
+        Order ``a`` of the rate in the free acid [-].
+    activation_j_per_mol : float or array_like
+        Activation energy of the dissolution ``E_a`` [J/mol].
+    loss_acid_exponent : float or array_like
+        Growth ``b`` of the immediate re-precipitation with the initial acid [-].
+    loss_activation_j_per_mol : float or array_like
+        Activation energy of the losses ``E_p`` [J/mol].
+    demand_mol_h_per_l : float or array_like
+        Protons complete dissolution would consume ``d`` [mol H⁺/L] (``acid_demand_mol_h_per_l``).
+    protons_per_mol : float or array_like
+        Protons per mole of acid ``ν`` [-] (1 for HCl, 2 for H₂SO₄).
+    loss_ref : float or array_like
+        Share re-precipitated at once ``φ_ref`` at 0.5 mol/L and 25 °C [-].
+    ageing_rate_ref_per_min : float or array_like
+        First-order ageing rate ``k_ref`` at 25 °C [1/min].
+    points : int, optional
+        Times of the march from 0 to 10 mean residence times [-].
+
     Returns
     -------
     (extraction, dissolved) : the REY left in solution [-] and the carrier dissolved [-].
+
+    References
+    ----------
+    Takaya et al. (2015) Chemical leaching of rare earth elements from highly REY-rich mud,
+    Geochem. J. 49(6):637–652 (the decline of extraction by re-precipitation); rate form
+    as PrOMMiS ``leaching/leach_reactions.py`` (github.com/prommis/prommis);
+    docs/models/leaching.md §2.3.
     """
     times = np.linspace(0.0, 10.0 * np.asarray(residence_time_min, dtype=float), points, axis=-1)
 
@@ -287,6 +591,30 @@ def acid_use_kg_per_dry_t(*, acid_mol_per_l, demand_mol_h_per_l, dissolved, prot
 
         c_{end} = \max(c_0 - d\,X_{diss}/\nu, 0), \qquad
         m = \big((c_0 - c_{end}) + c_{end}\big) (L/S)\, M_{acid}
+
+    Parameters
+    ----------
+    acid_mol_per_l : float or array_like
+        Initial acid concentration ``c_0`` [mol/L].
+    demand_mol_h_per_l : float or array_like
+        Protons complete dissolution would consume ``d`` [mol H⁺/L] (draws first).
+    dissolved : float or array_like
+        Dissolved share of the solids ``X_diss`` [-] (draws first).
+    protons_per_mol : float or array_like
+        Protons per mole of acid ``ν`` [-].
+    liquid_to_solid_l_per_kg : float or array_like
+        Liquid-to-solid ratio ``L/S`` [L/kg].
+    acid_molar_mass_g_per_mol : float or array_like
+        Molar mass of the acid ``M_acid`` [g/mol].
+
+    Returns
+    -------
+    ndarray
+        Acid used [kg per dry t of concentrate].
+
+    References
+    ----------
+    docs/models/leaching.md §2.5.
     """
     c_end = np.maximum(acid_mol_per_l - demand_mol_h_per_l * dissolved / protons_per_mol, 0.0)
     consumed = (acid_mol_per_l - c_end) * liquid_to_solid_l_per_kg
@@ -296,7 +624,31 @@ def acid_use_kg_per_dry_t(*, acid_mol_per_l, demand_mol_h_per_l, dissolved, prot
 def dissolved_impurities_t(*, apatite_t, clay_t, dissolved, clay_dissolved_fraction,
                            clay_fe2o3_fraction, clay_al2o3_fraction, cake_water_t,
                            seawater_sodium_kg_per_t):
-    """Ca, Fe, Al and Na that the leach puts into the liquor [t/yr] (before washing)."""
+    """Ca, Fe, Al and Na that the leach puts into the liquor [t/yr] (before washing).
+
+    Parameters
+    ----------
+    apatite_t, clay_t : float or array_like
+        Apatite and acid-soluble clay in the concentrate [t/yr] (draws first).
+    dissolved : float or array_like
+        Dissolved share of the apatite [-] (draws first).
+    clay_dissolved_fraction, clay_fe2o3_fraction, clay_al2o3_fraction : float or array_like
+        Share of the clay the acid dissolves, and its Fe2O3 and Al2O3 mass fractions [-].
+    cake_water_t : float or array_like
+        Seawater carried by the wet concentrate [t/yr] (draws first).
+    seawater_sodium_kg_per_t : float or array_like
+        Sodium in seawater [kg/t].
+
+    Returns
+    -------
+    dict
+        ``Ca``, ``Fe``, ``Al`` and ``Na`` [t/yr].
+
+    References
+    ----------
+    Millero et al. (2008) Reference composition of seawater, Deep-Sea Res. I 55:50 (sodium);
+    docs/models/leaching.md §2.6.
+    """
     dissolved_clay_t = clay_t * clay_dissolved_fraction
     return {"Ca": apatite_t * dissolved * CA_PER_APATITE,
             "Fe": dissolved_clay_t * clay_fe2o3_fraction * FE_PER_FE2O3,

@@ -18,7 +18,29 @@ SIZE_MID_UM.setflags(write=False)
 
 
 def lognormal_class_fractions(median_um, geometric_sd, edges_um=SIZE_EDGES_UM):
-    """Mass fraction of a log-normal size distribution in each size class [-]."""
+    """Mass fraction of a log-normal size distribution in each size class [-].
+
+    ``p_k = Φ(ln(e_{k+1}/d50) / ln σ_g) − Φ(ln(e_k/d50) / ln σ_g)``; the tails beyond the grid
+    fold into the end classes, so the fractions sum to one.
+
+    Parameters
+    ----------
+    median_um : float or array_like
+        Mass median size ``d50`` [µm] (leading axes, e.g. phases or draws).
+    geometric_sd : float or array_like
+        Geometric standard deviation ``σ_g`` [-], broadcast against ``median_um``.
+    edges_um : array_like, optional
+        Class edges [µm]; ``SIZE_EDGES_UM`` (160 classes, 0.1–1,000 µm) by default.
+
+    Returns
+    -------
+    ndarray
+        Mass fraction of each class [-], classes on the last axis (``len(edges_um) − 1``).
+
+    References
+    ----------
+    docs/models/elements.md §2.2.
+    """
     z = np.log(np.asarray(edges_um) / np.asarray(median_um)[..., None]) / np.log(
         np.asarray(geometric_sd)[..., None])
     cdf = ndtr(z)

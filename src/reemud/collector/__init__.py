@@ -20,12 +20,44 @@ from reemud.constants import DAYS_PER_YEAR
 
 
 def operating_days_per_year(availability):
-    """Operating days per calendar year from the fraction of time the miner works [d/yr]."""
+    """Operating days per calendar year from the fraction of time the miner works [d/yr].
+
+    Parameters
+    ----------
+    availability : float or array_like
+        Availability ``a``, the fraction of calendar time the miner works [-] (draws first).
+
+    Returns
+    -------
+    ndarray
+        ``D_op = 365 a`` [d/yr], the shape of ``availability``.
+
+    References
+    ----------
+    docs/models/collector.md §2.1.
+    """
     return DAYS_PER_YEAR * np.asarray(availability, dtype=float)
 
 
 def annual_mud_dry_t(mud_dry_t_per_day, availability):
-    """Dry mud delivered to the riser per year [t/yr]."""
+    """Dry mud delivered to the riser per year [t/yr].
+
+    Parameters
+    ----------
+    mud_dry_t_per_day : float or array_like
+        Dry throughput while operating ``Ṁ_day`` [t/day] (draws first).
+    availability : float or array_like
+        Fraction of calendar time the miner works [-] (draws first).
+
+    Returns
+    -------
+    ndarray
+        ``Ṁ_year = Ṁ_day · 365 a`` [t/yr], the broadcast shape of the inputs.
+
+    References
+    ----------
+    docs/models/collector.md §2.1 (the 350 t/day 2027 target: Kyodo/Yomiuri, §1.3).
+    """
     return np.asarray(mud_dry_t_per_day, dtype=float) * operating_days_per_year(availability)
 
 
@@ -33,6 +65,24 @@ def escaped_dry_t(taken_dry_t, escape_fraction):
     """Dry mud that escapes at the seabed while ``taken_dry_t`` is delivered [t].
 
     Disturbed mass is ``taken / (1 − e)``, so the escaped mass is ``taken · e / (1 − e)``.
+
+    Parameters
+    ----------
+    taken_dry_t : float or array_like
+        Dry mud delivered to the riser [t] (or [t/yr]; the result has the same unit) (draws
+        first).
+    escape_fraction : float or array_like
+        Share ``e`` of the disturbed mud that escapes at the seabed, ``0 ≤ e < 1`` [-] (draws
+        first).
+
+    Returns
+    -------
+    ndarray
+        Escaped dry mud ``M e / (1 − e)`` [t] (in the unit of ``taken_dry_t``).
+
+    References
+    ----------
+    docs/models/collector.md §2.2.
     """
     e = np.asarray(escape_fraction, dtype=float)
     return np.asarray(taken_dry_t, dtype=float) * e / (1.0 - e)

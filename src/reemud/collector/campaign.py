@@ -88,7 +88,27 @@ class _Conditions:
 
 
 def simulate_campaign(spec: CampaignSpec, rng: np.random.Generator) -> dict[str, float]:
-    """Run one campaign; return delivered dry tonnes, spots done and hours by category."""
+    """Run one campaign; return delivered dry tonnes, spots done and hours by category.
+
+    Parameters
+    ----------
+    spec : CampaignSpec
+        Inputs of the campaign (durations [h], tonnages [t], string length [m], running speed
+        [m/h], lift rate [t/h], typhoon rate [1/h]).
+    rng : numpy.random.Generator
+        Source of the exponential spells (weather, typhoons, breakdowns).
+
+    Returns
+    -------
+    dict
+        ``tonnes`` (dry mud lifted [t]), ``spots`` (spots completed [-]) and ``"<category> h"``
+        (hours booked to each of ``CATEGORIES`` [h]; they add up to ``spec.duration_h``).
+
+    References
+    ----------
+    docs/models/collector.md §2.3; running speed from IODP Expedition 338 proceedings
+    (Chikyu riser and BOP at ~490 m/day).
+    """
     env = simpy.Environment()
     cond = _Conditions(env)
     hours = dict.fromkeys(CATEGORIES, 0.0)
@@ -157,6 +177,27 @@ def simulate_campaigns(spec: CampaignSpec, n: int, seed: int,
 
     Campaign ``i`` always uses the ``i``-th child of ``SeedSequence(seed)``, so the first ``k``
     results are the same whatever ``n`` is. ``progress(i)`` is called after each campaign.
+
+    Parameters
+    ----------
+    spec : CampaignSpec
+        Inputs of every campaign (see ``simulate_campaign``).
+    n : int
+        Number of campaigns [-].
+    seed : int
+        Seed of the ``numpy.random.SeedSequence`` whose children drive the campaigns.
+    progress : callable, optional
+        Called with the number of campaigns done after each one.
+
+    Returns
+    -------
+    dict
+        The keys of ``simulate_campaign`` (``tonnes`` [t], ``spots`` [-], ``"<category> h"``
+        [h]), each an array of shape ``(n,)``.
+
+    References
+    ----------
+    docs/models/collector.md §2.3.
     """
     children = np.random.SeedSequence(seed).spawn(n)
     rows = []
@@ -168,7 +209,28 @@ def simulate_campaigns(spec: CampaignSpec, n: int, seed: int,
 
 
 def summarise(results: dict[str, np.ndarray], duration_h: float) -> dict[str, float]:
-    """Mean and standard error of the tonnage; mean working and down fractions of the time."""
+    """Mean and standard error of the tonnage; mean working and down fractions of the time.
+
+    Parameters
+    ----------
+    results : dict
+        Output of ``simulate_campaigns``: ``tonnes`` [t], ``spots`` [-] and ``"<category> h"``
+        [h], one entry per campaign.
+    duration_h : float
+        Duration of each campaign [h].
+
+    Returns
+    -------
+    dict
+        ``campaigns`` (count [-]), ``tonnes_mean``, ``tonnes_standard_error`` (NaN for one
+        campaign), ``tonnes_p10`` and ``tonnes_p90`` (10th and 90th percentiles) [t],
+        ``working_fraction`` and ``lifting_fraction`` (mean shares of the duration [-]) and
+        ``spots_mean`` [-].
+
+    References
+    ----------
+    docs/models/collector.md §2.3.
+    """
     tonnes = results["tonnes"]
     n = tonnes.size
     working_h = sum(results[f"{k} h"] for k in WORKING)

@@ -17,7 +17,27 @@ KWH_PER_MJ = 1.0 / 3.6
 
 
 def fuel_for_electricity_t(electricity_kwh, generator_efficiency, fuel_lhv_mj_per_kg):
-    """Marine fuel burnt by diesel generators to deliver ``electricity_kwh`` [t]."""
+    """Marine fuel burnt by diesel generators to deliver ``electricity_kwh`` [t].
+
+    Parameters
+    ----------
+    electricity_kwh : float or array_like
+        Electricity delivered ``E`` [kWh] (or [kWh/yr]; the result is then [t/yr]) (draws
+        first).
+    generator_efficiency : float or array_like
+        Fuel-to-electricity efficiency of the generators ``η_gen`` [-].
+    fuel_lhv_mj_per_kg : float or array_like
+        Lower heating value of the fuel ``LHV`` [MJ/kg].
+
+    Returns
+    -------
+    ndarray
+        Fuel ``F = 3.6 E / (η_gen LHV)`` [t].
+
+    References
+    ----------
+    docs/models/environment.md §1.1.
+    """
     return (np.asarray(electricity_kwh) * 3.6 / (np.asarray(generator_efficiency)
                                                   * np.asarray(fuel_lhv_mj_per_kg)) / 1000.0)
 
@@ -29,6 +49,42 @@ def ledger(*, vessel_fuel_t, lift_electricity_kwh, shipping_fuel_t, onshore_elec
 
     Returns a dict: ``fuel_t`` by item, ``energy_kwh`` by item, ``co2_t`` by item,
     ``energy_kwh_per_kg_reo`` and ``co2_kg_per_kg_reo``.
+
+    Parameters
+    ----------
+    vessel_fuel_t : float or array_like
+        Fuel burnt by the vessel in the year [t/yr] (draws first).
+    lift_electricity_kwh : float or array_like
+        Electricity of the lift in the year [kWh/yr] (draws first).
+    shipping_fuel_t : float or array_like
+        Fuel of the concentrate shipping [t/yr] (draws first).
+    onshore_electricity_kwh : float or array_like
+        Onshore (grid) electricity [kWh/yr] (draws first).
+    process_co2_t : float or array_like
+        Process CO₂, from calcination [t/yr] (draws first).
+    generator_efficiency : float or array_like
+        Fuel-to-electricity efficiency of the ship's generators [-].
+    fuel_lhv_mj_per_kg : float or array_like
+        Lower heating value of the marine fuel [MJ/kg].
+    fuel_co2_kg_per_kg : float or array_like
+        CO₂ per fuel burnt ``C_f`` [kg/kg].
+    grid_co2_kg_per_kwh : float or array_like
+        CO₂ of grid electricity ``EF_grid`` [kg/kWh].
+    reo_kg : float or array_like
+        Oxide produced in the year [kg/yr] (draws first).
+
+    Returns
+    -------
+    dict
+        ``fuel_t`` (vessel, lifting, shipping) [t/yr], ``energy_kwh`` (those and onshore
+        electricity) [kWh/yr], ``co2_t`` (those and calcination) [t/yr], and the totals
+        ``energy_kwh_per_kg_reo`` [kWh/kg] and ``co2_kg_per_kg_reo`` [kg/kg] (NaN without
+        output).
+
+    References
+    ----------
+    docs/models/environment.md §1.1 (default emission factor and heating value: Network for
+    Transport Measures, §1.2).
     """
     lift_fuel_t = fuel_for_electricity_t(lift_electricity_kwh, generator_efficiency,
                                          fuel_lhv_mj_per_kg)

@@ -27,7 +27,26 @@ from reemud.constants import G_M_PER_S2
 
 def stokes_settling_velocity_m_per_s(diameter_um, solids_density_kg_per_m3,
                                      fluid_density_kg_per_m3, viscosity_pa_s):
-    """Stokes settling velocity ``g d² Δρ / (18 μ)`` [m/s]; valid for particle Re < ~0.3."""
+    """Stokes settling velocity ``g d² Δρ / (18 μ)`` [m/s]; valid for particle Re < ~0.3.
+
+    Parameters
+    ----------
+    diameter_um : float or array_like
+        Grain diameter ``d`` [µm].
+    solids_density_kg_per_m3, fluid_density_kg_per_m3 : float or array_like
+        Densities of the grain and of seawater [kg/m³].
+    viscosity_pa_s : float or array_like
+        Seawater viscosity ``μ`` [Pa·s].
+
+    Returns
+    -------
+    ndarray
+        Settling velocity ``w`` [m/s], the broadcast shape of the inputs.
+
+    References
+    ----------
+    docs/models/lifting.md §2.3; docs/models/environment.md §2.3.
+    """
     d = np.asarray(diameter_um, dtype=float) * 1e-6
     return (G_M_PER_S2 * d**2 * (np.asarray(solids_density_kg_per_m3) - fluid_density_kg_per_m3)
             / (18.0 * viscosity_pa_s))
@@ -89,6 +108,41 @@ def deposit_area_km2(*, released_kg, class_fractions, settling_velocity_m_per_s,
     symmetric in y) that covers every class able to contribute more than 1e-3 of the threshold,
     then again on a grid of the same size over the box holding the footprint, where the area is
     counted. Returns ``(area_km2, x_m, y_m, thickness_m)`` with the coarse, whole-field grid.
+
+    Parameters
+    ----------
+    released_kg : float
+        Mass released in the year ``M`` [kg].
+    class_fractions : array_like
+        Share ``p_k`` of the release in each class [-] (times ``released_kg`` the class's
+        mass), classes on the last axis.
+    settling_velocity_m_per_s : array_like
+        Settling velocity of each class ``w_k`` [m/s].
+    release_height_m : float or array_like
+        Release height above the seabed ``h`` [m], one or one per class.
+    current_speed_m_per_s : float
+        Near-bed current speed ``U`` [m/s] (constant direction).
+    horizontal_diffusivity_m2_per_s : float
+        Horizontal diffusivity ``K`` [m²/s].
+    deposit_dry_density_kg_per_m3 : float
+        Dry bulk density of the deposit ``ρ_d`` [kg/m³].
+    threshold_m : float, optional
+        Thickness counted as covered [m]; 1 mm by default.
+    cells : int, optional
+        Cells along x of each grid (half as many along y) [-].
+
+    Returns
+    -------
+    area_km2 : float
+        Area where the deposit is at least ``threshold_m`` thick [km²].
+    x_m, y_m : ndarray
+        Downstream and cross-stream coordinates of the coarse grid [m] (``y ≥ 0``).
+    thickness_m : ndarray
+        Deposit thickness on that grid, shape ``(y_m.size, x_m.size)`` [m].
+
+    References
+    ----------
+    docs/models/environment.md §2.3.
     """
     frac = np.asarray(class_fractions, dtype=float)
     x_land, sigma = _landing(frac, settling_velocity_m_per_s, release_height_m,
@@ -120,6 +174,39 @@ def deposit_areas_km2(*, released_kg, class_fractions, settling_velocity_m_per_s
     depend on the other draws; it differs from ``deposit_area_km2`` by the grid resolution only
     (the grid covers up to 5 % more mass). ``grids``, a dict owned by the caller for this release
     shape, keeps the bins' grids between calls.
+
+    Parameters
+    ----------
+    released_kg : array_like
+        Mass released in the year by each draw [kg], shape ``(n,)``.
+    class_fractions : array_like
+        Share ``p_k`` of the release in each class [-] (times ``released_kg`` the class's
+        mass), one release shape for every draw, classes on its only axis.
+    settling_velocity_m_per_s : array_like
+        Settling velocity of each class ``w_k`` [m/s].
+    release_height_m : float or array_like
+        Release height above the seabed ``h`` [m], one or one per class.
+    current_speed_m_per_s : float
+        Near-bed current speed ``U`` [m/s] (constant direction).
+    horizontal_diffusivity_m2_per_s : float
+        Horizontal diffusivity ``K`` [m²/s].
+    deposit_dry_density_kg_per_m3 : float
+        Dry bulk density of the deposit ``ρ_d`` [kg/m³].
+    threshold_m : float, optional
+        Thickness counted as covered [m]; 1 mm by default.
+    cells : int, optional
+        Cells along x of each grid (half as many along y) [-].
+    grids : dict, optional
+        Cache of the footprint grids of this release shape, by scale bin.
+
+    Returns
+    -------
+    ndarray
+        Area where the deposit is at least ``threshold_m`` thick [km²], shape ``(n,)``.
+
+    References
+    ----------
+    docs/models/environment.md §2.3.
     """
     masses = np.asarray(released_kg, dtype=float)
     frac = np.asarray(class_fractions, dtype=float)
@@ -180,6 +267,36 @@ def release_classes(*, phase_mass_fractions, phase_size_fractions, phase_density
     -------
     (mass_kg, settling_m_per_s, height_m) : arrays with the classes on the last axis and the
     draws (if any) first: released mass [kg/yr], settling velocity [m/s], release height [m].
+
+    Parameters
+    ----------
+    phase_mass_fractions : dict
+        Mass share of each grain phase in the mined mud [-] (values may carry draws).
+    phase_size_fractions : dict
+        Class mass fractions of each phase [-], size classes on the last axis.
+    phase_density_kg_per_m3 : dict
+        Grain density of each phase [kg/m³].
+    diameter_um : array_like
+        Mid-size of each size class [µm].
+    escaped_dry_t : float or array_like
+        Mud escaping at the seabed [t/yr] (draws first).
+    release_height_m : float or array_like
+        Height of the seabed release [m].
+    seawater_density_kg_per_m3, seawater_viscosity_pa_s : float or array_like
+        Seawater density [kg/m³] and viscosity [Pa·s] (draws first).
+    tailings_dry_t : float or array_like, optional
+        Dry feed of the cyclones whose overflow goes to sea [t/yr]; ``None``: no tailings at
+        sea.
+    tailings_partition : dict, optional
+        Net partition of each phase's classes to the concentrate [-], size classes last.
+    return_solids_t : float or array_like, optional
+        Fines of the dewatering return water, released with the tailings [t/yr].
+    tailings_release_height_m : float or array_like, optional
+        Height of the tailings release [m].
+
+    References
+    ----------
+    docs/models/environment.md §2.3.
     """
     phases = list(phase_mass_fractions)
 

@@ -52,6 +52,31 @@ def nicklin_void_fraction(quality, liquid_density_kg_per_m3, gas_density_kg_per_
 
     Same definition as ``fluids.two_phase_voidage.Nicklin_Wilkes_Davidson``; x = 0.4,
     ρ_l = 800, ρ_g = 2.5 kg/m³, ṁ = 1 kg/s, D = 0.3 m gives α = 0.679882662672 (docs/models/lifting.md §8).
+
+    Parameters
+    ----------
+    quality : float or array_like
+        Gas mass fraction of the flow ``x`` [-].
+    liquid_density_kg_per_m3, gas_density_kg_per_m3 : float or array_like
+        Liquid and gas densities [kg/m³].
+    mass_flux_kg_per_s : float or array_like
+        Total mass flow of gas and liquid through the pipe [kg/s] (divided by the pipe area
+        inside).
+    diameter_m : float or array_like
+        Pipe inner diameter [m].
+    g : float, optional
+        Gravitational acceleration [m/s²]; standard gravity by default.
+
+    Returns
+    -------
+    ndarray
+        Void fraction ``α = j_g / (1.2 (j_g + j_l) + 0.35 √(g D))`` [-], the broadcast shape of
+        the inputs.
+
+    References
+    ----------
+    Nicklin, Wilkes & Davidson (1962) Trans. IChemE 40:61–68; Bell, Caleb: fluids (Python
+    package), ``two_phase_voidage.Nicklin_Wilkes_Davidson``; docs/models/lifting.md §4.1.
     """
     area = np.pi * np.asarray(diameter_m) ** 2 / 4.0
     g_flux = np.asarray(mass_flux_kg_per_s) / area
@@ -64,7 +89,32 @@ def nicklin_void_fraction(quality, liquid_density_kg_per_m3, gas_density_kg_per_
 def drift_flux_void_fraction(gas_flux_m_per_s, liquid_flux_m_per_s, diameter_m,
                              liquid_density_kg_per_m3, gas_density_kg_per_m3,
                              surface_tension_n_per_m):
-    """Void fraction with bubbly or slug drift-flux constants, by regime [-]."""
+    """Void fraction with bubbly or slug drift-flux constants, by regime [-].
+
+    Bubbly flow ``C0 = 1.2``, ``V_gj = 1.41 (σ g Δρ / ρ_l²)^{1/4}``; slug flow ``C0 = 1.2``,
+    ``V_gj = 0.35 √(g D)``; blended linearly across 0.20 < α < 0.30.
+
+    Parameters
+    ----------
+    gas_flux_m_per_s, liquid_flux_m_per_s : float or array_like
+        Superficial velocities of gas ``j_g`` and liquid ``j_l`` [m/s].
+    diameter_m : float or array_like
+        Pipe inner diameter [m].
+    liquid_density_kg_per_m3, gas_density_kg_per_m3 : float or array_like
+        Liquid and gas densities [kg/m³].
+    surface_tension_n_per_m : float or array_like
+        Gas–liquid surface tension ``σ`` [N/m].
+
+    Returns
+    -------
+    ndarray
+        Void fraction ``α`` [-], the broadcast shape of the inputs.
+
+    References
+    ----------
+    Zuber & Findlay (1965), drift-flux model and bubbly-flow drift velocity; Nicklin, Wilkes &
+    Davidson (1962) Trans. IChemE 40:61–68 (slug flow); docs/models/lifting.md §4.1.
+    """
     j_g = np.asarray(gas_flux_m_per_s, dtype=float)
     j = j_g + np.asarray(liquid_flux_m_per_s, dtype=float)
     drho = np.maximum(np.asarray(liquid_density_kg_per_m3) - gas_density_kg_per_m3, 0.0)
@@ -122,6 +172,56 @@ def airlift(*, air_kg_per_s, injection_depth_m, depth_m, diameter_m, liquid_dens
     Returns a dict: ``liquid_m3_per_s`` (slurry flow; 0 where the air cannot start the lift),
     ``injection_pressure_pa``, ``mean_void_fraction``, ``compressor_power_kw`` and
     ``air_nm3_per_s`` (normal cubic metres at 0 °C, 1 atm).
+
+    Parameters
+    ----------
+    air_kg_per_s : float or array_like
+        Air mass flow injected ``ṁ_g`` [kg/s]; broadcasts against ``injection_depth_m``.
+    injection_depth_m : float or array_like
+        Depth of the air injection below the surface ``L`` [m].
+    depth_m : float or array_like
+        Water depth of the riser inlet at the seabed ``H`` [m].
+    diameter_m : float or array_like
+        Riser inner diameter ``D`` [m].
+    liquid_density_kg_per_m3 : float or array_like
+        Slurry density ``ρ_l`` [kg/m³].
+    liquid_viscosity_pa_s : float or array_like
+        Slurry viscosity [Pa·s] (for the Colebrook friction).
+    seawater_density_kg_per_m3 : float or array_like
+        Seawater density ``ρ_sw`` [kg/m³] (the sea's pressure at the inlet).
+    roughness_m : float, optional
+        Pipe wall roughness [m].
+    inlet_loss_pa : float or array_like, optional
+        Pressure loss at the riser inlet ``Δp_inlet`` [Pa].
+    top_pressure_pa : float, optional
+        Pressure at the riser top ``p_top`` [Pa]; 1 atm by default.
+    temperature_k : float, optional
+        Temperature of the (isothermal) air [K].
+    surface_tension_n_per_m : float, optional
+        Gas–slurry surface tension [N/m].
+    compressor_efficiency : float or array_like, optional
+        Compressor efficiency ``η_c`` against ideal isothermal compression [-].
+    flow_max_m3_per_s : float, optional
+        Largest slurry flow searched [m³/s].
+    steps : int, optional
+        RK4 steps of the pressure march above the injection point [-].
+    iterations : int, optional
+        Bisection steps on the slurry flow after bracketing on a grid of 49 flows [-].
+
+    Returns
+    -------
+    dict
+        ``liquid_m3_per_s`` [m³/s], ``injection_pressure_pa`` [Pa], ``mean_void_fraction`` [-]
+        (over the two-phase section), ``compressor_power_kw`` [kW] and ``air_nm3_per_s``
+        [Nm³/s], each of the broadcast shape of ``air_kg_per_s`` and ``injection_depth_m``.
+
+    References
+    ----------
+    Zuber & Findlay (1965) and Nicklin, Wilkes & Davidson (1962) Trans. IChemE 40:61–68
+    (drift flux); Shimizu, Sugihara, Fujinaga, Nakamura & Kato (2024) Air-lift pumping system
+    for hybrid mining of REE-rich mud and polymetallic nodules around Minamitorishima Island,
+    J. Mar. Sci. Eng. 12(9):1470, doi:10.3390/jmse12091470 (1-D drift-flux airlift for this
+    deposit); docs/models/lifting.md §4.
     """
     m_g = np.asarray(air_kg_per_s, dtype=float)
     l_inj = np.asarray(injection_depth_m, dtype=float)
@@ -192,6 +292,10 @@ def least_air_for_flow(*, target_flow_m3_per_s, max_air_kg_per_s, grid_points=40
         ``air`` [kg/s] and ``curve`` (``airlift`` outputs) on the grid, ``reached`` (bool: the
         grid reaches the target), ``point`` (``airlift`` outputs at the least air rate, with
         ``air_kg_per_s``) and ``max_liquid_m3_per_s`` (largest flow on the curve).
+
+    References
+    ----------
+    docs/models/lifting.md §4.2.
     """
     air = np.linspace(0.0, 1.0, grid_points + 1)[1:] * np.asarray(max_air_kg_per_s)[..., None]
     curve = airlift(air_kg_per_s=air, **{k: np.asarray(v)[..., None]

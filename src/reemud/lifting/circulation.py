@@ -57,6 +57,22 @@ def energy_floor_kwh_per_dry_t(depth_m, solids_density_kg_per_m3, seawater_densi
     ``W_min = (1 − ρ_sw/ρ_s) g H`` (docs/models/lifting.md §2): 9.00 / 9.46 / 10.04 kWh/t at 5,600 m for
     ρ_s = 2,500 / 2,700 / 3,000 kg/m³ and ρ_sw = 1,025 kg/m³ (standard g; at g = 9.81 they
     read 9.47 / 10.05).
+
+    Parameters
+    ----------
+    depth_m : float or array_like
+        Depth the solids are lifted from ``H`` [m] (draws first).
+    solids_density_kg_per_m3, seawater_density_kg_per_m3 : float or array_like
+        Densities of the solids ``ρ_s`` and of seawater ``ρ_sw`` [kg/m³] (draws first).
+
+    Returns
+    -------
+    ndarray
+        ``W_min`` [kWh per dry t], the broadcast shape of the inputs.
+
+    References
+    ----------
+    docs/models/lifting.md §2.1 (from hydrostatics; validation case ``lift-floor-5600``, §8).
     """
     rho_s = np.asarray(solids_density_kg_per_m3, dtype=float)
     w = (1.0 - np.asarray(seawater_density_kg_per_m3) / rho_s) * G_M_PER_S2 * np.asarray(depth_m)
@@ -80,6 +96,58 @@ def closed_circulation(*, flow_m3_per_s, solids_volume_fraction, depth_m, solids
     ``cylinder_overpressure_pa``, ``hydraulic_power_kw``, ``solids_lift_power_kw`` (the floor's
     share), ``power_kw`` (shaft), ``specific_energy_kwh_per_dry_t`` (NaN at zero solids),
     ``floor_kwh_per_dry_t`` and ``liftable`` (every size class rises).
+
+    Parameters
+    ----------
+    flow_m3_per_s : float or array_like
+        Circulation flow ``Q``, equal down and up [m³/s].
+    solids_volume_fraction : float or array_like
+        Delivered solids volume fraction ``C_v`` [-].
+    depth_m : float or array_like
+        Water depth ``H`` (length of riser and downline) [m].
+    solids_density_kg_per_m3, seawater_density_kg_per_m3 : float or array_like
+        Densities of the solids ``ρ_s`` and of seawater ``ρ_sw`` [kg/m³].
+    carrier_viscosity_pa_s : float or array_like
+        Viscosity of the carrier seawater ``μ_sw`` [Pa·s].
+    riser_inner_diameter_m, downline_inner_diameter_m : float or array_like
+        Inner diameters of the riser and of the downline [m].
+    pipe_roughness_m : float or array_like
+        Wall roughness of both pipes [m].
+    pump_efficiency : float or array_like
+        Efficiency of the circulation pump, hydraulic over shaft power ``η`` [-].
+    miner_pressure_loss_pa : float or array_like
+        Loss through the gathering cylinder and stirrer ``Δp_miner`` [Pa].
+    yield_stress_coefficient_pa : float or array_like
+        Level of the yield stress ``a_y`` of the rheology law [Pa].
+    rheology_exponent : float or array_like
+        Growth ``b`` of yield stress and viscosity with ``C_v`` [-].
+    class_volume_shares : array_like, optional
+        Volume share of each grain size class (summing to 1) [-], classes on the last axis.
+    class_slip_m_per_s : array_like, optional
+        Hindered settling velocity of each class [m/s], classes on the last axis; the defaults
+        (one class, no slip) make the in-situ fraction the delivered one.
+    rheology : str, optional
+        Riser friction law, a key of ``RISER_FRICTION`` (``"bingham"`` or ``"power_law"``).
+    flow_index : float, optional
+        Flow index ``n`` of the power-law option [-].
+
+    Returns
+    -------
+    dict
+        Arrays of the broadcast shape of the inputs, with the units in their names: flows
+        [m³/s], velocities [m/s], densities [kg/m³], ``yield_stress_pa`` [Pa],
+        ``plastic_viscosity_pa_s`` [Pa·s], Darcy friction factors [-], pressures [Pa], powers
+        [kW], ``solids_t_per_h`` [t/h], specific energy and floor [kWh per dry t] and
+        ``liftable`` (bool); where a class cannot rise the in-situ fraction and what depends on
+        it are NaN.
+
+    References
+    ----------
+    US 2023/0112110 A1, Method for recovering rare-earth mud, and recovery system (JAMSTEC)
+    (the closed-circulation concept); Darby (2001) Chemical Engineering Fluid Mechanics, 2nd
+    ed. (Bingham riser friction); Dodge & Metzner (1959) AIChE J. 5:189–204 (power-law option);
+    Clamond (2009) Ind. Eng. Chem. Res. 48:3665, doi:10.1021/ie801626g (Colebrook downline);
+    docs/models/lifting.md §3.1.
     """
     rho_s = np.asarray(solids_density_kg_per_m3, dtype=float)
     rho_sw = np.asarray(seawater_density_kg_per_m3, dtype=float)
@@ -139,7 +207,26 @@ def closed_circulation(*, flow_m3_per_s, solids_volume_fraction, depth_m, solids
 
 
 def flow_for_throughput(solids_dry_t_per_day, solids_volume_fraction, solids_density_kg_per_m3):
-    """Circulation flow that delivers a daily dry throughput at a delivered ``C_v`` [m³/s]."""
+    """Circulation flow that delivers a daily dry throughput at a delivered ``C_v`` [m³/s].
+
+    Parameters
+    ----------
+    solids_dry_t_per_day : float or array_like
+        Dry solids throughput [t/day] (draws first).
+    solids_volume_fraction : float or array_like
+        Delivered solids volume fraction ``C_v`` [-] (draws first).
+    solids_density_kg_per_m3 : float or array_like
+        Density of the solids ``ρ_s`` [kg/m³] (draws first).
+
+    Returns
+    -------
+    ndarray
+        ``Q = ṁ / (ρ_s C_v)`` with ``ṁ`` = t/day × 1000 / 86,400 [m³/s].
+
+    References
+    ----------
+    docs/models/lifting.md §3.1.
+    """
     m_dot = np.asarray(solids_dry_t_per_day, dtype=float) * 1000.0 / SECONDS_PER_DAY
     return m_dot / (np.asarray(solids_density_kg_per_m3) * np.asarray(solids_volume_fraction))
 
@@ -157,6 +244,37 @@ def max_throughput_t_per_day(power_limit_kw, solids_volume_fraction, *, flow_max
     practice, against ~45 halvings of bisection alone).
     Vectorised over every broadcast input. Returns ``(t_per_day, flow_m3_per_s)``, the flow on
     the feasible side of the root.
+
+    Parameters
+    ----------
+    power_limit_kw : float or array_like
+        Shaft power available to the circulation pumps [kW] (draws first).
+    solids_volume_fraction : float or array_like
+        Delivered solids volume fraction ``C_v`` [-] (draws first).
+    flow_max_m3_per_s : float, optional
+        Upper end of the flow bracket [m³/s].
+    bisections : int, optional
+        Halvings of ``[0, flow_max]`` before regula falsi [-].
+    iterations : int, optional
+        Most Illinois steps [-].
+    rtol : float, optional
+        Relative tolerance on the power and on the flow [-].
+    **circulation
+        The other keyword inputs of ``closed_circulation`` (depth, densities, diameters, …),
+        ``solids_density_kg_per_m3`` among them.
+
+    Returns
+    -------
+    t_per_day : ndarray
+        Largest dry throughput ``Q C_v ρ_s × 86.4`` [t/day]; 0 where no liftable flow exists.
+    flow_m3_per_s : ndarray
+        The limiting circulation flow, on the feasible side of the root [m³/s]; 0 where none
+        is liftable.
+
+    References
+    ----------
+    Dowell & Jarratt (1971), the Illinois method, doi:10.1007/BF01934364;
+    docs/models/lifting.md §3.2.
     """
     cv = np.asarray(solids_volume_fraction, dtype=float)
     limit = np.asarray(power_limit_kw, dtype=float)

@@ -38,6 +38,48 @@ def pump_hoisting(*, flow_m3_per_s, solids_volume_fraction, depth_m, solids_dens
     Keys: ``solids_t_per_h``, ``mixture_density_kg_per_m3``, ``riser_velocity_m_per_s``,
     ``required_pressure_pa``, ``stages``, ``head_reduction``, ``efficiency``, ``power_kw``,
     ``specific_energy_kwh_per_dry_t``, ``floor_kwh_per_dry_t``.
+
+    Parameters
+    ----------
+    flow_m3_per_s : float or array_like
+        Slurry flow up the riser ``Q`` [m³/s].
+    solids_volume_fraction : float or array_like
+        Delivered solids volume fraction ``C_v`` [-].
+    depth_m : float or array_like
+        Water depth ``H`` (riser length) [m].
+    solids_density_kg_per_m3, seawater_density_kg_per_m3 : float or array_like
+        Densities of the solids and of seawater [kg/m³].
+    carrier_viscosity_pa_s : float or array_like
+        Viscosity of the carrier seawater [Pa·s].
+    riser_inner_diameter_m : float or array_like
+        Riser inner diameter [m].
+    pipe_roughness_m : float or array_like
+        Wall roughness [m].
+    water_efficiency : float or array_like
+        Pump efficiency on water ``η_w`` [-].
+    stage_pressure_water_pa : float or array_like
+        Pressure rise of one stage on water ``Δp_stage,w`` [Pa].
+    head_reduction_at_15pct, efficiency_reduction_at_15pct : float or array_like
+        Head and efficiency reductions ``r_H``, ``r_η`` at ``C_v`` = 15 % [-].
+    yield_stress_coefficient_pa : float or array_like
+        Level of the yield stress ``a_y`` of the rheology law [Pa].
+    rheology_exponent : float or array_like
+        Growth ``b`` of yield stress and viscosity with ``C_v`` [-].
+
+    Returns
+    -------
+    dict
+        Arrays of the broadcast shape of the inputs: ``solids_t_per_h`` [t/h],
+        ``mixture_density_kg_per_m3`` [kg/m³], ``riser_velocity_m_per_s`` [m/s],
+        ``required_pressure_pa`` [Pa], ``stages`` [-], ``head_reduction`` and ``efficiency``
+        [-], ``power_kw`` [kW], ``specific_energy_kwh_per_dry_t`` (NaN at zero solids) and
+        ``floor_kwh_per_dry_t`` [kWh per dry t].
+
+    References
+    ----------
+    Pump Handbook (solids-handling pumps) for the linear derating; Heywood & Alderman, BHR
+    Group (no derating method for fine non-settling slurries); Darby (2001) Chemical
+    Engineering Fluid Mechanics, 2nd ed. (Bingham friction); docs/models/lifting.md §5.
     """
     cv = np.asarray(solids_volume_fraction, dtype=float)
     q = np.asarray(flow_m3_per_s, dtype=float)
@@ -72,6 +114,29 @@ def pump_max_throughput_t_per_day(*, power_limit_kw, riser_inner_diameter_m,
     Mixture velocities 0.2–5 m/s (40 points) by default; 0 where no grid point stays within the
     limit. Broadcasts over a leading draw axis of every input (``pump_inputs``: the other keyword
     inputs of ``pump_hoisting``).
+
+    Parameters
+    ----------
+    power_limit_kw : float or array_like
+        Power available to the lift pumps [kW] (draws first).
+    riser_inner_diameter_m : float or array_like
+        Riser inner diameter [m] (draws first).
+    solids_volume_fraction : float or array_like
+        Delivered solids volume fraction ``C_v`` [-] (draws first).
+    velocities_m_per_s : array_like, optional
+        Grid of mixture velocities in the riser [m/s]; 40 points over 0.2–5 m/s by default.
+    **pump_inputs
+        The other keyword inputs of ``pump_hoisting`` (draws first).
+
+    Returns
+    -------
+    ndarray
+        Largest dry throughput on the grid within the power limit [t/day], the leading (draw)
+        shape.
+
+    References
+    ----------
+    docs/models/lifting.md §5.
     """
     if velocities_m_per_s is None:
         velocities_m_per_s = np.linspace(0.2, 5.0, 40)

@@ -25,21 +25,80 @@ _v_terminal = np.vectorize(v_terminal, otypes=[float])
 
 def terminal_velocity_m_per_s(diameter_um, solids_density_kg_per_m3, fluid_density_kg_per_m3,
                               viscosity_pa_s):
-    """Terminal settling velocity with a drag law valid beyond Stokes (fluids.v_terminal) [m/s]."""
+    """Terminal settling velocity with a drag law valid beyond Stokes (fluids.v_terminal) [m/s].
+
+    Parameters
+    ----------
+    diameter_um : float or array_like
+        Grain diameter ``d`` [µm].
+    solids_density_kg_per_m3, fluid_density_kg_per_m3 : float or array_like
+        Densities of the grain and of the fluid [kg/m³].
+    viscosity_pa_s : float or array_like
+        Fluid viscosity ``μ`` [Pa·s].
+
+    Returns
+    -------
+    ndarray
+        Terminal velocity [m/s], the broadcast shape of the inputs.
+
+    References
+    ----------
+    Bell, Caleb: fluids (Python package), ``drag.v_terminal``; docs/models/lifting.md §2.3 and
+    §8 case 4.
+    """
     return _v_terminal(np.asarray(diameter_um, dtype=float) * 1e-6, solids_density_kg_per_m3,
                        fluid_density_kg_per_m3, viscosity_pa_s)
 
 
 def stokes_velocity_m_per_s(diameter_um, solids_density_kg_per_m3, fluid_density_kg_per_m3,
                             viscosity_pa_s):
-    """Stokes settling velocity ``g d² Δρ / (18 μ)`` [m/s] (particle Re < ~0.3)."""
+    """Stokes settling velocity ``g d² Δρ / (18 μ)`` [m/s] (particle Re < ~0.3).
+
+    Parameters
+    ----------
+    diameter_um : float or array_like
+        Grain diameter ``d`` [µm].
+    solids_density_kg_per_m3, fluid_density_kg_per_m3 : float or array_like
+        Densities of the grain and of the fluid [kg/m³].
+    viscosity_pa_s : float or array_like
+        Fluid viscosity ``μ`` [Pa·s].
+
+    Returns
+    -------
+    ndarray
+        Stokes velocity [m/s] (negative for grains lighter than the fluid), the broadcast
+        shape of the inputs.
+
+    References
+    ----------
+    docs/models/lifting.md §2.3.
+    """
     d = np.asarray(diameter_um, dtype=float) * 1e-6
     return (G_M_PER_S2 * d**2 * (np.asarray(solids_density_kg_per_m3) - fluid_density_kg_per_m3)
             / (18.0 * viscosity_pa_s))
 
 
 def hindered_velocity_m_per_s(terminal_velocity, solids_volume_fraction, exponent):
-    """Richardson–Zaki hindered settling ``v_t (1 − C)^n`` [m/s]."""
+    """Richardson–Zaki hindered settling ``v_t (1 − C)^n`` [m/s].
+
+    Parameters
+    ----------
+    terminal_velocity : float or array_like
+        Terminal velocity of the single grain ``v_t`` [m/s].
+    solids_volume_fraction : float or array_like
+        Solids volume fraction ``C`` [-].
+    exponent : float or array_like
+        Richardson–Zaki exponent ``n`` [-] (e.g. ``garside_al_dibouni_exponent``).
+
+    Returns
+    -------
+    ndarray
+        Hindered settling velocity [m/s], the broadcast shape of the inputs.
+
+    References
+    ----------
+    Richardson & Zaki (1954), hindered settling; docs/models/lifting.md §2.3.
+    """
     return np.asarray(terminal_velocity) * (1.0 - np.asarray(solids_volume_fraction)) ** exponent
 
 
@@ -49,6 +108,28 @@ def in_situ_fraction(delivered_fraction, mixture_velocity_m_per_s, class_volume_
 
     ``class_volume_shares`` (summing to 1) and ``class_slip_m_per_s`` have the size classes on
     their last axis; returns ``inf`` where some class with a non-zero share cannot rise.
+
+    Parameters
+    ----------
+    delivered_fraction : float or array_like
+        Delivered solids volume fraction ``C_v,delivered`` [-].
+    mixture_velocity_m_per_s : float or array_like
+        Mixture velocity ``V``, delivered volume flux over the riser area [m/s].
+    class_volume_shares : array_like
+        Volume share ``s_k`` of each size class [-], classes on the last axis.
+    class_slip_m_per_s : array_like
+        Slip (hindered settling) velocity ``v_k`` of each class [m/s], classes on the last
+        axis.
+
+    Returns
+    -------
+    ndarray
+        ``C_v,delivered Σ_k s_k V / (V − v_k)`` [-], the leading shape of the inputs; ``inf``
+        where a class present cannot rise.
+
+    References
+    ----------
+    docs/models/lifting.md §2.3 (1-D slip).
     """
     v = np.asarray(mixture_velocity_m_per_s, dtype=float)[..., None]
     slip = np.asarray(class_slip_m_per_s, dtype=float)
@@ -69,6 +150,21 @@ def garside_al_dibouni_exponent(terminal_reynolds):
         n = \frac{5.1 + 2.7 a}{1 + a}, \qquad a = 0.1\, Re_t^{0.9}
 
     (Garside & Al-Dibouni 1977, doi:10.1021/i260062a008): 5.1 for Stokes grains, 2.7 at high Re.
+
+    Parameters
+    ----------
+    terminal_reynolds : float or array_like
+        Reynolds number of the grain at its terminal velocity ``Re_t = ρ v_t d / μ`` [-].
+
+    Returns
+    -------
+    ndarray
+        Exponent ``n`` [-], the shape of ``terminal_reynolds``.
+
+    References
+    ----------
+    Garside & Al-Dibouni (1977), the exponent's dependence on the terminal Reynolds
+    number, doi:10.1021/i260062a008; docs/models/lifting.md §2.3.
     """
     a = 0.1 * np.asarray(terminal_reynolds, dtype=float) ** 0.9
     return (5.1 + 2.7 * a) / (1.0 + a)
@@ -94,6 +190,12 @@ def class_slip(*, class_mass_fractions, class_density_kg_per_m3, diameter_um,
     -------
     (shares, slip) : volume share of each class [-] and its Richardson–Zaki hindered velocity
     [m/s], with ``garside_al_dibouni_exponent`` at the class's terminal Reynolds number.
+
+    References
+    ----------
+    Richardson & Zaki (1954), hindered settling; Garside & Al-Dibouni (1977), the exponent's
+    dependence on the terminal Reynolds number, doi:10.1021/i260062a008;
+    docs/models/lifting.md §2.3.
     """
     volume = np.asarray(class_mass_fractions) / np.asarray(class_density_kg_per_m3)
     v_t = np.asarray(terminal_velocity_m_per_s)

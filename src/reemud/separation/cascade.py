@@ -156,7 +156,71 @@ def _acid(model, params, o_out, a_out, y, a_in, h_in, feed_flow, h_feed, o_in, y
 @numba.njit(cache=True)
 def solve(model, params, o_out, a_out, o_in, y_in, a_in, x_in, feed_flow, feed_comp, eta,
           h_in, h_feed, protons, damping, tol, max_iter):
-    """Steady state of one cascade; returns ``(x, y, h, iterations, change)``."""
+    """Steady state of one cascade; returns ``(x, y, h, iterations, change)``.
+
+    Parameters
+    ----------
+    model : int
+        Distribution-ratio model, a value of ``MODELS`` (0 constant D, 1 constant β, 2 mass
+        action, 3 log-linear in pH).
+    params : ndarray
+        Model parameters: ``D`` per component (0); ``β`` per component (1); ``K`` per
+        component then the total extractant dimer ``F_tot`` [mol/L] (2); ``a`` then ``b`` per
+        component, optionally the proton counts ``z`` and ``[K_a2 [mol/L], total sulfate
+        [mol/L]]`` (3).
+    o_out, a_out : ndarray
+        Organic and aqueous flows leaving each stage, shape ``(N,)`` [any consistent flow
+        unit, e.g. L/h].
+    o_in : float
+        Organic flow entering stage 0 [flow unit].
+    y_in : ndarray
+        Composition of that organic, shape ``(m,)`` [mol/L; mole fractions for model 1].
+    a_in : float
+        Aqueous flow entering stage ``N−1`` (e.g. scrub acid) [flow unit].
+    x_in : ndarray
+        Composition of that aqueous, shape ``(m,)`` [mol/L; mole fractions for model 1].
+    feed_flow : ndarray
+        Aqueous feed flow into each stage, shape ``(N,)`` [flow unit].
+    feed_comp : ndarray
+        Composition of each stage's feed, shape ``(N, m)`` [mol/L; mole fractions for
+        model 1].
+    eta : float
+        Murphree stage efficiency ``η`` [-] (1: equilibrium stages).
+    h_in : float
+        Acidity of the aqueous inlet [mol/L] (total acidity H⁺ + HSO₄⁻ with sulfate).
+    h_feed : ndarray
+        Acidity of each stage's feed, shape ``(N,)`` [mol/L].
+    protons : float
+        H⁺ released per mole of component extracted (models 2 and 3 without ``z``) [-].
+    damping : float
+        Damping of the successive substitution on ``log D``, in ``[0, 1)`` [-].
+    tol : float
+        Convergence tolerance on the largest change of ``log D`` [-].
+    max_iter : int
+        Most iterations [-].
+
+    Returns
+    -------
+    x, y : ndarray
+        Aqueous and organic compositions leaving each stage, shape ``(N, m)`` [units of the
+        inlet compositions].
+    h : ndarray
+        Free H⁺ of the aqueous leaving each stage, shape ``(N,)`` [mol/L] (the inlet acidity
+        throughout for models 0 and 1).
+    iterations : int
+        Iterations done [-].
+    change : float
+        Largest change of ``log D`` in the last iteration [-] (converged when below ``tol``).
+
+    References
+    ----------
+    Yan, Jia, Liao, Wu & Xu (2006) Rare earth separation in China, Tsinghua Sci. Technol.
+    11(2):241–247 (Xu Guangxian's counter-current extraction theory, model 1); Peppard, Mason &
+    Giffin (1965) J. Inorg. Nucl. Chem. 27:1683–1691 (the ``[H⁺]⁻³`` dependence, model 2);
+    PrOMMiS ``solvent_extraction/solvent_extraction_reaction_package.py``
+    (github.com/prommis/prommis) (the log-linear correlation, model 3);
+    docs/models/separation.md §3.1.
+    """
     n = o_out.shape[0]
     m = y_in.shape[0]
     x = np.zeros((n, m))
@@ -204,7 +268,40 @@ def solve(model, params, o_out, a_out, o_in, y_in, a_in, x_in, feed_flow, feed_c
 @numba.njit(cache=True, parallel=True)
 def solve_batch(model, params, o_out, a_out, o_in, y_in, a_in, x_in, feed_flow, feed_comp, eta,
                 h_in, h_feed, protons, damping, tol, max_iter):
-    """Solve a batch of cascades (leading axis) in parallel; arrays as ``solve`` plus a batch axis."""
+    """Solve a batch of cascades (leading axis) in parallel; arrays as ``solve`` plus a batch axis.
+
+    Parameters
+    ----------
+    model : int
+        Distribution-ratio model, a value of ``MODELS``, shared by the batch.
+    params, o_out, a_out, o_in, y_in, a_in, x_in, feed_flow, feed_comp, eta, h_in, h_feed : ndarray
+        The per-cascade inputs of ``solve``, each with the batch on a leading axis of length
+        ``B`` (e.g. ``params`` of shape ``(B, p)``, ``o_in`` of shape ``(B,)``).
+    protons : float
+        H⁺ released per mole of component extracted (models 2 and 3 without ``z``) [-].
+    damping : float
+        Damping of the successive substitution on ``log D``, in ``[0, 1)`` [-].
+    tol : float
+        Convergence tolerance on the largest change of ``log D`` [-].
+    max_iter : int
+        Most iterations [-].
+
+    Returns
+    -------
+    xs, ys : ndarray
+        Aqueous and organic compositions leaving each stage, shape ``(B, N, m)`` [units of the
+        inlet compositions].
+    hs : ndarray
+        Free H⁺ leaving each stage, shape ``(B, N)`` [mol/L].
+    iters : ndarray of int
+        Iterations of each cascade, shape ``(B,)`` [-].
+    changes : ndarray
+        Last largest change of ``log D`` of each cascade, shape ``(B,)`` [-].
+
+    References
+    ----------
+    docs/models/separation.md §3.1.
+    """
     b = params.shape[0]
     n = o_out.shape[1]
     m = y_in.shape[1]
@@ -280,6 +377,37 @@ def solve_saturated(beta, o_out, a_out, feed_flow, feed_comp, tol, max_iter):
     falls. The start is the constant-D solution with ``D = β / Σβz`` of the feed. Verified to
     1e-13 for up to eight components; with twelve widely spread components it can stall (the
     returned residual says so) — the flowsheet uses the constant-D cascade.
+
+    Parameters
+    ----------
+    beta : ndarray
+        Separation factor of each component against a reference ``β_j`` [-], shape ``(m,)``.
+    o_out, a_out : ndarray
+        Organic and aqueous RE fluxes leaving each stage, shape ``(N,)`` [e.g. mol per mol of
+        feed RE].
+    feed_flow : ndarray
+        RE feed flux into each stage, shape ``(N,)`` [flux unit].
+    feed_comp : ndarray
+        Mole fractions of each stage's feed, shape ``(N, m)`` [-].
+    tol : float
+        Tolerance on the residual norm relative to the total feed flux [-].
+    max_iter : int
+        Most Newton iterations [-].
+
+    Returns
+    -------
+    x, y : ndarray
+        Aqueous and organic mole fractions leaving each stage, shape ``(N, m)`` [-].
+    iterations : int
+        Newton iterations done [-].
+    residual : float
+        Norm of the stage balances at the end [flux unit].
+
+    References
+    ----------
+    Yan, Jia, Liao, Wu & Xu (2006) Rare earth separation in China, Tsinghua Sci. Technol.
+    11(2):241–247 (Xu Guangxian's theory: constant β, saturated organic, constant RE fluxes);
+    docs/models/separation.md §1.3, §3.1 and §6 case 4.
     """
     n = o_out.shape[0]
     m = beta.shape[0]
@@ -385,6 +513,50 @@ def mass_action_cascade(k, extractant_dimer_mol_per_l, saponification, *, stages
     H⁺ (the saponified share exchanges Na⁺ instead). The aqueous ``aqueous_feed`` [mol/L per
     component] at ``acid_mol_per_l`` enters the last stage; fresh organic enters stage 0.
     Returns ``(x, y, h, converged)``.
+
+    Parameters
+    ----------
+    k : array_like
+        Extraction constant of each component ``K_j`` [-], shape ``(m,)``.
+    extractant_dimer_mol_per_l : float
+        Total extractant dimer ``F_tot`` [mol/L].
+    saponification : float
+        Saponification degree ``s`` of the extractant, in ``[0, 1)`` [-].
+    stages : int
+        Number of stages [-].
+    organic_flow, aqueous_flow : float
+        Organic and aqueous flows, the same through every stage [any consistent flow unit].
+    aqueous_feed : array_like
+        Composition of the aqueous entering the last stage [mol/L per component].
+    acid_mol_per_l : float
+        Acidity of that aqueous [mol/L].
+    efficiency : float, optional
+        Murphree stage efficiency [-].
+    tol : float, optional
+        Convergence tolerance on the change of ``log D`` [-].
+    max_iter : int, optional
+        Most iterations [-].
+    damping : float, optional
+        Damping of the successive substitution [-].
+
+    Returns
+    -------
+    x, y : ndarray
+        Aqueous and organic compositions leaving each stage, shape ``(stages, m)`` [mol/L].
+    h : ndarray
+        Free H⁺ of the aqueous leaving each stage [mol/L].
+    converged : bool
+        Whether ``D`` settled to ``tol``.
+
+    Raises
+    ------
+    ValueError
+        If ``saponification`` is outside ``[0, 1)``.
+
+    References
+    ----------
+    Peppard, Mason & Giffin (1965) J. Inorg. Nucl. Chem. 27:1683–1691; Wu, Zhang & Bao (2007)
+    Ind. Eng. Chem. Res. 46:6320–6325; docs/models/separation.md §1.1, §3.1.
     """
     k = np.asarray(k, dtype=float)
     if not 0.0 <= saponification < 1.0:

@@ -23,13 +23,46 @@ from scipy.linalg import solve_banded
 
 
 def fenske_min_stages(purity_heavy, purity_light, beta):
-    """Minimum equilibrium stages at total reflux [-]."""
+    """Minimum equilibrium stages at total reflux [-].
+
+    Parameters
+    ----------
+    purity_heavy, purity_light : float or array_like
+        Purities of the heavy (extract) and light (raffinate) products ``P_A``, ``P_B`` [-].
+    beta : float or array_like
+        Separation factor of the keys ``β`` [-].
+
+    Returns
+    -------
+    ndarray
+        Fenske minimum ``N_min`` [-] (not rounded).
+
+    References
+    ----------
+    docs/models/separation.md §1.3 and §6 case 2.
+    """
     pa, pb = np.asarray(purity_heavy), np.asarray(purity_light)
     return np.log(pa / (1 - pa) * pb / (1 - pb)) / np.log(beta)
 
 
 def minimum_reflux(beta):
-    """``W_min = 1/(β − 1)``: minimum scrub RE flux per unit feed RE [-]."""
+    """``W_min = 1/(β − 1)``: minimum scrub RE flux per unit feed RE [-].
+
+    Parameters
+    ----------
+    beta : float or array_like
+        Separation factor of the keys ``β`` [-].
+
+    Returns
+    -------
+    ndarray
+        Minimum scrub RE flux [mol per mol of feed RE].
+
+    References
+    ----------
+    Cheng et al. (2014) Minimum amount of extracting solvent of a separation of two rare earth
+    components, Adv. Mater. Phys. Chem. 4:275–283; docs/models/separation.md §1.3.
+    """
     beta = np.asarray(beta, dtype=float)
     return 1.0 / (beta - 1.0)
 
@@ -40,6 +73,29 @@ def cut_cascade(d, feed, n_extraction, n_scrub, scrub_ratio, organic_ratio):
     Flows per unit feed volume: feed 1 at the last extraction stage, scrub acid ``q`` (no RE)
     into the last stage, organic ``o`` (RE-free) into stage 0. Returns ``(raffinate, extract)``
     component flows (light and heavy products).
+
+    Parameters
+    ----------
+    d : array_like
+        Distribution ratio of each component [-], shape ``(m,)``.
+    feed : array_like
+        Component flows of the feed per unit feed volume [any unit, e.g. mol/L], shape
+        ``(m,)``.
+    n_extraction, n_scrub : int
+        Stages of the extraction and scrub sections [-].
+    scrub_ratio : float
+        Scrub aqueous flow ``q`` per unit feed flow [-].
+    organic_ratio : float
+        Organic flow ``o`` per unit feed flow [-].
+
+    Returns
+    -------
+    raffinate, extract : ndarray
+        Component flows of the light and heavy products, shape ``(m,)`` [unit of ``feed``].
+
+    References
+    ----------
+    docs/models/separation.md §3.2.
     """
     d = np.asarray(d, dtype=float)
     feed = np.asarray(feed, dtype=float)
@@ -59,6 +115,26 @@ def constant_d_banded(d, o_out, a_out, feed_stage, feed):
     ``O_{i-1} D x_{i-1} − (O_i D + A_i) x_i + A_{i+1} x_{i+1} = −F_i z``, RE-free organic and scrub
     inlets. The same equations the compiled solver (``cascade.solve``, model 0) handles with
     efficiencies, acids and batches; this path needs no compilation.
+
+    Parameters
+    ----------
+    d : ndarray
+        Distribution ratio of each component [-], shape ``(m,)``.
+    o_out, a_out : ndarray
+        Organic and aqueous flows leaving each stage, shape ``(N,)`` [any consistent unit].
+    feed_stage : int
+        Index of the stage the feed enters [-].
+    feed : ndarray
+        Component flows of the feed ``F z`` [flow × composition unit], shape ``(m,)``.
+
+    Returns
+    -------
+    ndarray
+        Aqueous composition leaving each stage ``x``, shape ``(N, m)`` (``y = D x``).
+
+    References
+    ----------
+    docs/models/separation.md §1.2, §3.1.
     """
     n, m = o_out.size, d.size
     rhs = np.zeros((n, m))
@@ -88,6 +164,43 @@ def design_cut(d, feed, heavy, *, purity, recovery, reflux_multiple, max_stages=
     ``heavy_purity`` (default ``purity``) is the extract's own target. Raises ``ValueError``
     naming the reason when the spec cannot be met (β ≤ 1, or not within ``max_stages``).
     Returns a dict with the stage counts, flows, products and achieved purities/recoveries.
+
+    Parameters
+    ----------
+    d : array_like
+        Distribution ratio of each component [-], shape ``(m,)``.
+    feed : array_like
+        Component flows of the feed [any unit, e.g. Mmol/yr or mole fractions], shape ``(m,)``.
+    heavy : array_like of bool
+        Components that go to the extract, shape ``(m,)``.
+    purity, recovery : float
+        Purity spec of the raffinate (and by default of the extract) and recovery spec of both
+        products [-].
+    reflux_multiple : float
+        Scrub flow as a multiple ``r`` of the minimum reflux ``W_min`` [-].
+    max_stages : int, optional
+        Most stages of the two sections together [-].
+    light_product : array_like of bool, optional
+        Components the raffinate's purity counts.
+    heavy_purity : float, optional
+        Purity spec of the extract [-].
+
+    Returns
+    -------
+    dict
+        ``beta`` [-], ``n_extraction`` and ``n_scrub`` [-], ``scrub_ratio`` and
+        ``organic_ratio`` [per unit feed flow], ``raffinate`` and ``extract`` [unit of
+        ``feed``], ``n_min_fenske`` [-], ``organic_re_flux`` [mol per mol feed RE] and the
+        achieved ``heavy_purity``, ``light_purity``, ``heavy_recovery``, ``light_recovery`` [-].
+
+    Raises
+    ------
+    ValueError
+        If β ≤ 1 or the spec is not met within ``max_stages``.
+
+    References
+    ----------
+    docs/models/separation.md §3.2.
     """
     d = np.asarray(d, dtype=float)
     feed = np.asarray(feed, dtype=float)
@@ -128,6 +241,27 @@ def saturated_binary_flows(fa, scrub_flux, stages, feed_stage):
     Organic RE flux ``S = W + f_A`` leaves every stage but the last, which sends ``S − W = f_A``
     to the strip; the aqueous carries ``W`` in the scrub section, ``W + 1`` in the extraction
     section and ``1 − f_A`` out of stage 0. Returns ``(o_out, a_out, feed_flow)``.
+
+    Parameters
+    ----------
+    fa : float
+        Feed fraction of the more extractable component ``f_A`` [-].
+    scrub_flux : float
+        Scrub-section aqueous RE flux ``W`` [mol per mol of feed RE].
+    stages : int
+        Number of stages [-].
+    feed_stage : int
+        Index of the feed stage [-].
+
+    Returns
+    -------
+    o_out, a_out, feed_flow : ndarray
+        Organic and aqueous RE fluxes leaving each stage and the feed into each, shape
+        ``(stages,)`` [mol per mol of feed RE].
+
+    References
+    ----------
+    docs/models/separation.md §1.3.
     """
     s = scrub_flux + fa
     o_out = np.full(stages, s)
@@ -145,6 +279,30 @@ def saturated_binary_products(beta, fa, scrub_flux, stages=60, feed_stage=30):
 
     Returns ``(heavy_product, light_product, residual)``: component fluxes (light, heavy) per unit
     feed RE, and the final residual norm of the stage balances.
+
+    Parameters
+    ----------
+    beta : float
+        Separation factor of the heavy over the light component [-].
+    fa : float
+        Feed fraction of the heavy (more extractable) component ``f_A`` [-].
+    scrub_flux : float
+        Scrub-section aqueous RE flux ``W`` [mol per mol of feed RE].
+    stages : int, optional
+        Number of stages [-].
+    feed_stage : int, optional
+        Index of the feed stage [-].
+
+    Returns
+    -------
+    heavy_product, light_product : ndarray
+        Fluxes of (light, heavy) in the extract and in the raffinate [mol per mol of feed RE].
+    residual : float
+        Final residual norm of the stage balances [mol per mol of feed RE].
+
+    References
+    ----------
+    docs/models/separation.md §1.3 and §6 case 4.
     """
     from reemud.separation import cascade
 

@@ -23,6 +23,42 @@ def run_flowsheet(feed_mol, log10_relative_d, products, *, purity, recovery, ref
 
     ``feed_mol``: component molar flows (REY order). Returns ``(product_flows, cuts)`` with the
     molar flow of every component in every product, and per-cut design records.
+
+    Parameters
+    ----------
+    feed_mol : array_like
+        Molar flow of each element [e.g. Mmol/yr, or mole fractions], REY order, shape ``(15,)``.
+    log10_relative_d : array_like
+        ``log10(D/D_La)`` of each element [-], REY order (a set of
+        ``data/separation_factors.csv``).
+    products : sequence of sequence of str
+        Product groups of element symbols, light (least extractable) first; each group must be
+        contiguous in the extraction order.
+    purity, recovery : float
+        Purity and recovery specs of every cut [-].
+    reflux_multiple : float
+        Scrub flow as a multiple of the minimum reflux [-].
+    max_stages : int, optional
+        Most stages per cut [-].
+
+    Returns
+    -------
+    product_flows : dict
+        For each product (``"+"``-joined symbols), the molar flow of every element in it, REY
+        order [unit of ``feed_mol``].
+    cuts : list of dict
+        Per cut: ``cut`` (name), ``feed_mol`` [unit of ``feed_mol``] and the ``design.design_cut``
+        record without its products.
+
+    Raises
+    ------
+    ValueError
+        If a product group is not contiguous in the extraction order, or a cut cannot meet the
+        spec.
+
+    References
+    ----------
+    docs/models/separation.md §3.3, §4.2.
     """
     order = np.argsort(np.asarray(log10_relative_d, dtype=float), kind="stable")
     d = 10.0 ** np.asarray(log10_relative_d, dtype=float)
