@@ -12,7 +12,7 @@ from reemud import lifting
 from reemud.bench import best_of
 from reemud.collector.campaign import simulate_campaigns
 from reemud.scenario import load_scenario
-from reemud.stages.mining import campaign_spec
+from reemud.stages.collector import campaign_spec
 
 SITE = dict(depth_m=5600.0, solids_density_kg_per_m3=2545.0, seawater_density_kg_per_m3=1025.0,
             carrier_viscosity_pa_s=1.78e-3, riser_inner_diameter_m=0.2, pipe_roughness_m=3.6e-5,

@@ -216,3 +216,25 @@ def test_breakeven_json_of_an_undefined_kpi_is_valid_json():
     data = json.loads(result.stdout)
     assert (data["value"], data["kpi_at_low"], data["kpi_at_high"]) == (None, None, None)
     assert data["status"] == "irr is undefined at an end of the bracket"
+
+
+def test_campaign_cli_equals_the_simulation():
+    from reemud.collector import campaign
+    from reemud.scenario import load_scenario
+    from reemud.stages.collector import campaign_spec
+
+    result = runner.invoke(app, ["campaign", "-n", "4", "--seed", "2", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    sc = load_scenario("minamitorishima-2027")
+    spec = campaign_spec(sc.stages["collector"].params, _deposit(sc))
+    tonnes = campaign.simulate_campaigns(spec, 4, 2)["tonnes"]
+    assert data["tonnes_mean"] == pytest.approx(float(np.mean(tonnes)), rel=1e-12)
+    # pipe running: the string run down to 5,600 m at 490 m/day, once per campaign
+    assert data["mean_hours"]["pipe running"] == pytest.approx(5600.0 / (490.0 / 24.0), rel=1e-12)
+
+
+def _deposit(sc):
+    from reemud.chain import Chain
+
+    return Chain(sc).run_from("deposit", {}).records["deposit"]

@@ -470,7 +470,7 @@ def campaign(
     from reemud.chain import Chain
     from reemud.collector.campaign import CATEGORIES, simulate_campaigns, summarise
     from reemud.scenario import load_scenario, parse_scenario
-    from reemud.stages.mining import campaign_spec
+    from reemud.stages.collector import campaign_spec
 
     try:
         sc = load_scenario(scenario)
