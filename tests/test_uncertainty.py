@@ -311,3 +311,20 @@ def test_bad_distribution_tables_are_named(spec, message):
     with pytest.raises(ScenarioError, match=message) as err:
         parse_scenario(text, "bad")
     assert "`economics.capex_exponent`" in str(err.value)
+
+
+def test_monte_carlo_counts_rejected_draws_by_stated_reason():
+    from reemud.scenario import load_scenario, parse_scenario
+    from reemud.uncertainty import monte_carlo
+
+    text = load_scenario("minamitorishima-commercial").text + (
+        '\n[separation]\nmax_stages = { dist = "discrete", values = [2, 3, 400], weights = [1, 1, 2] }\n')
+    sc = parse_scenario(text, "few stages")
+    fast = monte_carlo(sc, 12, seed=1)
+    slow = monte_carlo(sc, 12, seed=1, vectorised=False)
+    reason = ("separation.products: every cut must reach the purity and recovery specs within "
+              "max_stages")
+    undefined = int(np.isnan(fast.outputs["npv_usd"]).sum())
+    assert 0 < undefined < 12
+    assert dict(fast.rejections) == {reason: undefined}
+    assert dict(slow.rejections) == dict(fast.rejections)  # a single run states the same reason

@@ -32,10 +32,12 @@ import numpy as np
 
 from reemud import __version__, registry
 from reemud.elements import REY, as_dict
-from reemud.errors import MassBalanceError, Problem, ScenarioError
+from reemud.errors import MassBalanceError, Problem, RejectedError
 from reemud.scenario import Scenario, cross_stage_rules, parameter_field
 
 MASS_BALANCE_RTOL = 1e-9
+OUTSIDE_RULES = "outside the parameters' allowed ranges or rules"
+"""The reason of a draw rejected before any stage runs (bounds, field relations, cross-stage)."""
 BLOCK = 2048
 """Draws computed together; bounds memory (the leach march holds ``BLOCK × 501`` floats)."""
 
@@ -251,10 +253,10 @@ def run_stages(scenario: Scenario, stages, params: Mapping[str, object],
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             done[stage] = record = entry.run(params[stage], MappingProxyType(done), int(seed))
         if single:
-            problems = [Problem(r.path, r.given, r.message(), r.fix) for r in record.rejections
-                        if np.any(r.where)]
-            if problems:
-                raise ScenarioError(problems)
+            hit = [r for r in record.rejections if np.any(r.where)]
+            if hit:
+                raise RejectedError([Problem(r.path, r.given, r.message(), r.fix) for r in hit],
+                                    [f"{r.path}: {r.reason}" for r in hit])
     return done
 
 
@@ -421,7 +423,7 @@ def run_draws(scenario: Scenario, inputs: Mapping[str, np.ndarray], seed: int = 
         return {k: v[:0] for k, v in run_draws(scenario, nominal, seed,
                                                per_element=per_element).items()}
     drawn, valid = _validated(scenario, inputs, n)
-    why = np.where(valid, "", "outside the parameters' allowed ranges or rules").astype(object)
+    why = np.where(valid, "", OUTSIDE_RULES).astype(object)
     first = registry.STAGES.index(min(drawn, key=registry.STAGES.index))
     upstream = run_stages(scenario, registry.STAGES[:first], _params(scenario, {}, None), {},
                           seed, single=True)

@@ -580,17 +580,18 @@ def mc(
 
         _write_html(report, render_uncertainty(sc.name, "npv_usd", mc=result,
                                                tornado=tornado(sc, "npv_usd", seed=seed)))
-    _print_mc(sc, n, method, seed, summary, as_json)
+    _print_mc(sc, n, method, seed, summary, as_json, rejections=result.rejections)
 
 
 def _print_mc(sc, n: int, method: str, seed: int, summary: Mapping, as_json: bool,
-              extra: Mapping | None = None) -> None:
+              extra: Mapping | None = None, rejections: Mapping | None = None) -> None:
     from reemud.nomenclature import unit_of
 
     if as_json:
         out = {"scenario": sc.name, "n": n, "method": method, "seed": seed, **(extra or {}),
                "uncertain": list(sc.uncertain),
-               "kpis": _json_safe({k: summary[k] for k in MC_KPIS})}
+               "kpis": _json_safe({k: summary[k] for k in MC_KPIS}),
+               **({"rejected": dict(rejections)} if rejections is not None else {})}
         sys.stdout.write(json.dumps(out, indent=2, allow_nan=False) + "\n")
         return
     table = Table(title=f"{sc.name}: {n} draws ({method}, seed {seed}) over "
@@ -604,10 +605,13 @@ def _print_mc(sc, n: int, method: str, seed: int, summary: Mapping, as_json: boo
                       _fmt(v["p50"]), _fmt(v["p90"]), unit_of(k), f"{v['n']}/{n}")
     npv = summary["npv_usd"]
     rejected = n - summary["resource_reo_t"]["n"]  # defined whenever a draw was run
+    if rejections:  # the stated reasons
+        why = [f"{count} draw(s) rejected: {reason}" for reason, count in rejections.items()]
+    else:
+        why = [f"{rejected} draw(s) rejected"] if rejected else []
     table.caption = " · ".join(
         ([f"P(NPV > 0) = {npv['p_positive']:.3f} over {npv['n']} draws"] if npv["n"] else [])
-        + ([f"{rejected} draw(s) outside a parameter's allowed range rejected"] if rejected
-           else [])) or None
+        + why) or None
     Console(width=max(out_console.width, 132)).print(table)
 
 

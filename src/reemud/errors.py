@@ -37,6 +37,18 @@ class ScenarioError(ReemudError, ValueError):
         super().__init__("\n".join(lines))
 
 
+class RejectedError(ScenarioError):
+    """A stage cannot compute the scenario: a single run's rejection.
+
+    ``reasons`` holds each stated reason as ``"stage.field: reason"``, as a Monte Carlo reports
+    the draw.
+    """
+
+    def __init__(self, problems: list[Problem], reasons: list[str]) -> None:
+        super().__init__(problems)
+        self.reasons = list(reasons)
+
+
 class MassBalanceError(ReemudError):
     """A stage did not conserve an element (feed != products + losses)."""
 

@@ -21,7 +21,7 @@ loop instead (the reference the draw axis is checked and timed against).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import MappingProxyType
 
 import numpy as np
@@ -29,8 +29,8 @@ from scipy import stats
 from scipy.stats import qmc
 
 from reemud import distributions, registry
-from reemud.chain import Chain, run_draws
-from reemud.errors import ScenarioError
+from reemud.chain import OUTSIDE_RULES, Chain, run_draws
+from reemud.errors import RejectedError
 from reemud.scenario import (
     Distribution,
     Scenario,
@@ -127,6 +127,8 @@ class MonteCarloResult:
     method: str
     inputs: Mapping[str, np.ndarray]
     outputs: Mapping[str, np.ndarray]
+    rejections: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
+    """Draws rejected, by stated reason (``"stage.field: reason"``) [count]."""
 
     @property
     def n(self) -> int:
@@ -202,8 +204,12 @@ def monte_carlo(scenario: Scenario, n: int, *, method: str = "lhs", seed: int = 
         correlation = correlation_matrix(scenario)
     u = sample_unit(n, len(paths), method, seed, correlation)
     inputs = draw_inputs(scenario, u)
-    outputs = evaluate(scenario, inputs, seed, progress, vectorised=vectorised)
+    why: dict = {}
+    outputs = evaluate(scenario, inputs, seed, progress, vectorised=vectorised, reasons=why)
+    stated, counts = np.unique(why["reason"][why["reason"] != ""].astype(str), return_counts=True)
     return MonteCarloResult(scenario=scenario.name, seed=seed, method=method,
+                            rejections=MappingProxyType(dict(zip(stated.tolist(),
+                                                                 counts.tolist(), strict=True))),
                             inputs=MappingProxyType(inputs), outputs=MappingProxyType(outputs))
 
 
@@ -237,7 +243,7 @@ def upstream_records(scenario: Scenario, first: str, seed: int) -> dict[str, obj
 def evaluate(scenario: Scenario, inputs: Mapping[str, np.ndarray], seed: int,
              progress: Callable[[int], None] | None = None,
              upstream: Mapping[str, object] | None = None, *,
-             vectorised: bool = True) -> dict[str, np.ndarray]:
+             vectorised: bool = True, reasons: dict | None = None) -> dict[str, np.ndarray]:
     """Scalar KPIs of the chain at each row of ``inputs``: ``{kpi: array (n,)}``.
 
     With ``vectorised`` (the default) every stage runs once over blocks of draws
@@ -245,27 +251,33 @@ def evaluate(scenario: Scenario, inputs: Mapping[str, np.ndarray], seed: int,
     uncertain stage, reusing the fixed upstream records (``upstream``, from ``upstream_records``,
     may be passed in to share them between calls). Both give the same KPIs to 1e-9 but the plume
     area, which the draw axis computes on a shared footprint grid
-    (``environment.deposit_areas_km2``). Rejected draws have NaN KPIs.
+    (``environment.deposit_areas_km2``). Rejected draws have NaN KPIs; ``reasons``, if given a
+    dict, receives ``"reason"``: each draw's stated reason (``""`` if computed).
     """
     paths = list(inputs)
     if vectorised:
-        return run_draws(scenario, inputs, seed, progress=progress)
+        return run_draws(scenario, inputs, seed, progress=progress, reasons=reasons)
     first = first_uncertain_stage(paths)
     if upstream is None:
         upstream = upstream_records(scenario, first, seed)
     rows: list[dict[str, float] | None] = []
+    why = np.full(len(inputs[paths[0]]), "", dtype=object)
     for i in range(len(inputs[paths[0]])):
         try:  # a draw outside the allowed ranges, or one a stage cannot compute: rejected
             drawn = with_values(scenario, {p: inputs[p][i] for p in paths})
         except ValueError:
             rows.append(None)
+            why[i] = OUTSIDE_RULES
         else:
             try:
                 rows.append(scalar_kpis(Chain(drawn).run_from(first, upstream, seed=seed).kpis))
-            except ScenarioError:
+            except RejectedError as exc:
                 rows.append(None)
+                why[i] = exc.reasons[0]
         if progress is not None:
             progress(i + 1)
+    if reasons is not None:
+        reasons["reason"] = why
     names = next((r for r in rows if r is not None), None)
     if names is None:
         names = scalar_kpis(Chain(scenario, guards=False).run(seed=seed).kpis)
