@@ -32,3 +32,39 @@ def test_readme_worked_example_is_the_programs_output(tmp_path, monkeypatch):
     result = CliRunner().invoke(app, ["run", "--out", "out"], env={"COLUMNS": "80"})
     assert result.exit_code == 0, result.output
     assert result.output.strip("\n") == shown.strip("\n")
+
+
+def test_readme_monte_carlo_example_is_the_programs_output():
+    """The Monte Carlo table is what `reemud mc examples/commercial-uncertain.toml -n 256` prints."""
+    from typer.testing import CliRunner
+
+    from reemud.cli import app
+
+    text = README.read_text(encoding="utf-8")
+    start = text.index("         commercial-uncertain: 256 draws")
+    shown = text[start:text.index("```", start)]
+    example = str(README.parent / "examples" / "commercial-uncertain.toml")
+    result = CliRunner().invoke(app, ["mc", example, "-n", "256"], env={"COLUMNS": "132"})
+    assert result.exit_code == 0, result.output
+    printed = [line.rstrip() for line in result.stdout.strip("\n").splitlines()]
+    assert printed == [line.rstrip() for line in shown.strip("\n").splitlines()]
+
+
+def test_readme_breakeven_examples_are_the_programs_output():
+    """Every `$ reemud breakeven …` line of the README is followed by what the command prints."""
+    from typer.testing import CliRunner
+
+    from reemud.cli import app
+
+    lines = README.read_text(encoding="utf-8").splitlines()
+    calls = [i for i, line in enumerate(lines) if line.startswith("$ reemud breakeven ")]
+    assert len(calls) == 3
+    for i in calls:
+        shown = []
+        for line in lines[i + 1:]:
+            if line.startswith(("$ ", "```")):
+                break
+            shown.append(line)
+        result = CliRunner().invoke(app, lines[i].split()[2:], env={"COLUMNS": "300"})
+        assert result.exit_code == 0, result.output
+        assert result.stdout.rstrip("\n").splitlines() == shown, lines[i]

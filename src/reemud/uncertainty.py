@@ -153,7 +153,7 @@ def summarise(values: np.ndarray) -> dict[str, float]:
         return {"n": 0, "mean": float("nan"), "standard_error": float("nan"), "sd": float("nan"),
                 "p10": float("nan"), "p50": float("nan"), "p90": float("nan"),
                 "p_positive": float("nan")}
-    sd = float(x.std(ddof=1)) if n > 1 else 0.0
+    sd = float(x.std(ddof=1)) if n > 1 and np.ptp(x) > 0 else 0.0  # equal values: exactly 0
     p10, p50, p90 = np.percentile(x, [10, 50, 90])
     return {"n": n, "mean": float(x.mean()), "standard_error": sd / np.sqrt(n), "sd": sd,
             "p10": float(p10), "p50": float(p50), "p90": float(p90),
