@@ -111,6 +111,44 @@ def test_model_on_the_draw_axis_equals_the_model_alone(entry, default_result):
         check_mass_balance({**up, entry.stage: record})
 
 
+def _compare_records(record, alone, which, rtol_by_field):
+    """Every field of ``record`` (draws) against the records of the model run alone."""
+    for f in dataclasses.fields(record):
+        for i, j in enumerate(which):
+            mine, ref = getattr(record, f.name), getattr(alone[j], f.name)
+            if f.name == "rejections":
+                for r_draw, r_alone in zip(mine, ref, strict=True):
+                    assert r_draw.reason == r_alone.reason
+                    where = np.broadcast_to(r_draw.where, (len(which),))
+                    assert bool(where[i]) == bool(r_alone.where)
+                continue
+            _same(mine, ref, i, f.name, rtol_by_field.get(f.name, 1e-12))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("entry", registry.entries(), ids=lambda e: f"{e.stage}.{e.name}")
+def test_each_parameter_drawn_alone(entry, default_result):
+    # the draw axis may enter a model through any one parameter: each is drawn on its own
+    nominal = parse_scenario(f'[{entry.stage}]\nmodel = "{entry.name}"').stages[
+        entry.stage].params
+    up = _upstream(default_result, entry.stage)
+    for name in _numeric_fields(entry):
+        info = entry.params.model_fields[name]
+        base = getattr(nominal, name)
+        values = [float(canonical(base * f)) for f in (0.97, 1.03)]
+        if info.annotation is int:
+            values = [float(round(v)) for v in values]
+        if not bounds_ok(info, np.array(values)).all() or any(
+                bool(np.any(v)) for v, _ in entry.params.relations(
+                    nominal.model_copy(update={name: np.array(values)}))):
+            continue
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", OutOfDomainWarning)
+            record = entry.run(nominal.model_copy(update={name: np.array(values)}), up, 0)
+            alone = [entry.run(nominal.model_copy(update={name: v}), up, 0) for v in values]
+        _compare_records(record, alone, [0, 1], {"plume_area_km2_above_1mm": 3e-3})
+
+
 # ---------------------------------------------------------------------------------------------
 # the chain on the draw axis against the chain draw by draw
 
@@ -511,3 +549,12 @@ def test_draw_axis_guard_names_the_draw():
                                                r"t/yr, out 1.5 t/yr"):
         check_mass_balance(records)
     check_mass_balance(records, where=np.array([True, False, True]))  # draw 1 left out
+
+
+@pytest.mark.parametrize(("path", "values"), [
+    ("leaching.tau_ref_min", [4.0, 5.0, 6.0]),  # enters only through the leach rate
+    ("leaching.ce_in_refractory_fraction", [0.5]),  # enters only through Ce's recovery
+    ("economics.corporate_tax_rate", [0.2, 0.3]),  # enters only through the tax
+])
+def test_a_parameter_drawn_alone_in_the_chain(path, values):
+    _assert_matches_loop(load_scenario("minamitorishima-commercial"), {path: np.array(values)})

@@ -238,3 +238,18 @@ def test_power_law_rheology_option():
     assert power["hydrostatic_pa"] == bingham["hydrostatic_pa"]
     tau, k, n = lifting.herschel_bulkley_parameters(0.1, 0.005, 23.03, 1.8e-3, 0.6)
     assert (tau, n) == (pytest.approx(0.005 * (np.exp(2.303) - 1)), 0.6)
+
+
+def test_max_throughput_illinois_equals_bisection():
+    # 4,000 random solids fractions and power limits: the bracketed Illinois search lands on the
+    # flow that 60 halvings of [0, 2] m3/s give, within its 1e-10 tolerance, never above the limit
+    rng = np.random.default_rng(0)
+    cv, limit = rng.uniform(0.01, 0.3, 4000), rng.uniform(500.0, 40000.0, 4000)
+    with np.errstate(over="ignore", invalid="ignore"):
+        _, flow = lifting.max_throughput_t_per_day(limit, cv, **CIRCULATION)
+        _, halved = lifting.max_throughput_t_per_day(limit, cv, bisections=60, iterations=0,
+                                                     **CIRCULATION)
+        power = lifting.closed_circulation(flow_m3_per_s=flow, solids_volume_fraction=cv,
+                                           **CIRCULATION)["power_kw"]
+    np.testing.assert_allclose(flow, halved, rtol=1e-10, atol=0.0)
+    assert not np.any(power > limit)

@@ -33,6 +33,7 @@ import numpy as np
 from reemud import __version__, registry
 from reemud.elements import REY, as_dict
 from reemud.errors import MassBalanceError, Problem, RejectedError
+from reemud.records import freeze
 from reemud.scenario import Scenario, cross_stage_rules, parameter_field
 
 MASS_BALANCE_RTOL = 1e-9
@@ -301,7 +302,7 @@ class Chain:
             if entry.diagnostics is not None:
                 upstream = MappingProxyType({s: done[s] for s in registry.STAGES[
                     :registry.STAGES.index(name)]})
-                diagnostics[name] = MappingProxyType(
+                diagnostics[name] = freeze(  # read-only copies: caches stay intact
                     entry.diagnostics(params[name], upstream, done[name], int(seed)))
         return ChainResult(scenario=self.scenario, seed=int(seed), version=__version__,
                            records=MappingProxyType(done),
@@ -419,6 +420,8 @@ def run_draws(scenario: Scenario, inputs: Mapping[str, np.ndarray], seed: int = 
     paths = list(inputs)
     n = len(np.asarray(inputs[paths[0]]))
     if n == 0:  # the KPI names, with no draws
+        if reasons is not None:
+            reasons["reason"] = np.empty(0, dtype=object)
         nominal = {p: np.array([float(_nominal(scenario, p))]) for p in paths}
         return {k: v[:0] for k, v in run_draws(scenario, nominal, seed,
                                                per_element=per_element).items()}

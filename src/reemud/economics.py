@@ -487,10 +487,11 @@ def yearly_cash_flow(*, capex_usd, construction_years, project_life_years, reven
     tied = per_period(working_capital_months) / 12.0 * per_period(opex_usd_per_year)
     working = (np.where(period == n_build, 1.0, 0.0) - np.where(period == n - 1, 1.0, 0.0)) * tied
     taxable = revenue - opex - royalty - depreciation - sustaining
-    tax = np.zeros(taxable.shape)
-    carried = np.zeros(taxable.shape)
-    losses = np.zeros(taxable.shape[:-1])
     rate = np.asarray(tax_rate, dtype=float)
+    shape = np.broadcast_shapes(taxable.shape, rate.shape + (1,))  # the rate may be drawn alone
+    tax = np.zeros(shape)
+    carried = np.zeros(shape)
+    losses = np.zeros(shape[:-1])
     for t in range(n):
         base = taxable[..., t] - losses
         tax[..., t] = np.maximum(base, 0.0) * rate

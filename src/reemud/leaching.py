@@ -339,8 +339,10 @@ def conversion_profile(times_min, *, acid_mol_per_l, temperature_c, tau_ref_min,
     c0, temp = np.broadcast_arrays(c0, temp)
     rate_factor = arrhenius_factor(temp, activation_j_per_mol) / tau_ref_min
     demand = np.asarray(demand_mol_h_per_l, dtype=float)[..., None] / np.asarray(protons_per_mol)
-    r = np.ones(np.broadcast_shapes(c0.shape, demand.shape))
-    out = np.empty(np.broadcast_shapes(r.shape[:-1], t.shape[:-1]) + (t.shape[-1],))
+    # the core radius carries the draw axis of any input (any one may be drawn alone)
+    r = np.ones(np.broadcast_shapes(c0.shape, demand.shape, np.shape(rate_factor),
+                                    np.shape(acid_order), t.shape[:-1] + (1,)))
+    out = np.empty(r.shape[:-1] + (t.shape[-1],))
     out[..., 0] = 0.0
     for i in range(1, t.shape[-1]):
         dt = ((t[..., i] - t[..., i - 1]) / substeps)[..., None]

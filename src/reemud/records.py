@@ -21,7 +21,12 @@ from types import MappingProxyType
 import numpy as np
 
 
-def _freeze(value):
+def freeze(value):
+    """A read-only copy of ``value``.
+
+    Arrays are copied and locked (0-d ones become NumPy scalars), dicts become read-only mappings
+    of frozen values, other values stay as they are.
+    """
     if isinstance(value, np.ndarray):
         if value.ndim == 0:
             return value[()]
@@ -29,7 +34,7 @@ def _freeze(value):
         value.setflags(write=False)
         return value
     if isinstance(value, dict | MappingProxyType):
-        return MappingProxyType({k: _freeze(v) for k, v in value.items()})
+        return MappingProxyType({k: freeze(v) for k, v in value.items()})
     return value
 
 
@@ -63,7 +68,7 @@ class _Record:
 
     def __post_init__(self) -> None:
         for f in fields(self):
-            object.__setattr__(self, f.name, _freeze(getattr(self, f.name)))
+            object.__setattr__(self, f.name, freeze(getattr(self, f.name)))
 
 
 record = dataclass(frozen=True, kw_only=True)

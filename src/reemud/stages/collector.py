@@ -13,7 +13,7 @@ from reemud.collector import campaign
 from reemud.constants import DAYS_PER_YEAR, HOURS_PER_DAY, HOURS_PER_YEAR
 from reemud.records import Deposit, MudFeed, Rejection
 from reemud.registry import register
-from reemud.stages.common import P, Params, map_groups
+from reemud.stages.common import P, Params, canonical, map_groups
 
 
 class MinedIntervalParams(Params):
@@ -129,8 +129,9 @@ def campaign_fields(p, dep) -> dict:
 
 
 def campaign_spec(p: CampaignParams, dep: Deposit) -> campaign.CampaignSpec:
-    """The campaign inputs of a single run."""
-    return campaign.CampaignSpec(**{k: float(v) for k, v in campaign_fields(p, dep).items()})
+    """The campaign inputs of a single run (canonical values, as ``run_campaign`` groups them)."""
+    return campaign.CampaignSpec(**{k: float(canonical(v))
+                                    for k, v in campaign_fields(p, dep).items()})
 
 
 @lru_cache(maxsize=64)
@@ -151,7 +152,7 @@ def campaign_diagnostics(p: CampaignParams, up: Mapping[str, object], feed: MudF
                          seed: int) -> dict:
     """The single run's campaign summary: every campaign's tonnes and the mean time budget."""
     spec = campaign_spec(p, up["deposit"])
-    year = _campaign_year(spec, int(p.campaigns), seed)
+    year = _campaign_year(spec, int(p.campaigns), seed)  # the run's own simulation, cached
     results = year["results"]
     return {"campaign": {**year["summary"], "spot_dry_t": spec.spot_dry_t,
                          "tonnes": results["tonnes"],

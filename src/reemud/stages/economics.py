@@ -113,7 +113,7 @@ def run_dcf(p: DcfParams, up: Mapping[str, object], seed: int) -> CashFlow:
     """Escalated, capacity-scaled capex, opex from stage flows, cash flow, NPV/IRR/payback.
 
     The year counts set the table's length, so they are the same on every draw. The break-even
-    price multiplier is found by bisection on every draw at once.
+    price multiplier is found on every draw at once (``economics.break_even_factor``).
     """
     feed, conc, liquor = up["collector"], up["beneficiation"], up["leaching"]
     sep, ox, env = up["separation"], up["refining"], up["environment"]

@@ -172,9 +172,10 @@ def run_kinetic_cstr(p: KineticCstrParams, up: Mapping[str, object], seed: int) 
     wash_loss = leaching.countercurrent_wash_loss(p.wash_ratio, p.wash_stages)
     rey = {k: mass[k] * dep.phase_grade_ppm[k] for k in mass}
     leachable = sum(rey[k] for k in rey if dep.phase_leach_group[k] != "refractory")
+    ce_kept = np.ones(np.shape(p.ce_in_refractory_fraction) + (N_ELEMENTS,))
+    ce_kept[..., INDEX["Ce"]] = 1.0 - np.asarray(p.ce_in_refractory_fraction)  # may be drawn alone
     rec = np.asarray(extraction * leachable / sum(rey.values()) * (1.0 - wash_loss))[..., None] \
-        * np.ones(N_ELEMENTS)
-    rec[..., INDEX["Ce"]] *= 1.0 - p.ce_in_refractory_fraction
+        * ce_kept
     impurities = leaching.dissolved_impurities_t(
         apatite_t=mass[carrier], clay_t=clay_t, dissolved=dissolved,
         clay_dissolved_fraction=p.clay_dissolved_fraction,

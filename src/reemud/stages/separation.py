@@ -15,7 +15,14 @@ from reemud.elements import ATOMIC_MASS_G_PER_MOL, INDEX, N_ELEMENTS, REY, moles
 from reemud.records import Rejection, SeparatedProducts
 from reemud.registry import register
 from reemud.separation.flowsheet import run_flowsheet
-from reemud.stages.common import P, Params, map_groups, one_of, separation_factor_sets
+from reemud.stages.common import (
+    P,
+    Params,
+    canonical,
+    map_groups,
+    one_of,
+    separation_factor_sets,
+)
 
 
 class FixedRecoveryParams(Params):
@@ -141,12 +148,17 @@ def flowsheet_diagnostics(p, up, sep: SeparatedProducts, seed: int) -> dict:
             "cuts": cuts}
 
 
-def _unmet_detail(p, feed_mol) -> str:
+def _unmet_detail(p, composition) -> str:
+    """Why the design of a single run's (canonical) feed composition fails."""
     try:
-        _flowsheet(p, feed_mol)
+        run_flowsheet(canonical(composition), separation_factor_sets()[p.separation_factors],
+                      _groups(p.products), purity=float(canonical(p.purity_spec)),
+                      recovery=float(canonical(p.recovery_spec)),
+                      reflux_multiple=float(canonical(p.reflux_multiple)),
+                      max_stages=int(canonical(p.max_stages)))
     except ValueError as exc:
         return str(exc)
-    return "met"
+    raise AssertionError("the design failed for the draws but not alone")
 
 
 @register("separation", "sx_flowsheet", SxFlowsheetParams, default=True,
@@ -177,7 +189,7 @@ def run_sx_flowsheet(p: SxFlowsheetParams, up: Mapping[str, object],
         where=d["invalid"], path="separation.products", given=p.products,
         reason="every cut must reach the purity and recovery specs within max_stages",
         fix="change the product groups, the specs or max_stages",
-        detail=lambda: _unmet_detail(p, feed_mol))
+        detail=lambda: _unmet_detail(p, composition))
     return SeparatedProducts(
         product_rey_t_per_year=product, loss_rey_t_per_year=feed_t - product,
         recovery=np.divide(product, feed_t, out=np.zeros(np.shape(product)),
