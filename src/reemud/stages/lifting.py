@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import lru_cache
 
 import numpy as np
 from pydantic import field_validator
@@ -15,7 +16,7 @@ from reemud.lifting.slip import class_slip
 from reemud.particles import SIZE_MID_UM
 from reemud.records import Deposit, MudFeed, Rejection, Slurry
 from reemud.registry import register
-from reemud.stages.common import P, Params, map_groups, one_of
+from reemud.stages.common import P, Params, canonical, map_groups, one_of
 
 
 class LiftParams(Params):
@@ -256,15 +257,29 @@ AIRLIFT_GROUP = ("target_flow_m3_per_s", "max_air_kg_per_s", "injection_depth_m"
 runs once per distinct set of them."""
 
 
+def _least_air_inputs(p, dep, feed) -> dict:
+    """The ``AIRLIFT_GROUP`` inputs of ``least_air_for_flow`` (scalars or draws)."""
+    return dict(_airlift_inputs(p, dep, feed), target_flow_m3_per_s=_flow(p, feed),
+                max_air_kg_per_s=p.max_air_kg_per_s,
+                inlet_loss_pa=p.miner_pressure_loss_kpa * 1000.0)
+
+
+@lru_cache(maxsize=64)
+def _least_air_solution(*values) -> dict:
+    """``least_air_for_flow`` of one set of (canonical) inputs.
+
+    Kept for the single run's diagnostics, which then need no second march.
+    """
+    return least_air_for_flow(**dict(zip(AIRLIFT_GROUP, values, strict=True)))
+
+
 def _least_air(p, dep, feed) -> dict:
-    kw = dict(_airlift_inputs(p, dep, feed), target_flow_m3_per_s=_flow(p, feed),
-              max_air_kg_per_s=p.max_air_kg_per_s,
-              inlet_loss_pa=p.miner_pressure_loss_kpa * 1000.0)
+    kw = _least_air_inputs(p, dep, feed)
     keys = ("power_kw", "liquid_m3_per_s", "air_kg_per_s", "injection_pressure_pa",
             "mean_void_fraction")
 
     def solve(*values):
-        a = least_air_for_flow(**dict(zip(AIRLIFT_GROUP, values, strict=True)))
+        a = _least_air_solution(*values)
         return {**{k: a["point"][k] if k != "power_kw" else a["point"]["compressor_power_kw"]
                    for k in keys},
                 "reached": a["reached"], "max_liquid_m3_per_s": a["max_liquid_m3_per_s"]}
@@ -275,11 +290,13 @@ def _least_air(p, dep, feed) -> dict:
 
 
 def airlift_diagnostics(p, up, lift: Slurry, seed: int) -> dict:
-    """The airlift curve up to the air supply, its envelope and the string profile."""
+    """The airlift curve up to the air supply, its envelope and the string profile.
+
+    The run's own solution, from the cache its single group filled (same canonical inputs).
+    """
     dep, feed = up["deposit"], up["collector"]
-    kw = dict(_airlift_inputs(p, dep, feed), inlet_loss_pa=p.miner_pressure_loss_kpa * 1000.0)
-    a = least_air_for_flow(target_flow_m3_per_s=_flow(p, feed),
-                           max_air_kg_per_s=p.max_air_kg_per_s, **kw)
+    kw = _least_air_inputs(p, dep, feed)
+    a = _least_air_solution(*(float(canonical(kw[k])) for k in AIRLIFT_GROUP))
     solids = a["curve"]["liquid_m3_per_s"] * p.solids_volume_fraction \
         * feed.solids_density_kg_per_m3 * 3.6
     curve = {"air_kg_per_s": a["air"], "air_nm3_per_min": a["curve"]["air_nm3_per_s"] * 60.0,

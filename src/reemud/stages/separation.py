@@ -111,25 +111,36 @@ def _own_products(flows: Mapping[str, np.ndarray]) -> np.ndarray:
     return own
 
 
-def _flowsheet(p, feed_mol):
-    return run_flowsheet(feed_mol, separation_factor_sets()[p.separation_factors],
-                         _groups(p.products), purity=p.purity_spec, recovery=p.recovery_spec,
-                         reflux_multiple=p.reflux_multiple, max_stages=int(p.max_stages))
+@lru_cache(maxsize=256)
+def _solved(composition: tuple, factors: str, products: str, purity: float, recovery: float,
+            reflux: float, max_stages: int) -> tuple:
+    """``run_flowsheet`` on a unit feed of ``composition``: ``(product flows, cuts)``.
+
+    Kept between blocks and for the single run's diagnostics. ``ValueError`` if a spec is not
+    met.
+    """
+    return run_flowsheet(np.asarray(composition), separation_factor_sets()[factors],
+                         _groups(products), purity=purity, recovery=recovery,
+                         reflux_multiple=reflux, max_stages=max_stages)
+
+
+def _single_key(p, composition) -> tuple:
+    """The (canonical) ``_design`` arguments of a single run, as its one group computes them."""
+    return (tuple(canonical(composition)), p.separation_factors, p.products,
+            float(canonical(p.purity_spec)), float(canonical(p.recovery_spec)),
+            float(canonical(p.reflux_multiple)), int(canonical(p.max_stages)))
 
 
 @lru_cache(maxsize=256)
-def _design(composition: tuple, factors: str, products: str, purity: float, recovery: float,
-            reflux: float, max_stages: int) -> Mapping:
-    """The flowsheet designed for a feed composition, per unit feed (kept between blocks).
+def _design(*key) -> Mapping:
+    """The flowsheet designed for a feed composition, per unit feed (``_solved``).
 
     ``fraction``: share of each element reaching its own product; the cut totals
     (``separation.cut_totals``); ``invalid`` where the spec cannot be met.
     """
-    comp = np.asarray(composition)
+    comp = np.asarray(key[0])
     try:
-        flows, cuts = run_flowsheet(comp, separation_factor_sets()[factors], _groups(products),
-                                    purity=purity, recovery=recovery, reflux_multiple=reflux,
-                                    max_stages=max_stages)
+        flows, cuts = _solved(*key)
     except ValueError:  # the spec cannot be met: the draws are rejected
         return MappingProxyType({"fraction": np.zeros(N_ELEMENTS), "reagent_mol": np.nan,
                                  "stage_flux_mol": np.nan, "stages": np.nan, "invalid": True})
@@ -139,23 +150,32 @@ def _design(composition: tuple, factors: str, products: str, purity: float, reco
                              "invalid": False})
 
 
+def _composition(liquor) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Feed [Mmol/yr], its total and its composition (a unit feed) of the SX plant."""
+    feed_mol = moles(liquor.rey_t_per_year)
+    total = feed_mol.sum(axis=-1)
+    return feed_mol, total, feed_mol / np.where(total > 0, total, 1.0)[..., None]
+
+
 def flowsheet_diagnostics(p, up, sep: SeparatedProducts, seed: int) -> dict:
-    """Every product's flows and purity, and every cut's design."""
-    flows, cuts = _flowsheet(p, moles(up["leaching"].rey_t_per_year))
-    return {"products": {k: v * ATOMIC_MASS_G_PER_MOL for k, v in flows.items()},
+    """Every product's flows and purity, and every cut's design.
+
+    The run's own design (the cache its single group filled), scaled to its feed: with constant
+    distribution ratios the flows and each cut's feed scale with the feed, the rest are ratios.
+    """
+    _, total, composition = _composition(up["leaching"])
+    flows, cuts = _solved(*_single_key(p, composition))
+    scale = float(total / canonical(composition).sum()) if total > 0 else 0.0
+    return {"products": {k: v * scale * ATOMIC_MASS_G_PER_MOL for k, v in flows.items()},
             "product_purity": {name: float(flow[_members(name)].sum() / flow.sum())
                                if flow.sum() > 0 else None for name, flow in flows.items()},
-            "cuts": cuts}
+            "cuts": [{**c, "feed_mol": c["feed_mol"] * scale} for c in cuts]}
 
 
 def _unmet_detail(p, composition) -> str:
-    """Why the design of a single run's (canonical) feed composition fails."""
+    """Why the design of a single run's feed composition fails."""
     try:
-        run_flowsheet(canonical(composition), separation_factor_sets()[p.separation_factors],
-                      _groups(p.products), purity=float(canonical(p.purity_spec)),
-                      recovery=float(canonical(p.recovery_spec)),
-                      reflux_multiple=float(canonical(p.reflux_multiple)),
-                      max_stages=int(canonical(p.max_stages)))
+        _solved(*_single_key(p, composition))
     except ValueError as exc:
         return str(exc)
     raise AssertionError("the design failed for the draws but not alone")
@@ -172,9 +192,7 @@ def run_sx_flowsheet(p: SxFlowsheetParams, up: Mapping[str, object],
     gives each draw's products, reagents and organic inventory by scaling with its own feed.
     """
     liquor = up["leaching"]
-    feed_mol = moles(liquor.rey_t_per_year)  # Mmol/yr
-    total = feed_mol.sum(axis=-1)
-    composition = feed_mol / np.where(total > 0, total, 1.0)[..., None]
+    feed_mol, total, composition = _composition(liquor)  # Mmol/yr
     d = map_groups(lambda comp, purity, recovery, reflux, max_stages: _design(
         tuple(comp), p.separation_factors, p.products, purity, recovery, reflux, int(max_stages)),
         (composition, 1), p.purity_spec, p.recovery_spec, p.reflux_multiple, p.max_stages,
