@@ -76,6 +76,25 @@ def _upstream(result, stage):
     return {s: result.records[s] for s in registry.STAGES[:registry.STAGES.index(stage)]}
 
 
+def _compare_records(record, alone, which, rtol_by_field):
+    """Every field of ``record`` (draws) against the records of the model run alone."""
+    for f in dataclasses.fields(record):
+        for i, j in enumerate(which):
+            mine, ref = getattr(record, f.name), getattr(alone[j], f.name)
+            if f.name == "rejections":
+                assert len(mine) == len(ref)
+                for r_draw, r_alone in zip(mine, ref, strict=True):
+                    assert r_draw.reason == r_alone.reason
+                    where = np.broadcast_to(r_draw.where, (len(which),))
+                    assert bool(where[i]) == bool(r_alone.where)
+                continue
+            _same(mine, ref, i, f.name, rtol_by_field.get(f.name, 1e-12))
+
+
+PLUME_RTOL = {"plume_area_km2_above_1mm": 3e-3}
+"""The plume footprint of draws is counted on a grid shared by a 5 % scale bin."""
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("entry", registry.entries(), ids=lambda e: f"{e.stage}.{e.name}")
 def test_model_on_the_draw_axis_equals_the_model_alone(entry, default_result):
@@ -92,37 +111,14 @@ def test_model_on_the_draw_axis_equals_the_model_alone(entry, default_result):
         record = entry.run(nominal.model_copy(update=drawn), up, 0)
         empty = entry.run(nominal.model_copy(update={k: v[:0] for k, v in drawn.items()}), up, 0)
         alone = [entry.run(nominal.model_copy(update=values), up, 0) for values in sets]
-    rtol = {"plume_area_km2_above_1mm": 3e-3}  # a shared footprint grid per 5 % scale bin
+    _compare_records(record, alone, which, PLUME_RTOL)
     for f in dataclasses.fields(record):
-        for i in range(N_DRAWS):
-            mine, ref = getattr(record, f.name), getattr(alone[which[i]], f.name)
-            if f.name == "rejections":
-                assert len(mine) == len(ref)
-                for r_draw, r_alone in zip(mine, ref, strict=True):
-                    assert r_draw.reason == r_alone.reason
-                    assert bool(np.broadcast_to(r_draw.where, (N_DRAWS,))[i]) == bool(r_alone.where)
-                continue
-            _same(mine, ref, i, f"{entry.stage}.{f.name}", rtol.get(f.name, 1e-12))
         # zero draws: the same fields with an empty draw axis wherever the draws had one
         got, full = getattr(empty, f.name), getattr(record, f.name)
         if isinstance(full, np.ndarray) and full.shape[:1] == (N_DRAWS,):
             assert np.shape(got)[0] == 0, f.name
     if entry.stage in BALANCES:  # every element balances on every draw
         check_mass_balance({**up, entry.stage: record})
-
-
-def _compare_records(record, alone, which, rtol_by_field):
-    """Every field of ``record`` (draws) against the records of the model run alone."""
-    for f in dataclasses.fields(record):
-        for i, j in enumerate(which):
-            mine, ref = getattr(record, f.name), getattr(alone[j], f.name)
-            if f.name == "rejections":
-                for r_draw, r_alone in zip(mine, ref, strict=True):
-                    assert r_draw.reason == r_alone.reason
-                    where = np.broadcast_to(r_draw.where, (len(which),))
-                    assert bool(where[i]) == bool(r_alone.where)
-                continue
-            _same(mine, ref, i, f.name, rtol_by_field.get(f.name, 1e-12))
 
 
 @pytest.mark.slow
@@ -146,7 +142,7 @@ def test_each_parameter_drawn_alone(entry, default_result):
             warnings.simplefilter("ignore", OutOfDomainWarning)
             record = entry.run(nominal.model_copy(update={name: np.array(values)}), up, 0)
             alone = [entry.run(nominal.model_copy(update={name: v}), up, 0) for v in values]
-        _compare_records(record, alone, [0, 1], {"plume_area_km2_above_1mm": 3e-3})
+        _compare_records(record, alone, [0, 1], PLUME_RTOL)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -401,38 +397,33 @@ def _single_and_draw(scenario, path, bad, good):
     return str(single.value), list(reasons["reason"])
 
 
-def test_slurry_that_cannot_rise_same_reason():
-    message, reasons = _single_and_draw(load_scenario("minamitorishima-commercial"),
-                                        "collector.mud_dry_t_per_day", 1.0, 3500.0)
-    reason = ("the riser velocity must exceed the hindered settling velocity of every grain "
-              "class")
-    assert f"`lifting.solids_volume_fraction`: {reason} (got 0.05)" in message
-    assert reasons == ["", f"lifting.solids_volume_fraction: {reason}"]
+SAME_REASON = {
+    "slurry that cannot rise": (
+        "minamitorishima-commercial", "collector.mud_dry_t_per_day", 1.0, 3500.0,
+        "lifting.solids_volume_fraction",
+        "the riser velocity must exceed the hindered settling velocity of every grain class",
+        " (got 0.05)"),
+    "airlift short of air": (
+        "airlift", "lifting.max_air_kg_per_s", 0.5, 60.0, "lifting.max_air_kg_per_s",
+        "the airlift's largest throughput must reach the rate the collector delivers",
+        ": it peaks at"),
+    "SX spec not reached": (
+        "minamitorishima-commercial", "separation.max_stages", 2.0, 400.0, "separation.products",
+        "every cut must reach the purity and recovery specs within max_stages", ": "),
+    "mud outside the phases' grades": (
+        "minamitorishima-commercial", "deposit.grade_multiplier", 20.0, 1.0, "deposit.mud_phases",
+        "the mined mud's grade must lie between the matrix and carrier grades of the phase set",
+        ": it is "),
+}
 
 
-def test_airlift_short_of_air_same_reason():
-    message, reasons = _single_and_draw(_with_lift("airlift"), "lifting.max_air_kg_per_s",
-                                        0.5, 60.0)
-    reason = "the airlift's largest throughput must reach the rate the collector delivers"
-    assert f"`lifting.max_air_kg_per_s`: {reason}: it peaks at" in message
-    assert reasons == ["", f"lifting.max_air_kg_per_s: {reason}"]
-
-
-def test_sx_spec_not_reached_same_reason():
-    message, reasons = _single_and_draw(load_scenario("minamitorishima-commercial"),
-                                        "separation.max_stages", 2.0, 400.0)
-    reason = "every cut must reach the purity and recovery specs within max_stages"
-    assert f"`separation.products`: {reason}: " in message
-    assert reasons == ["", f"separation.products: {reason}"]
-
-
-def test_mud_outside_the_phases_grades_same_reason():
-    message, reasons = _single_and_draw(load_scenario("minamitorishima-commercial"),
-                                        "deposit.grade_multiplier", 20.0, 1.0)
-    reason = ("the mined mud's grade must lie between the matrix and carrier grades of the "
-              "phase set")
-    assert f"`deposit.mud_phases`: {reason}: it is " in message
-    assert reasons == ["", f"deposit.mud_phases: {reason}"]
+@pytest.mark.parametrize("case", SAME_REASON, ids=str)
+def test_single_run_and_draw_fail_for_the_same_reason(case):
+    scenario, path, bad, good, field, reason, then = SAME_REASON[case]
+    sc = _with_lift("airlift") if scenario == "airlift" else load_scenario(scenario)
+    message, reasons = _single_and_draw(sc, path, bad, good)
+    assert f"`{field}`: {reason}{then}" in message
+    assert reasons == ["", f"{field}: {reason}"]
 
 
 # ---------------------------------------------------------------------------------------------
