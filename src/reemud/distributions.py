@@ -38,7 +38,6 @@ from types import MappingProxyType
 from typing import Any
 
 import numpy as np
-from scipy import stats
 
 from reemud.errors import Problem
 
@@ -46,6 +45,13 @@ Converter = Callable[[Any, float], Any]
 """How one key of a table converts to the parameter's canonical unit: ``(given, scale) -> value``
 where ``scale`` is the size of the table's ``unit`` in the canonical unit. Raises ``TypeError`` or
 ``ValueError`` on a value that is not a number (a list of numbers for list keys)."""
+
+
+def _stats():
+    """``scipy.stats``, imported on first use (it takes ~1 s, and a single run draws nothing)."""
+    from scipy import stats
+
+    return stats
 
 
 def scaled(given: Any, scale: float) -> float:
@@ -152,7 +158,7 @@ def _ppf_triangular(u, *, low, mode, high):
     width = high - low
     if width == 0:
         return np.full_like(u, low)
-    return stats.triang.ppf(u, (mode - low) / width, loc=low, scale=width)
+    return _stats().triang.ppf(u, (mode - low) / width, loc=low, scale=width)
 
 
 def _ppf_pert(u, *, low, mode, high):
@@ -162,7 +168,7 @@ def _ppf_pert(u, *, low, mode, high):
         return np.full_like(u, low)
     a = 1.0 + 4.0 * (mode - low) / width
     b = 1.0 + 4.0 * (high - mode) / width
-    return low + width * stats.beta.ppf(u, a, b)
+    return low + width * _stats().beta.ppf(u, a, b)
 
 
 UNIFORM = DistributionKind(
@@ -190,12 +196,12 @@ def _spread_check(spread: float) -> list[tuple[str, str]]:
 
 
 def _ppf_normal(u, *, mean, sd):
-    return stats.norm.ppf(u, loc=mean, scale=sd)
+    return _stats().norm.ppf(u, loc=mean, scale=sd)
 
 
 def _ppf_lognormal(u, *, mu, sigma):
     """Lognormal: the natural log of X is N(μ, σ²)."""
-    return np.exp(stats.norm.ppf(u, loc=mu, scale=sigma))
+    return np.exp(_stats().norm.ppf(u, loc=mu, scale=sigma))
 
 
 NORMAL = DistributionKind(
