@@ -406,3 +406,170 @@ def _prommis_dy() -> float:
 
     raffinate, _, _ = prommis_run()
     return raffinate["Dy"]
+
+
+# ---------------------------------------------------------------------------------------------
+# supply security (docs/models/supply-security.md §4, §6, §7)
+
+
+def _market_calibration(name: str) -> float:
+    from reemud.datafiles import read_table
+
+    return {r["name"]: float(r["value"]) for r in read_table("market_calibration.csv")}[name]
+
+
+@case(id="iea2024-china-separation-share", quantity="China's share of separated (refined) output",
+      source="IEA Global Critical Minerals Outlook 2024: China 92 % of refined rare-earth output "
+             "(2023); model: base-year suppliers and where each separates (data/"
+             "market_suppliers.csv)", published=0.92, unit="-", comparison="approx",
+      tolerance=0.05, kind="validation")
+def _china_separation() -> float:
+    from reemud.security.analysis import supply_table
+    from reemud.security.model import base_market
+
+    return supply_table(base_market(0.8, None))["china_separation_share"]
+
+
+def _peak_case(symbol: str, published: float, text: str) -> None:
+    @case(id=f"backcast-2010-peak-{symbol.lower()}",
+          quantity=f"{symbol} oxide ex-China price at the 2010-2011 peak over 2008",
+          source=f"Lynas via mining.com (SECONDARY): {text}; model: the 2010 backcast's highest "
+                 "2010-2011 ex-China price over its 2008 reference",
+          published=published, unit="-", comparison="approx", tolerance=0.01, kind="calibration",
+          parameter=f"price elasticity of demand of {symbol} (data/market_elasticities.csv)")
+    def _peak() -> float:
+        from reemud.security import backcast
+
+        paths, _, years = backcast.run_2010()
+        return backcast.peak_multiple(paths, years, symbol)
+
+
+for _symbol, _text in (("La", "8.71 (2008) to 135 US$/kg (Q2 2011)"),
+                       ("Ce", "4.56 to 138 US$/kg"), ("Sm", "5.20 to 125 US$/kg"),
+                       ("Dy", "118.49 to 921.20 US$/kg")):
+    from reemud.security.backcast import TARGET_MULTIPLES_2011
+
+    _peak_case(_symbol, TARGET_MULTIPLES_2011[_symbol], _text)
+
+
+@case(id="backcast-2010-rampup",
+      quantity="non-Chinese mine output, mean yearly rise 2011-2014 over world consumption",
+      source="Sprecher et al. 2017 Environ. Sci. Technol. 51(7):3860: non-Chinese primary "
+             "production ramped up at 4 % of total market volume per year",
+      published=0.04, unit="1/yr", comparison="approx", tolerance=0.02, kind="calibration",
+      parameter="market.investment_response (data/market_parameters.csv)")
+def _rampup() -> float:
+    from reemud.security import backcast
+
+    return backcast.ramp_up_2010()
+
+
+@case(id="backcast-2010-substitution",
+      quantity="fastest yearly rise of the substituted share of ex-China demand, 2010-2014",
+      source="Sprecher et al. 2017: annual substitution reached 10 % of total demand",
+      published=0.10, unit="1/yr", comparison="approx", tolerance=0.05, kind="calibration",
+      parameter="market.substitution_rate_per_year (data/market_parameters.csv)")
+def _substitution() -> float:
+    from reemud.security import backcast
+
+    paths, _, _ = backcast.run_2010()
+    share = paths.substituted_share[0, :, 1:]
+    return float((share[1:] - share[:-1]).max())
+
+
+@case(id="backcast-2010-decline",
+      quantity="value-weighted ex-China oxide price index, 2014 over the 2010-2011 peak",
+      source="Rare Element Resources 2014 10-K citing Metal-Pages: the weighted REO price "
+             "(FOB China) in Q4 2014 was 85 % below its 2011 quarterly peak; tolerance ±50 %: "
+             "the basis mixes a quarter with years, and 2011 prices alone swung by ±50 % "
+             "(Dy 921 Q2, ~2,300 autumn, 1,410 year-end US$/kg)",
+      published=0.15, unit="-", comparison="approx", tolerance=0.5, kind="validation")
+def _decline() -> float:
+    from reemud.security import backcast
+
+    paths, _, years = backcast.run_2010()
+    idx = backcast.value_index(paths, backcast.prices_2008(),
+                               paths.consumption_t_per_year[0, 0, 1:].sum(axis=0))
+    return float(idx[years == 2014][0] / idx[(years == 2010) | (years == 2011)].max())
+
+
+@case(id="backcast-2025-dy", quantity="Dy oxide in Europe, May 2025 over March 2025",
+      source="Argus 6 May 2025 (via GMT Eight): 250-310 to 700-1,000 US$/kg within a month of "
+             "the 4 Apr 2025 licences (midpoints)", published=850.0 / 280.0, unit="-",
+      comparison="approx", tolerance=0.01, kind="calibration",
+      parameter="licence_let_through_2025 (data/market_calibration.csv)")
+def _dy_2025() -> float:
+    from reemud.security import backcast
+
+    return backcast.jump_2025("Dy")
+
+
+@case(id="backcast-2025-tb", quantity="Tb oxide in Europe, May 2025 over March 2025",
+      source="Argus 6 May 2025 (via GMT Eight): 930-1,000 to 2,000-4,000 US$/kg "
+             "(2,000/965 to 4,000/965)", published=(2000.0 / 965.0, 4000.0 / 965.0), unit="-",
+      comparison="between", tolerance=0.0, kind="validation")
+def _tb_2025() -> float:
+    from reemud.security import backcast
+
+    return backcast.jump_2025("Tb")
+
+
+@case(id="backcast-2025-china-dy", quantity="China's domestic Dy oxide, late April over March 2025",
+      source="SMM: 1.69-1.71 million CNY/t (6 Mar 2025), 1.60-1.62 (24 Apr 2025); domestic prices "
+             "stable while Europe's tripled (SMM, 6 May 2025)", published=1.61 / 1.70, unit="-",
+      comparison="approx", tolerance=0.02, kind="calibration",
+      parameter="market.china_price_floor (data/market_parameters.csv)")
+def _china_dy_2025() -> float:
+    from reemud.security import backcast
+
+    return backcast.jump_2025("Dy", zone="china")
+
+
+def _eu_sr_case(symbol: str, published: float) -> None:
+    @case(id=f"eu-crm-2023-sr-{symbol.lower()}",
+          quantity=f"EU supply risk of {symbol} at separation (global supply only)",
+          source="European Commission, Study on the CRMs for the EU 2023 (doi:10.2873/725585), "
+                 "via the CritMAT transcription (SECONDARY); formula of Blengini et al. 2017",
+          published=published, unit="-", comparison="approx", tolerance=0.10, kind="validation")
+    def _sr() -> float:
+        from reemud.elements import INDEX as IDX
+        from reemud.market import data as md
+        from reemud.security.analysis import risk_indices
+        from reemud.security.model import base_market
+
+        crm = md.eu_crm()[symbol]
+        h = risk_indices(base_market(0.8, None), None, {})["before"]["hhi_wgi_separation"]
+        return float(h[IDX[symbol]] * (1 - crm["eol_rir"]) * crm["si_sr"])
+
+
+_eu_sr_case("Dy", 5.6)
+_eu_sr_case("Tb", 4.9)
+
+
+def _takaya_years(area: str, symbol: str, published: float) -> None:
+    block = area == "block"
+    kind = "calibration" if block else "validation"
+
+    @case(id=f"takaya2018-years-{area}-{symbol.lower()}",
+          quantity=f"years of world {symbol} demand held in the "
+                   + ("best 105 km² block" if block else "whole ~2,500 km² area"),
+          source="Takaya et al. 2018, Sci. Rep. 8:5763 (62/47/32/56 years of Y/Eu/Tb/Dy in the "
+                 "block, 780/620/420/730 in the whole area); the demand basis is fitted to the "
+                 "block's figures", published=published, unit="yr", comparison="approx",
+          tolerance=0.01 if block else 0.08, kind=kind,
+          parameter=f"takaya_basis_{symbol} (data/market_calibration.csv)" if block else None)
+    def _years() -> float:
+        from reemud.market.coverage import years_of_demand
+
+        dep = default_run().records["deposit"]
+        block_t = dep.resource_rey_t * OXIDE_FACTOR
+        resource = block_t if block else \
+            CASES["takaya2018-resource"].compute() * block_t / block_t.sum()
+        return float(years_of_demand(resource[INDEX[symbol]],
+                                     _market_calibration(f"takaya_basis_{symbol}")))
+
+
+for _symbol, _block, _whole in (("Y", 62, 780), ("Eu", 47, 620), ("Tb", 32, 420),
+                                ("Dy", 56, 730)):
+    _takaya_years("block", _symbol, _block)
+    _takaya_years("whole", _symbol, _whole)

@@ -156,8 +156,9 @@ def _is_numeric(params_model, name: str) -> bool:
 # parsing
 
 
-def _distribution(path: str, spec: Mapping[str, Any], unit: str,
-                  problems: list[Problem]) -> Distribution | None:
+def parse_distribution(path: str, spec: Mapping[str, Any], unit: str,
+                       problems: list[Problem]) -> Distribution | None:
+    """A distribution table at ``path`` in ``unit``; ``None`` (problems appended) if invalid."""
     try:
         kind = distributions.get(spec.get("dist"))
     except ValueError:
@@ -194,8 +195,8 @@ def _distribution(path: str, spec: Mapping[str, Any], unit: str,
     return Distribution(kind.name, MappingProxyType(params), kind.nominal_value(params))
 
 
-def _support_problems(path: str, dist: Distribution, params_model, name: str,
-                      values: Mapping[str, Any], problems: list[Problem]) -> bool:
+def support_problems(path: str, dist: Distribution, params_model, name: str,
+                     values: Mapping[str, Any], problems: list[Problem]) -> bool:
     """Check that the whole support of a bounded distribution is allowed for the parameter.
 
     Integer parameters accept only kinds drawing from listed values (``discrete``, ``empirical``)
@@ -227,8 +228,9 @@ def _support_problems(path: str, dist: Distribution, params_model, name: str,
     return False
 
 
-def _pydantic_problems(stage: str, model: str, params_model, raw: Mapping[str, Any],
-                       exc: ValidationError) -> list[Problem]:
+def pydantic_problems(stage: str, model: str, params_model, raw: Mapping[str, Any],
+                      exc: ValidationError) -> list[Problem]:
+    """Every pydantic error of a parameter table as a ``Problem`` naming the field and the fix."""
     problems = []
     allowed_names = list(params_model.model_fields)
     for err in exc.errors():
@@ -259,6 +261,50 @@ def _pydantic_problems(stage: str, model: str, params_model, raw: Mapping[str, A
     return problems
 
 
+def parse_parameter_table(prefix: str, model: str, params_model, defaults: Mapping[str, Any],
+                          table: Mapping[str, Any], problems: list[Problem],
+                          uncertain: dict[str, Distribution]):
+    """Validate one TOML table of parameters against ``params_model``; ``None`` if it has problems.
+
+    Values not given take ``defaults``; each value may be a number in the canonical unit, a
+    quantity string with a unit (converted with pint) or a distribution table (its nominal value
+    is used and the distribution is recorded in ``uncertain`` under ``"prefix.name"``). Every
+    problem found is appended to ``problems``, named by its path.
+    """
+    values: dict[str, Any] = dict(defaults)
+    found = len(problems)
+    for name, given in table.items():
+        path = f"{prefix}.{name}"
+        unit = field_unit(params_model, name)
+        if unit is None:
+            values[name] = given  # pydantic reports the unknown key with suggestions
+            continue
+        if isinstance(given, Mapping):
+            dist = parse_distribution(path, given, unit, problems)
+            if dist is not None and support_problems(path, dist, params_model, name, values,
+                                                     problems):
+                dist = None
+            if dist is not None:
+                uncertain[path] = dist
+                values[name] = dist.nominal
+        elif isinstance(given, str) and _is_numeric(params_model, name):
+            try:
+                values[name] = convert(given, unit)
+            except Exception as exc:  # pint: undefined unit, dimensionality, syntax
+                example = f'"1 {unit}"' if unit else "a pure number such as 0.5"
+                problems.append(Problem(path, given, f"must be a number in {unit or 'no unit'} "
+                                        "or a quantity convertible to it",
+                                        f"Write e.g. {example} ({exc})."))
+        else:
+            values[name] = given
+    try:
+        params = params_model(**values)
+    except ValidationError as exc:
+        problems += pydantic_problems(prefix, model, params_model, table, exc)
+        return None
+    return params if len(problems) == found else None
+
+
 def parse_scenario(text: str, source: str = "scenario") -> Scenario:
     """Parse and validate a scenario's TOML text; raise ``ScenarioError`` listing every problem."""
     try:
@@ -285,35 +331,10 @@ def parse_scenario(text: str, source: str = "scenario") -> Scenario:
             problems.append(Problem(f"{stage}.model", model, f"must be one of {', '.join(known)}",
                                     f"set model = \"{known[0]}\" or register a new model"))
             continue
-        values: dict[str, Any] = parameter_defaults(stage, model)
-        for name, given in table.items():
-            path = f"{stage}.{name}"
-            unit = field_unit(entry.params, name)
-            if unit is None:
-                values[name] = given  # pydantic reports the unknown key with suggestions
-                continue
-            if isinstance(given, Mapping):
-                dist = _distribution(path, given, unit, problems)
-                if dist is not None and _support_problems(path, dist, entry.params, name, values,
-                                                          problems):
-                    dist = None
-                if dist is not None:
-                    uncertain[path] = dist
-                    values[name] = dist.nominal
-            elif isinstance(given, str) and _is_numeric(entry.params, name):
-                try:
-                    values[name] = convert(given, unit)
-                except Exception as exc:  # pint: undefined unit, dimensionality, syntax
-                    example = f'"1 {unit}"' if unit else "a pure number such as 0.5"
-                    problems.append(Problem(path, given, f"must be a number in {unit or 'no unit'} "
-                                            "or a quantity convertible to it",
-                                            f"Write e.g. {example} ({exc})."))
-            else:
-                values[name] = given
-        try:
-            configs[stage] = StageConfig(model, entry.params(**values))
-        except ValidationError as exc:
-            problems += _pydantic_problems(stage, model, entry.params, table, exc)
+        params = parse_parameter_table(stage, model, entry.params, parameter_defaults(stage, model),
+                                       table, problems, uncertain)
+        if params is not None:
+            configs[stage] = StageConfig(model, params)
     if not problems:
         problems += cross_stage_problems(configs)
     correlations = _correlations(meta.get("correlations", []), uncertain, problems)

@@ -1,0 +1,179 @@
+"""Supply tables, risk indices before and after the mud, coverage over time, allies' offtake.
+
+Reads a ``MarketRun`` (or the base market) and returns plain dicts of arrays for the CLI, the
+report and the store. docs/models/supply-security.md §6–7.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from reemud.elements import N_ELEMENTS, REY
+from reemud.market import coverage as cov
+from reemud.market import data as md
+from reemud.market import outcomes as mo
+from reemud.market import risk
+from reemud.security.model import Base, MarketRun, MudSupply, mud_supply
+
+PARTNERS = ("JP", "US", "EU")
+"""Importers that may take a share of the mud's oxides (``offtake_*`` in ``[market]``)."""
+
+
+def by_country(amounts_s_e: np.ndarray, countries: tuple[str, ...]) -> tuple[tuple[str, ...],
+                                                                            np.ndarray]:
+    """Sum supplier rows ``(S, E)`` by country: ``(names, (C, E))``."""
+    names = tuple(dict.fromkeys(countries))
+    out = np.zeros((len(names), amounts_s_e.shape[-1]))
+    for row, c in zip(amounts_s_e, countries, strict=True):
+        out[names.index(c)] += row
+    return names, out
+
+
+def mining_and_separation(base: Base, mud_t_per_year: np.ndarray | None = None) -> dict:
+    """Mine and separation output by country and element [t/yr] (the mud in Japan if given)."""
+    per_supplier = base.output_t_per_year[:, None] * base.composition
+    if mud_t_per_year is not None:
+        j = md.GROUPS.index("mud")
+        per_supplier = per_supplier.copy()
+        per_supplier[base.group == j] = mud_t_per_year
+    mined = by_country(per_supplier, base.country)
+    separated_rows = np.concatenate([per_supplier * base.china_separated[:, None],
+                                     per_supplier * (1 - base.china_separated[:, None])])
+    separated = by_country(separated_rows, ("China",) * len(base.suppliers)
+                           + base.separation_country)
+    return {"mining": mined, "separation": separated}
+
+
+def supply_table(base: Base) -> dict:
+    """World supply of the base year by country and element, and the separation shares."""
+    ms = mining_and_separation(base)
+    countries, mined = ms["mining"]
+    sep_countries, separated = ms["separation"]
+    keep = mined.sum(axis=1) > 0
+    return {"countries": tuple(c for c, k in zip(countries, keep, strict=True) if k),
+            "mined_t_per_year": mined[keep],
+            "separation_countries": sep_countries, "separated_t_per_year": separated,
+            "world_t_per_year": base.world_t_per_year,
+            "china_mining_share": float(mined[countries.index("China")].sum() / mined.sum()),
+            "china_separation_share": float(separated[sep_countries.index("China")].sum()
+                                            / separated.sum())}
+
+
+def accepted_offtake(params, mud: MudSupply | None) -> dict[str, float]:
+    """Share of the mud each partner takes after its acceptance limits [-]."""
+    out = {}
+    for key in PARTNERS:
+        share = getattr(params, f"offtake_{key.lower()}")
+        if mud is None:
+            out[key] = 0.0
+            continue
+        a = cov.acceptance(mud.plume_area_km2, mud.co2_kg_per_kg_reo,
+                           getattr(params, f"plume_limit_{key.lower()}_km2"),
+                           getattr(params, f"co2_limit_{key.lower()}_kg_per_kg"))
+        out[key] = float(cov.offtake(share, a))
+    return out
+
+
+def _instability(origins) -> np.ndarray:
+    gov = md.governance()
+    return np.array([1.0 - gov[o] for o in origins])
+
+
+def _wgi(countries) -> np.ndarray:
+    gov = md.governance()
+    return risk.wgi_scaled(np.array([gov.get(c, gov["other"]) for c in countries]))
+
+
+def risk_indices(base: Base, mud_full_t_per_year: np.ndarray | None,
+                 offtake: Mapping[str, float]) -> dict:
+    """Risk indices per element, before and after the mud at full output.
+
+    Returns ``{"before": {...}, "after": {...}}``, each with ``hhi_mining``, ``hhi_separation``
+    (E,) and, per partner importer, ``eu_supply_risk`` and ``geopolrisk`` (E,) and
+    ``import_reliance`` (E,).
+    """
+    crm = md.eu_crm()
+    eol = np.array([crm[s]["eol_rir"] for s in REY])
+    si = np.array([crm[s]["si_sr"] for s in REY])
+    out = {}
+    for label, mud in (("before", None), ("after", mud_full_t_per_year)):
+        ms = mining_and_separation(base, mud if mud is not None else np.zeros(N_ELEMENTS))
+        m_names, mined = ms["mining"]
+        s_names, separated = ms["separation"]
+        h_mining = risk.hhi(mined.T)
+        h_sep_wgi = risk.hhi_wgi(separated.T, _wgi(s_names))
+        entry = {"hhi_mining": h_mining, "hhi_separation": risk.hhi(separated.T),
+                 "hhi_wgi_separation": h_sep_wgi}
+        mud_e = mud if mud is not None else np.zeros(N_ELEMENTS)
+        for key in PARTNERS:
+            i = md.IMPORTERS.index(key)
+            demand = base.demand_t_per_year[1 + i]
+            domestic = np.zeros(N_ELEMENTS)
+            if key == "US":
+                us = [j for j, c in enumerate(base.country) if c == "United States"]
+                domestic = (base.output_t_per_year[us, None] * (1 - base.china_separated[us, None])
+                            * base.composition[us]).sum(axis=0)
+            from_mud = offtake.get(key, 0.0) * mud_e
+            if key == "JP":
+                domestic = domestic + from_mud
+                from_mud = np.zeros(N_ELEMENTS)
+            from_mud = np.minimum(from_mud, np.maximum(demand - domestic, 0.0))
+            rest = np.maximum(demand - domestic - from_mud, 0.0)
+            flows = {o: s * rest for o, s in md.sourcing()[key].items()}
+            flows["Japan"] = flows.get("Japan", 0.0) + from_mud
+            names = tuple(flows)
+            f = np.array([np.broadcast_to(flows[o], (N_ELEMENTS,)) for o in names])  # (O, E)
+            home = {"JP": "Japan", "US": "United States", "EU": "other"}[key]
+            sourcing = np.concatenate([f, domestic[None]])
+            ir = risk.import_reliance(demand, domestic)
+            entry[key] = {
+                "import_reliance": ir,
+                "eu_supply_risk": risk.eu_supply_risk(
+                    h_sep_wgi, risk.hhi_wgi(sourcing.T, _wgi((*names, home))), ir, eol, si),
+                "geopolrisk": risk.geopolrisk(h_mining, f.T, _instability(
+                    [o if o in md.governance() else "other" for o in names]), domestic),
+            }
+        out[label] = entry
+    return out
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """The mud against demand, per period and element."""
+
+    years: np.ndarray
+    mud_t_per_year: np.ndarray  # (T, E)
+    offtake: Mapping[str, float]
+    coverage: Mapping[str, np.ndarray]  # partner -> (T, E)
+    world_share: np.ndarray  # (T, E)
+
+
+def coverage_over_time(run: MarketRun, draw: int = 0) -> Coverage:
+    """Each partner's coverage by its offtake of the mud and the mud's share of world use."""
+    mud = mud_supply(run.scenario.params.mud_scenario)
+    j = md.GROUPS.index("mud")
+    mud_t = run.paths.supply_ex_china_t_per_year[draw, :, j]
+    take = accepted_offtake(run.scenario.params, mud)
+    demand = run.reference.consumption_t_per_year[draw]
+    out = {key: cov.coverage(take[key] * mud_t, demand[:, 1 + md.IMPORTERS.index(key)])
+           for key in PARTNERS}
+    return Coverage(years=run.scenario.years, mud_t_per_year=mud_t, offtake=take, coverage=out,
+                    world_share=cov.coverage(mud_t, demand.sum(axis=1)))
+
+
+def outcomes(run: MarketRun) -> dict[str, np.ndarray]:
+    """Shortage, stock drawdown, offsets and resilience per draw, importer and element."""
+    k = run.scenario.params.periods_per_year
+    disrupted = mo.disrupted_periods(run.inputs.let_through, run.inputs.output_through)
+    out = {"shortage_t": mo.shortage_t(run.paths, run.reference, k),
+           "stock_drawdown_t": run.paths.release_t_per_year.sum(axis=1) / k}
+    out.update(mo.resilience(run.paths, run.reference, disrupted, k))
+    out.update({f"offset_{name}_t": v for name, v in mo.offsets_t(run.paths, disrupted, k).items()})
+    non_chinese = np.array([c != "China" for c in run.base.country])
+    out["ramp_up_per_year"] = mo.ramp_up_rate(run.paths, non_chinese, k)
+    out["substitution_per_year"] = mo.substitution_rate(run.paths, k)
+    out["balance_residual"] = run.paths.balance_residual
+    return out
