@@ -19,6 +19,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from reemud.cli_market import market_app
 from reemud.errors import ScenarioError
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
@@ -27,6 +28,7 @@ scenarios_app = typer.Typer(no_args_is_help=True, help="List and show the bundle
 db_app = typer.Typer(no_args_is_help=True, help="Look at stored runs.")
 app.add_typer(scenarios_app, name="scenarios")
 app.add_typer(db_app, name="db")
+app.add_typer(market_app, name="market")
 
 out_console = Console()
 err_console = Console(stderr=True, soft_wrap=True)

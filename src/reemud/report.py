@@ -283,10 +283,11 @@ def _page(title: str, parts: list[str]) -> str:
             f"<body>{''.join(parts)}</body></html>")
 
 
-def _add_figures(parts: list[str], figs: list[tuple[str, go.Figure]]) -> None:
+def _add_figures(parts: list[str], figs: list[tuple[str, go.Figure]],
+                 include_js: bool = True) -> None:
     for i, (title, fig) in enumerate(figs):
         parts.append(f"<h2>{html.escape(title)}</h2>")
-        parts.append(fig.to_html(full_html=False, include_plotlyjs=(i == 0),
+        parts.append(fig.to_html(full_html=False, include_plotlyjs=(i == 0 and include_js),
                                  config={"displaylogo": False}))
 
 
@@ -396,6 +397,26 @@ def _break_even_section(cash, run_price_multiplier: float) -> str:
                      rows))
 
 
+MARKET_PRESET = "licences-2025-04"
+"""The disruption preset the run report's supply-security section runs."""
+
+
+def _market_section(result: ChainResult) -> list[str]:
+    """Supply shares, the preset's price/shortage/stock paths, and risk with this run's mud."""
+    from reemud.report_market import market_figures
+    from reemud.security.model import mud_from_result, run_market
+    from reemud.security.scenario import load_market_scenario
+
+    run = run_market(load_market_scenario(MARKET_PRESET))
+    parts = ["<h2>Supply security</h2>",
+             f"<p>World supply of the base year; the <code>{MARKET_PRESET}</code> disruption "
+             "preset (its mud: <code>" + html.escape(run.scenario.params.mud_scenario)
+             + "</code>); supply risk before and after this run's mud at full output "
+             "(<code>reemud market</code> runs any preset or file).</p>"]
+    _add_figures(parts, market_figures(run, mud_from_result(result)), include_js=False)
+    return parts
+
+
 def render(result: ChainResult, literature: list[CaseResult] | None = None) -> str:
     """Render the report of a run as one HTML string."""
     sc = result.scenario
@@ -423,6 +444,7 @@ def render(result: ChainResult, literature: list[CaseResult] | None = None) -> s
         _table(["KPI", "element / item", "value", "unit"], element_rows),
     ]
     _add_figures(parts, _figures(result))
+    parts += _market_section(result)
     if not literature:
         parts += ["<h2>Literature checks</h2>",
                   "<p>Not run for this report (<code>reemud run --json</code> skips them); "
@@ -454,4 +476,36 @@ def write_report(result: ChainResult, path: str | Path,
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(render(result, literature), encoding="utf-8")
+    return path
+
+
+def render_market(run, draws=None) -> str:
+    """An HTML report of a market disruption run (and its Monte Carlo draws, if given)."""
+    from reemud.report_market import band_figure, market_figures
+    from reemud.security.analysis import market_kpis
+    from reemud.security.model import mud_supply
+
+    sc = run.scenario
+    kpis = market_kpis(run)
+    rows = [[key, *(_fmt(kpis[m][key]) for m in (
+        "market_shortage_t", "market_peak_price_multiple", "market_time_to_peak_years",
+        "market_recovery_years", "market_stock_drawdown_t", "market_offset_mud_t"))]
+        for key in kpis["market_shortage_t"]]
+    parts = [f"<h1>reemud — {html.escape(sc.name)}</h1>", f"<p>{html.escape(sc.description)}</p>",
+             f"<p class='meta'>scenario sha256 <code>{sc.sha256[:16]}…</code> · generated "
+             f"{dt.datetime.now(dt.UTC).strftime('%Y-%m-%d %H:%M UTC')}</p>",
+             _table(["importer:element", "shortage [t]", "peak price ×", "to peak [yr]",
+                     "recovery [yr]", "stock drawdown [t]", "mud offset [t]"], rows)]
+    figs = market_figures(run, mud_supply(sc.params.mud_scenario))
+    if draws is not None:
+        figs.append(band_figure(draws))
+    _add_figures(parts, figs)
+    return _page(f"reemud — {sc.name}", parts)
+
+
+def write_market_report(run, path: str | Path, draws=None) -> Path:
+    """Write the disruption report to ``path`` and return it."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(render_market(run, draws), encoding="utf-8")
     return path

@@ -137,14 +137,22 @@ def _ensure_scenario(conn, sha256: str, name: str, text: str) -> None:
 def save_run(engine: Engine, result: ChainResult) -> int:
     """Store a run with its scenario text and KPIs; return the new run id."""
     sc = result.scenario
+    return save_kpis(engine, sha256=sc.sha256, name=sc.name, text=sc.text, seed=result.seed,
+                     version=result.version, kpis=result.kpis)
+
+
+def save_kpis(engine: Engine, *, sha256: str, name: str, text: str, seed: int, version: str,
+              kpis: Mapping[str, object]) -> int:
+    """Store any run (a chain run, a market disruption run) by its scenario and KPIs; its id."""
     with engine.begin() as conn:
-        _ensure_scenario(conn, sc.sha256, sc.name, sc.text)
+        _ensure_scenario(conn, sha256, name, text)
         run_id = conn.execute(insert(run_table).values(
-            scenario_sha256=sc.sha256, scenario_name=sc.name, seed=result.seed,
-            version=result.version, created_utc=dt.datetime.now(dt.UTC).replace(tzinfo=None),
+            scenario_sha256=sha256, scenario_name=name, seed=seed, version=version,
+            created_utc=dt.datetime.now(dt.UTC).replace(tzinfo=None),
         )).inserted_primary_key[0]
-        rows = [{"run_id": run_id, **row} for row in _kpi_rows(result.kpis)]
-        conn.execute(insert(kpi_table), rows)
+        rows = [{"run_id": run_id, **row} for row in _kpi_rows(kpis)]
+        if rows:
+            conn.execute(insert(kpi_table), rows)
     return int(run_id)
 
 

@@ -157,6 +157,7 @@ class MarketPaths:
     price_multiple_china: np.ndarray  # (D, T, E): China's price over the reference price
     price_ex_china_usd_per_kg: np.ndarray  # (D, T, E): price of the ex-China pool
     price_importer_usd_per_kg: np.ndarray  # (D, T, I, E): what each importer pays
+    price_multiple_importer: np.ndarray  # (D, T, I, E): the same over the reference price
     consumption_t_per_year: np.ndarray  # (D, T, 1 + I, E)
     supply_china_t_per_year: np.ndarray  # (D, T, E): separated in China
     supply_ex_china_t_per_year: np.ndarray  # (D, T, G, E): separated outside China, by group
@@ -373,6 +374,7 @@ def simulate(inputs: MarketInputs, reference: MarketPaths | None = None) -> Mark
         out["price_multiple_china"][t] = (x_c)
         out["price_ex_china_usd_per_kg"][t] = (x_pool * price0)
         out["price_importer_usd_per_kg"][t] = (x_imp * price0)
+        out["price_multiple_importer"][t] = (x_imp)
         out["consumption_t_per_year"][t] = (np.concatenate([d_c[:, None], d_i], axis=1))
         out["supply_china_t_per_year"][t] = (s_china)
         out["supply_ex_china_t_per_year"][t] = (by_group)

@@ -40,11 +40,8 @@ def shortage_t(paths: MarketPaths, reference: MarketPaths, periods_per_year: int
 
 
 def price_ratio(paths: MarketPaths, reference: MarketPaths) -> np.ndarray:
-    """Each importer's price over its reference path ``(D, T, I, E)`` [-] (NaN at a zero price)."""
-    ref = reference.price_importer_usd_per_kg
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(ref > 0, paths.price_importer_usd_per_kg / np.where(ref > 0, ref, 1.0),
-                        np.nan)
+    """Each importer's price over its undisrupted path ``(D, T, I, E)`` [-]."""
+    return paths.price_multiple_importer / reference.price_multiple_importer
 
 
 def _first_index(mask: np.ndarray, axis: int = 1) -> np.ndarray:
@@ -90,14 +87,16 @@ def resilience(paths: MarketPaths, reference: MarketPaths, disrupted: np.ndarray
     }
 
 
-def offsets_t(paths: MarketPaths, disrupted: np.ndarray, periods_per_year: int
+def offsets_t(paths: MarketPaths, let_through, disrupted: np.ndarray, periods_per_year: int
               ) -> dict[str, np.ndarray]:
     r"""Where each importer's supply came from while it was disrupted [t] ``(D, I, E)``.
 
     Over the disrupted periods of each importer and element, its consumption is its stock
-    release plus its purchases; purchases are split in proportion to the ex-China market's
-    sources (China's exports and each supplier group separated outside China), so the parts add
-    up to the consumption exactly.
+    release plus its purchases. Purchases are split in proportion to the sources open to it:
+    while licences bind, a restricted importer buys from the ex-China pool (China's licensed
+    flow to the restricted importers and each supplier group separated outside China) and an
+    unrestricted one from China alone; otherwise every importer buys from the whole ex-China
+    market (China's exports and the groups). The parts add up to the consumption exactly.
 
     Returns
     -------
@@ -106,20 +105,26 @@ def offsets_t(paths: MarketPaths, disrupted: np.ndarray, periods_per_year: int
         ``mud``, ``recycling``) [t], and ``consumption`` [t].
     """
     k = periods_per_year
+    restricted = np.asarray(let_through) < 1.0  # (D, T, I, E)
+    binding = paths.binding[:, :, None, :]
     d_i = paths.consumption_t_per_year[:, :, 1:]
     release = paths.release_t_per_year
     bought = d_i - release + paths.refill_t_per_year
-    sources = {"china": np.maximum(paths.exports_t_per_year, 0.0)}
-    for g, name in enumerate(GROUPS):
-        if name != "china":
-            sources[name] = paths.supply_ex_china_t_per_year[:, :, g]
+    licensed_r = (paths.licensed_t_per_year * restricted).sum(axis=2)[:, :, None, :]
+    exports = np.maximum(paths.exports_t_per_year, 0.0)[:, :, None, :]
+    groups = {name: paths.supply_ex_china_t_per_year[:, :, g][:, :, None, :]
+              for g, name in enumerate(GROUPS) if name != "china"}
+    pooled = binding & restricted
+    china_only = binding & ~restricted
+    sources = {"china": np.where(pooled, licensed_r, np.where(china_only, 1.0, exports))}
+    for name, s in groups.items():
+        sources[name] = np.where(china_only, 0.0, s)
     total = sum(sources.values())
     weight = disrupted / k
     out = {"consumption": (d_i * weight).sum(axis=1), "stockpile": (release * weight).sum(axis=1)}
-    with np.errstate(divide="ignore", invalid="ignore"):
-        for name, s in sources.items():
-            frac = np.where(total > 0, s / np.where(total > 0, total, 1.0), 0.0)
-            out[name] = (bought * frac[:, :, None, :] * weight).sum(axis=1)
+    for name, s in sources.items():
+        frac = np.where(total > 0, s / np.where(total > 0, total, 1.0), 0.0)
+        out[name] = (bought * frac * weight).sum(axis=1)
     return out
 
 

@@ -171,9 +171,39 @@ def outcomes(run: MarketRun) -> dict[str, np.ndarray]:
     out = {"shortage_t": mo.shortage_t(run.paths, run.reference, k),
            "stock_drawdown_t": run.paths.release_t_per_year.sum(axis=1) / k}
     out.update(mo.resilience(run.paths, run.reference, disrupted, k))
-    out.update({f"offset_{name}_t": v for name, v in mo.offsets_t(run.paths, disrupted, k).items()})
+    out.update({f"offset_{name}_t": v for name, v in mo.offsets_t(run.paths, run.inputs.let_through, disrupted, k).items()})
     non_chinese = np.array([c != "China" for c in run.base.country])
     out["ramp_up_per_year"] = mo.ramp_up_rate(run.paths, non_chinese, k)
     out["substitution_per_year"] = mo.substitution_rate(run.paths, k)
     out["balance_residual"] = run.paths.balance_residual
     return out
+
+
+KPI_METRICS = ("shortage_t", "peak_price_multiple", "time_to_peak_years", "recovery_years",
+               "stock_drawdown_t", "offset_consumption_t", "offset_china_t",
+               "offset_other_mines_t", "offset_mud_t", "offset_recycling_t", "offset_stockpile_t")
+"""Per importer-element outcomes a market run reports (``"JP:Dy"`` keys)."""
+
+
+def market_kpis(run: MarketRun, draw: int = 0) -> dict[str, object]:
+    """A market run's KPIs for the store and ``--json``: scalars and ``"IMPORTER:El"`` maps.
+
+    Only importer-element pairs that were disrupted are listed for the outcome metrics.
+    """
+    out = outcomes(run)
+    disrupted = mo.disrupted_periods(run.inputs.let_through, run.inputs.output_through)[draw]
+    hit = disrupted.any(axis=0)  # (I, E)
+    kpis: dict[str, object] = {
+        "market_balance_residual": float(out["balance_residual"][draw]),
+        "market_ramp_up_per_year": float(out["ramp_up_per_year"][draw]),
+    }
+    for metric in KPI_METRICS:
+        values = out[metric][draw]
+        kpis[f"market_{metric}"] = {f"{imp}:{el}": float(values[i, e])
+                                    for i, imp in enumerate(md.IMPORTERS)
+                                    for e, el in enumerate(REY) if hit[i, e]}
+    cov_ = coverage_over_time(run, draw)
+    full = np.nanmax(np.where(np.isfinite(cov_.coverage["JP"]), cov_.coverage["JP"], np.nan),
+                     axis=0) if np.any(cov_.mud_t_per_year > 0) else np.zeros(N_ELEMENTS)
+    kpis["market_japan_mud_coverage_peak"] = {el: float(full[e]) for e, el in enumerate(REY)}
+    return kpis

@@ -44,12 +44,17 @@ def mud_supply(name: str) -> MudSupply | None:
     from reemud.chain import run
     from reemud.scenario import load_scenario
 
-    result = run(load_scenario(name))
+    return mud_from_result(run(load_scenario(name)))
+
+
+def mud_from_result(result) -> MudSupply:
+    """The market's view of a chain run (``ChainResult``): oxides, profile, plume, CO2."""
     env = result.records["environment"]
     return MudSupply(oxide_t_per_year=np.asarray(result.records["refining"].oxide_t_per_year),
                      producing=np.asarray(result.records["economics"].table["producing"]),
                      plume_area_km2=float(env.plume_area_km2_above_1mm),
-                     co2_kg_per_kg_reo=float(env.co2_kg_per_kg_reo), scenario=name)
+                     co2_kg_per_kg_reo=float(env.co2_kg_per_kg_reo),
+                     scenario=result.scenario.name)
 
 
 @cache

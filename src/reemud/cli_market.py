@@ -1,0 +1,304 @@
+"""``reemud market …``: world supply, risk indices, the mud's coverage, disruptions.
+
+Bad input never shows a traceback: every problem of a market scenario or disruption file is
+listed with the field, the value, what is allowed and how to fix it, and the command exits 2.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import numpy as np
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from reemud.errors import ScenarioError
+
+market_app = typer.Typer(no_args_is_help=True, help="Supply security: world supply, risk "
+                         "indices, coverage by the mud, and disruptions (licences, embargoes).")
+
+out_console = Console()
+err_console = Console(stderr=True, soft_wrap=True)
+
+JsonOption = Annotated[bool, typer.Option("--json", help="print JSON")]
+DEFAULT_PRESET = "licences-2025-04"
+
+
+def _fail(error: ScenarioError) -> None:
+    err_console.print(f"[bold red]{escape(error.source)}: {len(error.problems)} problem(s)[/]")
+    for i, p in enumerate(error.problems, 1):
+        err_console.print(f"  {i}. [bold]{escape(p.path)}[/]: "
+                          + escape(f"{p.allowed} (got {p.given!r}). {p.fix}"), highlight=False)
+    raise typer.Exit(2)
+
+
+def _fmt(value) -> str:
+    if value is None or not np.isfinite(float(value)):
+        return "—"
+    value = float(value)
+    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.3g}"
+
+
+def _plain(value):
+    """NumPy values and arrays as JSON-ready Python values (NaN and inf as None)."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return _plain(value.tolist())
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not np.isfinite(value):
+        return None
+    return value
+
+
+def _print_json(data) -> None:
+    out_console.print_json(json.dumps(_plain(data), allow_nan=False))
+
+
+def _load(name_or_path: str):
+    from reemud.security.scenario import load_market_scenario
+
+    try:
+        return load_market_scenario(name_or_path)
+    except ScenarioError as exc:
+        _fail(exc)
+
+
+@market_app.command("presets")
+def presets() -> None:
+    """List the bundled disruption presets."""
+    from reemud.security.scenario import load_market_scenario
+    from reemud.security.scenario import presets as known
+
+    table = Table(title="disruption presets (reemud market disrupt NAME)")
+    table.add_column("name")
+    table.add_column("disruptions", justify="right")
+    table.add_column("description")
+    for name in known():
+        sc = load_market_scenario(name)
+        table.add_row(name, str(len(sc.disruptions)), sc.description)
+    out_console.print(table)
+
+
+@market_app.command("validate")
+def validate(file: Annotated[str, typer.Argument(help="market scenario TOML file or preset")]
+             ) -> None:
+    """Check a market scenario or disruption file; list every problem (exit 2) or say OK."""
+    sc = _load(file)
+    out_console.print(f"OK: {sc.name} ({len(sc.disruptions)} disruption(s), "
+                      f"{len(sc.uncertain)} uncertain)")
+
+
+@market_app.command("supply")
+def supply(as_json: JsonOption = False) -> None:
+    """World mine supply of the base year (USGS MCS 2025) by country, and who separates it."""
+    from reemud.elements import REY
+    from reemud.security.analysis import supply_table
+    from reemud.security.model import base_market
+
+    st = supply_table(base_market(0.8, None))
+    if as_json:
+        _print_json({"countries": st["countries"],
+                     "mined_t_per_year": dict(zip(st["countries"], st["mined_t_per_year"].tolist(),
+                                                  strict=True)),
+                     "separation_countries": st["separation_countries"],
+                     "world_t_per_year": dict(zip(REY, st["world_t_per_year"].tolist(),
+                                                  strict=True)),
+                     "china_mining_share": st["china_mining_share"],
+                     "china_separation_share": st["china_separation_share"]})
+        return
+    world = st["mined_t_per_year"].sum()
+    table = Table(title="mine production, base year 2024 [t REO/yr] (USGS MCS 2025)")
+    for col in ("country", "t REO", "share", "Nd", "Dy", "Tb", "Y"):
+        table.add_column(col, justify="left" if col == "country" else "right")
+    idx = {s: REY.index(s) for s in ("Nd", "Dy", "Tb", "Y")}
+    for c, row in zip(st["countries"], st["mined_t_per_year"], strict=True):
+        table.add_row(c, _fmt(row.sum()), f"{row.sum() / world:.1%}",
+                      *(_fmt(row[i]) for i in idx.values()))
+    out_console.print(table)
+    out_console.print(f"China: {st['china_mining_share']:.1%} of mining, "
+                      f"{st['china_separation_share']:.1%} of separation (where each supplier's "
+                      "ore is separated: data/market_suppliers.csv).")
+
+
+@market_app.command("risk")
+def risk_cmd(scenario: Annotated[str, typer.Argument(help="market scenario or preset (its mud "
+                                                     "and offtake)")] = DEFAULT_PRESET,
+             as_json: JsonOption = False) -> None:
+    """Supply-risk indices per element, before and after the mud at full output."""
+    from reemud.elements import REY
+    from reemud.security.analysis import accepted_offtake, risk_indices
+    from reemud.security.model import base_market, mud_supply
+
+    sc = _load(scenario)
+    mud = mud_supply(sc.params.mud_scenario)
+    base = base_market(sc.params.china_demand_share, mud)
+    take = accepted_offtake(sc.params, mud)
+    ri = risk_indices(base, None if mud is None else mud.oxide_t_per_year, take)
+    if as_json:
+        _print_json({"offtake": take, **ri})
+        return
+    table = Table(title=f"supply risk per element, before → after the mud ({sc.params.mud_scenario};"
+                  f" offtake JP {take['JP']:.0%}, US {take['US']:.0%}, EU {take['EU']:.0%})")
+    for col in ("el", "HHI mining", "HHI separation", "EU SR (EU)", "GeoPolRisk JP",
+                "import reliance JP"):
+        table.add_column(col, justify="left" if col == "el" else "right")
+    b, a = ri["before"], ri["after"]
+    for e, el in enumerate(REY):
+        table.add_row(el, *(f"{x[e]:.3f} → {y[e]:.3f}" for x, y in (
+            (b["hhi_mining"], a["hhi_mining"]), (b["hhi_separation"], a["hhi_separation"]),
+            (b["EU"]["eu_supply_risk"], a["EU"]["eu_supply_risk"]),
+            (b["JP"]["geopolrisk"], a["JP"]["geopolrisk"]),
+            (b["JP"]["import_reliance"], a["JP"]["import_reliance"]))))
+    out_console.print(table)
+
+
+@market_app.command("coverage")
+def coverage_cmd(scenario: Annotated[str, typer.Argument(help="market scenario or preset")]
+                 = DEFAULT_PRESET, as_json: JsonOption = False) -> None:
+    """The mud's output against Japan's demand per element and year, and its world share."""
+    from reemud.elements import REY
+    from reemud.security.analysis import coverage_over_time
+    from reemud.security.model import run_market
+
+    sc = _load(scenario)
+    run = run_market(sc)
+    cov = coverage_over_time(run)
+    years = cov.years
+    if as_json:
+        _print_json({"years": years, "offtake": dict(cov.offtake),
+                     "mud_t_per_year": cov.mud_t_per_year,
+                     "coverage": {k: v for k, v in cov.coverage.items()},
+                     "world_share": cov.world_share, "elements": REY})
+        return
+    k = sc.params.periods_per_year
+    shown = [j for j in range(0, len(years), 5 * k)]
+    table = Table(title=f"Japan's demand covered by its offtake of the mud "
+                  f"({cov.offtake['JP']:.0%} of {sc.params.mud_scenario})")
+    table.add_column("el")
+    for j in shown:
+        table.add_column(f"{years[j]:.0f}", justify="right")
+    table.add_column("world share (max)", justify="right")
+    for e, el in enumerate(REY):
+        table.add_row(el, *(f"{cov.coverage['JP'][j, e]:.1%}" for j in shown),
+                      f"{np.nanmax(cov.world_share[:, e]):.2%}")
+    out_console.print(table)
+
+
+def _outcome_table(title: str, kpis: dict) -> Table:
+    table = Table(title=title)
+    cols = (("importer:el", None), ("lost t", "market_shortage_t"),
+            ("peak ×", "market_peak_price_multiple"), ("to peak yr", "market_time_to_peak_years"),
+            ("recovery yr", "market_recovery_years"), ("stock t", "market_stock_drawdown_t"),
+            ("mud t", "market_offset_mud_t"), ("other mines t", "market_offset_other_mines_t"),
+            ("China t", "market_offset_china_t"))
+    for name, _ in cols:
+        table.add_column(name, justify="left" if name == "importer:el" else "right")
+    for key in kpis["market_shortage_t"]:
+        table.add_row(key, *(_fmt(kpis[m][key]) for _, m in cols[1:]))
+    return table
+
+
+@market_app.command("disrupt")
+def disrupt(
+    scenario: Annotated[str, typer.Argument(help="disruption preset (reemud market presets) or "
+                                            "TOML file")] = DEFAULT_PRESET,
+    n: Annotated[int, typer.Option("--n", help="Monte Carlo draws (0: the nominal run only)",
+                                   min=0)] = 0,
+    seed: Annotated[int, typer.Option("--seed", help="seed of the draws")] = 0,
+    method: Annotated[str, typer.Option("--method", help="sampler: lhs, sobol or random")] = "lhs",
+    importer: Annotated[str, typer.Option("--importer", help="importer whose rows are shown "
+                                          "(JP, US, EU, RoW, or all)")] = "all",
+    as_json: JsonOption = False,
+    out: Annotated[Path, typer.Option("--out", help="output folder (SQLite store)")] = Path("out"),
+    db: Annotated[str | None, typer.Option("--db", help="SQLAlchemy URL of the store")] = None,
+    report: Annotated[Path | None, typer.Option("--report", help="write an HTML report here")]
+    = None,
+    quiet: Annotated[bool, typer.Option("--quiet", help="no progress bar")] = False,
+) -> None:
+    """Run a disruption: shortages, price peaks, stock drawdown and offsets per importer."""
+    from reemud import __version__, store
+    from reemud.market.data import IMPORTERS
+    from reemud.security.analysis import market_kpis
+    from reemud.security.model import run_market, run_market_draws
+
+    if importer != "all" and importer not in IMPORTERS:
+        err_console.print(f"[bold red]--importer must be one of {', '.join(IMPORTERS)} or all "
+                          f"(got {importer!r})[/]")
+        raise typer.Exit(2)
+    if method not in ("lhs", "sobol", "random"):
+        err_console.print(f"[bold red]--method must be lhs, sobol or random (got {method!r})[/]")
+        raise typer.Exit(2)
+    sc = _load(scenario)
+    run = run_market(sc)
+    kpis = market_kpis(run)
+    draws = None
+    if n:
+        from rich.progress import BarColumn, Progress, TimeRemainingColumn
+
+        with Progress("[progress.description]{task.description}", BarColumn(),
+                      "{task.completed}/{task.total}", TimeRemainingColumn(),
+                      console=err_console, transient=True, disable=quiet) as progress:
+            task = progress.add_task("market draws", total=n)
+            draws = run_market_draws(sc, n, seed=seed, method=method,
+                                     progress=lambda i: progress.update(task, completed=i))
+    if db is None:
+        out.mkdir(parents=True, exist_ok=True)
+    url = db or store.default_url(out)
+    try:
+        engine = store.connect(url)
+        run_id = store.save_kpis(engine, sha256=sc.sha256, name=f"market:{sc.name}",
+                                 text=sc.text, seed=seed, version=__version__, kpis=kpis)
+    except Exception as exc:  # noqa: BLE001 - the results are printed whatever the store says
+        err_console.print(f"[yellow]not stored ({escape(str(exc))}); results follow[/]")
+        run_id = None
+    shown = {m: {k: v for k, v in val.items() if importer == "all" or k.startswith(importer + ":")}
+             if isinstance(val, dict) else val for m, val in kpis.items()}
+    summary = _draw_summary(draws, importer) if draws is not None else None
+    if report is not None:
+        from reemud.report import write_market_report
+
+        write_market_report(run, report, draws)
+        err_console.print(f"report: {report}")
+    if as_json:
+        _print_json({"scenario": sc.name, "run_id": run_id, "kpis": shown,
+                     **({"monte_carlo": summary} if summary else {})})
+        return
+    out_console.print(_outcome_table(f"{sc.name}: outcomes per importer and element "
+                                     f"(run {run_id})", shown))
+    if summary:
+        table = Table(title=f"{n} draws ({method}, seed {seed}): P5 / P50 / P95")
+        for col in ("importer:el", "shortage t", "peak price ×"):
+            table.add_column(col, justify="left" if col == "importer:el" else "right")
+        for key, row in summary["by_pair"].items():
+            table.add_row(key, *(" / ".join(_fmt(v) for v in row[m]) for m in
+                                 ("shortage_t", "peak_price_multiple")))
+        out_console.print(table)
+
+
+def _draw_summary(draws, importer: str) -> dict:
+    """P5/P50/P95 of shortage and peak multiple for the importer-element pairs hit in any draw."""
+    from reemud.elements import REY
+    from reemud.market.data import IMPORTERS
+
+    short = draws.outcomes["shortage_t"]
+    peak = draws.outcomes["peak_price_multiple"]
+    hit = np.isfinite(peak).any(axis=0)
+    by_pair = {}
+    for i, imp in enumerate(IMPORTERS):
+        if importer not in ("all", imp):
+            continue
+        for e, el in enumerate(REY):
+            if hit[i, e]:
+                by_pair[f"{imp}:{el}"] = {
+                    m: np.nanpercentile(a[:, i, e], [5, 50, 95]).tolist()
+                    for m, a in (("shortage_t", short), ("peak_price_multiple", peak))}
+    return {"n": draws.n, "seed": draws.seed, "method": draws.method,
+            "balance_residual_max": float(draws.balance_residual.max()), "by_pair": by_pair}

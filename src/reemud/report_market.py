@@ -1,0 +1,109 @@
+"""The market's figures: supply by country, price and shortage paths, risk before and after.
+
+``market_figures(run)`` feeds the supply-security section of the run report (``reemud run``)
+and the disruption report (``reemud market disrupt --report``, ``report.write_market_report``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+from reemud.elements import INDEX, REY
+from reemud.market import data as md
+from reemud.security.analysis import accepted_offtake, risk_indices, supply_table
+from reemud.security.model import MarketDraws, MarketRun, MudSupply
+
+PATH_ELEMENTS = ("Nd", "Tb", "Dy", "Y")
+"""Elements whose price and shortage paths the figures show."""
+
+
+def supply_figure(run: MarketRun) -> tuple[str, go.Figure]:
+    """Mine supply of the base year by country, stacked per element (shares)."""
+    st = supply_table(run.base)
+    shares = st["mined_t_per_year"] / st["mined_t_per_year"].sum(axis=0)
+    fig = go.Figure([go.Bar(name=c, x=list(REY), y=shares[i])
+                     for i, c in enumerate(st["countries"])])
+    fig.update_layout(barmode="stack", yaxis_title="share of world mine supply [-]",
+                      xaxis_title="element", legend_title="country")
+    return "World mine supply by country and element (base year 2024)", fig
+
+
+def price_figure(run: MarketRun) -> tuple[str, go.Figure]:
+    """Ex-China and China price paths over the undisrupted path, selected elements."""
+    years = run.scenario.years
+    fig = go.Figure()
+    for el in PATH_ELEMENTS:
+        e = INDEX[el]
+        ref = run.reference.price_ex_china_usd_per_kg[0, :, e]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            fig.add_trace(go.Scatter(x=years, y=run.paths.price_ex_china_usd_per_kg[0, :, e] / ref,
+                                     name=f"{el} ex-China"))
+            fig.add_trace(go.Scatter(x=years, y=run.paths.price_china_usd_per_kg[0, :, e]
+                                     / run.reference.price_china_usd_per_kg[0, :, e],
+                                     name=f"{el} China", line={"dash": "dot"}))
+    fig.update_layout(xaxis_title="year", yaxis_title="price over the undisrupted path [-]",
+                      yaxis_type="log")
+    return f"Price paths under {run.scenario.name}", fig
+
+
+def shortage_figure(run: MarketRun) -> tuple[str, go.Figure]:
+    """Consumption lost per importer (selected elements) [t/yr]."""
+    years = run.scenario.years
+    lost = (run.reference.consumption_t_per_year[0, :, 1:]
+            - run.paths.consumption_t_per_year[0, :, 1:])
+    fig = go.Figure()
+    for i, imp in enumerate(md.IMPORTERS):
+        for el in PATH_ELEMENTS:
+            series = lost[:, i, INDEX[el]]
+            if np.any(np.abs(series) > 1e-9):
+                fig.add_trace(go.Scatter(x=years, y=series, name=f"{imp} {el}"))
+    fig.update_layout(xaxis_title="year", yaxis_title="consumption lost [t/yr]")
+    return f"Shortage paths under {run.scenario.name}", fig
+
+
+def stock_figure(run: MarketRun) -> tuple[str, go.Figure]:
+    """Japan's stockpile of the selected elements [t]."""
+    jp = md.IMPORTERS.index("JP")
+    fig = go.Figure([go.Scatter(x=run.scenario.years, y=run.paths.stock_t[0, :, jp, INDEX[el]],
+                                name=el) for el in PATH_ELEMENTS])
+    fig.update_layout(xaxis_title="year", yaxis_title="stock at period end [t]")
+    return "Japan's stockpile (JOGMEC target: 60 days, 180 for high-risk items)", fig
+
+
+def risk_figure(run: MarketRun, mud: MudSupply | None) -> tuple[str, go.Figure]:
+    """EU supply risk (EU) and GeoPolRisk (Japan) per element, before and after the mud."""
+    take = accepted_offtake(run.scenario.params, mud)
+    ri = risk_indices(run.base, None if mud is None else mud.oxide_t_per_year, take)
+    fig = go.Figure()
+    for label in ("before", "after"):
+        fig.add_trace(go.Bar(name=f"EU SR, EU, {label}", x=list(REY),
+                             y=ri[label]["EU"]["eu_supply_risk"]))
+        fig.add_trace(go.Bar(name=f"GeoPolRisk ×10, Japan, {label}", x=list(REY),
+                             y=10 * ri[label]["JP"]["geopolrisk"]))
+    fig.update_layout(barmode="group", yaxis_title="index [-]", xaxis_title="element")
+    return "Supply risk before and after the mud (EU CRM method; GeoPolRisk)", fig
+
+
+def band_figure(draws: MarketDraws) -> tuple[str, go.Figure]:
+    """P5-P95 band of the ex-China price multiple of the selected elements over the draws."""
+    years = draws.scenario.years
+    fig = go.Figure()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = draws.price_ex_china_usd_per_kg / draws.reference_price_ex_china_usd_per_kg
+    for el in PATH_ELEMENTS:
+        r = ratio[:, :, INDEX[el]]
+        lo, mid, hi = np.nanpercentile(r, [5, 50, 95], axis=0)
+        fig.add_trace(go.Scatter(x=years, y=hi, line={"width": 0}, showlegend=False))
+        fig.add_trace(go.Scatter(x=years, y=lo, fill="tonexty", line={"width": 0},
+                                 name=f"{el} P5-P95"))
+        fig.add_trace(go.Scatter(x=years, y=mid, name=f"{el} P50"))
+    fig.update_layout(xaxis_title="year", yaxis_title="ex-China price over undisrupted [-]",
+                      yaxis_type="log")
+    return f"Price uncertainty over {draws.n} draws", fig
+
+
+def market_figures(run: MarketRun, mud: MudSupply | None) -> list[tuple[str, go.Figure]]:
+    """The supply-security figures of a run, in report order."""
+    return [supply_figure(run), price_figure(run), shortage_figure(run), stock_figure(run),
+            risk_figure(run, mud)]
