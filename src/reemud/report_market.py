@@ -35,13 +35,12 @@ def price_figure(run: MarketRun) -> tuple[str, go.Figure]:
     fig = go.Figure()
     for el in PATH_ELEMENTS:
         e = INDEX[el]
-        ref = run.reference.price_ex_china_usd_per_kg[0, :, e]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            fig.add_trace(go.Scatter(x=years, y=run.paths.price_ex_china_usd_per_kg[0, :, e] / ref,
-                                     name=f"{el} ex-China"))
-            fig.add_trace(go.Scatter(x=years, y=run.paths.price_china_usd_per_kg[0, :, e]
-                                     / run.reference.price_china_usd_per_kg[0, :, e],
-                                     name=f"{el} China", line={"dash": "dot"}))
+        ref = run.reference.price_multiple_ex_china[0, :, e]
+        fig.add_trace(go.Scatter(x=years, y=run.paths.price_multiple_ex_china[0, :, e] / ref,
+                                 name=f"{el} ex-China"))
+        fig.add_trace(go.Scatter(x=years, y=run.paths.price_multiple_china[0, :, e]
+                                 / run.reference.price_multiple_china[0, :, e],
+                                 name=f"{el} China", line={"dash": "dot"}))
     fig.update_layout(xaxis_title="year", yaxis_title="price over the undisrupted path [-]",
                       yaxis_type="log")
     return f"Price paths under {run.scenario.name}", fig
@@ -89,8 +88,7 @@ def band_figure(draws: MarketDraws) -> tuple[str, go.Figure]:
     """P5-P95 band of the ex-China price multiple of the selected elements over the draws."""
     years = draws.scenario.years
     fig = go.Figure()
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = draws.price_ex_china_usd_per_kg / draws.reference_price_ex_china_usd_per_kg
+    ratio = draws.price_multiple_ex_china / draws.reference_price_multiple_ex_china
     for el in PATH_ELEMENTS:
         r = ratio[:, :, INDEX[el]]
         lo, mid, hi = np.nanpercentile(r, [5, 50, 95], axis=0)

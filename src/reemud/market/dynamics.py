@@ -16,9 +16,12 @@ and zone:
 (supply = demand + stock change, exactly; while licences bind, China may also hold stock under
 its domestic price floor), with isoelastic demand
 :math:`D_{z,e}(p) = A_{z,e,t}\,(p/p_{0,e})^{-\varepsilon_{z,e}}`. Without binding licences the two
-zones are one market (one root of the summed demand, found with
-``scipy.optimize.elementwise.find_root``); with them China's exports equal the licensed flow
-:math:`X_e = \sum_i f_{i,e} \sigma_i X^{free}_e` and each zone clears alone (closed form).
+zones are one market at the world price (one root of the summed demand, ``clear_world``).
+Licences bind when the restricted importers cannot get what they want at the world price from
+what is open to them (non-Chinese supply, their licensed share
+:math:`f_{i,e}\,\sigma_{i,e}\,X^{ref}_{e}` of China's undisrupted exports, and their stock
+releases); they then pay the pool's price (closed form), while China and the unrestricted
+importers clear China's remaining supply at China's price (a root), held up by the floor.
 
 Between periods, demand grows, substitution takes a share of demand while prices are high,
 mines (China's too) cut output when their basket price falls (short-run supply elasticity), and
@@ -153,11 +156,10 @@ class MarketPaths:
     ``consumption_t_per_year`` and ``substituted_share`` is China, zones ``1..I`` the importers.
     """
 
-    price_china_usd_per_kg: np.ndarray  # (D, T, E): China's domestic price
-    price_multiple_china: np.ndarray  # (D, T, E): China's price over the reference price
-    price_ex_china_usd_per_kg: np.ndarray  # (D, T, E): price of the ex-China pool
-    price_importer_usd_per_kg: np.ndarray  # (D, T, I, E): what each importer pays
-    price_multiple_importer: np.ndarray  # (D, T, I, E): the same over the reference price
+    price_reference_usd_per_kg: np.ndarray  # (E,): the reference prices p0
+    price_multiple_china: np.ndarray  # (D, T, E): China's domestic price over p0
+    price_multiple_ex_china: np.ndarray  # (D, T, E): the ex-China pool's price over p0
+    price_multiple_importer: np.ndarray  # (D, T, I, E): each importer's price over p0
     consumption_t_per_year: np.ndarray  # (D, T, 1 + I, E)
     supply_china_t_per_year: np.ndarray  # (D, T, E): separated in China
     supply_ex_china_t_per_year: np.ndarray  # (D, T, G, E): separated outside China, by group
@@ -172,6 +174,21 @@ class MarketPaths:
     binding: np.ndarray  # (D, T, E) of bool: the licences bound China's exports
     substituted_share: np.ndarray  # (D, T, 1 + I, E): share of demand substituted away
     balance_residual: np.ndarray  # (D,): largest relative imbalance of any period and zone
+
+    @property
+    def price_china_usd_per_kg(self) -> np.ndarray:
+        """China's domestic price (D, T, E) [US$/kg]."""
+        return self.price_multiple_china * self.price_reference_usd_per_kg
+
+    @property
+    def price_ex_china_usd_per_kg(self) -> np.ndarray:
+        """The ex-China pool's price (D, T, E) [US$/kg]."""
+        return self.price_multiple_ex_china * self.price_reference_usd_per_kg
+
+    @property
+    def price_importer_usd_per_kg(self) -> np.ndarray:
+        """What each importer pays (D, T, I, E) [US$/kg]."""
+        return self.price_multiple_importer * self.price_reference_usd_per_kg
 
 
 def _draws(value, n: int, tail: tuple[int, ...] = ()) -> np.ndarray:
@@ -314,8 +331,16 @@ def simulate(inputs: MarketInputs, reference: MarketPaths | None = None) -> Mark
     group_masks = [(np.asarray(p.group) == g) for g in range(n_g)]
 
     shape_te = (n, n_t, n_e)
-    keys = tuple(f.name for f in fields(MarketPaths) if f.name != "balance_residual")
-    out: dict[str, list] = {key: [None] * n_t for key in keys}
+    keys = tuple(f.name for f in fields(MarketPaths)
+                 if f.name not in ("balance_residual", "price_reference_usd_per_kg"))
+    out: dict[str, np.ndarray] = {}
+
+    def keep(key, value):  # time-major storage: each period writes one contiguous block
+        if key not in out:
+            value = np.asarray(value)
+            out[key] = np.empty((n_t, *value.shape), dtype=value.dtype)
+        out[key][t] = value
+
     ref_exports = (np.maximum(np.broadcast_to(reference.exports_t_per_year, shape_te), 0.0)
                    if reference is not None else np.zeros(shape_te))
     ref_x_china = (np.broadcast_to(reference.price_multiple_china, shape_te)
@@ -347,11 +372,12 @@ def simulate(inputs: MarketInputs, reference: MarketPaths | None = None) -> Mark
                 x_star = np.minimum((a_r / np.maximum(pool, TINY)) ** (1.0 / eps_x), X_MAX)
             x_cu = clear_world(a_c, a_x - a_r, eps_c, eps_x,
                                np.maximum(s_china - cap_r - refill_u, TINY))
-            binding = (a_r > 0) & (x_star > x_cu)
+            binding = (a_r > 0) & (x_star > x_w)
         else:
             x_star = x_cu = x_w
             binding = np.zeros_like(x_w, dtype=bool)
-        x_c = np.where(binding, np.maximum(x_cu, floor * ref_x_china[:, t]), x_w)
+        x_c = np.where(binding, np.minimum(np.maximum(x_cu, floor * ref_x_china[:, t]), x_star),
+                       x_w)
         x_pool = np.where(binding, x_star, x_w)
         x_imp = np.where(binding[:, None] & restricted, x_star[:, None], x_c[:, None])
         d_c = a_c * x_c ** -eps_c
@@ -365,29 +391,27 @@ def simulate(inputs: MarketInputs, reference: MarketPaths | None = None) -> Mark
         scale = np.maximum(s_china + s_ex, TINY)
         imbalance = np.maximum(np.abs(s_china - d_c - exports - held),
                                np.abs(s_ex + exports + release_r - refill_u - d_i.sum(axis=1)))
-        imbalance = np.maximum(imbalance, np.where(binding & (x_cu > floor * ref_x_china[:, t]),
-                                                   np.abs(held), np.maximum(-held, 0.0)))
+        imbalance = np.maximum(imbalance, np.where(binding & (x_c == x_cu), np.abs(held),
+                                                   np.maximum(-held, 0.0)))
         residual = np.maximum(residual, (imbalance / scale).max(axis=1))
         stock = stock + (refill - release) * dt
 
-        out["price_china_usd_per_kg"][t] = (x_c * price0)
-        out["price_multiple_china"][t] = (x_c)
-        out["price_ex_china_usd_per_kg"][t] = (x_pool * price0)
-        out["price_importer_usd_per_kg"][t] = (x_imp * price0)
-        out["price_multiple_importer"][t] = (x_imp)
-        out["consumption_t_per_year"][t] = (np.concatenate([d_c[:, None], d_i], axis=1))
-        out["supply_china_t_per_year"][t] = (s_china)
-        out["supply_ex_china_t_per_year"][t] = (by_group)
-        out["exports_t_per_year"][t] = (exports)
-        out["china_stock_change_t_per_year"][t] = (held)
-        out["licensed_t_per_year"][t] = (np.where(restricted, cap, need))
-        out["release_t_per_year"][t] = (release)
-        out["refill_t_per_year"][t] = (refill)
-        out["stock_t"][t] = (stock)
-        out["capacity_t_per_year"][t] = (capacity)
-        out["output_t_per_year"][t] = (output)
-        out["binding"][t] = (binding)
-        out["substituted_share"][t] = (subst)
+        keep("price_multiple_china", x_c)
+        keep("price_multiple_ex_china", x_pool)
+        keep("price_multiple_importer", x_imp)
+        keep("consumption_t_per_year", np.concatenate([d_c[:, None], d_i], axis=1))
+        keep("supply_china_t_per_year", s_china)
+        keep("supply_ex_china_t_per_year", by_group)
+        keep("exports_t_per_year", exports)
+        keep("china_stock_change_t_per_year", held)
+        keep("licensed_t_per_year", np.where(restricted, cap, need))
+        keep("release_t_per_year", release)
+        keep("refill_t_per_year", refill)
+        keep("stock_t", stock)
+        keep("capacity_t_per_year", capacity)
+        keep("output_t_per_year", output)
+        keep("binding", binding)
+        keep("substituted_share", subst)
 
         # between periods: substitution, utilisation, investment, quota growth
         x_zone = np.concatenate([x_c[:, None], x_imp], axis=1)
@@ -400,8 +424,9 @@ def simulate(inputs: MarketInputs, reference: MarketPaths | None = None) -> Mark
         pipeline[draws[:, None], suppliers[None, :], (t + lag)[:, None]] += orders
         capacity = capacity + pipeline[:, :, t + 1]
         capacity = np.where(quota, capacity * quota_step, capacity)
-    return MarketPaths(**{key: _frozen(np.moveaxis(np.array(v), 0, 1)) for key, v in out.items()},
-                       balance_residual=_frozen(residual))
+    return MarketPaths(**{key: _frozen(np.moveaxis(out[key], 0, 1)) for key in keys},
+                       balance_residual=_frozen(residual),
+                       price_reference_usd_per_kg=_frozen(price0.copy()))
 
 
 def undisrupted(inputs: MarketInputs) -> MarketInputs:

@@ -109,7 +109,7 @@ def offsets_t(paths: MarketPaths, let_through, disrupted: np.ndarray, periods_pe
     binding = paths.binding[:, :, None, :]
     d_i = paths.consumption_t_per_year[:, :, 1:]
     release = paths.release_t_per_year
-    bought = d_i - release + paths.refill_t_per_year
+    bought = d_i - release  # consumed out of purchases (refills go to the stock)
     licensed_r = (paths.licensed_t_per_year * restricted).sum(axis=2)[:, :, None, :]
     exports = np.maximum(paths.exports_t_per_year, 0.0)[:, :, None, :]
     groups = {name: paths.supply_ex_china_t_per_year[:, :, g][:, :, None, :]

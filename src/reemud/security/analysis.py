@@ -171,7 +171,8 @@ def outcomes(run: MarketRun) -> dict[str, np.ndarray]:
     out = {"shortage_t": mo.shortage_t(run.paths, run.reference, k),
            "stock_drawdown_t": run.paths.release_t_per_year.sum(axis=1) / k}
     out.update(mo.resilience(run.paths, run.reference, disrupted, k))
-    out.update({f"offset_{name}_t": v for name, v in mo.offsets_t(run.paths, run.inputs.let_through, disrupted, k).items()})
+    offsets = mo.offsets_t(run.paths, run.inputs.let_through, disrupted, k)
+    out.update({f"offset_{name}_t": v for name, v in offsets.items()})
     non_chinese = np.array([c != "China" for c in run.base.country])
     out["ramp_up_per_year"] = mo.ramp_up_rate(run.paths, non_chinese, k)
     out["substitution_per_year"] = mo.substitution_rate(run.paths, k)

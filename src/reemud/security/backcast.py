@@ -133,7 +133,7 @@ def run_2010() -> tuple[MarketPaths, MarketPaths, np.ndarray]:
 def ex_china_multiple(paths: MarketPaths, years: np.ndarray, year: int, symbol: str) -> float:
     """Ex-China price of ``symbol`` in ``year`` over its reference price [-]."""
     j = int(np.flatnonzero(years == year)[0])
-    return float(paths.price_ex_china_usd_per_kg[0, j, INDEX[symbol]] / prices_2008()[INDEX[symbol]])
+    return float(paths.price_multiple_ex_china[0, j, INDEX[symbol]])
 
 
 def peak_multiple(paths: MarketPaths, years: np.ndarray, symbol: str) -> float:

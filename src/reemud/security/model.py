@@ -182,7 +182,7 @@ def _period_overlap(years: np.ndarray, k: int, start: float, end: float) -> np.n
     """Share of each period inside ``[start, end)`` [-]."""
     lo = np.maximum(years, start)
     hi = np.minimum(years + 1.0 / k, end)
-    return np.clip((hi - lo) * k, 0.0, 1.0)
+    return np.clip(np.round((hi - lo) * k, 9), 0.0, 1.0)  # whole periods exactly
 
 
 def disruption_arrays(scenario: MarketScenario, base: Base, values: Mapping[str, np.ndarray],
@@ -304,9 +304,9 @@ class MarketDraws:
     method: str
     values: Mapping[str, np.ndarray]  # drawn parameters by path
     outcomes: Mapping[str, np.ndarray]  # SUMMARY_METRICS (D, I, E); ramp_up_per_year (D,)
-    price_ex_china_usd_per_kg: np.ndarray  # (D, T, E)
-    price_importer_usd_per_kg: np.ndarray  # (D, T, I, E)
-    reference_price_ex_china_usd_per_kg: np.ndarray  # (D, T, E)
+    price_multiple_ex_china: np.ndarray  # (D, T, E): over the reference price
+    price_multiple_importer: np.ndarray  # (D, T, I, E)
+    reference_price_multiple_ex_china: np.ndarray  # (D, T, E): the undisrupted path
     balance_residual: np.ndarray  # (D,)
 
 
@@ -361,9 +361,9 @@ def run_market_draws(scenario: MarketScenario, n: int, seed: int = 0, method: st
             for m in SUMMARY_METRICS:
                 keep[m][start:stop] = out[m]
             ramp[start:stop] = out["ramp_up_per_year"]
-            price_x[start:stop] = result.paths.price_ex_china_usd_per_kg
-            price_i[start:stop] = result.paths.price_importer_usd_per_kg
-            ref_x[start:stop] = result.reference.price_ex_china_usd_per_kg
+            price_x[start:stop] = result.paths.price_multiple_ex_china
+            price_i[start:stop] = result.paths.price_multiple_importer
+            ref_x[start:stop] = result.reference.price_multiple_ex_china
             residual[start:stop] = result.paths.balance_residual
             done += stop - start
             if progress is not None:
@@ -372,6 +372,6 @@ def run_market_draws(scenario: MarketScenario, n: int, seed: int = 0, method: st
     for arr in (*outcomes.values(), price_x, price_i, ref_x, residual):
         arr.setflags(write=False)
     return MarketDraws(scenario=scenario, n=n, seed=seed, method=method, values=values,
-                       outcomes=outcomes, price_ex_china_usd_per_kg=price_x,
-                       price_importer_usd_per_kg=price_i,
-                       reference_price_ex_china_usd_per_kg=ref_x, balance_residual=residual)
+                       outcomes=outcomes, price_multiple_ex_china=price_x,
+                       price_multiple_importer=price_i,
+                       reference_price_multiple_ex_china=ref_x, balance_residual=residual)

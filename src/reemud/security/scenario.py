@@ -243,7 +243,7 @@ def parse_disruption(i: int, table: Any, problems: list[Problem],
                                 + f"known: {', '.join(known_suppliers)}"))
     elements = _names(f"{where}.elements", table.get("elements"), REY, "elements", problems)
     importers: tuple[str, ...] | None = IMPORTERS
-    if supplier == EXPORTER:
+    if supplier == EXPORTER or supplier not in known_suppliers:
         importers = _names(f"{where}.importers", table.get("importers"), IMPORTERS, "importers",
                            problems)
     elif table.get("importers", "all") != "all":

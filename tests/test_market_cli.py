@@ -1,0 +1,146 @@
+"""``reemud market``: presets run, tables and JSON, bad files get one clear error, runs are stored."""
+
+import json
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from reemud.cli import app
+from reemud.errors import ScenarioError
+from reemud.security.scenario import parse_market_scenario, presets
+
+runner = CliRunner()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("preset", sorted(presets()))
+def test_every_preset_runs_and_is_stored(preset, tmp_path):
+    result = runner.invoke(app, ["market", "disrupt", preset, "--out", str(tmp_path), "--json"])
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    assert payload["run_id"] == 1
+    assert payload["kpis"]["market_balance_residual"] < 1e-9
+    assert payload["kpis"]["market_shortage_t"]  # some importer-element was hit
+    listed = runner.invoke(app, ["db", "show", "1", "--out", str(tmp_path), "--json"])
+    assert listed.exit_code == 0, listed.output
+    stored = json.loads(listed.stdout)
+    assert stored["kpis"]["market_shortage_t"] == pytest.approx(
+        payload["kpis"]["market_shortage_t"], rel=1e-12)
+
+
+def test_disrupt_monte_carlo_and_report(tmp_path):
+    report = tmp_path / "disrupt.html"
+    result = runner.invoke(app, ["market", "disrupt", "licences-2025-04", "--n", "40",
+                                 "--importer", "JP", "--json", "--out", str(tmp_path),
+                                 "--report", str(report)])
+    assert result.exit_code == 0, result.output
+    mc = json.loads(result.stdout)["monte_carlo"]
+    assert mc["n"] == 40 and mc["balance_residual_max"] < 1e-9
+    p5, p50, p95 = mc["by_pair"]["JP:Dy"]["peak_price_multiple"]
+    assert p5 <= p50 <= p95 and p5 > 1.0
+    html = report.read_text(encoding="utf-8")
+    assert "Price uncertainty over 40 draws" in html and "Shortage paths" in html
+
+
+def test_supply_risk_coverage_json():
+    supply = json.loads(runner.invoke(app, ["market", "supply", "--json"]).stdout)
+    assert supply["mined_t_per_year"]["China"][0] > 0
+    assert 0.9 < supply["china_separation_share"] < 1.0
+    risk = json.loads(runner.invoke(app, ["market", "risk", "--json"]).stdout)
+    assert set(risk) == {"offtake", "before", "after"}
+    cov = runner.invoke(app, ["market", "coverage", "--json"])
+    assert cov.exit_code == 0, cov.output
+    assert len(json.loads(cov.stdout)["years"]) == 30
+
+
+BAD = """
+[market]
+years = -3
+periods_per_year = 4
+offtake_jp = 0.8
+offtake_us = 0.5
+
+[[disruption]]
+supplier = "Chna"
+elements = ["Dy", "Sc"]
+importers = ["JP", "KR"]
+start = "April 2025"
+duration_months = 2
+duration_years = 1
+let_through = 1.5
+colour = "red"
+"""
+
+
+def test_a_bad_disruption_file_lists_every_problem(tmp_path):
+    path = tmp_path / "bad.toml"
+    path.write_text(BAD, encoding="utf-8")
+    result = runner.invoke(app, ["market", "disrupt", str(path)])
+    assert result.exit_code == 2
+    err = result.stderr
+    assert "Traceback" not in err
+    for text in ("market.years: must be >= 1 (got -3). It is the number of years simulated.",
+                 "market.periods_per_year: must be 1 (years) or 12 (months) (got 4)",
+                 "disruption[0].colour: is not a disruption key (got 'red')",
+                 "disruption[0].supplier: must be \"China\" (export licences) or a supplier or "
+                 "country of market_suppliers.csv (got 'Chna'). did you mean \"China\"?",
+                 "disruption[0].elements: is not one of the elements (reemud tracks La-Lu and "
+                 "Y; Sc and Pm are not modelled) (got 'Sc')",
+                 "disruption[0].importers: is not one of the importers (got 'KR')",
+                 "disruption[0].start: must be a date (2025-04-04), \"YYYY-MM\" or a decimal "
+                 "year (2025.25) (got 'April 2025')",
+                 "disruption[0].duration_months: give duration_months or duration_years, not "
+                 "both (got 2)",
+                 "disruption[0].let_through: must be a share between 0 (embargo) and 1 (no "
+                 "restriction), or a distribution (got 1.5)"):
+        assert text in err, text
+    assert "problem(s)" in err.splitlines()[0]
+
+
+def test_relations_and_missing_files_are_clear(tmp_path):
+    path = tmp_path / "rel.toml"
+    path.write_text("[market]\nofftake_jp = 0.8\nofftake_us = 0.5\n", encoding="utf-8")
+    result = runner.invoke(app, ["market", "validate", str(path)])
+    assert result.exit_code == 2
+    assert "offtake_jp + offtake_us + offtake_eu must be <= 1 (got 1.3)" in result.stderr
+    missing = runner.invoke(app, ["market", "disrupt", str(tmp_path / "nope.toml")])
+    assert missing.exit_code == 2 and "must be a bundled preset" in missing.stderr
+    binary = tmp_path / "b.toml"
+    binary.write_bytes(b"\xff\xfe\x00")
+    bad = runner.invoke(app, ["market", "validate", str(binary)])
+    assert bad.exit_code == 2 and "Traceback" not in bad.stderr
+
+
+_values = st.one_of(st.none(), st.booleans(), st.integers(-10, 3000), st.floats(allow_nan=True),
+                    st.text(max_size=12), st.lists(st.text(max_size=4), max_size=3))
+
+
+def _toml(value) -> str:
+    if value is None:
+        return '""'
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return "nan" if value != value else repr(value).replace("inf", "inf")
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, str):
+        return json.dumps(value)
+    return json.dumps(value)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.dictionaries(st.sampled_from(["supplier", "elements", "importers", "start",
+                                        "duration_months", "duration_years", "let_through",
+                                        "name", "x"]), _values, max_size=8))
+def test_fuzzed_disruptions_parse_or_fail_clearly(table):
+    text = "[[disruption]]\n" + "".join(f"{k} = {_toml(v)}\n" for k, v in table.items())
+    try:
+        sc = parse_market_scenario(text, "fuzz")
+    except ScenarioError as exc:
+        assert exc.problems and all(p.path for p in exc.problems)
+        return
+    d = sc.disruptions[0]
+    assert 0.0 <= d.let_through <= 1.0 and d.end_year > d.start_year
