@@ -69,7 +69,8 @@ def _imbalances(run):
 def test_every_period_of_every_draw_balances(draws_run):
     _, _, run = draws_run
     china, ex = _imbalances(run)
-    assert china.max() < 1e-9 and ex.max() < 1e-9
+    assert china.max() < 1e-9
+    assert ex.max() < 1e-9
     assert run.paths.balance_residual.max() < 1e-9
     assert (run.paths.china_stock_change_t_per_year >= -1e-9).all()
     assert (run.paths.stock_t >= -1e-9).all()
@@ -210,7 +211,8 @@ let_through = 0.5
     need = run.reference.exports_t_per_year[0, 1, dy] * run.base.china_export_share[jp, dy]
     assert release[1] == pytest.approx(min(need - licensed, run.paths.stock_t[0, 0, jp, dy]),
                                        rel=1e-12)
-    assert release[0] == 0 and release[2:].sum() == 0
+    assert release[0] == 0
+    assert release[2:].sum() == 0
     assert run.paths.refill_t_per_year[0, 2, jp, dy] > 0  # refills after the disruption
 
 
