@@ -19,6 +19,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from reemud.cli_common import err_console, fail, out_console
 from reemud.cli_market import market_app
 from reemud.errors import ScenarioError
 
@@ -30,8 +31,6 @@ app.add_typer(scenarios_app, name="scenarios")
 app.add_typer(db_app, name="db")
 app.add_typer(market_app, name="market")
 
-out_console = Console()
-err_console = Console(stderr=True, soft_wrap=True)
 
 DEFAULT_OUT = Path("out")
 OutOption = Annotated[Path, typer.Option("--out", help="output folder (report, SQLite store)")]
@@ -39,12 +38,7 @@ DbOption = Annotated[str | None, typer.Option(
     "--db", help="SQLAlchemy URL of the store (default: sqlite file in --out)")]
 
 
-def _fail(error: ScenarioError) -> None:
-    err_console.print(f"[bold red]{escape(error.source)}: {len(error.problems)} problem(s)[/]")
-    for i, p in enumerate(error.problems, 1):
-        err_console.print(f"  {i}. [bold]{escape(p.path)}[/]: "
-                          + escape(f"{p.allowed} (got {p.given!r}). {p.fix}"), highlight=False)
-    raise typer.Exit(2)
+_fail = fail
 
 
 def _fmt(value) -> str:

@@ -12,28 +12,17 @@ from typing import Annotated
 
 import numpy as np
 import typer
-from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from reemud.cli_common import err_console, fail, out_console
 from reemud.errors import ScenarioError
 
 market_app = typer.Typer(no_args_is_help=True, help="Supply security: world supply, risk "
                          "indices, coverage by the mud, and disruptions (licences, embargoes).")
 
-out_console = Console()
-err_console = Console(stderr=True, soft_wrap=True)
-
 JsonOption = Annotated[bool, typer.Option("--json", help="print JSON")]
 DEFAULT_PRESET = "licences-2025-04"
-
-
-def _fail(error: ScenarioError) -> None:
-    err_console.print(f"[bold red]{escape(error.source)}: {len(error.problems)} problem(s)[/]")
-    for i, p in enumerate(error.problems, 1):
-        err_console.print(f"  {i}. [bold]{escape(p.path)}[/]: "
-                          + escape(f"{p.allowed} (got {p.given!r}). {p.fix}"), highlight=False)
-    raise typer.Exit(2)
 
 
 def _fmt(value) -> str:
@@ -68,7 +57,7 @@ def _load(name_or_path: str):
     try:
         return load_market_scenario(name_or_path)
     except ScenarioError as exc:
-        _fail(exc)
+        fail(exc)
 
 
 @market_app.command("presets")

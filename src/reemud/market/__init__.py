@@ -34,7 +34,7 @@ def demand_coverage(oxide_t_per_year, demand_items):
     References
     ----------
     Japan Society of Newer Metals demand figures (https://jsnm.or.jp/news/?p=1562);
-    docs/models/supply-security.md §2.
+    docs/models/supply-security.md §2.6.
     """
     prod = np.asarray(oxide_t_per_year, dtype=float)
     out = {}
@@ -62,6 +62,6 @@ def world_share(oxide_t_per_year, world_production_t_reo):
     References
     ----------
     USGS Mineral Commodity Summaries 2025, Rare Earths (data release doi:10.5066/P13XCP3R)
-    (world mine production 2024: 390,000 t REO); docs/models/supply-security.md §2.
+    (world mine production 2024: 390,000 t REO); docs/models/supply-security.md §2.6.
     """
     return np.asarray(oxide_t_per_year, dtype=float).sum(axis=-1) / world_production_t_reo

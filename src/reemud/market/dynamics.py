@@ -33,8 +33,9 @@ References
 ----------
 Sprecher et al. (2017) Environ. Sci. Technol. 51(7):3860, doi:10.1021/acs.est.6b05751
 (substitution and ramp-up rates, resilience metrics); Keilhacker & Minner (2017) Resour. Conserv.
-Recycl. 125:349, doi:10.1016/j.resconrec.2017.06.018 (co-production, lead times); Pothen (2013)
-ZEW DP 13-???  (two-zone export restrictions); docs/models/supply-security.md §3.
+Recycl. 125:349, doi:10.1016/j.resconrec.2017.06.018 (co-production, lead times); Pothen (2014)
+ZEW Discussion Paper 14-005 (export restrictions in a dynamic partial equilibrium);
+docs/models/supply-security.md §3.
 """
 
 from __future__ import annotations
