@@ -11,6 +11,7 @@ README = Path(__file__).resolve().parents[1] / "README.md"
 
 def test_readme_scenario_example_runs():
     blocks = re.findall(r"```toml\n(.*?)```", README.read_text(encoding="utf-8"), flags=re.S)
+    blocks = [b for b in blocks if "[deposit]" in b]
     assert blocks
     sc = parse_scenario(blocks[0], "README example")
     assert sc.stages["deposit"].params.water_depth_m == 5800.0
@@ -68,3 +69,36 @@ def test_readme_breakeven_examples_are_the_programs_output():
         result = CliRunner().invoke(app, lines[i].split()[2:], env={"COLUMNS": "300"})
         assert result.exit_code == 0, result.output
         assert result.stdout.rstrip("\n").splitlines() == shown, lines[i]
+
+
+def test_readme_market_examples_are_the_programs_output(tmp_path, monkeypatch):
+    """Every `$ reemud market …` line of the README is followed by what it prints (a fresh store)."""
+    from typer.testing import CliRunner
+
+    from reemud.cli import app
+
+    lines = README.read_text(encoding="utf-8").splitlines()
+    calls = [i for i, line in enumerate(lines) if line.startswith("$ reemud market ")]
+    assert len(calls) == 2
+    monkeypatch.chdir(tmp_path)
+    for i in calls:
+        shown = []
+        for line in lines[i + 1:]:
+            if line.startswith(("$ ", "```")):
+                break
+            shown.append(line)
+        result = CliRunner().invoke(app, lines[i].split()[2:], env={"COLUMNS": "100"})
+        assert result.exit_code == 0, result.output
+        assert [x.rstrip() for x in result.stdout.rstrip("\n").splitlines()] == \
+            [x.rstrip() for x in shown], lines[i]
+
+
+def test_readme_market_scenario_example_validates():
+    from reemud.security.scenario import parse_market_scenario
+
+    blocks = re.findall(r"```toml\n(.*?)```", README.read_text(encoding="utf-8"), flags=re.S)
+    market = [b for b in blocks if "[[disruption]]" in b]
+    assert len(market) == 1
+    sc = parse_market_scenario(market[0], "README market example")
+    assert sc.disruptions[0].importers == ("JP",)
+    assert set(sc.uncertain) == {"market.demand_elasticity_scale", "disruption[0].let_through"}

@@ -189,7 +189,10 @@ def _outcome_table(title: str, kpis: dict) -> Table:
             ("mud t", "market_offset_mud_t"), ("other mines t", "market_offset_other_mines_t"),
             ("China t", "market_offset_china_t"))
     for name, _ in cols:
-        table.add_column(name, justify="left" if name == "importer:el" else "right")
+        if name == "importer:el":
+            table.add_column(name, no_wrap=True)
+        else:
+            table.add_column(name, justify="right")
     for key in kpis["market_shortage_t"]:
         table.add_row(key, *(_fmt(kpis[m][key]) for _, m in cols[1:]))
     return table
