@@ -54,3 +54,13 @@ def test_example_lists_its_assumed_range():
     text = (Path(__file__).resolve().parents[1] / "examples" / "commercial-uncertain.toml").read_text()
     assumed = {path: reason for path, _, reason in report.scenario_assumptions(text)}
     assert assumed["economics.discount_rate"].startswith("6-10 % brackets the 8 %")
+
+
+def test_run_report_has_the_supply_security_section(default_result):
+    html = report.render(default_result)
+    assert "<h2>Supply security</h2>" in html
+    for title in ("World mine supply by country and element (base year 2024)",
+                  "Price paths under licences-2025-04", "Shortage paths under licences-2025-04",
+                  "Supply risk before and after the mud (EU CRM method; GeoPolRisk)"):
+        assert f"<h2>{title}</h2>" in html
+    assert html.count("plotly.js v") == 1  # the library is embedded once
