@@ -50,12 +50,17 @@ def test_disrupt_monte_carlo_and_report(tmp_path):
 def test_supply_risk_coverage_json():
     supply = json.loads(runner.invoke(app, ["market", "supply", "--json"]).stdout)
     assert supply["mined_t_per_year"]["China"][0] > 0
+    assert supply["reserves_t"]["China"] == 44e6
     assert 0.9 < supply["china_separation_share"] < 1.0
     risk = json.loads(runner.invoke(app, ["market", "risk", "--json"]).stdout)
     assert set(risk) == {"offtake", "before", "after"}
     cov = runner.invoke(app, ["market", "coverage", "--json"])
     assert cov.exit_code == 0, cov.output
-    assert len(json.loads(cov.stdout)["years"]) == 30
+    cov = json.loads(cov.stdout)
+    assert len(cov["years"]) == 30
+    dy = cov["elements"].index("Dy")
+    assert cov["years_of_world_demand"][dy] == pytest.approx(
+        cov["resource_t"][dy] / supply["world_t_per_year"]["Dy"], rel=1e-12)
 
 
 BAD = """

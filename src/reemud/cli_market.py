@@ -100,17 +100,18 @@ def supply(as_json: JsonOption = False) -> None:
                      "separation_countries": st["separation_countries"],
                      "world_t_per_year": dict(zip(REY, st["world_t_per_year"].tolist(),
                                                   strict=True)),
+                     "reserves_t": st["reserves_t"],
                      "china_mining_share": st["china_mining_share"],
                      "china_separation_share": st["china_separation_share"]})
         return
     world = st["mined_t_per_year"].sum()
-    table = Table(title="mine production, base year 2024 [t REO/yr] (USGS MCS 2025)")
-    for col in ("country", "t REO", "share", "Nd", "Dy", "Tb", "Y"):
+    table = Table(title=escape("mine production, base year 2024 [t REO/yr] (USGS MCS 2025)"))
+    for col in ("country", "t REO", "share", "Nd", "Dy", "Tb", "Y", "reserves Mt"):
         table.add_column(col, justify="left" if col == "country" else "right")
     idx = {s: REY.index(s) for s in ("Nd", "Dy", "Tb", "Y")}
     for c, row in zip(st["countries"], st["mined_t_per_year"], strict=True):
         table.add_row(c, _fmt(row.sum()), f"{row.sum() / world:.1%}",
-                      *(_fmt(row[i]) for i in idx.values()))
+                      *(_fmt(row[i]) for i in idx.values()), _fmt(st["reserves_t"][c] / 1e6))
     out_console.print(table)
     out_console.print(f"China: {st['china_mining_share']:.1%} of mining, "
                       f"{st['china_separation_share']:.1%} of separation (where each supplier's "
@@ -154,18 +155,21 @@ def coverage_cmd(scenario: Annotated[str, typer.Argument(help="market scenario o
                  = DEFAULT_PRESET, as_json: JsonOption = False) -> None:
     """The mud's output against Japan's demand per element and year, and its world share."""
     from reemud.elements import REY
-    from reemud.security.analysis import coverage_over_time
-    from reemud.security.model import run_market
+    from reemud.security.analysis import coverage_over_time, years_of_world_demand
+    from reemud.security.model import mud_resource_t, run_market
 
     sc = _load(scenario)
     run = run_market(sc)
     cov = coverage_over_time(run)
     years = cov.years
+    resource = mud_resource_t(sc.params.mud_scenario)
+    held = years_of_world_demand(run.base, resource)
     if as_json:
         _print_json({"years": years, "offtake": dict(cov.offtake),
                      "mud_t_per_year": cov.mud_t_per_year,
                      "coverage": {k: v for k, v in cov.coverage.items()},
-                     "world_share": cov.world_share, "elements": REY})
+                     "world_share": cov.world_share, "elements": REY,
+                     "resource_t": resource, "years_of_world_demand": held})
         return
     k = sc.params.periods_per_year
     shown = [j for j in range(0, len(years), 5 * k)]
@@ -175,9 +179,10 @@ def coverage_cmd(scenario: Annotated[str, typer.Argument(help="market scenario o
     for j in shown:
         table.add_column(f"{years[j]:.0f}", justify="right")
     table.add_column("world share (max)", justify="right")
+    table.add_column("years of world demand in the block", justify="right")
     for e, el in enumerate(REY):
         table.add_row(el, *(f"{cov.coverage['JP'][j, e]:.1%}" for j in shown),
-                      f"{np.nanmax(cov.world_share[:, e]):.2%}")
+                      f"{np.nanmax(cov.world_share[:, e]):.2%}", _fmt(held[e]))
     out_console.print(table)
 
 
@@ -260,7 +265,13 @@ def disrupt(
         write_market_report(run, report, draws)
         err_console.print(f"report: {report}")
     if as_json:
-        _print_json({"scenario": sc.name, "run_id": run_id, "kpis": shown,
+        from reemud.security.analysis import disrupted_paths
+
+        paths = disrupted_paths(run)
+        for name in ("price_over_undisrupted", "consumption_lost_t_per_year", "stock_t"):
+            paths[name] = {k: v for k, v in paths[name].items()
+                           if importer == "all" or k.startswith(importer + ":")}
+        _print_json({"scenario": sc.name, "run_id": run_id, "kpis": shown, "paths": paths,
                      **({"monte_carlo": summary} if summary else {})})
         return
     out_console.print(_outcome_table(f"{sc.name}: outcomes per importer and element "

@@ -135,6 +135,12 @@ def price_history() -> dict[tuple[str, str], np.ndarray]:
     return {k: _frozen(v) for k, v in out.items()}
 
 
+@cache
+def reserves() -> dict[str, float]:
+    """Reserves by country [t REO] (``market_reserves.csv``, USGS MCS 2025)."""
+    return {r["country"]: float(r["reserves_t_reo"]) for r in read_table("market_reserves.csv")}
+
+
 def element_mask(symbols) -> np.ndarray:
     """Boolean mask over REY of the given symbols [-]."""
     mask = np.zeros(N_ELEMENTS, dtype=bool)
@@ -144,4 +150,4 @@ def element_mask(symbols) -> np.ndarray:
 
 __all__ = ["GROUPS", "HIGH_RISK_ELEMENTS", "IMPORTERS", "MAGNET_ELEMENTS", "REY", "Suppliers",
            "compositions", "demand_items", "element_mask", "eu_crm", "governance", "importers",
-           "price_history", "settings", "sourcing", "suppliers"]
+           "price_history", "reserves", "settings", "sourcing", "suppliers"]

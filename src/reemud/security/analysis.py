@@ -53,8 +53,10 @@ def supply_table(base: Base) -> dict:
     countries, mined = ms["mining"]
     sep_countries, separated = ms["separation"]
     keep = mined.sum(axis=1) > 0
-    return {"countries": tuple(c for c, k in zip(countries, keep, strict=True) if k),
+    kept = tuple(c for c, k in zip(countries, keep, strict=True) if k)
+    return {"countries": kept,
             "mined_t_per_year": mined[keep],
+            "reserves_t": {c: md.reserves().get(c, float("nan")) for c in kept},
             "separation_countries": sep_countries, "separated_t_per_year": separated,
             "world_t_per_year": base.world_t_per_year,
             "china_mining_share": float(mined[countries.index("China")].sum() / mined.sum()),
@@ -140,6 +142,11 @@ def risk_indices(base: Base, mud_full_t_per_year: np.ndarray | None,
     return out
 
 
+def years_of_world_demand(base: Base, resource_t: np.ndarray) -> np.ndarray:
+    """Years of base-year world demand held in a resource, per element [yr]."""
+    return cov.years_of_demand(resource_t, base.world_t_per_year)
+
+
 @dataclass(frozen=True)
 class Coverage:
     """The mud against demand, per period and element."""
@@ -208,3 +215,25 @@ def market_kpis(run: MarketRun, draw: int = 0) -> dict[str, object]:
                      axis=0) if np.any(cov_.mud_t_per_year > 0) else np.zeros(N_ELEMENTS)
     kpis["market_japan_mud_coverage_peak"] = {el: float(full[e]) for e, el in enumerate(REY)}
     return kpis
+
+
+def disrupted_paths(run: MarketRun, draw: int = 0) -> dict[str, object]:
+    """Period-by-period paths of every disrupted importer-element (for ``--json``).
+
+    The price over its undisrupted path [-], the consumption lost [t/yr] and the stock [t].
+    """
+    disrupted = mo.disrupted_periods(run.inputs.let_through, run.inputs.output_through)[draw]
+    hit = disrupted.any(axis=0)
+    ratio = mo.price_ratio(run.paths, run.reference)[draw]
+    lost = (run.reference.consumption_t_per_year[draw, :, 1:]
+            - run.paths.consumption_t_per_year[draw, :, 1:])
+    out: dict[str, object] = {"years": run.scenario.years.tolist(), "price_over_undisrupted": {},
+                              "consumption_lost_t_per_year": {}, "stock_t": {}}
+    for i, imp in enumerate(md.IMPORTERS):
+        for e, el in enumerate(REY):
+            if hit[i, e]:
+                key = f"{imp}:{el}"
+                out["price_over_undisrupted"][key] = ratio[:, i, e].tolist()
+                out["consumption_lost_t_per_year"][key] = lost[:, i, e].tolist()
+                out["stock_t"][key] = run.paths.stock_t[draw, :, i, e].tolist()
+    return out

@@ -47,6 +47,18 @@ def mud_supply(name: str) -> MudSupply | None:
     return mud_from_result(run(load_scenario(name)))
 
 
+@cache
+def mud_resource_t(name: str) -> np.ndarray:
+    """In-situ resource of the mud scenario's block, per element as oxide [t REO] (0: no mud)."""
+    if name == "none":
+        return np.zeros(N_ELEMENTS)
+    from reemud.chain import run
+    from reemud.elements import OXIDE_FACTOR
+    from reemud.scenario import load_scenario
+
+    return np.asarray(run(load_scenario(name)).records["deposit"].resource_rey_t) * OXIDE_FACTOR
+
+
 def mud_from_result(result) -> MudSupply:
     """The market's view of a chain run (``ChainResult``): oxides, profile, plume, CO2."""
     env = result.records["environment"]
