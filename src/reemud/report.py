@@ -407,13 +407,14 @@ def _market_section(result: ChainResult) -> list[str]:
     from reemud.security.model import mud_from_result, run_market
     from reemud.security.scenario import load_market_scenario
 
-    run = run_market(load_market_scenario(MARKET_PRESET))
+    mud = mud_from_result(result)
+    run = run_market(load_market_scenario(MARKET_PRESET), mud=mud)
     parts = ["<h2>Supply security</h2>",
              f"<p>World supply of the base year; the <code>{MARKET_PRESET}</code> disruption "
-             "preset (its mud: <code>" + html.escape(run.scenario.params.mud_scenario)
-             + "</code>); supply risk before and after this run's mud at full output "
-             "(<code>reemud market</code> runs any preset or file).</p>"]
-    _add_figures(parts, market_figures(run, mud_from_result(result)), include_js=False)
+             "preset with this run's mud as a supplier from the preset's first mud year; supply "
+             "risk before and after this run's mud at full output (<code>reemud market</code> "
+             "runs any preset or file).</p>"]
+    _add_figures(parts, market_figures(run, mud), include_js=False)
     return parts
 
 

@@ -16,7 +16,7 @@ from reemud.market import coverage as cov
 from reemud.market import data as md
 from reemud.market import outcomes as mo
 from reemud.market import risk
-from reemud.security.model import Base, MarketRun, MudSupply, mud_supply
+from reemud.security.model import Base, MarketRun, MudSupply
 
 PARTNERS = ("JP", "US", "EU")
 """Importers that may take a share of the mud's oxides (``offtake_*`` in ``[market]``)."""
@@ -160,7 +160,7 @@ class Coverage:
 
 def coverage_over_time(run: MarketRun, draw: int = 0) -> Coverage:
     """Each partner's coverage by its offtake of the mud and the mud's share of world use."""
-    mud = mud_supply(run.scenario.params.mud_scenario)
+    mud = run.mud
     j = md.GROUPS.index("mud")
     mud_t = run.paths.supply_ex_china_t_per_year[draw, :, j]
     take = accepted_offtake(run.scenario.params, mud)

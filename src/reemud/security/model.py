@@ -226,15 +226,21 @@ def disruption_arrays(scenario: MarketScenario, base: Base, values: Mapping[str,
 
 
 def market_inputs(scenario: MarketScenario, values: Mapping[str, np.ndarray] | None = None,
-                  n: int = 1) -> tuple[MarketInputs, Base]:
-    """The model's inputs for ``n`` draws (``values``: drawn ``"market.x"`` / disruption values)."""
+                  n: int = 1, mud: MudSupply | None | str = "scenario"
+                  ) -> tuple[MarketInputs, Base]:
+    """The model's inputs for ``n`` draws (``values``: drawn ``"market.x"`` / disruption values).
+
+    ``mud``: the scenario's ``mud_scenario`` by default, or a given ``MudSupply`` (``None``: no
+    mud), e.g. the chain run a report describes.
+    """
     values = dict(values or {})
     p = scenario.params
 
     def param(name):
         return np.asarray(values.get(f"market.{name}", getattr(p, name)), dtype=float)
 
-    mud = mud_supply(p.mud_scenario)
+    if isinstance(mud, str):
+        mud = mud_supply(p.mud_scenario)
     base = base_market(p.china_demand_share, mud)
     years = scenario.years
     k = p.periods_per_year
@@ -282,22 +288,28 @@ def market_inputs(scenario: MarketScenario, values: Mapping[str, np.ndarray] | N
 
 @dataclass(frozen=True)
 class MarketRun:
-    """A market run: the disrupted and reference paths, the base market and the scenario."""
+    """A market run: the disrupted and reference paths, the base market, the scenario, the mud."""
 
     scenario: MarketScenario
     base: Base
     inputs: MarketInputs
     paths: MarketPaths
     reference: MarketPaths
+    mud: MudSupply | None
 
 
 def run_market(scenario: MarketScenario, values: Mapping[str, np.ndarray] | None = None,
-               n: int = 1) -> MarketRun:
-    """Run a market scenario (nominal values, or ``n`` draws of ``values``) and its reference."""
-    inputs, base = market_inputs(scenario, values, n)
+               n: int = 1, mud: MudSupply | None | str = "scenario") -> MarketRun:
+    """Run a market scenario (nominal values, or ``n`` draws of ``values``) and its reference.
+
+    ``mud`` as in ``market_inputs``.
+    """
+    if isinstance(mud, str):
+        mud = mud_supply(scenario.params.mud_scenario)
+    inputs, base = market_inputs(scenario, values, n, mud)
     reference = simulate(undisrupted(inputs))
     return MarketRun(scenario=scenario, base=base, inputs=inputs,
-                     paths=simulate(inputs, reference), reference=reference)
+                     paths=simulate(inputs, reference), reference=reference, mud=mud)
 
 
 SUMMARY_METRICS = ("shortage_t", "peak_price_multiple", "time_to_peak_years", "recovery_years",
