@@ -78,3 +78,34 @@ plume_limit_eu_km2 = {mud.plume_area_km2 / 4}
 
 def test_years_of_demand_is_resource_over_demand():
     np.testing.assert_allclose(cov.years_of_demand([620.0, 5.0], [10.0, 0.0]), [62.0, np.nan])
+
+
+def test_every_market_parameter_has_a_default_with_its_unit():
+    from reemud.datafiles import read_table
+    from reemud.scenario import field_unit
+    from reemud.security.scenario import MarketParams, market_defaults
+
+    assert set(market_defaults()) == set(MarketParams.model_fields)
+    for row in read_table("market_parameters.csv"):
+        assert row["unit"] == field_unit(MarketParams, row["name"]), row["name"]
+
+
+def test_every_number_in_the_presets_is_sourced():
+    import re
+
+    from reemud.security.scenario import presets
+
+    for path in presets().values():
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if re.match(r"^\s*(\w+)\s*=\s*(\{|[-+\d.])", line):
+                assert re.search(r"#\s*(source|assumed|calibrated):", line), (path.name, line)
+
+
+def test_market_kpis_have_units():
+    from reemud.nomenclature import unit_of
+    from reemud.security.analysis import market_kpis
+    from reemud.security.model import run_market
+    from reemud.security.scenario import load_market_scenario
+
+    for name in market_kpis(run_market(load_market_scenario("embargo-2010-japan"))):
+        unit_of(name)

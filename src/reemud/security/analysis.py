@@ -188,7 +188,7 @@ def outcomes(run: MarketRun) -> dict[str, np.ndarray]:
 
 
 KPI_METRICS = ("shortage_t", "peak_price_multiple", "time_to_peak_years", "recovery_years",
-               "stock_drawdown_t", "offset_consumption_t", "offset_china_t",
+               "substitution_per_year", "stock_drawdown_t", "offset_consumption_t", "offset_china_t",
                "offset_other_mines_t", "offset_mud_t", "offset_recycling_t", "offset_stockpile_t")
 """Per importer-element outcomes a market run reports (``"JP:Dy"`` keys)."""
 
