@@ -7,7 +7,7 @@ import pytest
 
 from reemud.elements import INDEX, N_ELEMENTS, REY
 from reemud.market import data as md
-from reemud.market.dynamics import clear_world, simulate, undisrupted
+from reemud.market.dynamics import X_MAX, clear_world, simulate, undisrupted
 from reemud.market.outcomes import offsets_t
 from reemud.security.analysis import outcomes
 from reemud.security.model import draw_values, market_inputs, run_market, run_market_draws
@@ -222,9 +222,13 @@ def test_clear_world_solves_the_two_zone_market(eps_c, eps_x):
     a_c, a_x = rng.uniform(10, 1000, 500), rng.uniform(10, 1000, 500)
     s = (a_c + a_x) * rng.uniform(0.3, 3.0, 500)
     x = clear_world(a_c, a_x, eps_c, eps_x, s)
-    np.testing.assert_allclose(a_c * x ** -eps_c + a_x * x ** -eps_x, s, rtol=1e-11)
+    cleared = x < X_MAX * (1 - 1e-9)
+    demand = a_c * x ** -eps_c + a_x * x ** -eps_x
+    np.testing.assert_allclose(demand[cleared], s[cleared], rtol=1e-11)
+    assert (demand[~cleared] >= s[~cleared]).all()  # at the choke price demand still exceeds it
     if eps_c == eps_x:  # closed form
-        np.testing.assert_allclose(x, ((a_c + a_x) / s) ** (1 / eps_c), rtol=1e-13)
+        np.testing.assert_allclose(x, np.minimum(((a_c + a_x) / s) ** (1 / eps_c), X_MAX),
+                                   rtol=1e-13)
 
 
 def test_monthly_periods_move_the_same_tonnes_as_years_without_disruption():
@@ -262,3 +266,19 @@ let_through = 0.2
     assert run.paths.binding[0, 0, tb]
     assert off["china"][0, us, tb] == pytest.approx(off["consumption"][0, us, tb], rel=1e-12)
     assert REY[tb] == "Tb"
+
+
+def test_a_drawn_value_runs_as_the_same_value_written_in_the_file():
+    sc = parse_market_scenario('[market]\nstart_year = 2030\nyears = 8\n'
+                               'quota_growth_per_year = { dist = "uniform", low = 0, high = 0.2 }\n'
+                               'build_lag_years = { dist = "uniform", low = 2, high = 7 }\n')
+    values = draw_values(sc, 3, seed=5)
+    many = run_market(sc, values, 3)
+    for i in range(3):
+        fixed = parse_market_scenario(
+            f"[market]\nstart_year = 2030\nyears = 8\n"
+            f"quota_growth_per_year = {float(values['market.quota_growth_per_year'][i])!r}\n"
+            f"build_lag_years = {float(values['market.build_lag_years'][i])!r}\n")
+        one = run_market(fixed)
+        np.testing.assert_allclose(many.paths.price_multiple_importer[i],
+                                   one.paths.price_multiple_importer[0], rtol=1e-12)

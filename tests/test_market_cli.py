@@ -159,3 +159,48 @@ def test_fuzzed_disruptions_parse_or_fail_clearly(table):
     d = sc.disruptions[0]
     assert 0.0 <= d.let_through <= 1.0
     assert d.end_year > d.start_year
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ('[market]\nchina_demand_share = { dist = "uniform", low = 0.7, high = 0.9 }\n',
+     "market.china_demand_share: cannot be a distribution: it fixes the base market or the "
+     "horizon"),
+    ('[market]\nsupply_elasticity = { dist = "normal", mean = 0.3, sd = 0.5 }\n',
+     "market.supply_elasticity: must be a bounded distribution"),
+    ('[[disruption]]\nsupplier = "China"\nelements = "all"\nimporters = "all"\nstart = 2026\n'
+     'let_through = { dist = "normal", mean = 0.4, sd = 0.5 }\n',
+     "disruption[0].let_through: the distribution must stay within 0-1"),
+    ('[[disruption]]\nsupplier = "China"\nelements = "all"\nimporters = "all"\n'
+     'start = 9999-12-31\nlet_through = 0\n', "disruption[0].start: must lie between 1900 and 2500"),
+    ('[[disruption]]\nsupplier = "China"\nelements = "all"\nimporters = "all"\nstart = 1e300\n'
+     'let_through = 0\n', "disruption[0].start: must lie between 1900 and 2500"),
+    ('[[disruption]]\nsupplier = "China"\nelements = "all"\nimporters = "all"\nstart = 2100\n'
+     'let_through = 0\n', "disruption[0].start: the disruption must overlap the simulated years "
+     "2025-2055"),
+    ('[[disruption]]\nsupplier = "Japan"\nelements = ["Dy"]\nstart = 2026\nlet_through = 0\n',
+     "disruption[0].elements: an output cut takes every element of the supplier's ore"),
+    ('scenario = "x"\n', "scenario: must be a table (got 'x')"),
+])
+def test_hostile_market_files_get_one_clear_error(tmp_path, text, message):
+    path = tmp_path / "bad.toml"
+    path.write_text(text, encoding="utf-8")
+    result = runner.invoke(app, ["market", "validate", str(path)])
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.stderr
+    assert message in result.stderr
+
+
+def test_cutting_every_mine_keeps_the_run_finite_and_balanced(tmp_path):
+    mines = ["china-rock", "china-ionic-clay", "United States", "Myanmar", "Australia",
+             "Nigeria", "Thailand", "India", "Russia", "Brazil"]
+    text = "[market]\nyears = 6\n" + "".join(
+        f'[[disruption]]\nsupplier = "{s}"\nstart = 2027\nduration_years = 1\nlet_through = 0\n'
+        for s in mines)
+    path = tmp_path / "allcut.toml"
+    path.write_text(text, encoding="utf-8")
+    result = runner.invoke(app, ["market", "disrupt", str(path), "--json", "--out",
+                                 str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    kpis = json.loads(result.stdout)["kpis"]
+    assert kpis["market_balance_residual"] < 1e-9
+    assert all(v >= 0 for v in kpis["market_time_to_peak_years"].values())

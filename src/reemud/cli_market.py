@@ -16,7 +16,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from reemud.cli_common import err_console, fail, out_console
-from reemud.errors import ScenarioError
+from reemud.errors import ReemudError, ScenarioError
 
 market_app = typer.Typer(no_args_is_help=True, help="Supply security: world supply, risk "
                          "indices, coverage by the mud, and disruptions (licences, embargoes).")
@@ -234,7 +234,11 @@ def disrupt(
         err_console.print(f"[bold red]--method must be lhs, sobol or random (got {method!r})[/]")
         raise typer.Exit(2)
     sc = _load(scenario)
-    run = run_market(sc)
+    try:
+        run = run_market(sc)
+    except ReemudError as exc:  # the model could not compute the scenario: say so, no traceback
+        err_console.print(f"[bold red]{escape(str(exc))}[/]")
+        raise typer.Exit(1) from None
     kpis = market_kpis(run)
     draws = None
     if n:

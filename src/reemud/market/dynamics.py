@@ -44,6 +44,8 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
+from reemud.errors import ReemudError
+
 LN2 = np.log(2.0)
 TINY = 1e-300
 X_MAX = 1e6
@@ -228,17 +230,19 @@ def clear_world(a_china, a_ex_china, eps_china, eps_ex_china, supply):
     Returns
     -------
     ndarray
-        ``x`` [-] (broadcast shape).
+        ``x`` [-] (broadcast shape), at most ``X_MAX`` (where the supply is below the demand at
+        that price, e.g. none at all).
     """
     a_c, a_x, e_c, e_x, s = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in
                                                   (a_china, a_ex_china, eps_china, eps_ex_china,
                                                    supply)))
+    s = np.maximum(s, (a_c + a_x) * X_MAX ** -np.maximum(e_c, e_x))  # no supply: the choke
     k = np.log((a_c + a_x) / s)
     y1, y2 = k / e_c, k / e_x
     lo, hi = np.minimum(y1, y2), np.maximum(y1, y2)
     open_ = hi - lo > 1e-13 * np.maximum(1.0, np.abs(hi))
     if not np.any(open_):
-        return np.exp(lo)
+        return np.minimum(np.exp(lo), X_MAX)
     from scipy.optimize import elementwise, newton
 
     args = tuple(v[open_] for v in (a_c, a_x, e_c, e_x, s))
@@ -259,7 +263,7 @@ def clear_world(a_china, a_ex_china, eps_china, eps_ex_china, supply):
         y[bad] = res.x
     out = lo.copy()
     out[open_] = y
-    return np.exp(out)
+    return np.minimum(np.exp(out), X_MAX)
 
 
 def simulate(inputs: MarketInputs, reference: MarketPaths | None = None) -> MarketPaths:
@@ -361,8 +365,10 @@ def simulate(inputs: MarketInputs, reference: MarketPaths | None = None) -> Mark
         need = share[None] * ref_exports[:, t][:, None, :]  # reference flow from China to each
         cap = f * need
         release = np.where(restricted, np.minimum(stock / dt, release_share * (need - cap)), 0.0)
-        refill = np.where(restricted, 0.0, np.minimum(np.maximum(target[t] - stock, 0.0),
-                                                      refill_rate * target[t] * dt) / dt)
+        dry = (s_china + s_ex <= 0.0)[:, None]  # nothing mined: nothing to refill from
+        refill = np.where(restricted | dry, 0.0,
+                          np.minimum(np.maximum(target[t] - stock, 0.0),
+                                     refill_rate * target[t] * dt) / dt)
         a_r = (a_i * restricted).sum(axis=1)
         cap_r, release_r, refill_u = (cap * restricted).sum(axis=1), release.sum(axis=1), \
             refill.sum(axis=1)
@@ -385,11 +391,23 @@ def simulate(inputs: MarketInputs, reference: MarketPaths | None = None) -> Mark
         d_i = a_i * x_imp ** -eps_x[:, None]
         share_r = np.where(restricted, a_i, 0.0) / np.where(a_r > 0, a_r, 1.0)[:, None]
         d_i = np.where(binding[:, None] & restricted, share_r * pool[:, None], d_i)
+        # a zone at the choke price X_MAX consumes exactly what it has (none, if nothing)
+        open_choke = ~binding & (x_w >= X_MAX * (1 - 1e-9))
+        if open_choke.any():
+            avail = np.maximum(s_china + s_ex - refill_u + release_r, 0.0) / (a_c + a_x)
+            d_c = np.where(open_choke, a_c * avail, d_c)
+            d_i = np.where(open_choke[:, None], a_i * avail[:, None], d_i)
+        china_choke = binding & (x_c >= X_MAX * (1 - 1e-9))
+        if china_choke.any():
+            a_u = a_x - a_r
+            avail = np.maximum(s_china - cap_r - refill_u, 0.0) / (a_c + a_u)
+            d_c = np.where(china_choke, a_c * avail, d_c)
+            d_i = np.where(china_choke[:, None] & ~restricted, a_i * avail[:, None], d_i)
         d_u = np.where(restricted, 0.0, d_i).sum(axis=1)
         exports = np.where(binding, cap_r + d_u + refill_u,
                            d_i.sum(axis=1) + refill_u - release_r - s_ex)
         held = np.where(binding, s_china - d_c - exports, 0.0)  # China's stock building
-        scale = np.maximum(s_china + s_ex, TINY)
+        scale = np.maximum(s_china + s_ex, a_c + a_x)  # the market's size, even when nothing is mined
         imbalance = np.maximum(np.abs(s_china - d_c - exports - held),
                                np.abs(s_ex + exports + release_r - refill_u - d_i.sum(axis=1)))
         imbalance = np.maximum(imbalance, np.where(binding & (x_c == x_cu), np.abs(held),
@@ -425,6 +443,10 @@ def simulate(inputs: MarketInputs, reference: MarketPaths | None = None) -> Mark
         pipeline[draws[:, None], suppliers[None, :], (t + lag)[:, None]] += orders
         capacity = capacity + pipeline[:, :, t + 1]
         capacity = np.where(quota, capacity * quota_step, capacity)
+    if not np.all(np.isfinite(residual)):
+        raise ReemudError(f"the market model produced non-finite values in "
+                          f"{int((~np.isfinite(residual)).sum())} of {n} draws; please report "
+                          "the scenario")
     return MarketPaths(**{key: _frozen(np.moveaxis(out[key], 0, 1)) for key in keys},
                        balance_residual=_frozen(residual),
                        price_reference_usd_per_kg=_frozen(price0.copy()))

@@ -71,17 +71,16 @@ def resilience(paths: MarketPaths, reference: MarketPaths, disrupted: np.ndarray
         ``(D, I, E)``.
     """
     ratio = price_ratio(paths, reference)
-    filled = np.nan_to_num(ratio, nan=1.0)
     start = _first_index(disrupted)
-    peak = filled.argmax(axis=1)
     t = np.arange(ratio.shape[1])[None, :, None, None]
+    filled = np.where(t >= start[:, None], np.nan_to_num(ratio, nan=1.0), -np.inf)
+    peak = filled.argmax(axis=1)  # from the first disrupted period on
     after_peak = t >= peak[:, None]
     recovered = after_peak & (filled <= 1.0 + RECOVERED_WITHIN) & (t > start[:, None])
     back = _first_index(recovered)
     never = start < 0
     return {
-        "peak_price_multiple": np.where(never, np.nan, np.nanmax(np.where(
-            np.isnan(ratio), -np.inf, ratio), axis=1)),
+        "peak_price_multiple": np.where(never, np.nan, filled.max(axis=1)),
         "time_to_peak_years": np.where(never, np.nan, (peak - start) / periods_per_year),
         "recovery_years": np.where(never | (back < 0), np.nan, (back - start) / periods_per_year),
     }
@@ -91,10 +90,12 @@ def offsets_t(paths: MarketPaths, let_through, disrupted: np.ndarray, periods_pe
               ) -> dict[str, np.ndarray]:
     r"""Where each importer's supply came from while it was disrupted [t] ``(D, I, E)``.
 
-    Over the disrupted periods of each importer and element, its consumption is its stock
-    release plus its purchases. Purchases are split in proportion to the sources open to it:
+    Over the disrupted periods of each importer and element, its consumption is its own stock
+    release (up to its consumption; a release beyond it goes to the pool) plus its purchases.
+    Purchases are split in proportion to the sources open to it:
     while licences bind, a restricted importer buys from the ex-China pool (China's licensed
-    flow to the restricted importers and each supplier group separated outside China) and an
+    flow to the restricted importers, the other restricted importers' surplus releases and each
+    supplier group separated outside China) and an
     unrestricted one from China alone; otherwise every importer buys from the whole ex-China
     market (China's exports and the groups). The parts add up to the consumption exactly.
 
@@ -109,22 +110,26 @@ def offsets_t(paths: MarketPaths, let_through, disrupted: np.ndarray, periods_pe
     binding = paths.binding[:, :, None, :]
     d_i = paths.consumption_t_per_year[:, :, 1:]
     release = paths.release_t_per_year
-    bought = d_i - release  # consumed out of purchases (refills go to the stock)
+    own = np.minimum(release, d_i)  # an importer consumes its own release first
+    bought = d_i - own  # the rest it buys (refills go to the stock)
+    resold = np.maximum(release - d_i, 0.0)  # a release beyond its use goes to the pool
     licensed_r = (paths.licensed_t_per_year * restricted).sum(axis=2)[:, :, None, :]
+    resold_r = (resold * restricted).sum(axis=2)[:, :, None, :]
     exports = np.maximum(paths.exports_t_per_year, 0.0)[:, :, None, :]
     groups = {name: paths.supply_ex_china_t_per_year[:, :, g][:, :, None, :]
               for g, name in enumerate(GROUPS) if name != "china"}
     pooled = binding & restricted
     china_only = binding & ~restricted
-    sources = {"china": np.where(pooled, licensed_r, np.where(china_only, 1.0, exports))}
+    sources = {"china": np.where(pooled, licensed_r, np.where(china_only, 1.0, exports)),
+               "stockpile": np.where(pooled, resold_r, 0.0)}
     for name, s in groups.items():
         sources[name] = np.where(china_only, 0.0, s)
     total = sum(sources.values())
     weight = disrupted / k
-    out = {"consumption": (d_i * weight).sum(axis=1), "stockpile": (release * weight).sum(axis=1)}
+    out = {"consumption": (d_i * weight).sum(axis=1), "stockpile": (own * weight).sum(axis=1)}
     for name, s in sources.items():
         frac = np.where(total > 0, s / np.where(total > 0, total, 1.0), 0.0)
-        out[name] = (bought * frac * weight).sum(axis=1)
+        out[name] = out.get(name, 0.0) + (bought * frac * weight).sum(axis=1)
     return out
 
 
@@ -141,7 +146,9 @@ def ramp_up_rate(paths: MarketPaths, non_chinese: np.ndarray, periods_per_year: 
     volume = paths.consumption_t_per_year.sum(axis=(-1, -2))
     if supply.shape[1] <= k:
         return np.zeros(supply.shape[0])
-    return ((supply[:, k:] - supply[:, :-k]) / volume[:, k:]).max(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rise = np.where(volume[:, k:] > 0, (supply[:, k:] - supply[:, :-k]) / volume[:, k:], 0.0)
+    return rise.max(axis=1)
 
 
 def substitution_rate(paths: MarketPaths, periods_per_year: int) -> np.ndarray:

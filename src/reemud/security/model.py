@@ -248,7 +248,7 @@ def market_inputs(scenario: MarketScenario, values: Mapping[str, np.ndarray] | N
     growth_years = years[0] - float(md.settings()["base_year"])
     growth = np.where(md.element_mask(md.MAGNET_ELEMENTS), md.settings()["demand_growth_magnet"],
                       md.settings()["demand_growth_other"])
-    quota_growth = float(p.quota_growth_per_year)
+    quota_growth = param("quota_growth_per_year")[..., None]  # (draws, 1) or (1,)
     output = base.output_t_per_year * np.where(base.quota, (1 + quota_growth) ** growth_years, 1.0)
     schedule = np.full((len(base.suppliers), n_t), np.nan)
     for j, g in enumerate(base.group):

@@ -35,6 +35,7 @@ from typing import Any
 
 from pydantic import field_validator
 
+from reemud import distributions
 from reemud.datafiles import data_path, read_table
 from reemud.elements import REY
 from reemud.errors import Problem, ScenarioError
@@ -49,6 +50,16 @@ from reemud.stages.common import P, Params
 
 EXPORTER = "China"
 """The supplier whose disruptions are export licences (a fraction let through per importer)."""
+
+DRAWABLE = ("demand_elasticity_scale", "china_elasticity_ratio", "substitution_rate_per_year",
+            "substitution_reversal_per_year", "supply_elasticity", "investment_response",
+            "build_lag_years", "quota_growth_per_year", "release_share", "refill_rate_per_year",
+            "china_price_floor")
+"""``[market]`` parameters that may be distributions (the others fix the base market or the
+horizon: run one scenario per value instead)."""
+
+YEAR_RANGE = (1900.0, 2500.0)
+"""Calendar years a disruption may start in."""
 
 
 class MarketParams(Params):
@@ -173,12 +184,20 @@ def _decimal_year(path: str, given: Any, problems: list[Problem]) -> float | Non
     """A TOML date, a ``"YYYY-MM"``/``"YYYY-MM-DD"`` string or a number as a decimal year."""
     if isinstance(given, dt.datetime):
         given = given.date()
-    if isinstance(given, dt.date):
+    value = None
+    if isinstance(given, dt.date) and YEAR_RANGE[0] <= given.year < YEAR_RANGE[1]:
         start = dt.date(given.year, 1, 1)
         days = (dt.date(given.year + 1, 1, 1) - start).days
-        return given.year + (given - start).days / days
-    if isinstance(given, int | float) and not isinstance(given, bool) and math.isfinite(given):
-        return float(given)
+        value = given.year + (given - start).days / days
+    elif isinstance(given, int | float) and not isinstance(given, bool) and math.isfinite(given):
+        value = float(given)
+    if value is not None and YEAR_RANGE[0] <= value <= YEAR_RANGE[1]:
+        return value
+    if value is not None or isinstance(given, dt.date):
+        problems.append(Problem(path, str(given), f"must lie between {YEAR_RANGE[0]:.0f} and "
+                                f"{YEAR_RANGE[1]:.0f}", "write a calendar date such as "
+                                "2025-04-04"))
+        return None
     if isinstance(given, str):
         parts = given.strip().split("-")
         try:
@@ -186,7 +205,7 @@ def _decimal_year(path: str, given: Any, problems: list[Problem]) -> float | Non
                 return _decimal_year(path, dt.date(int(parts[0]), int(parts[1]), 1), problems)
             if len(parts) == 3:
                 return _decimal_year(path, dt.date(*map(int, parts)), problems)
-        except ValueError:
+        except (ValueError, OverflowError):
             pass
     problems.append(Problem(path, given, "must be a date (2025-04-04), \"YYYY-MM\" or a "
                             "decimal year (2025.25)", "write e.g. start = 2025-04-04"))
@@ -241,7 +260,15 @@ def parse_disruption(i: int, table: Any, problems: list[Problem],
                                 "licences) or a supplier or country of market_suppliers.csv",
                                 (f"did you mean \"{close[0]}\"? " if close else "")
                                 + f"known: {', '.join(known_suppliers)}"))
-    elements = _names(f"{where}.elements", table.get("elements"), REY, "elements", problems)
+    if supplier in known_suppliers and supplier != EXPORTER:
+        elements = REY
+        if table.get("elements", "all") != "all":
+            problems.append(Problem(f"{where}.elements", table.get("elements"), "an output cut "
+                                    "takes every element of the supplier's ore (they are mined "
+                                    "together)", "remove elements (or write \"all\"), or set "
+                                    "supplier = \"China\" for a licence on some elements"))
+    else:
+        elements = _names(f"{where}.elements", table.get("elements"), REY, "elements", problems)
     importers: tuple[str, ...] | None = IMPORTERS
     if supplier == EXPORTER or supplier not in known_suppliers:
         importers = _names(f"{where}.importers", table.get("importers"), IMPORTERS, "importers",
@@ -272,10 +299,12 @@ def parse_disruption(i: int, table: Any, problems: list[Problem],
     if isinstance(given, Mapping):
         dist = parse_distribution(path, given, "", problems)
         if dist is not None:
-            ends = [v for v in (dist.params.get("low"), dist.params.get("high")) if v is not None]
-            if any(not 0.0 <= e <= 1.0 for e in ends):
+            ends = distributions.get(dist.kind).ends(dist.params)
+            if ends is None or not all(0.0 <= e <= 1.0 for e in ends):
                 problems.append(Problem(path, dict(given), "the distribution must stay within "
-                                        "0-1 (a share let through)", "narrow it to 0-1"))
+                                        "0-1 (a share let through): a bounded kind with its "
+                                        "ends in 0-1", "write e.g. { dist = \"uniform\", "
+                                        "low = 0.2, high = 0.6 }"))
             else:
                 uncertain[path] = dist
                 let_through = dist.nominal
@@ -300,6 +329,10 @@ def parse_market_scenario(text: str, source: str = "market scenario") -> MarketS
                                      f"fix the syntax: {exc}")], source) from None
     problems: list[Problem] = []
     meta = data.pop("scenario", {})
+    if not isinstance(meta, Mapping):
+        problems.append(Problem("scenario", meta, "must be a table", "write [scenario] with "
+                                "name = \"...\" and description = \"...\""))
+        meta = {}
     table = data.pop("market", {})
     raw = data.pop("disruption", [])
     for key in data:
@@ -311,6 +344,19 @@ def parse_market_scenario(text: str, source: str = "market scenario") -> MarketS
         table = {}
     params = parse_parameter_table("market", "market", MarketParams, market_defaults(), table,
                                    problems, uncertain)
+    for path, dist in list(uncertain.items()):
+        name = path.split(".", 1)[1]
+        if name not in DRAWABLE:
+            problems.append(Problem(path, dist.kind, "cannot be a distribution: it fixes the base "
+                                    "market or the horizon", "give one value and run one "
+                                    "scenario per value; distributions are allowed for "
+                                    + ", ".join(DRAWABLE)))
+        elif distributions.get(dist.kind).ends(dist.params) is None:
+            problems.append(Problem(path, dist.kind, "must be a bounded distribution (uniform, "
+                                    "triangular, pert, discrete, empirical): an unbounded one "
+                                    "draws values the parameter does not allow",
+                                    "use e.g. { dist = \"triangular\", low = 0.5, mode = 1, "
+                                    "high = 1.5 }"))
     if not isinstance(raw, list):
         problems.append(Problem("disruption", raw, "must be an array of tables",
                                 "write each one as [[disruption]]"))
@@ -322,6 +368,15 @@ def parse_market_scenario(text: str, source: str = "market scenario") -> MarketS
         problems.append(Problem("market.mud_scenario", params.mud_scenario, "must be \"none\", a "
                                 f"bundled scenario ({', '.join(bundled_scenarios())}) or a file",
                                 "check the name with `reemud scenarios list`"))
+    if params is not None:
+        first = params.start_year
+        last = params.start_year + params.years
+        for i, d in enumerate(disruptions):
+            if d is not None and (d.end_year <= first or d.start_year >= last):
+                problems.append(Problem(f"disruption[{i}].start", round(d.start_year, 4),
+                                        f"the disruption must overlap the simulated years "
+                                        f"{first}-{last}", "move start, or change "
+                                        "market.start_year / market.years"))
     if problems:
         raise ScenarioError(problems, source)
     return MarketScenario(name=str(meta.get("name", Path(source).stem)),
