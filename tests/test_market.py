@@ -95,8 +95,10 @@ def test_a_full_let_through_changes_nothing():
                                .replace("let_through = 0.3", "let_through = 1.0")
                                .replace('{ dist = "uniform", low = 0.1, high = 0.9 }', "1.0"))
     run = run_market(sc)
+    full_reference = simulate(undisrupted(run.inputs))  # every field (run.reference keeps a few)
     for name in ("price_multiple_importer", "consumption_t_per_year", "stock_t"):
-        np.testing.assert_array_equal(getattr(run.paths, name), getattr(run.reference, name))
+        np.testing.assert_array_equal(getattr(run.paths, name), getattr(full_reference, name))
+    assert np.isnan(run.reference.stock_t).all()  # not kept: NaN, never a silent zero
 
 
 def test_co_produced_elements_move_together(draws_run):

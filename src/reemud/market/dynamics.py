@@ -266,7 +266,15 @@ def clear_world(a_china, a_ex_china, eps_china, eps_ex_china, supply):
     return np.minimum(np.exp(out), X_MAX)
 
 
-def simulate(inputs: MarketInputs, reference: MarketPaths | None = None) -> MarketPaths:
+REFERENCE_FIELDS = ("price_multiple_china", "price_multiple_ex_china", "price_multiple_importer",
+                    "consumption_t_per_year", "supply_china_t_per_year",
+                    "supply_ex_china_t_per_year", "exports_t_per_year", "capacity_t_per_year",
+                    "output_t_per_year")
+"""What a disrupted run and its outcomes read from the undisrupted reference."""
+
+
+def simulate(inputs: MarketInputs, reference: MarketPaths | None = None,
+             keep_fields: tuple[str, ...] | None = None) -> MarketPaths:
     r"""Run the market over every period and draw (see the module docstring for the model).
 
     Parameters
@@ -276,6 +284,9 @@ def simulate(inputs: MarketInputs, reference: MarketPaths | None = None) -> Mark
     reference : MarketPaths, optional
         The same inputs run without disruptions (``undisrupted(inputs)``): the licensed flows are
         shares of its exports. Computed here when needed and not given.
+    keep_fields : tuple of str, optional
+        Fields of ``MarketPaths`` to store (default: all); the others are read-only NaN views
+        that take no memory (e.g. ``REFERENCE_FIELDS`` for a reference run).
 
     Returns
     -------
@@ -290,7 +301,7 @@ def simulate(inputs: MarketInputs, reference: MarketPaths | None = None) -> Mark
     p = inputs
     restricted_any = bool(np.any(np.asarray(p.let_through) < 1.0))
     if reference is None and restricted_any:
-        reference = simulate(undisrupted(inputs))
+        reference = simulate(undisrupted(inputs), keep_fields=REFERENCE_FIELDS)
     k = int(p.periods_per_year)
     dt = 1.0 / k
     comp = np.asarray(p.composition, dtype=float)
@@ -340,7 +351,14 @@ def simulate(inputs: MarketInputs, reference: MarketPaths | None = None) -> Mark
                  if f.name not in ("balance_residual", "price_reference_usd_per_kg"))
     out: dict[str, np.ndarray] = {}
 
+    stored = set(keys if keep_fields is None else keep_fields)
+    shapes: dict[str, tuple] = {}
+
     def keep(key, value):  # time-major storage: each period writes one contiguous block
+        if key not in stored:
+            if key not in shapes:
+                shapes[key] = (n_t, *np.shape(value))
+            return
         if key not in out:
             value = np.asarray(value)
             out[key] = np.empty((n_t, *value.shape), dtype=value.dtype)
@@ -447,6 +465,8 @@ def simulate(inputs: MarketInputs, reference: MarketPaths | None = None) -> Mark
         raise ReemudError(f"the market model produced non-finite values in "
                           f"{int((~np.isfinite(residual)).sum())} of {n} draws; please report "
                           "the scenario")
+    for key, shape in shapes.items():  # not kept: NaN, no memory
+        out[key] = np.broadcast_to(np.float64(np.nan), shape)
     return MarketPaths(**{key: _frozen(np.moveaxis(out[key], 0, 1)) for key in keys},
                        balance_residual=_frozen(residual),
                        price_reference_usd_per_kg=_frozen(price0.copy()))
@@ -461,5 +481,6 @@ def undisrupted(inputs: MarketInputs) -> MarketInputs:
 
 
 def _frozen(arr: np.ndarray) -> np.ndarray:
-    arr.setflags(write=False)
+    if arr.flags.writeable:
+        arr.setflags(write=False)
     return arr

@@ -107,29 +107,38 @@ def offsets_t(paths: MarketPaths, let_through, disrupted: np.ndarray, periods_pe
     """
     k = periods_per_year
     restricted = np.asarray(let_through) < 1.0  # (D, T, I, E)
-    binding = paths.binding[:, :, None, :]
+    binding = paths.binding  # (D, T, E)
     d_i = paths.consumption_t_per_year[:, :, 1:]
     release = paths.release_t_per_year
-    own = np.minimum(release, d_i)  # an importer consumes its own release first
-    bought = d_i - own  # the rest it buys (refills go to the stock)
-    resold = np.maximum(release - d_i, 0.0)  # a release beyond its use goes to the pool
-    licensed_r = (paths.licensed_t_per_year * restricted).sum(axis=2)[:, :, None, :]
-    resold_r = (resold * restricted).sum(axis=2)[:, :, None, :]
-    exports = np.maximum(paths.exports_t_per_year, 0.0)[:, :, None, :]
-    groups = {name: paths.supply_ex_china_t_per_year[:, :, g][:, :, None, :]
-              for g, name in enumerate(GROUPS) if name != "china"}
-    pooled = binding & restricted
-    china_only = binding & ~restricted
-    sources = {"china": np.where(pooled, licensed_r, np.where(china_only, 1.0, exports)),
-               "stockpile": np.where(pooled, resold_r, 0.0)}
-    for name, s in groups.items():
-        sources[name] = np.where(china_only, 0.0, s)
-    total = sum(sources.values())
     weight = disrupted / k
+    own = np.minimum(release, d_i)  # an importer consumes its own release first
+    bought = (d_i - own) * weight  # the rest it buys (refills go to the stock), per period
+    resold_r = (np.maximum(release - d_i, 0.0) * restricted).sum(axis=2)  # to the pool
+    licensed_r = (paths.licensed_t_per_year * restricted).sum(axis=2)
+    exports = np.maximum(paths.exports_t_per_year, 0.0)
+    groups = {name: paths.supply_ex_china_t_per_year[:, :, g]
+              for g, name in enumerate(GROUPS) if name != "china"}
+    # three regimes: the open market, the restricted pool, China alone (unrestricted, binding)
+    pooled = binding[:, :, None, :] & restricted
+    open_ = ~binding[:, :, None, :]
+    b_open, b_pool = bought * open_, bought * pooled
+    b_china = bought - b_open - b_pool
+    open_src = {"china": exports, "stockpile": np.zeros_like(exports), **groups}
+    pool_src = {"china": licensed_r, "stockpile": resold_r, **groups}
+
+    def shares(src):
+        total = sum(src.values())
+        return {n: np.where(total > 0, s / np.where(total > 0, total, 1.0), 0.0)
+                for n, s in src.items()}
+
+    f_open, f_pool = shares(open_src), shares(pool_src)
     out = {"consumption": (d_i * weight).sum(axis=1), "stockpile": (own * weight).sum(axis=1)}
-    for name, s in sources.items():
-        frac = np.where(total > 0, s / np.where(total > 0, total, 1.0), 0.0)
-        out[name] = out.get(name, 0.0) + (bought * frac * weight).sum(axis=1)
+    for name in open_src:
+        part = (np.einsum("dtie,dte->die", b_open, f_open[name])
+                + np.einsum("dtie,dte->die", b_pool, f_pool[name]))
+        if name == "china":
+            part = part + b_china.sum(axis=1)
+        out[name] = out.get(name, 0.0) + part
     return out
 
 

@@ -21,7 +21,13 @@ from reemud.datafiles import read_table
 from reemud.elements import INDEX, N_ELEMENTS, REY
 from reemud.errors import Problem, ScenarioError
 from reemud.market import data as md
-from reemud.market.dynamics import MarketInputs, MarketPaths, simulate, undisrupted
+from reemud.market.dynamics import (
+    REFERENCE_FIELDS,
+    MarketInputs,
+    MarketPaths,
+    simulate,
+    undisrupted,
+)
 from reemud.security.scenario import EXPORTER, MarketScenario
 
 
@@ -294,23 +300,30 @@ class MarketRun:
     base: Base
     inputs: MarketInputs
     paths: MarketPaths
-    reference: MarketPaths
+    reference: MarketPaths  # only REFERENCE_FIELDS are stored (the rest are NaN)
     mud: MudSupply | None
 
 
 def run_market(scenario: MarketScenario, values: Mapping[str, np.ndarray] | None = None,
-               n: int = 1, mud: MudSupply | None | str = "scenario") -> MarketRun:
+               n: int = 1, mud: MudSupply | None | str = "scenario",
+               keep_fields: tuple[str, ...] | None = None) -> MarketRun:
     """Run a market scenario (nominal values, or ``n`` draws of ``values``) and its reference.
 
-    ``mud`` as in ``market_inputs``.
+    ``mud`` as in ``market_inputs``; ``keep_fields``: the disrupted run's fields to store (all
+    by default; ``simulate``).
     """
     if isinstance(mud, str):
         mud = mud_supply(scenario.params.mud_scenario)
     inputs, base = market_inputs(scenario, values, n, mud)
-    reference = simulate(undisrupted(inputs))
+    reference = simulate(undisrupted(inputs), keep_fields=REFERENCE_FIELDS)
     return MarketRun(scenario=scenario, base=base, inputs=inputs,
-                     paths=simulate(inputs, reference), reference=reference, mud=mud)
+                     paths=simulate(inputs, reference, keep_fields), reference=reference, mud=mud)
 
+
+DRAW_FIELDS = ("price_multiple_ex_china", "price_multiple_importer", "consumption_t_per_year",
+               "supply_ex_china_t_per_year", "exports_t_per_year", "licensed_t_per_year",
+               "release_t_per_year", "output_t_per_year", "binding", "substituted_share")
+"""What a Monte Carlo block keeps of each disrupted run (what its outcomes read)."""
 
 SUMMARY_METRICS = ("shortage_t", "peak_price_multiple", "time_to_peak_years", "recovery_years",
                    "stock_drawdown_t", "offset_mud_t", "offset_other_mines_t",
@@ -367,7 +380,7 @@ def run_market_draws(scenario: MarketScenario, n: int, seed: int = 0, method: st
     def one(start):
         stop = min(start + block, n)
         part = {k: v[start:stop] for k, v in values.items()}
-        result = run_market(scenario, part, stop - start)
+        result = run_market(scenario, part, stop - start, keep_fields=DRAW_FIELDS)
         out = run_outcomes(result)
         return start, stop, out, result
 
