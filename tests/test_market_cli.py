@@ -204,3 +204,15 @@ def test_cutting_every_mine_keeps_the_run_finite_and_balanced(tmp_path):
     kpis = json.loads(result.stdout)["kpis"]
     assert kpis["market_balance_residual"] < 1e-9
     assert all(v >= 0 for v in kpis["market_time_to_peak_years"].values())
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--n", "2000000"], "--n must be at most 1,000,000 (got 2000000)"),
+    (["--importer", "KR"], "--importer must be one of JP, US, EU, RoW or all (got 'KR')"),
+    (["--method", "grid"], "--method must be lhs, sobol or random (got 'grid')"),
+])
+def test_bad_disrupt_options_exit_2(args, message, tmp_path):
+    result = runner.invoke(app, ["market", "disrupt", "licences-2025-04", "--out", str(tmp_path),
+                                 *args])
+    assert result.exit_code == 2
+    assert message in result.stderr

@@ -230,6 +230,12 @@ def disrupt(
         err_console.print(f"[bold red]--importer must be one of {', '.join(IMPORTERS)} or all "
                           f"(got {importer!r})[/]")
         raise typer.Exit(2)
+    from reemud.security.model import MAX_DRAWS
+
+    if n > MAX_DRAWS:
+        err_console.print(f"[bold red]--n must be at most {MAX_DRAWS:,} (got {n}); split a larger "
+                          "study into several seeds[/]")
+        raise typer.Exit(2)
     if method not in ("lhs", "sobol", "random"):
         err_console.print(f"[bold red]--method must be lhs, sobol or random (got {method!r})[/]")
         raise typer.Exit(2)

@@ -325,6 +325,9 @@ DRAW_FIELDS = ("price_multiple_ex_china", "price_multiple_importer", "consumptio
                "release_t_per_year", "output_t_per_year", "binding", "substituted_share")
 """What a Monte Carlo block keeps of each disrupted run (what its outcomes read)."""
 
+MAX_DRAWS = 1_000_000
+"""Most draws one market Monte Carlo takes (about 12 kB kept per draw)."""
+
 SUMMARY_METRICS = ("shortage_t", "peak_price_multiple", "time_to_peak_years", "recovery_years",
                    "stock_drawdown_t", "offset_mud_t", "offset_other_mines_t",
                    "offset_recycling_t", "offset_stockpile_t", "offset_china_t")
@@ -342,7 +345,6 @@ class MarketDraws:
     values: Mapping[str, np.ndarray]  # drawn parameters by path
     outcomes: Mapping[str, np.ndarray]  # SUMMARY_METRICS (D, I, E); ramp_up_per_year (D,)
     price_multiple_ex_china: np.ndarray  # (D, T, E): over the reference price
-    price_multiple_importer: np.ndarray  # (D, T, I, E)
     reference_price_multiple_ex_china: np.ndarray  # (D, T, E): the undisrupted path
     balance_residual: np.ndarray  # (D,)
 
@@ -372,8 +374,9 @@ def run_market_draws(scenario: MarketScenario, n: int, seed: int = 0, method: st
 
     from reemud.security.analysis import outcomes as run_outcomes
 
-    if n < 1:
-        raise ValueError(f"n must be >= 1 (got {n!r}); ask for at least one draw")
+    if not 1 <= n <= MAX_DRAWS:
+        raise ValueError(f"n must be between 1 and {MAX_DRAWS:,} (got {n!r}); a run keeps about "
+                         "12 kB per draw: split a larger study into several seeds")
     values = draw_values(scenario, n, seed, method)
     starts = list(range(0, n, block))
 
@@ -388,7 +391,6 @@ def run_market_draws(scenario: MarketScenario, n: int, seed: int = 0, method: st
     ramp = np.empty(n)
     n_t = len(scenario.years)
     price_x = np.empty((n, n_t, N_ELEMENTS))
-    price_i = np.empty((n, n_t, len(md.IMPORTERS), N_ELEMENTS))
     ref_x = np.empty((n, n_t, N_ELEMENTS))
     residual = np.empty(n)
     done = 0
@@ -399,16 +401,14 @@ def run_market_draws(scenario: MarketScenario, n: int, seed: int = 0, method: st
                 keep[m][start:stop] = out[m]
             ramp[start:stop] = out["ramp_up_per_year"]
             price_x[start:stop] = result.paths.price_multiple_ex_china
-            price_i[start:stop] = result.paths.price_multiple_importer
             ref_x[start:stop] = result.reference.price_multiple_ex_china
             residual[start:stop] = result.paths.balance_residual
             done += stop - start
             if progress is not None:
                 progress(done)
     outcomes = {**keep, "ramp_up_per_year": ramp}
-    for arr in (*outcomes.values(), price_x, price_i, ref_x, residual):
+    for arr in (*outcomes.values(), price_x, ref_x, residual):
         arr.setflags(write=False)
     return MarketDraws(scenario=scenario, n=n, seed=seed, method=method, values=values,
                        outcomes=outcomes, price_multiple_ex_china=price_x,
-                       price_multiple_importer=price_i,
                        reference_price_multiple_ex_china=ref_x, balance_residual=residual)
