@@ -238,3 +238,26 @@ def _deposit(sc):
     from reemud.chain import Chain
 
     return Chain(sc).run_from("deposit", {}).records["deposit"]
+
+
+def test_campaign_runs_on_every_bundled_scenario():
+    from reemud.scenario import bundled_scenarios
+
+    for name in bundled_scenarios():
+        result = runner.invoke(app, ["campaign", name, "-n", "5", "--json"])
+        assert result.exit_code == 0, (name, result.output)
+        payload = json.loads(result.stdout)
+        assert payload["scenario"] == name
+        assert payload["tonnes_mean"] > 0
+
+
+def test_as_campaign_keeps_the_shared_collector_parameters():
+    from reemud.scenario import as_campaign, load_scenario
+
+    sc = load_scenario("minamitorishima-commercial")
+    camp = as_campaign(sc)
+    assert camp.stages["collector"].model == "campaign"
+    for name in ("mining_top_mbsf", "mining_bottom_mbsf"):
+        assert getattr(camp.stages["collector"].params, name) == \
+            getattr(sc.stages["collector"].params, name)
+    assert as_campaign(camp) is camp

@@ -465,16 +465,19 @@ def campaign(
 
     from reemud.chain import Chain
     from reemud.collector.campaign import CATEGORIES, simulate_campaigns, summarise
-    from reemud.scenario import load_scenario, parse_scenario
+    from reemud.scenario import as_campaign, load_scenario
     from reemud.stages.collector import campaign_spec
 
     try:
         sc = load_scenario(scenario)
-        if sc.stages["collector"].model != "campaign":
-            sc = parse_scenario(sc.text.replace(f'model = "{sc.stages["collector"].model}"',
-                                                'model = "campaign"', 1), scenario)
     except ScenarioError as exc:
         _fail(exc)
+    original = sc.stages["collector"].model
+    if original != "campaign":
+        sc = as_campaign(sc)
+        err_console.print(f"{sc.name}: its collector model is {original!r}; the campaign uses "
+                          "the parameters the two models share and the campaign model's sourced "
+                          "defaults for the rest (data/parameters.csv)")
     deposit = Chain(sc).run_from("deposit", {}).records["deposit"]
     spec = campaign_spec(sc.stages["collector"].params, deposit)
     with Progress("[progress.description]{task.description}", BarColumn(),

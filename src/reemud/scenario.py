@@ -461,3 +461,22 @@ def load_scenario(name_or_path: str = DEFAULT_SCENARIO) -> Scenario:
     """Load and validate a bundled scenario by name, or a scenario file by path."""
     text, source = read_scenario_text(name_or_path)
     return parse_scenario(text, source)
+
+
+def as_campaign(scenario: Scenario) -> Scenario:
+    """The scenario with its collector run as the SimPy ``campaign`` model.
+
+    Parameters the scenario's collector model shares with ``campaign`` keep their values; the
+    others take the campaign model's defaults (``data/parameters.csv``).
+    """
+    import dataclasses
+
+    current = scenario.stages["collector"]
+    if current.model == "campaign":
+        return scenario
+    entry = registry.get("collector", "campaign")
+    shared = {name: getattr(current.params, name) for name in entry.params.model_fields
+              if name in type(current.params).model_fields}
+    params = entry.params(**{**parameter_defaults("collector", "campaign"), **shared})
+    stages_ = MappingProxyType({**scenario.stages, "collector": StageConfig("campaign", params)})
+    return dataclasses.replace(scenario, stages=stages_)
