@@ -253,3 +253,23 @@ def test_max_throughput_illinois_equals_bisection():
                                            **CIRCULATION)["power_kw"]
     np.testing.assert_allclose(flow, halved, rtol=1e-10, atol=0.0)
     assert not np.any(power > limit)
+
+
+def test_restart_pressure_is_reported_for_every_lift_model():
+    """A stopped riser holds the slurry whatever lifts it: Δp = 4 τ_s L / D for every model."""
+    from reemud.chain import run
+    from reemud.scenario import load_scenario, parse_scenario
+
+    base = load_scenario("minamitorishima-2027")
+    for model in ("closed_circulation", "airlift", "pump_hoisting"):
+        text = base.text.replace('model = "closed_circulation"', f'model = "{model}"')
+        result = run(parse_scenario(text))
+        lift = result.scenario.stages["lifting"].params
+        cv = result.records["lifting"].hydraulics.get("in_situ_volume_fraction",
+                                                      lift.solids_volume_fraction)
+        tau = lift.yield_stress_coefficient_pa * (np.exp(lift.rheology_exponent * cv) - 1.0)
+        expected = (4.0 * tau * lift.static_to_dynamic_yield_ratio
+                    * result.records["deposit"].water_depth_m / lift.riser_inner_diameter_m)
+        assert result.records["lifting"].restart_pressure_kpa == pytest.approx(expected / 1000.0,
+                                                                               rel=1e-12), model
+        assert result.records["lifting"].restart_pressure_kpa > 0

@@ -141,7 +141,12 @@ def _slurry(p, feed, dep, point: dict, *, method: str, max_t_per_day, rejection)
     """The lift's record from its operating point (scalars or draws)."""
     w, allowable, miner = _string_loads(p, dep, point["mixture_density_kg_per_m3"])
     top = lifting.tension_profile_n(0.0, dep.water_depth_m, w, miner)
-    tau_static = point.get("yield_stress_pa", 0.0) * p.static_to_dynamic_yield_ratio
+    # a stopped riser holds the lifted slurry whatever lifts it: its yield stress at the riser's
+    # solids fraction (in situ where the model computes one, else as delivered)
+    cv = point.get("in_situ_volume_fraction", p.solids_volume_fraction)
+    tau_y, _ = lifting.bingham_parameters(cv, p.yield_stress_coefficient_pa, p.rheology_exponent,
+                                          dep.seawater_viscosity_pa_s)
+    tau_static = tau_y * p.static_to_dynamic_yield_ratio
     return Slurry(
         solids_dry_t_per_year=feed.mud_dry_t_per_year, rey_t_per_year=feed.rey_t_per_year,
         solids_volume_fraction=p.solids_volume_fraction,
