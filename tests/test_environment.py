@@ -76,3 +76,22 @@ def test_tailings_at_sea_add_to_the_plume():
     assert env.plume_released_dry_t_per_year == pytest.approx(
         base.records["environment"].plume_released_dry_t_per_year + extra, rel=1e-9)
     assert sea.kpis["plume_area_km2_above_1mm"] > base.kpis["plume_area_km2_above_1mm"]
+
+
+def test_reagents_bring_their_production_co2_and_energy(results):
+    """Each reagent line is its tonnage times its cradle-to-gate factor; totals include them."""
+    r = results["minamitorishima-commercial"]
+    p = r.scenario.stages["environment"].params
+    env, liquor = r.records["environment"], r.records["leaching"]
+    sx, ox = r.records["separation"], r.records["refining"]
+    assert liquor.acid == "HCl"
+    expected = {"reagent: HCl (leach)": liquor.acid_t_per_year * p.hcl_co2_kg_per_kg,
+                "reagent: HCl (SX strip)": sx.hcl_t_per_year * p.hcl_co2_kg_per_kg,
+                "reagent: NaOH": sx.naoh_t_per_year * p.naoh_co2_kg_per_kg,
+                "reagent: oxalic acid": ox.oxalic_acid_t_per_year * p.oxalic_acid_co2_kg_per_kg}
+    for name, value in expected.items():
+        assert env.co2_t_per_year[name] == pytest.approx(value, rel=1e-12), name
+    assert env.energy_kwh_per_year["reagent: oxalic acid"] == pytest.approx(
+        ox.oxalic_acid_t_per_year * 1000 * p.oxalic_acid_mj_per_kg / 3.6, rel=1e-12)
+    total = sum(env.co2_t_per_year.values()) * 1000 / (ox.oxide_t_per_year.sum() * 1000)
+    assert env.co2_kg_per_kg_reo == pytest.approx(total, rel=1e-12)

@@ -44,8 +44,12 @@ def fuel_for_electricity_t(electricity_kwh, generator_efficiency, fuel_lhv_mj_pe
 
 def ledger(*, vessel_fuel_t, lift_electricity_kwh, shipping_fuel_t, onshore_electricity_kwh,
            process_co2_t, generator_efficiency, fuel_lhv_mj_per_kg, fuel_co2_kg_per_kg,
-           grid_co2_kg_per_kwh, reo_kg):
-    """Yearly energy [kWh] and CO₂ [t] by item, and their totals per kg REO.
+           grid_co2_kg_per_kwh, reo_kg, reagents=None):
+    r"""Yearly energy [kWh] and CO₂ [t] by item, and their totals per kg REO.
+
+    Reagents bring the emissions and energy of making them (cradle to gate):
+    :math:`CO_2 = m\,e_{CO_2}`, :math:`E = m\,e_E` per reagent, one line each
+    (``"reagent: HCl"`` …).
 
     Returns a dict: ``fuel_t`` by item, ``energy_kwh`` by item, ``co2_t`` by item,
     ``energy_kwh_per_kg_reo`` and ``co2_kg_per_kg_reo``.
@@ -72,12 +76,16 @@ def ledger(*, vessel_fuel_t, lift_electricity_kwh, shipping_fuel_t, onshore_elec
         CO₂ of grid electricity ``EF_grid`` [kg/kWh].
     reo_kg : float or array_like
         Oxide produced in the year [kg/yr] (draws first).
+    reagents : dict, optional
+        ``name -> (t_per_year, kg_co2_per_kg, mj_per_kg)``: each reagent used in the year
+        [t/yr], its production emissions [kg CO₂e/kg] and energy [MJ/kg] (draws first).
 
     Returns
     -------
     dict
-        ``fuel_t`` (vessel, lifting, shipping) [t/yr], ``energy_kwh`` (those and onshore
-        electricity) [kWh/yr], ``co2_t`` (those and calcination) [t/yr], and the totals
+        ``fuel_t`` (vessel, lifting, shipping) [t/yr], ``energy_kwh`` (those, onshore
+        electricity and each reagent) [kWh/yr], ``co2_t`` (those, calcination and each
+        reagent) [t/yr], and the totals
         ``energy_kwh_per_kg_reo`` [kWh/kg] and ``co2_kg_per_kg_reo`` [kg/kg] (NaN without
         output).
 
@@ -94,6 +102,9 @@ def ledger(*, vessel_fuel_t, lift_electricity_kwh, shipping_fuel_t, onshore_elec
     co2_t = {k: v * fuel_co2_kg_per_kg for k, v in fuel_t.items()}
     co2_t["onshore electricity"] = onshore_electricity_kwh * grid_co2_kg_per_kwh / 1000.0
     co2_t["calcination"] = process_co2_t
+    for name, (tonnes, co2_per_kg, mj_per_kg) in (reagents or {}).items():
+        co2_t[f"reagent: {name}"] = tonnes * co2_per_kg  # t reagent x kg/kg = t CO2
+        energy_kwh[f"reagent: {name}"] = tonnes * 1000.0 * mj_per_kg * KWH_PER_MJ
     total_energy = sum(energy_kwh.values())
     total_co2_kg = sum(co2_t.values()) * 1000.0
     reo_kg = np.where(np.asarray(reo_kg) > 0, reo_kg, np.nan)  # per kg undefined without output

@@ -35,6 +35,29 @@ class LedgerPlumeParams(Params):
                                 gt=0)
     tailings_release_height_m: float = P("m", "height above the seabed of a tailings discharge "
                                          "at sea", gt=0)
+    hcl_co2_kg_per_kg: float = P("", "CO2e of making 1 kg of HCl (100 %, cradle to gate)", ge=0)
+    h2so4_co2_kg_per_kg: float = P("", "CO2e of making 1 kg of H2SO4 (cradle to gate)", ge=0)
+    naoh_co2_kg_per_kg: float = P("", "CO2e of making 1 kg of NaOH (100 %, cradle to gate)", ge=0)
+    oxalic_acid_co2_kg_per_kg: float = P("", "CO2e of making 1 kg of oxalic acid (cradle to gate)",
+                                         ge=0)
+    hcl_mj_per_kg: float = P("MJ/kg", "energy of making 1 kg of HCl (fossil, cradle to gate)", ge=0)
+    h2so4_mj_per_kg: float = P("MJ/kg", "energy of making 1 kg of H2SO4 (cradle to gate)", ge=0)
+    naoh_mj_per_kg: float = P("MJ/kg", "energy of making 1 kg of NaOH (fossil, cradle to gate)",
+                              ge=0)
+    oxalic_acid_mj_per_kg: float = P("MJ/kg", "energy of making 1 kg of oxalic acid (fossil, "
+                                     "cradle to gate)", ge=0)
+
+
+def _reagents(p, liquor, sx, ox) -> dict:
+    """Each reagent's yearly use and production factors: ``name -> (t/yr, kg/kg, MJ/kg)``."""
+    leach = {"HCl": (p.hcl_co2_kg_per_kg, p.hcl_mj_per_kg),
+             "H2SO4": (p.h2so4_co2_kg_per_kg, p.h2so4_mj_per_kg)}
+    out = {f"{liquor.acid} (leach)": (liquor.acid_t_per_year, *leach[liquor.acid])}
+    out["HCl (SX strip)"] = (sx.hcl_t_per_year, p.hcl_co2_kg_per_kg, p.hcl_mj_per_kg)
+    out["NaOH"] = (sx.naoh_t_per_year, p.naoh_co2_kg_per_kg, p.naoh_mj_per_kg)
+    out["oxalic acid"] = (ox.oxalic_acid_t_per_year, p.oxalic_acid_co2_kg_per_kg,
+                          p.oxalic_acid_mj_per_kg)
+    return out
 
 
 def _sources(p, up) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -107,7 +130,7 @@ def plume_grid(p, up, env: EnvironmentLedger, seed: int) -> dict:
           diagnostics=plume_grid)
 def run_ledger_gaussian_plume(p: LedgerPlumeParams, up: Mapping[str, object],
                               seed: int) -> EnvironmentLedger:
-    """Fuel, electricity and process CO₂ per kg REO; plume deposit area above 1 mm."""
+    """Fuel, electricity, process and reagent CO₂ per kg REO; plume deposit area above 1 mm."""
     dep, slurry, conc, ox = up["deposit"], up["lifting"], up["beneficiation"], up["refining"]
     reo_kg = ox.oxide_t_per_year.sum(axis=-1) * 1000.0
     led = environment.ledger(
@@ -118,7 +141,7 @@ def run_ledger_gaussian_plume(p: LedgerPlumeParams, up: Mapping[str, object],
         process_co2_t=ox.calcination_co2_t_per_year,
         generator_efficiency=p.generator_efficiency, fuel_lhv_mj_per_kg=p.fuel_lhv_mj_per_kg,
         fuel_co2_kg_per_kg=p.fuel_co2_kg_per_kg, grid_co2_kg_per_kwh=p.grid_co2_kg_per_kwh,
-        reo_kg=reo_kg)
+        reo_kg=reo_kg, reagents=_reagents(p, up["leaching"], up["separation"], ox))
     released_kg, w, heights = _sources(p, up)
     return EnvironmentLedger(
         fuel_t_per_year=led["fuel_t"], energy_kwh_per_year=led["energy_kwh"],
