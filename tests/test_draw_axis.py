@@ -157,7 +157,7 @@ def _inputs(n, *, campaign=False):
         "collector.plume_escape_fraction": rng.uniform(0.005, 0.02, n),
         "lifting.solids_volume_fraction": rng.uniform(0.04, 0.08, n),
         "beneficiation.pressure_drop_kpa": rng.uniform(80, 150, n),
-        "leaching.temperature_c": rng.uniform(20, 60, n),
+        "leaching.temperature_c": rng.uniform(20, 55, n),  # the loss law holds (docs leaching §2.3)
         "leaching.tanks": rng.uniform(0.6, 5.4, n),  # an integer parameter: rounded
         "separation.stage_residence_min": rng.uniform(2, 5, n),
         "refining.oxalic_dosage_g_per_l": rng.uniform(5, 30, n),

@@ -109,6 +109,37 @@ def test_out_of_domain_temperature_warns():
     from reemud.errors import OutOfDomainWarning
     from reemud.scenario import load_scenario, parse_scenario
 
-    text = load_scenario("minamitorishima-commercial").text + "\n[leaching]\ntemperature_c = 95\n"
-    with pytest.warns(OutOfDomainWarning, match="leaching.temperature_c = 95.0 lies outside"):
+    text = load_scenario("minamitorishima-commercial").text + "\n[leaching]\ntemperature_c = 2\n"
+    with pytest.warns(OutOfDomainWarning, match="leaching.temperature_c = 2.0 lies outside"):
         run(parse_scenario(text))
+
+
+def test_the_leach_warns_then_rejects_where_re_precipitation_would_take_everything():
+    """Takaya et al. 2015 report a decline with temperature, not a loss: no silent zero."""
+    import warnings
+
+    from reemud.chain import run
+    from reemud.errors import OutOfDomainWarning, RejectedError
+    from reemud.scenario import load_scenario, parse_scenario
+
+    text = load_scenario("minamitorishima-2027").text
+    at = lambda t: parse_scenario(text.replace("[leaching]",  # noqa: E731
+                                               f"[leaching]\ntemperature_c = {t}", 1))
+    with pytest.warns(OutOfDomainWarning, match="re-precipitation law takes over 50%"):
+        warm = run(at(60))
+    assert warm.records["leaching"].extraction > 0
+    with pytest.raises(RejectedError) as caught:
+        run(at(75))
+    assert caught.value.reasons == [
+        "leaching.temperature_c: re-precipitation would take all the leached REY: the loss law "
+        "is fitted to a decline of extraction (Takaya et al. 2015), not to a total loss"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        run(at(25))  # the optimum: no warning
+
+
+def test_loss_share_by_hand():
+    # phi = 0.1 (1.0/0.5)^1 exp(-Ep/R (1/T - 1/298.15)) at T = 298.15 K: 0.2
+    assert leaching.loss_share(acid_mol_per_l=1.0, temperature_c=25.0, loss_ref=0.1,
+                               loss_acid_exponent=1.0, loss_activation_j_per_mol=50_000.0) == \
+        pytest.approx(0.2, rel=1e-12)

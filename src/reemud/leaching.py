@@ -123,6 +123,46 @@ T_REF_K = 298.15
 C_REF_MOL_PER_L = 0.5
 
 
+LOSS_VALID_SHARE = 0.5
+"""Largest immediate loss share the re-precipitation law is trusted for [-]: Takaya et al.
+(2015) report a decline of extraction at higher acid and temperature, not a total loss."""
+
+
+def loss_share(*, acid_mol_per_l, temperature_c, loss_ref, loss_acid_exponent,
+               loss_activation_j_per_mol):
+    r"""Immediate re-precipitation share before its cap, ``φ = φ_ref (c_0/c_ref)^b A(E_p, T)`` [-].
+
+    The leach models cap it at 1 (everything leached re-precipitates); a value above
+    ``LOSS_VALID_SHARE`` extrapolates the law, one of 1 or more means no extraction at all.
+
+    Parameters
+    ----------
+    acid_mol_per_l : float or array_like
+        Acid concentration ``c_0`` [mol/L].
+    temperature_c : float or array_like
+        Temperature [°C].
+    loss_ref : float or array_like
+        Loss share ``φ_ref`` at 0.5 mol/L and 25 °C [-].
+    loss_acid_exponent : float or array_like
+        Growth ``b`` of the loss with acid [-].
+    loss_activation_j_per_mol : float or array_like
+        Activation energy of the losses ``E_p`` [J/mol].
+
+    Returns
+    -------
+    ndarray
+        ``φ`` [-] (uncapped).
+
+    References
+    ----------
+    Takaya et al. (2015) Geochem. J. 49(6):637-652 (https://geochemical-journal.jp/papers/view/1818);
+    docs/models/leaching.md §2.
+    """
+    return (np.asarray(loss_ref) * (np.asarray(acid_mol_per_l) / C_REF_MOL_PER_L)
+            ** np.asarray(loss_acid_exponent)
+            * arrhenius_factor(temperature_c, loss_activation_j_per_mol))
+
+
 def arrhenius_factor(temperature_c, activation_j_per_mol):
     """``exp(−Ea/R (1/T − 1/T_ref))`` relative to 25 °C [-].
 
@@ -224,7 +264,9 @@ def batch_extraction(time_min, *, acid_mol_per_l, temperature_c, tau_ref_min, ac
         r = np.maximum(r - dt * rate_factor * (c / C_REF_MOL_PER_L) ** acid_order, 0.0)
     x = 1.0 - r**3
     losses = arrhenius_factor(temp, loss_activation_j_per_mol)
-    phi = np.minimum(loss_ref * (c0 / C_REF_MOL_PER_L) ** loss_acid_exponent * losses, 1.0)
+    phi = np.minimum(loss_share(acid_mol_per_l=c0, temperature_c=temp, loss_ref=loss_ref,
+                                loss_acid_exponent=loss_acid_exponent,
+                                loss_activation_j_per_mol=loss_activation_j_per_mol), 1.0)
     return x * (1.0 - phi) * np.exp(-ageing_rate_ref_per_min * losses * t_end)
 
 
@@ -394,7 +436,10 @@ def retained_fraction(times_min, *, acid_mol_per_l, temperature_c, loss_ref, los
     c0 = np.asarray(acid_mol_per_l, dtype=float)[..., None]
     losses = arrhenius_factor(np.asarray(temperature_c, dtype=float)[..., None],
                               loss_activation_j_per_mol)
-    phi = np.minimum(loss_ref * (c0 / C_REF_MOL_PER_L) ** loss_acid_exponent * losses, 1.0)
+    phi = np.minimum(loss_share(acid_mol_per_l=c0,
+                                temperature_c=np.asarray(temperature_c, dtype=float)[..., None],
+                                loss_ref=loss_ref, loss_acid_exponent=loss_acid_exponent,
+                                loss_activation_j_per_mol=loss_activation_j_per_mol), 1.0)
     return (1.0 - phi) * np.exp(-ageing_rate_ref_per_min * losses * t)
 
 

@@ -11,7 +11,7 @@ from pydantic import field_validator
 from reemud import leaching
 from reemud.elements import INDEX, N_ELEMENTS
 from reemud.errors import OutOfDomainWarning
-from reemud.records import PregnantLiquor
+from reemud.records import PregnantLiquor, Rejection
 from reemud.registry import register
 from reemud.stages.common import P, Params, leach_acids, one_of
 
@@ -34,7 +34,7 @@ def _warn_outside(p, domain: Mapping[str, tuple[float, float]], why: str) -> Non
 
 
 def _liquor(p, conc, *, rey, recovery, acid_kg_per_t, extraction, wash_loss,
-            impurities) -> PregnantLiquor:
+            impurities, rejections=()) -> PregnantLiquor:
     liquor_m3 = p.liquid_to_solid_l_per_kg * conc.dry_t_per_year
     to_g_per_l = 1e6 / (liquor_m3 * 1000.0)
     return PregnantLiquor(
@@ -43,7 +43,8 @@ def _liquor(p, conc, *, rey, recovery, acid_kg_per_t, extraction, wash_loss,
         acid_t_per_year=acid_kg_per_t * conc.dry_t_per_year / 1000.0, extraction=extraction,
         wash_loss=wash_loss, liquor_m3_per_year=liquor_m3, impurities_t_per_year=impurities,
         composition_g_per_l={**{k: v * to_g_per_l for k, v in impurities.items()},
-                             "REY": rey.sum(axis=-1) * to_g_per_l})
+                             "REY": rey.sum(axis=-1) * to_g_per_l},
+        rejections=tuple(rejections))
 
 
 class Takaya2015Params(Params):
@@ -163,6 +164,23 @@ def run_kinetic_cstr(p: KineticCstrParams, up: Mapping[str, object], seed: int) 
     _warn_outside(p, LEACH_DOMAIN, "where the kinetic constants were chosen; the result is an "
                   "extrapolation")
     acid = leach_acids()[p.acid]
+    phi = leaching.loss_share(acid_mol_per_l=p.acid_concentration_mol_per_l,
+                              temperature_c=p.temperature_c, loss_ref=acid["loss_ref"],
+                              loss_acid_exponent=p.loss_acid_exponent,
+                              loss_activation_j_per_mol=p.loss_activation_j_per_mol)
+    if np.any((phi > leaching.LOSS_VALID_SHARE) & (phi < 1.0)):
+        warnings.warn(f"leaching: at this temperature and acid the re-precipitation law takes "
+                      f"over {leaching.LOSS_VALID_SHARE:.0%} of the leached REY at once (up to "
+                      f"{float(np.max(phi)):.2f}); it was fitted to a decline (Takaya et al. 2015), "
+                      "so the result is an extrapolation", OutOfDomainWarning, stacklevel=2)
+    total_loss = Rejection(
+        where=phi >= 1.0, path="leaching.temperature_c", given=p.temperature_c,
+        reason="re-precipitation would take all the leached REY: the loss law is fitted to a "
+               "decline of extraction (Takaya et al. 2015), not to a total loss",
+        fix="lower temperature_c or acid_concentration_mol_per_l (with 0.5 mol/L the law takes "
+            "half the REY at about 57 °C with HCl and 41 °C with H2SO4)",
+        detail=lambda: f"loss share {float(phi):.2f} at {float(p.temperature_c):g} °C and "
+                       f"{float(p.acid_concentration_mol_per_l):g} mol/L {p.acid}")
     mass = _phases_in_concentrate(dep, feed, conc)
     carrier, clay_t, demand = _demand(p, dep, mass, conc)
     extraction, dissolved = leaching.cstr_train_extraction(
@@ -190,4 +208,5 @@ def run_kinetic_cstr(p: KineticCstrParams, up: Mapping[str, object], seed: int) 
             liquid_to_solid_l_per_kg=p.liquid_to_solid_l_per_kg,
             acid_molar_mass_g_per_mol=acid["molar_mass_g_per_mol"]),
         extraction=extraction, wash_loss=wash_loss,
-        impurities={k: v * (1.0 - wash_loss) for k, v in impurities.items()})
+        impurities={k: v * (1.0 - wash_loss) for k, v in impurities.items()},
+        rejections=(total_loss,))
