@@ -436,7 +436,7 @@ def literature(as_json: Annotated[bool, typer.Option("--json", help="print JSON"
                     "quantity": r.case.quantity, "source": r.case.source,
                     "published": r.case.published, "comparison": r.case.comparison,
                     "tolerance": r.case.tolerance, "unit": r.case.unit, "model": r.model,
-                    "pass": r.passed} for r in results]
+                    "pass": r.passed, "scenarios": list(r.scenarios)} for r in results]
         sys.stdout.write(json.dumps(payload, indent=2) + "\n")
     else:
         table = Table(title="literature checks")

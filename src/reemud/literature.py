@@ -74,11 +74,20 @@ class LiteratureCase:
 
 @dataclass(frozen=True)
 class CaseResult:
-    """A case evaluated against the model."""
+    """A case evaluated against the model.
+
+    ``scenarios`` names the bundled scenarios whose runs the case read (empty: the case is the
+    model's own, independent of any scenario).
+    """
 
     case: LiteratureCase
     model: float
     passed: bool
+    scenarios: tuple[str, ...] = ()
+
+    def applies_to(self, scenario_name: str) -> bool:
+        """Whether the case belongs in the report of a run of ``scenario_name``."""
+        return all(s == scenario_name for s in self.scenarios)
 
 
 CASES: dict[str, LiteratureCase] = {}
@@ -104,8 +113,14 @@ def case(**fields):
 _RUNS: dict[str, ChainResult] = {}
 
 
+_READ: list[set[str]] = []
+"""Scenario names the case being evaluated has read (a stack, one set per evaluation)."""
+
+
 def default_run(name: str = "minamitorishima-2027") -> ChainResult:
     """The bundled scenario's result at seed 0, computed once per process."""
+    if _READ:
+        _READ[-1].add(name)
     if name not in _RUNS:
         _RUNS[name] = run(load_scenario(name))
     return _RUNS[name]
@@ -124,8 +139,12 @@ def evaluate(ids: list[str] | None = None) -> list[CaseResult]:
     chosen = [CASES[i] for i in ids] if ids else list(CASES.values())
     out = []
     for c in chosen:
-        value = float(c.compute())
-        out.append(CaseResult(c, value, c.passes(value)))
+        _READ.append(set())
+        try:
+            value = float(c.compute())
+        finally:
+            read = _READ.pop()
+        out.append(CaseResult(c, value, c.passes(value), tuple(sorted(read))))
     return out
 
 

@@ -451,13 +451,23 @@ def render(result: ChainResult, literature: list[CaseResult] | None = None) -> s
                   "<p>Not run for this report (<code>reemud run --json</code> skips them); "
                   "<code>reemud literature</code> prints them.</p>"]
     else:
+        mine = [c for c in literature if c.applies_to(sc.name)]
+        other = sorted({s for c in literature if not c.applies_to(sc.name) for s in c.scenarios
+                        if s != sc.name})
         rows = [[c.case.id, c.case.kind + (f" ({html.escape(c.case.parameter)})"
                                            if c.case.parameter else ""),
                  html.escape(c.case.published_text), _fmt(c.model), html.escape(c.case.unit),
-                 "pass" if c.passed else "<b>FAIL</b>", html.escape(c.case.source)]
-                for c in literature]
+                 "pass" if c.passed else "<b>FAIL</b>", html.escape(", ".join(c.scenarios)
+                                                                   or "model"),
+                 html.escape(c.case.source)]
+                for c in mine]
+        note = (f"<p>{len(literature) - len(mine)} checks of other scenarios "
+                f"({html.escape(', '.join(other))}) are left out; <code>reemud literature</code> "
+                "lists every check.</p>" if len(mine) < len(literature) else "")
         parts += ["<h2>Literature checks</h2>",
-                  _table(["id", "kind", "published", "model", "unit", "", "source"], rows)]
+                  "<p>The model's own checks and those computed on this run's scenario.</p>",
+                  _table(["id", "kind", "published", "model", "unit", "", "checked on", "source"],
+                         rows), note]
     rows = [[f"<code>{html.escape(path)}</code>", html.escape(value), html.escape(reason)]
             for path, value, reason in scenario_assumptions(sc.text)]
     rows += [[f"<code>{html.escape(r['file'])}</code>",
