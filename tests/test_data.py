@@ -45,3 +45,10 @@ def test_every_number_in_bundled_scenarios_is_sourced(path):
 def test_rey_pattern_weights_sum_to_one_within_rounding():
     total = sum(float(r["weight"]) for r in read_table("rey_patterns.csv"))
     assert total == pytest.approx(1.0, abs=1e-5)
+
+
+def test_a_zero_price_always_says_why():
+    """No product of any deck is valued at zero without a flag saying why."""
+    for row in read_table("prices.csv"):
+        if float(row["price_usd_per_kg"]) == 0.0:
+            assert row["assumed"], (row["deck"], row["symbol"])

@@ -42,7 +42,7 @@ def test_readme_monte_carlo_example_is_the_programs_output():
     from reemud.cli import app
 
     text = README.read_text(encoding="utf-8")
-    start = text.index("         commercial-uncertain: 256 draws")
+    start = text.rindex("\n", 0, text.index("commercial-uncertain: 256 draws")) + 1
     shown = text[start:text.index("```", start)]
     example = str(README.parent / "examples" / "commercial-uncertain.toml")
     result = CliRunner().invoke(app, ["mc", example, "-n", "256"], env={"COLUMNS": "132"})

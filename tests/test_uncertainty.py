@@ -181,10 +181,13 @@ def test_grade_break_even_keeps_every_mass_balance():
                                                            rel=1e-12)
     # the richer mud is richer in the apatite carrier: more concentrate, more oxide
     assert doubled.records["collector"].apatite_fraction > base.records["collector"].apatite_fraction
-    # at 2024 prices no grade the phases can make (up to the apatite's own) breaks even
-    none = unc.break_even(sc, "deposit.grade_multiplier", 1.0, 9.4)
+    # at 2024 prices no grade up to 5 times the profile's breaks even; one near the apatite's
+    # own does (7.65 times)
+    none = unc.break_even(sc, "deposit.grade_multiplier", 1.0, 5.0)
     assert none.value is None
     assert none.kpi_at_low < none.kpi_at_high < 0
+    rich = unc.break_even(sc, "deposit.grade_multiplier", 1.0, 9.4)
+    assert rich.value == pytest.approx(7.65, abs=0.01)
     # at twice those prices it does
     doubled_prices = unc.with_values(sc, {"economics.price_multiplier": 2.0})
     found = unc.break_even(doubled_prices, "deposit.grade_multiplier", 1.0, 8.0)
