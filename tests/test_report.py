@@ -69,12 +69,12 @@ def test_run_report_has_the_supply_security_section(default_result):
 def test_a_runs_literature_table_holds_its_own_checks_only(results):
     from reemud.literature import evaluate
 
-    cases = evaluate(["lift-floor-5600", "chikyu-2027-max-throughput", "backcast-2025-tb"])
+    cases = evaluate(["lift-floor-5600", "takaya2018-best-block", "backcast-2025-tb"])
     assert [c.scenarios for c in cases] == [(), ("minamitorishima-2027",), ()]
     commercial = report.render(results["minamitorishima-commercial"], cases)
-    assert "chikyu-2027-max-throughput" not in commercial
+    assert "takaya2018-best-block" not in commercial
     assert "lift-floor-5600" in commercial
     assert "1 checks of other scenarios (minamitorishima-2027) are left out" in commercial
     trial = report.render(results["minamitorishima-2027"], cases)
-    assert "chikyu-2027-max-throughput" in trial
+    assert "takaya2018-best-block" in trial
     assert "checks of other scenarios" not in trial
