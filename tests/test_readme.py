@@ -102,3 +102,45 @@ def test_readme_market_scenario_example_validates():
     sc = parse_market_scenario(market[0], "README market example")
     assert sc.disruptions[0].importers == ("JP",)
     assert set(sc.uncertain) == {"market.demand_elasticity_scale", "disruption[0].let_through"}
+
+
+def test_readme_prose_figures_are_the_programs(results):
+    """The numbers the README's prose quotes are what the program computes, as rounded there."""
+    from reemud.literature import max_throughput_at
+
+    text = " ".join(README.read_text(encoding="utf-8").split())  # prose wraps anywhere
+    trial, commercial = results["minamitorishima-2027"], results["minamitorishima-commercial"]
+    k, feed, lift = trial.kpis, trial.records["collector"], trial.records["lifting"]
+    camp = trial.diagnostics["collector"]["campaign"]
+    days = trial.scenario.stages["collector"].params.campaign_days
+    spec, floor = k["lift_specific_energy_kwh_per_dry_t"], lift.energy_floor_kwh_per_dry_t
+    kc = commercial.kpis
+    cov = kc["japan_demand_coverage"]
+
+    def pct(x):
+        return f"{100 * x:.0f} %"
+
+    phrases = [
+        f"needs {k['lift_power_kw']:.0f} kW at {feed.lift_rate_dry_t_per_h:.1f} t/h",
+        f"({spec:.1f} kWh per dry tonne, {spec / floor:.1f} × the buoyancy-corrected floor of "
+        f"{floor:.1f} kWh/t)",
+        f"~{round(max_throughput_at(5600.0), -2):,.0f} t/day within Chikyu's 35 MW",
+        f"each spot holds only ~{camp['spot_dry_t']:.0f} t of dry mud",
+        f"lifting fills {pct(camp['lifting_fraction'])} of the time",
+        f"pipe running ({camp['mean pipe running h'] / 24:.1f} days",
+        f"takes another {pct(camp['mean pipe running h'] / (days * 24))}",
+        f"delivers {camp['tonnes_mean']:,.0f} ± {camp['tonnes_standard_error']:.0f} t of dry mud",
+        f"~{camp['tonnes_mean'] / (days * camp['working_fraction']):.0f} t per working day",
+        f"~{k['reo_production_t_per_year']:.0f} t of oxides at "
+        f"~US${round(k['unit_cost_usd_per_kg_reo'], -1):,.0f}/kg",
+        f"~US${k['revenue_usd_per_year'] / k['reo_production_t_per_year'] / 1000:.0f}/kg of revenue",
+        f"~{k['break_even_price_multiplier']:.0f}× those of 2024",
+        f"~US${kc['unit_cost_usd_per_kg_reo']:.0f}/kg and ~{pct(cov['total'])} of Japan's 2024 "
+        f"rare-earth demand ({pct(cov['Y'])} of its Y, {pct(cov['Eu'])} of its Eu)",
+        f"it breaks even at ~{kc['break_even_price_multiplier']:.1f}× them",
+        f"(about US${kc['opex_usd_per_year'] / 1e6:.0f} M/yr at 3,500 t/day) exceeds the revenue "
+        f"(about US${kc['revenue_usd_per_year'] / 1e6:.0f} M/yr)",
+        f"the profile's {round(kc['mined_grade_ppm'], -1):,.0f} ppm",
+    ]
+    missing = [p for p in phrases if p not in text]
+    assert not missing, missing
