@@ -144,3 +144,5 @@ def test_readme_prose_figures_are_the_programs(results):
     ]
     missing = [p for p in phrases if p not in text]
     assert not missing, missing
+    per_day = f"~{camp['tonnes_mean'] / (days * camp['working_fraction']):.0f} t per working day"
+    assert per_day in trial.scenario.description  # the scenario says what it computes
