@@ -9,7 +9,7 @@ GEOMETRY = dict(dc_cm=10.2, di_cm=2.5, do_cm=3.2, du_cm=1.6, h_cm=30.0)
 
 @pytest.fixture(scope="module")
 def worked():
-    """models.md §3.3 case 2: 10 wt % solids at 2.7 t/m3, P = 100 kPa."""
+    """docs/models/beneficiation.md §4 case 2: 10 wt % solids at 2.7 t/m3, P = 100 kPa."""
     phi = bn.volume_percent_solids(10.0, 2.7)
     q = bn.plitt_flow_l_per_min(100.0, phi_vol_pct=phi, **GEOMETRY)
     d50c = bn.plitt_d50c_um(q, phi_vol_pct=phi, solids_density_t_per_m3=2.7, **GEOMETRY)
@@ -34,7 +34,7 @@ def test_plitt_pressure_inverts_flow_to_1e9(worked):
 
 
 def test_plitt_equations_to_1e9_by_hand(worked):
-    # d50c evaluated term by term from models.md §3.1
+    # d50c evaluated term by term from docs/models/beneficiation.md §2.1
     phi, q = worked["phi"], worked["q"]
     by_hand = (50.21 * 10.2**0.46 * 2.5**0.6 * 3.2**1.21 * np.exp(0.063 * phi)
                / (1.6**0.71 * 30.0**0.38 * q**0.45 * (2.7 - 1.0) ** 0.5))

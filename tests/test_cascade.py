@@ -3,7 +3,7 @@ import pytest
 
 from reemud.separation import cascade
 
-# models.md §5.3 case 1 (Kremser closed form): fraction not extracted after N ideal stages
+# docs/models/separation.md §6 case 1 (Kremser closed form): fraction not extracted after N ideal stages
 KREMSER = [(1.5, 5, 0.04812), (2.0, 5, 0.01587), (1.2, 10, 0.03110), (1.0, 4, 0.2000),
            (0.5, 7, None), (3.0, 12, None)]
 
@@ -40,7 +40,7 @@ def _binary(beta, fa, w):
 
 
 def test_sharp_purity_transition_at_minimum_reflux():
-    # two components, beta = 2, f_A = 0.5: W_min = 1/(beta - 1) = 1 (models.md §5.1)
+    # two components, beta = 2, f_A = 0.5: W_min = 1/(beta - 1) = 1 (docs/models/separation.md §1)
     purity = {}
     for w in (0.5, 0.8, 0.9, 1.1, 1.2, 1.5):
         a, b, feed, res = _binary(2.0, 0.5, w)
@@ -73,7 +73,7 @@ def test_batch_matches_single_and_is_order_free():
 
 def test_fenske_models_md_values():
     from reemud.separation.design import fenske_min_stages, minimum_reflux
-    # models.md §5.3 case 2 and §10.6: 34.1 (β 1.5), 30.2 (1.58), 19.9 (2.0), 16.8 (2.28)
+    # docs/models/separation.md §6 case 2: 34.1 (β 1.5), 30.2 (1.58), 19.9 (2.0), 16.8 (2.28)
     np.testing.assert_allclose(fenske_min_stages(0.999, 0.999, np.array([1.5, 1.58, 2.0, 2.28])),
                                [34.1, 30.2, 19.9, 16.8], atol=0.05)
     assert minimum_reflux(1.5) == pytest.approx(2.0)

@@ -5,7 +5,7 @@ from reemud import deposit
 
 
 def test_dry_bulk_density_bruevich_kulik_range():
-    # grain density 2.50 t/m3, porosity 75-80 % -> 0.50-0.625 t/m3 (domain.md §9.2)
+    # grain density 2.50 t/m3, porosity 75-80 % -> 0.50-0.625 t/m3 (docs/models/deposit.md §2.2)
     np.testing.assert_allclose(deposit.dry_bulk_density_t_per_m3(2.5, [0.75, 0.8]), [0.625, 0.5])
 
 

@@ -3,7 +3,7 @@ import pytest
 
 from reemud import elements
 
-# Oxide factors of domain.md §9.1 (derived there from atomic weights), 3 decimals.
+# Oxide factors of docs/models/deposit.md §2.1 (derived there from atomic weights), 3 decimals.
 DOMAIN_FACTORS = {"La": 1.173, "Ce": 1.228, "Pr": 1.208, "Nd": 1.166, "Sm": 1.160, "Eu": 1.158,
                   "Gd": 1.153, "Tb": 1.176, "Dy": 1.148, "Ho": 1.146, "Er": 1.144, "Tm": 1.142,
                   "Yb": 1.139, "Lu": 1.137, "Y": 1.270}

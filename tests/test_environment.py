@@ -5,7 +5,7 @@ from reemud import environment
 
 
 def test_stokes_models_md_case():
-    # models.md §2.6 case 4: 70 µm, 2,600 in 1,000 kg/m3, 1 mPa s -> Stokes 4.27 mm/s
+    # docs/models/lifting.md §8 case 4: 70 µm, 2,600 in 1,000 kg/m3, 1 mPa s -> Stokes 4.27 mm/s
     w = environment.stokes_settling_velocity_m_per_s(70.0, 2600.0, 1000.0, 1e-3)
     assert w * 1000 == pytest.approx(4.27, abs=0.005)
 

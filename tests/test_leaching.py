@@ -6,7 +6,7 @@ from reemud.elements import INDEX
 
 
 def test_hcl_per_kg_apatite_models_md():
-    # models.md §4.1: 0.726 kg HCl per kg hydroxyapatite (to H3PO4)
+    # docs/models/leaching.md §2.1: 0.726 kg HCl per kg hydroxyapatite (to H3PO4)
     assert leaching.apatite_acid_kg_per_kg(36.46, 1) == pytest.approx(0.726, abs=5e-4)
 
 

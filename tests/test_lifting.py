@@ -14,7 +14,7 @@ CIRCULATION = dict(SITE, downline_inner_diameter_m=0.2, pump_efficiency=0.75,
 
 
 def test_energy_floor_models_md_values():
-    # models.md §2.1: 9.00 / 9.47 / 10.05 kWh per dry t at 5,600 m, computed there with its
+    # docs/models/lifting.md §2: 9.00 / 9.47 / 10.05 kWh per dry t at 5,600 m, computed there with its
     # convention g = 9.81 m/s²; the code uses the standard 9.80665 (9.00 / 9.46 / 10.04), so the
     # floor is compared at models.md's g (W_min is proportional to g), to models.md's rounding
     floor = lifting.energy_floor_kwh_per_dry_t(5600.0, np.array([2500.0, 2700.0, 3000.0]), 1025.0)
@@ -22,7 +22,7 @@ def test_energy_floor_models_md_values():
 
 
 def test_darby_reference_value_to_1e9():
-    # models.md §2.6 case 1: Darcy f = 0.01905007708620241 (reference implementation [S27])
+    # docs/models/lifting.md §8 case 1: Darcy f = 0.01905007708620241 (reference implementation [S27])
     d, v, rho, tau, mu = 0.254, 2.3, 1300.0, 6.0, 0.02
     re, he = rho * v * d / mu, rho * d**2 * tau / mu**2
     assert re == pytest.approx(37973, abs=0.5)
@@ -32,7 +32,7 @@ def test_darby_reference_value_to_1e9():
 
 
 def test_dodge_metzner_reference_value():
-    # models.md §2.6 case 2: Re_MR = 1e5, n = 0.5 -> Fanning 0.002586428926781602 (notebook)
+    # docs/models/lifting.md §8 case 2: Re_MR = 1e5, n = 0.5 -> Fanning 0.002586428926781602 (notebook)
     assert lifting.dodge_metzner_fanning(1e5, 0.5) == pytest.approx(0.002586428926781602,
                                                                     rel=1e-6)
 
@@ -57,14 +57,14 @@ def test_clamond_equals_fluids():
 
 
 def test_nicklin_drift_flux_reference_to_1e9():
-    # models.md §2.6 case 3: alpha = 0.679882662672 (fluids doctest, g = 9.80665)
+    # docs/models/lifting.md §8 case 3: alpha = 0.679882662672 (fluids doctest, g = 9.80665)
     alpha = lifting.nicklin_void_fraction(0.4, 800.0, 2.5, 1.0, 0.3)
     assert alpha == pytest.approx(0.679882662672, rel=1e-9)
     assert alpha == pytest.approx(Nicklin_Wilkes_Davidson(0.4, 800.0, 2.5, 1.0, 0.3), rel=1e-14)
 
 
 def test_terminal_velocity_reference():
-    # models.md §2.6 case 4: 70 µm, 2,600 in 1,000 kg/m3, 1 mPa s -> 4.1425 mm/s (Stokes 4.27)
+    # docs/models/lifting.md §8 case 4: 70 µm, 2,600 in 1,000 kg/m3, 1 mPa s -> 4.1425 mm/s (Stokes 4.27)
     v = lifting.terminal_velocity_m_per_s(70.0, 2600.0, 1000.0, 1e-3)
     assert v * 1000 == pytest.approx(4.1425, abs=5e-4)
     assert lifting.stokes_velocity_m_per_s(70.0, 2600.0, 1000.0, 1e-3) * 1000 == pytest.approx(
@@ -133,7 +133,7 @@ def test_zero_solids_zero_solids_energy_and_water_friction():
 
 
 def test_rheology_grows_thousandfold_from_10_to_40_percent():
-    # O'Brien & Julien 1988 (models.md §1.2): ~3 orders of magnitude from Cv 0.10 to 0.40
+    # O'Brien & Julien 1988 (docs/models/lifting.md §1.1): ~3 orders of magnitude from Cv 0.10 to 0.40
     tau, mu = lifting.bingham_parameters(np.array([0.0, 0.1, 0.4]), 0.005, 23.03, 1.8e-3)
     assert tau[0] == 0.0
     assert mu[0] == pytest.approx(1.8e-3)

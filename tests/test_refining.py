@@ -5,7 +5,7 @@ from reemud import refining
 from reemud.elements import INDEX, N_ELEMENTS
 from reemud.stages import oxalate_isotherm
 
-# models.md §6.3 case 1 (PrOMMiS isotherm, pH 1.5), 3 decimals
+# docs/models/refining.md §5 case 1 (PrOMMiS isotherm, pH 1.5), 3 decimals
 ISOTHERM = {"Nd": (0.979, 0.996, 0.999), "Dy": (0.417, 0.968, 0.999),
             "Y": (0.525, 0.975, 0.999), "La": (0.585, 0.979, 0.999)}
 
@@ -20,7 +20,7 @@ def test_isotherm_table(symbol, expected):
 @pytest.mark.parametrize(("symbol", "oxalic", "co2"),
                          [("Nd", 0.803, 0.785), ("Dy", 0.724, 0.708), ("Y", 1.196, 1.169)])
 def test_stoichiometry_per_kg_oxide(symbol, oxalic, co2):
-    # models.md §6.1 table: anhydrous oxalic acid and calcination CO2 per kg oxide
+    # docs/models/refining.md §1 table: anhydrous oxalic acid and calcination CO2 per kg oxide
     el = np.zeros(N_ELEMENTS)
     el[INDEX[symbol]] = 1.0
     oxide, acid, carbon = refining.calcine(el)
@@ -39,7 +39,7 @@ def test_calcination_returns_the_element_fed():
                                                   ("Fe", (0.000, 0.591, 0.976)),
                                                   ("Al", (0.0004, 0.014, 0.102))])
 def test_impurity_isotherm_table(symbol, expected):
-    # models.md §6.3 case 1, impurity columns
+    # docs/models/refining.md §5 case 1, impurity columns
     from reemud.stages.common import impurity_isotherm
     eps, n = impurity_isotherm()[symbol]
     x = refining.precipitated_fraction(np.array([5.0, 10.0, 20.0]), eps, n)
