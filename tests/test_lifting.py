@@ -16,7 +16,7 @@ CIRCULATION = dict(SITE, downline_inner_diameter_m=0.2, pump_efficiency=0.75,
 def test_energy_floor_models_md_values():
     # docs/models/lifting.md §2: 9.00 / 9.47 / 10.05 kWh per dry t at 5,600 m, computed there with its
     # convention g = 9.81 m/s²; the code uses the standard 9.80665 (9.00 / 9.46 / 10.04), so the
-    # floor is compared at models.md's g (W_min is proportional to g), to models.md's rounding
+    # floor is compared at that g (W_min is proportional to g), to that note's rounding
     floor = lifting.energy_floor_kwh_per_dry_t(5600.0, np.array([2500.0, 2700.0, 3000.0]), 1025.0)
     np.testing.assert_allclose(floor * 9.81 / G_M_PER_S2, [9.00, 9.47, 10.05], atol=0.005)
 
