@@ -284,3 +284,16 @@ def test_a_drawn_value_runs_as_the_same_value_written_in_the_file():
         one = run_market(fixed)
         np.testing.assert_allclose(many.paths.price_multiple_importer[i],
                                    one.paths.price_multiple_importer[0], rtol=1e-12)
+
+
+def test_the_2010_backcast_keeps_the_quotas_binding_until_they_end():
+    """What docs/models/supply-security.md §4 says the backcast misses: the quotas bind 2010-2014
+    (in 2012-2014 exports fell below them), and the market reunifies when they end in 2015."""
+    from reemud.security import backcast
+
+    paths, _, years = backcast.run_2010()
+    dy = INDEX["Dy"]
+    binding = dict(zip(years.astype(int).tolist(), paths.binding[0, :, dy].tolist(), strict=True))
+    assert [binding[y] for y in range(2010, 2015)] == [True] * 5
+    assert not binding[2009] and not binding[2015]
+    assert backcast.ramp_up_rate(paths, years) == pytest.approx(backcast.ramp_up_2010())

@@ -473,10 +473,7 @@ def _substitution() -> float:
 def _decline() -> float:
     from reemud.security import backcast
 
-    paths, _, years = backcast.run_2010()
-    idx = backcast.value_index(paths, backcast.prices_2008(),
-                               paths.consumption_t_per_year[0, 0, 1:].sum(axis=0))
-    return float(idx[years == 2014][0] / idx[(years == 2010) | (years == 2011)].max())
+    return backcast.index_2014_over_peak()
 
 
 @case(id="backcast-2025-dy", quantity="Dy oxide in Europe, May 2025 over March 2025",

@@ -31,7 +31,7 @@ from reemud.datafiles import read_table
 from reemud.elements import INDEX, N_ELEMENTS
 from reemud.market import data as md
 from reemud.market.dynamics import MarketInputs, MarketPaths, simulate, undisrupted
-from reemud.security.model import elasticities, reference_prices
+from reemud.security.model import elasticities, period_overlap, reference_prices
 from reemud.security.scenario import market_defaults
 
 START_2010 = 2009
@@ -111,8 +111,7 @@ def inputs_2010(elasticity: np.ndarray | None = None, investment_response: float
         if int(year) in QUOTAS_T:
             let[0, j] = min(1.0, QUOTAS_T[int(year)] / exports[j])
     jp = md.IMPORTERS.index("JP")
-    overlap = np.clip((np.minimum(years + 1, EMBARGO_START + EMBARGO_MONTHS / 12)
-                       - np.maximum(years, EMBARGO_START)), 0.0, 1.0)
+    overlap = period_overlap(years, 1, EMBARGO_START, EMBARGO_START + EMBARGO_MONTHS / 12)
     let[0, :, jp] *= (1.0 - overlap)[:, None]
     return replace(base, let_through=let), years
 
@@ -149,31 +148,25 @@ def value_index(paths: MarketPaths, prices0: np.ndarray, weights_t: np.ndarray) 
     return (rel * w).sum(axis=-1) / w.sum()
 
 
-def index_2014_over_2011() -> float:
-    """Value-weighted ex-China price index, 2014 over 2011, in the 2010 backcast [-]."""
+def index_2014_over_peak() -> float:
+    """Value-weighted ex-China price index, 2014 over its 2010-2011 peak, 2010 backcast [-]."""
     paths, _, years = run_2010()
     idx = value_index(paths, prices_2008(), paths.consumption_t_per_year[0, 0, 1:].sum(axis=0))
-    return float(idx[years == 2014][0] / idx[years == 2011][0])
+    return float(idx[years == 2014][0] / idx[(years == 2010) | (years == 2011)].max())
 
 
-def ramp_up_2010() -> float:
+def ramp_up_rate(paths: MarketPaths, years: np.ndarray) -> float:
     """Mean yearly rise of non-Chinese mine output 2011-2014 over world consumption [1/yr]."""
-    paths, _, years = run_2010()
     ex = paths.output_t_per_year[0, :, 2]
     volume = paths.consumption_t_per_year[0].sum(axis=(-1, -2))
     j0, j1 = int(np.flatnonzero(years == 2011)[0]), int(np.flatnonzero(years == 2014)[0])
     return float((ex[j1] - ex[j0]) / (j1 - j0) / volume[j0:j1 + 1].mean())
 
 
-def recovery_years_2010() -> float:
-    """Years from the ex-China price peak until the quotas stop binding for Dy [yr]."""
+def ramp_up_2010() -> float:
+    """``ramp_up_rate`` of the 2010 backcast with the bundled parameters [1/yr]."""
     paths, _, years = run_2010()
-    dy = INDEX["Dy"]
-    price = paths.price_ex_china_usd_per_kg[0, :, dy]
-    peak = int(price.argmax())
-    free = ~paths.binding[0, :, dy]
-    after = np.flatnonzero(free & (np.arange(len(years)) > peak))
-    return float(after[0] - peak) if after.size else float("nan")
+    return ramp_up_rate(paths, years)
 
 
 def fit_2010(iterations: int = 3) -> tuple[np.ndarray, float]:
@@ -206,12 +199,8 @@ def fit_2010(iterations: int = 3) -> tuple[np.ndarray, float]:
         for _ in range(50):
             mid = 0.5 * (lo + hi)
             inputs, years = inputs_2010(eps, mid)
-            paths = simulate(inputs, simulate(undisrupted(inputs)))
-            ex = paths.output_t_per_year[0, :, 2]
-            volume = paths.consumption_t_per_year[0].sum(axis=(-1, -2))
-            j0, j1 = 2, 5
-            rate = (ex[j1] - ex[j0]) / (j1 - j0) / volume[j0:j1 + 1].mean()
-            if rate < SPRECHER_RAMP_UP:
+            if ramp_up_rate(simulate(inputs, simulate(undisrupted(inputs))), years) \
+                    < SPRECHER_RAMP_UP:
                 lo = mid
             else:
                 hi = mid

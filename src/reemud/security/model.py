@@ -196,7 +196,7 @@ def mud_schedule(mud: MudSupply | None, years: np.ndarray, first_year: int) -> n
     return fraction * mud.oxide_t_per_year.sum()
 
 
-def _period_overlap(years: np.ndarray, k: int, start: float, end: float) -> np.ndarray:
+def period_overlap(years: np.ndarray, k: int, start: float, end: float) -> np.ndarray:
     """Share of each period inside ``[start, end)`` [-]."""
     lo = np.maximum(years, start)
     hi = np.minimum(years + 1.0 / k, end)
@@ -218,7 +218,7 @@ def disruption_arrays(scenario: MarketScenario, base: Base, values: Mapping[str,
     for i, d in enumerate(scenario.disruptions):
         f = np.broadcast_to(np.asarray(values.get(f"disruption[{i}].let_through", d.let_through),
                                        dtype=float), (n,))
-        overlap = _period_overlap(years, k, d.start_year, d.end_year)  # (T,)
+        overlap = period_overlap(years, k, d.start_year, d.end_year)  # (T,)
         factor = 1.0 - overlap[None, :] * (1.0 - f[:, None])  # (D, T)
         if d.is_licence:
             imp = [md.IMPORTERS.index(x) for x in d.importers]
