@@ -295,5 +295,6 @@ def test_the_2010_backcast_keeps_the_quotas_binding_until_they_end():
     dy = INDEX["Dy"]
     binding = dict(zip(years.astype(int).tolist(), paths.binding[0, :, dy].tolist(), strict=True))
     assert [binding[y] for y in range(2010, 2015)] == [True] * 5
-    assert not binding[2009] and not binding[2015]
+    assert not binding[2009]
+    assert not binding[2015]
     assert backcast.ramp_up_rate(paths, years) == pytest.approx(backcast.ramp_up_2010())
