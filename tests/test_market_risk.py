@@ -41,7 +41,7 @@ def test_geopolrisk_by_hand():
 
 
 def test_base_year_supply_matches_usgs_and_china_share():
-    st = supply_table(base_market(0.8, None))
+    st = supply_table(base_market())
     total = st["mined_t_per_year"].sum()
     assert total == pytest.approx(390_420.0, rel=1e-12)  # the USGS MCS 2025 rows (390,000 world)
     assert st["china_mining_share"] == pytest.approx(270_000 / 390_420, rel=1e-12)

@@ -92,7 +92,7 @@ def supply(as_json: JsonOption = False) -> None:
     from reemud.security.analysis import supply_table
     from reemud.security.model import base_market
 
-    st = supply_table(base_market(0.8, None))
+    st = supply_table(base_market())
     if as_json:
         _print_json({"countries": st["countries"],
                      "mined_t_per_year": dict(zip(st["countries"], st["mined_t_per_year"].tolist(),

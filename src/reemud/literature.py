@@ -413,7 +413,7 @@ def _china_separation() -> float:
     from reemud.security.analysis import supply_table
     from reemud.security.model import base_market
 
-    return supply_table(base_market(0.8, None))["china_separation_share"]
+    return supply_table(base_market())["china_separation_share"]
 
 
 def _peak_case(symbol: str, published: float, text: str) -> None:
@@ -521,7 +521,7 @@ def _eu_sr_case(symbol: str, published: float) -> None:
         from reemud.security.model import base_market
 
         crm = md.eu_crm()[symbol]
-        h = risk_indices(base_market(0.8, None), None, {})["before"]["hhi_wgi_separation"]
+        h = risk_indices(base_market(), None, {})["before"]["hhi_wgi_separation"]
         return float(h[IDX[symbol]] * (1 - crm["eol_rir"]) * crm["si_sr"])
 
 

@@ -28,7 +28,7 @@ from reemud.market.dynamics import (
     simulate,
     undisrupted,
 )
-from reemud.security.scenario import EXPORTER, MarketScenario
+from reemud.security.scenario import EXPORTER, MarketScenario, market_defaults
 
 
 @dataclass(frozen=True)
@@ -162,8 +162,13 @@ def export_shares(demand: np.ndarray, ex_china_supply: np.ndarray) -> np.ndarray
     return np.where(total > 0, flows / np.where(total > 0, total, 1.0), 1.0 / len(md.IMPORTERS))
 
 
-def base_market(china_demand_share: float, mud: MudSupply | None) -> Base:
-    """The base-year market with the mud as a supplier (its base output is zero)."""
+def base_market(china_demand_share: float | None = None, mud: MudSupply | None = None) -> Base:
+    """The base-year market with the mud as a supplier (its base output is zero).
+
+    ``china_demand_share`` defaults to the ``[market]`` default (data/market_parameters.csv).
+    """
+    if china_demand_share is None:
+        china_demand_share = float(market_defaults()["china_demand_share"])
     sup = md.suppliers()
     comps = md.compositions()
     composition = []
