@@ -12,24 +12,25 @@ def test_calibrations_name_their_parameter():
 
 
 def test_required_cases_present():
-    assert {"lift-floor-5600", "takaya2018-resource", "lift-energy-above-floor"} <= set(CASES)
+    assert {"lift-floor-5600", "takaya2018-resource", "takaya2015-hcl-peak"} <= set(CASES)
 
 
 def test_comparison_logic():
-    c = CASES["lift-energy-above-floor"]
-    assert c.passes(9.01)
-    assert not c.passes(8.99)
-    assert not CASES["lift-floor-5600"].passes(float("nan"))
+    c = CASES["lift-floor-5600"]  # ≈ 9.00 ± 0.5 %
+    assert c.passes(9.04)
+    assert not c.passes(9.05)
+    assert not c.passes(8.95)
+    assert not c.passes(float("nan"))
+    assert CASES["backcast-2025-tb"].passes(3.0)
+    assert not CASES["backcast-2025-tb"].passes(4.2)
 
 
-def test_every_bound_stands_beside_a_two_sided_case_on_the_same_quantity():
+def test_every_case_is_two_sided():
     import pytest
 
     from reemud.literature import case
 
-    for c in CASES.values():
-        if c.comparison in ("at_least", "at_most"):
-            assert CASES[c.beside].comparison in ("approx", "between"), c.id
-    with pytest.raises(ValueError, match="a bound needs beside= a two-sided case"):
+    assert {c.comparison for c in CASES.values()} <= {"approx", "between"}
+    with pytest.raises(ValueError, match="bad kind or comparison"):
         case(id="lonely-bound", quantity="q", source="s", published=1.0, unit="-",
              comparison="at_least", tolerance=0.0, kind="validation")(lambda: 2.0)
