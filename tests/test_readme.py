@@ -9,6 +9,22 @@ from reemud.scenario import parse_scenario
 README = Path(__file__).resolve().parents[1] / "README.md"
 
 
+def _commands_and_output(prefix: str) -> list[tuple[str, list[str]]]:
+    """Every README line starting with ``prefix`` and the lines shown after it (to the next
+    command or the end of the block)."""
+    lines = README.read_text(encoding="utf-8").splitlines()
+    out = []
+    for i, line in enumerate(lines):
+        if line.startswith(prefix):
+            shown = []
+            for after in lines[i + 1:]:
+                if after.startswith(("$ ", "```")):
+                    break
+                shown.append(after)
+            out.append((line, shown))
+    return out
+
+
 def test_readme_scenario_example_runs():
     blocks = re.findall(r"```toml\n(.*?)```", README.read_text(encoding="utf-8"), flags=re.S)
     blocks = [b for b in blocks if "[deposit]" in b]
@@ -57,18 +73,12 @@ def test_readme_breakeven_examples_are_the_programs_output():
 
     from reemud.cli import app
 
-    lines = README.read_text(encoding="utf-8").splitlines()
-    calls = [i for i, line in enumerate(lines) if line.startswith("$ reemud breakeven ")]
+    calls = _commands_and_output("$ reemud breakeven ")
     assert len(calls) == 3
-    for i in calls:
-        shown = []
-        for line in lines[i + 1:]:
-            if line.startswith(("$ ", "```")):
-                break
-            shown.append(line)
-        result = CliRunner().invoke(app, lines[i].split()[2:], env={"COLUMNS": "300"})
+    for command, shown in calls:
+        result = CliRunner().invoke(app, command.split()[2:], env={"COLUMNS": "300"})
         assert result.exit_code == 0, result.output
-        assert result.stdout.rstrip("\n").splitlines() == shown, lines[i]
+        assert result.stdout.rstrip("\n").splitlines() == shown, command
 
 
 def test_readme_market_examples_are_the_programs_output(tmp_path, monkeypatch):
@@ -77,20 +87,14 @@ def test_readme_market_examples_are_the_programs_output(tmp_path, monkeypatch):
 
     from reemud.cli import app
 
-    lines = README.read_text(encoding="utf-8").splitlines()
-    calls = [i for i, line in enumerate(lines) if line.startswith("$ reemud market ")]
+    calls = _commands_and_output("$ reemud market ")
     assert len(calls) == 2
     monkeypatch.chdir(tmp_path)
-    for i in calls:
-        shown = []
-        for line in lines[i + 1:]:
-            if line.startswith(("$ ", "```")):
-                break
-            shown.append(line)
-        result = CliRunner().invoke(app, lines[i].split()[2:], env={"COLUMNS": "100"})
+    for command, shown in calls:
+        result = CliRunner().invoke(app, command.split()[2:], env={"COLUMNS": "100"})
         assert result.exit_code == 0, result.output
         assert [x.rstrip() for x in result.stdout.rstrip("\n").splitlines()] == \
-            [x.rstrip() for x in shown], lines[i]
+            [x.rstrip() for x in shown], command
 
 
 def test_readme_market_scenario_example_validates():

@@ -19,7 +19,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from reemud.cli_common import err_console, fail, out_console
+from reemud.cli_common import err_console, fail, fmt, json_safe, out_console
 from reemud.cli_market import market_app
 from reemud.errors import ScenarioError
 
@@ -41,11 +41,7 @@ DbOption = Annotated[str | None, typer.Option(
 _fail = fail
 
 
-def _fmt(value) -> str:
-    if value is None or not np.isfinite(float(value)):
-        return "—"
-    value = float(value)
-    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.4g}"
+_fmt = fmt
 
 
 def _summary(result) -> Table:
@@ -503,15 +499,7 @@ def campaign(
     out_console.print(table)
 
 
-def _json_safe(value):
-    """NaN and ±inf become None (JSON has no such numbers), recursively."""
-    if isinstance(value, float):
-        return value if np.isfinite(value) else None
-    if isinstance(value, Mapping):
-        return {k: _json_safe(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_json_safe(v) for v in value]
-    return value
+_json_safe = json_safe
 
 
 @contextmanager

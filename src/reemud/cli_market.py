@@ -15,7 +15,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from reemud.cli_common import err_console, fail, out_console
+from reemud.cli_common import err_console, fail, fmt, json_safe, out_console
 from reemud.errors import ReemudError, ScenarioError
 
 market_app = typer.Typer(no_args_is_help=True, help="Supply security: world supply, risk "
@@ -26,29 +26,11 @@ DEFAULT_PRESET = "licences-2025-04"
 
 
 def _fmt(value) -> str:
-    if value is None or not np.isfinite(float(value)):
-        return "—"
-    value = float(value)
-    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.3g}"
-
-
-def _plain(value):
-    """NumPy values and arrays as JSON-ready Python values (NaN and inf as None)."""
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    if isinstance(value, np.ndarray):
-        return _plain(value.tolist())
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float) and not np.isfinite(value):
-        return None
-    return value
+    return fmt(value, digits=3)
 
 
 def _print_json(data) -> None:
-    out_console.print_json(json.dumps(_plain(data), allow_nan=False))
+    out_console.print_json(json.dumps(json_safe(data), allow_nan=False))
 
 
 def _load(name_or_path: str):

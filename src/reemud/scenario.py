@@ -305,13 +305,18 @@ def parse_parameter_table(prefix: str, model: str, params_model, defaults: Mappi
     return params if len(problems) == found else None
 
 
-def parse_scenario(text: str, source: str = "scenario") -> Scenario:
-    """Parse and validate a scenario's TOML text; raise ``ScenarioError`` listing every problem."""
+def read_toml(text: str, source: str) -> dict[str, Any]:
+    """The TOML text as a dict; a ``ScenarioError`` naming the syntax error if it is not TOML."""
     try:
-        data = tomllib.loads(text)
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ScenarioError([Problem("(file)", source, "must be valid TOML",
                                      f"fix the syntax: {exc}")], source) from None
+
+
+def parse_scenario(text: str, source: str = "scenario") -> Scenario:
+    """Parse and validate a scenario's TOML text; raise ``ScenarioError`` listing every problem."""
+    data = read_toml(text, source)
     problems: list[Problem] = []
     meta = data.pop("scenario", {})
     unknown = [k for k in data if k not in registry.STAGES]

@@ -79,14 +79,10 @@ def accepted_offtake(params, mud: MudSupply | None) -> dict[str, float]:
     return out
 
 
-def _instability(origins) -> np.ndarray:
+def _governance(countries) -> np.ndarray:
+    """Normalised WGI of each country (``other``'s 0.5 for a country without a score) [-]."""
     gov = md.governance()
-    return np.array([1.0 - gov[o] for o in origins])
-
-
-def _wgi(countries) -> np.ndarray:
-    gov = md.governance()
-    return risk.wgi_scaled(np.array([gov.get(c, gov["other"]) for c in countries]))
+    return np.array([gov.get(c, gov["other"]) for c in countries])
 
 
 def risk_indices(base: Base, mud_full_t_per_year: np.ndarray | None,
@@ -106,7 +102,7 @@ def risk_indices(base: Base, mud_full_t_per_year: np.ndarray | None,
         m_names, mined = ms["mining"]
         s_names, separated = ms["separation"]
         h_mining = risk.hhi(mined.T)
-        h_sep_wgi = risk.hhi_wgi(separated.T, _wgi(s_names))
+        h_sep_wgi = risk.hhi_wgi(separated.T, risk.wgi_scaled(_governance(s_names)))
         entry = {"hhi_mining": h_mining, "hhi_separation": risk.hhi(separated.T),
                  "hhi_wgi_separation": h_sep_wgi}
         mud_e = mud if mud is not None else np.zeros(N_ELEMENTS)
@@ -134,9 +130,10 @@ def risk_indices(base: Base, mud_full_t_per_year: np.ndarray | None,
             entry[key] = {
                 "import_reliance": ir,
                 "eu_supply_risk": risk.eu_supply_risk(
-                    h_sep_wgi, risk.hhi_wgi(sourcing.T, _wgi((*names, home))), ir, eol, si),
-                "geopolrisk": risk.geopolrisk(h_mining, f.T, _instability(
-                    [o if o in md.governance() else "other" for o in names]), domestic),
+                    h_sep_wgi, risk.hhi_wgi(sourcing.T,
+                                            risk.wgi_scaled(_governance((*names, home)))),
+                    ir, eol, si),
+                "geopolrisk": risk.geopolrisk(h_mining, f.T, 1.0 - _governance(names), domestic),
             }
         out[label] = entry
     return out

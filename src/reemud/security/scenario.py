@@ -25,7 +25,6 @@ import datetime as dt
 import difflib
 import hashlib
 import math
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -45,6 +44,7 @@ from reemud.scenario import (
     bundled_scenarios,
     parse_distribution,
     parse_parameter_table,
+    read_toml,
 )
 from reemud.stages.common import P, Params
 
@@ -322,11 +322,7 @@ def parse_disruption(i: int, table: Any, problems: list[Problem],
 
 def parse_market_scenario(text: str, source: str = "market scenario") -> MarketScenario:
     """Parse and validate a market scenario's TOML text; ``ScenarioError`` lists every problem."""
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError([Problem("(file)", source, "must be valid TOML",
-                                     f"fix the syntax: {exc}")], source) from None
+    data = read_toml(text, source)
     problems: list[Problem] = []
     meta = data.pop("scenario", {})
     if not isinstance(meta, Mapping):
