@@ -381,12 +381,16 @@ def _peak_case(symbol: str, published: float, text: str) -> None:
         return backcast.peak_multiple(paths, years, symbol)
 
 
-for _symbol, _text in (("La", "8.71 (2008) to 135 US$/kg (Q2 2011)"),
-                       ("Ce", "4.56 to 138 US$/kg"), ("Sm", "5.20 to 125 US$/kg"),
-                       ("Dy", "118.49 to 921.20 US$/kg")):
+def _register_peak_cases() -> None:
     from reemud.security.backcast import TARGET_MULTIPLES_2011
 
-    _peak_case(_symbol, TARGET_MULTIPLES_2011[_symbol], _text)
+    for symbol, text in (("La", "8.71 (2008) to 135 US$/kg (Q2 2011)"),
+                         ("Ce", "4.56 to 138 US$/kg"), ("Sm", "5.20 to 125 US$/kg"),
+                         ("Dy", "118.49 to 921.20 US$/kg")):
+        _peak_case(symbol, TARGET_MULTIPLES_2011[symbol], text)
+
+
+_register_peak_cases()
 
 
 @case(id="backcast-2010-rampup",

@@ -1,8 +1,10 @@
 """Market: what the production changes for Japan's supply and the world's.
 
-Issue-2 model: Japan's demand coverage ``c_j = P_j / D_j`` for every demand item ``j`` with a
-sourced figure (a single element, a group such as Pr+Nd, or the total), and the share of world
-mine production.
+Here: the chain's own market stage — Japan's demand coverage ``c_j = P_j / D_j`` for every demand
+item ``j`` with a sourced figure (a single element, a group such as Pr+Nd, or the total), and the
+share of world mine production. The submodules hold the supply-security market: ``data`` (its
+tables), ``dynamics`` (the per-element market over time), ``outcomes``, ``risk`` and
+``coverage``; ``reemud.security`` runs them.
 """
 
 from __future__ import annotations
