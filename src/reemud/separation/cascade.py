@@ -24,7 +24,14 @@ equilibrium model (``MODELS``):
 - ``3`` log-linear in pH, ``log10 D_ij = a_j pH_i + b_j`` (the PrOMMiS DEHPA correlation form)
   with the same acid balance; optionally per-component proton counts and a sulfate system
   (HSO₄⁻ ⇌ H⁺ + SO₄²⁻, ``K_a2``), ``params = [a (m), b (m), z (m), K_a2, total sulfate]``; the
-  acidity ``h_in`` is then the total acidity (H⁺ + HSO₄⁻) of the aqueous inlet.
+  acidity ``h_in`` is then the total acidity (H⁺ + HSO₄⁻) of the aqueous inlet;
+- ``4`` log-linear in pH with parameters that follow the free extractant as the organic loads
+  (PrOMMiS 1.1.0's DEHPA correlation): ``log10 D_ij = (m0_j + m1_j c_i) pH_i + B0_j +
+  B1_j log10 c_i`` with the dosage ``c_i = κ E_i`` [vol %] of the free extractant
+  ``E_i = E_tot − Σ_j z_j y_ij`` [mol/L] (``E_tot``: free plus bound extractant per litre of
+  organic, the same on every stage; each mole of component ``j`` binds ``z_j`` extractant and
+  releases its ``z_j`` protons); the acid balance and sulfate system of model 3,
+  ``params = [m0, m1, B0, B1, z (m each), K_a2, total sulfate, E_tot, κ]``.
 
 Non-linear models iterate by successive substitution on ``log D`` with damping, each iteration
 one exact linear solve — so every returned state balances every component to rounding, converged
@@ -38,7 +45,8 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-MODELS = {"constant_d": 0, "constant_beta": 1, "mass_action": 2, "log_linear_ph": 3}
+MODELS = {"constant_d": 0, "constant_beta": 1, "mass_action": 2, "log_linear_ph": 3,
+          "log_linear_ph_loading": 4}
 
 
 @numba.njit(cache=True)
@@ -66,10 +74,23 @@ def _distribution(model, x, y, h, params, n_comp):
         ratio = (free / max(h, 1e-12)) ** 3
         for j in range(n_comp):
             d[j] = params[j] * ratio
-    else:
+    elif model == 3:
         ph = -np.log10(max(h, 1e-14))
         for j in range(n_comp):
             d[j] = 10.0 ** (params[j] * ph + params[n_comp + j])
+    else:
+        # free extractant: the total less z_j per mole of each component loaded
+        m = n_comp
+        bound = 0.0
+        for j in range(m):
+            bound += params[4 * m + j] * y[j]
+        total = params[5 * m + 2]
+        dosage = params[5 * m + 3] * max(total - bound, 1e-12 * total)
+        log_dosage = np.log10(dosage)
+        ph = -np.log10(max(h, 1e-14))
+        for j in range(m):
+            d[j] = 10.0 ** ((params[j] + params[m + j] * dosage) * ph
+                            + params[2 * m + j] + params[3 * m + j] * log_dosage)
     return d
 
 
@@ -126,21 +147,27 @@ def _acid(model, params, o_out, a_out, y, a_in, h_in, feed_flow, h_feed, o_in, y
     """Aqueous acid leaving each stage, from the last stage down (in place).
 
     Carries the total acidity (free H⁺ plus, with sulfate, HSO₄⁻) down the aqueous flow, adds
-    the protons each component's extraction releases, and speciates it. Model 3 may carry per
-    component proton counts ``z_j`` and a sulfate system (``K_a2``, total sulfate ``T``):
-    ``[H⁺] = (−(T − P + K) + √((T − P + K)² + 4 K P)) / 2`` for total acidity ``P``.
+    the protons each component's extraction releases, and speciates it. Models 3 (optionally)
+    and 4 carry per component proton counts ``z_j`` and a sulfate system (``K_a2``, total
+    sulfate ``T``): ``[H⁺] = (−(T − P + K) + √((T − P + K)² + 4 K P)) / 2`` for total acidity
+    ``P``.
     """
     n, m = y.shape
+    z_at = -1  # where the proton counts start in params (-1: ``protons`` for every component)
+    if model == 3 and params.shape[0] >= 3 * m:
+        z_at = 2 * m
+    elif model == 4:
+        z_at = 4 * m
     ka = 0.0
     sulfate = 0.0
-    if model == 3 and params.shape[0] >= 3 * m + 2:
-        ka = params[3 * m]
-        sulfate = params[3 * m + 1]
+    if z_at >= 0 and params.shape[0] >= z_at + m + 2:
+        ka = params[z_at + m]
+        sulfate = params[z_at + m + 1]
     flow_p = a_in * h_in
     for i in range(n - 1, -1, -1):
         flow_p += feed_flow[i] * h_feed[i]
         for j in range(m):
-            z = params[2 * m + j] if (model == 3 and params.shape[0] >= 3 * m) else protons
+            z = params[z_at + j] if z_at >= 0 else protons
             out_org = o_out[i] * y[i, j]
             in_org = (o_out[i - 1] * y[i - 1, j]) if i > 0 else o_in * y_in[j]
             flow_p += z * (out_org - in_org)
@@ -162,12 +189,16 @@ def solve(model, params, o_out, a_out, o_in, y_in, a_in, x_in, feed_flow, feed_c
     ----------
     model : int
         Distribution-ratio model, a value of ``MODELS`` (0 constant D, 1 constant β, 2 mass
-        action, 3 log-linear in pH).
+        action, 3 log-linear in pH, 4 log-linear in pH with the free extractant's dosage).
     params : ndarray
         Model parameters: ``D`` per component (0); ``β`` per component (1); ``K`` per
         component then the total extractant dimer ``F_tot`` [mol/L] (2); ``a`` then ``b`` per
         component, optionally the proton counts ``z`` and ``[K_a2 [mol/L], total sulfate
-        [mol/L]]`` (3).
+        [mol/L]]`` (3); ``m0`` [1/pH unit], ``m1`` [1/(pH unit vol %)], ``B0`` [-], ``B1`` [-]
+        and the proton (and extractant) counts ``z`` [-] per component, then ``K_a2``
+        [mol/L] (0: no sulfate speciation), total sulfate [mol/L], the total extractant
+        ``E_tot`` (free plus bound, per litre of organic) [mol/L] and the dosage per free
+        extractant ``κ`` [vol % per mol/L] (4).
     o_out, a_out : ndarray
         Organic and aqueous flows leaving each stage, shape ``(N,)`` [any consistent flow
         unit, e.g. L/h].
@@ -218,8 +249,9 @@ def solve(model, params, o_out, a_out, o_in, y_in, a_in, x_in, feed_flow, feed_c
     11(2):241–247 (Xu Guangxian's counter-current extraction theory, model 1); Peppard, Mason &
     Giffin (1965) J. Inorg. Nucl. Chem. 27:1683–1691 (the ``[H⁺]⁻³`` dependence, model 2);
     PrOMMiS ``solvent_extraction/solvent_extraction_reaction_package.py``
-    (github.com/prommis/prommis) (the log-linear correlation, model 3);
-    docs/models/separation.md §3.1.
+    (github.com/prommis/prommis) (the log-linear correlation, model 3); its release 1.1.0,
+    where the dosage is that of each stage's organic (``ree_og_distribution.py``,
+    ``extractant_dosage_eqn``) (model 4); docs/models/separation.md §3.1.
     """
     n = o_out.shape[0]
     m = y_in.shape[0]
