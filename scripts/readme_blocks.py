@@ -67,7 +67,7 @@ def main() -> None:
         start = text.index("```\n$ reemud market supply") + 4
         end = text.index("```", start)
         text = text[:start] + "\n".join(block) + "\n" + text[end:]
-    text = replace_between(text, "parameter fitted to it:\n\n```\n", output(["literature"], 132))
+    text = replace_between(text, "fitted to it:\n\n```\n", output(["literature"], 132))
     README.write_text(text, encoding="utf-8")
 
 

@@ -3,7 +3,7 @@ import pytest
 from reemud.chain import run
 from reemud.scenario import load_scenario
 
-BUNDLED = ("minamitorishima-2027", "minamitorishima-commercial")
+BUNDLED = ("minamitorishima-2027", "minamitorishima-commercial", "meti-jogmec-2016")
 
 
 @pytest.fixture(scope="session")

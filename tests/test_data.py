@@ -37,9 +37,11 @@ def test_shared_rows_are_used():
 
 @pytest.mark.parametrize("path", list(bundled_scenarios().values()), ids=lambda p: p.stem)
 def test_every_number_in_bundled_scenarios_is_sourced(path):
+    """A number is sourced, assumed with its reason, or a calibration naming its literature case."""
     for line in path.read_text().splitlines():
         if re.match(r"^\s*\w+\s*=\s*[\"']?[-+\d.]", line):
-            assert re.search(r"#\s*(source|assumed):", line), line
+            assert re.search(r"#\s*(source|assumed):", line) or re.search(
+                r"#\s*calibration:.*literature case [\w-]+", line), line
 
 
 def test_rey_pattern_weights_sum_to_one_within_rounding():
@@ -52,3 +54,22 @@ def test_a_zero_price_always_says_why():
     for row in read_table("prices.csv"):
         if float(row["price_usd_per_kg"]) == 0.0:
             assert row["assumed"], (row["deck"], row["symbol"])
+
+
+@pytest.mark.parametrize("name", sorted(bundled_scenarios()))
+def test_every_product_of_a_bundled_scenario_is_priced_or_says_why(name):
+    """Each product on the slate: its elements' prices are positive or flagged, and a group
+    product's payable has a source and a range."""
+    from reemud.chain import run
+    from reemud.scenario import load_scenario
+
+    result = run(load_scenario(name))
+    deck = result.scenario.stages["economics"].params.price_deck
+    rows = {r["symbol"]: r for r in read_table("prices.csv") if r["deck"] == deck}
+    payable = next(r for r in read_table("parameters.csv") if r["name"] == "group_payable")
+    assert payable["source"]
+    assert "range" in payable["assumed"]
+    for product in result.records["separation"].products:
+        for symbol in product.split("+"):
+            row = rows[symbol]
+            assert float(row["price_usd_per_kg"]) > 0 or row["assumed"], (name, product, symbol)

@@ -57,6 +57,9 @@ def _same(draws_value, alone_value, i, path, rtol):
         for key in alone_value:
             _same(draws_value[key], alone_value[key], i, f"{path}[{key!r}]", rtol)
         return
+    if isinstance(alone_value, tuple):  # names, e.g. the product slate
+        assert tuple(draws_value) == alone_value, path
+        return
     if isinstance(alone_value, str):
         value = draws_value[i] if np.ndim(draws_value) else draws_value
         assert value == alone_value, path
@@ -162,7 +165,7 @@ def _inputs(n, *, campaign=False):
         "separation.stage_residence_min": rng.uniform(2, 5, n),
         "refining.oxalic_dosage_g_per_l": rng.uniform(5, 30, n),
         "environment.generator_efficiency": rng.uniform(0.35, 0.45, n),
-        "economics.price_multiplier": rng.uniform(0.8, 6, n),
+        "economics.price_multiplier": rng.uniform(0.8, 20, n),
         "market.world_production_t_reo": rng.uniform(3e5, 4e5, n),
     }
     if not campaign:
@@ -193,7 +196,7 @@ def test_draw_axis_equals_draw_by_draw_commercial():
     draws = _assert_matches_loop(load_scenario("minamitorishima-commercial"), _inputs(12))
     assert np.isnan(draws["npv_usd"][:2]).all()
     assert np.isfinite(draws["npv_usd"][2:]).all()
-    assert np.isfinite(draws["irr"]).any()  # some draws are profitable at price x6
+    assert np.isfinite(draws["irr"]).any()  # some draws are profitable at up to 20x the prices
 
 
 @pytest.mark.slow
@@ -328,7 +331,7 @@ def test_monthly_cash_flow_on_the_draw_axis_equals_draw_by_draw():
 
 def test_monthly_irr_near_zero_matches_the_single_run():
     draws = _assert_matches_loop(_monthly(),
-                                 {"economics.price_multiplier": np.array([2.65, 2.7, 2.75])})
+                                 {"economics.price_multiplier": np.array([8.5, 8.55, 8.6])})
     assert np.abs(draws["irr"]).max() < 0.01
 
 

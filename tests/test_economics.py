@@ -2,6 +2,7 @@ import numpy as np
 import pytest
 
 from reemud import economics
+from reemud.elements import REY
 
 
 def test_npv_of_annuity_closed_form():
@@ -139,24 +140,100 @@ def test_capital_escalated_by_cepci_then_scaled():
         offshore * 556.8 / 797.9, rel=1e-12)
 
 
-def test_residue_treatment_and_monitoring_accounts():
+def test_residue_disposal_and_monitoring_accounts():
     from reemud.chain import run
     from reemud.scenario import load_scenario
     from reemud.uncertainty import with_values
 
     sc = load_scenario("minamitorishima-commercial")
-    base = run(sc)
-    priced = run(with_values(sc, {"economics.residue_treatment_usd_per_dry_t": 10.0,
+    free = run(with_values(sc, {"economics.residue_disposal_jpy_per_wet_t": 0.0}))
+    priced = run(with_values(sc, {"economics.residue_disposal_jpy_per_wet_t": 10000.0,
                                   "economics.environmental_monitoring_usd_per_year": 2e6}))
-    conc = base.records["beneficiation"]
+    conc = free.records["beneficiation"]
     on_land = conc.dry_t_per_year + (conc.tailings_dry_t_per_year
                                      if conc.tailings_discharge == "land" else 0.0)
+    wet = on_land * conc.wet_t_per_year / conc.dry_t_per_year  # at the concentrate's moisture
+    rate = sc.stages["economics"].params.jpy_per_usd
     opex = priced.records["economics"].opex_usd_per_year
-    assert opex["residue treatment"] == pytest.approx(10.0 * on_land, rel=1e-12)
+    assert free.records["economics"].opex_usd_per_year["residue disposal"] == 0.0
+    assert opex["residue disposal"] == pytest.approx(10000.0 * wet / rate, rel=1e-12)
     assert opex["environmental monitoring"] == 2e6
     assert priced.kpis["opex_usd_per_year"] == pytest.approx(
-        base.kpis["opex_usd_per_year"] + 10.0 * on_land + 2e6, rel=1e-12)
-    assert base.records["economics"].capex_usd["environmental baseline"] == 87.5e6
+        free.kpis["opex_usd_per_year"] + 10000.0 * wet / rate + 2e6, rel=1e-12)
+    assert free.records["economics"].capex_usd["environmental baseline"] == 87.5e6
+
+
+def test_fixed_cost_accounts_follow_capital_and_labour():
+    from reemud.chain import run
+    from reemud.scenario import load_scenario
+
+    result = run(load_scenario("minamitorishima-commercial"))
+    p = result.scenario.stages["economics"].params
+    cash = result.records["economics"]
+    capex, opex = cash.capex_usd, cash.opex_usd_per_year
+    fixed = sum(capex[k] for k in economics.FIXED_CAPITAL_ACCOUNTS)
+    assert fixed == pytest.approx(sum(capex.values()) - capex["environmental baseline"])
+    assert opex["maintenance"] == pytest.approx(p.maintenance_fraction * fixed, rel=1e-12)
+    assert opex["insurance and property tax"] == pytest.approx(p.insurance_fraction * fixed,
+                                                               rel=1e-12)
+    staff = result.kpis["reo_production_t_per_year"] / p.reo_t_per_employee_year
+    labour = staff * p.labour_jpy_per_employee_year / p.jpy_per_usd
+    assert opex["plant labour"] == pytest.approx(labour, rel=1e-12)
+    base = labour + opex["maintenance"]
+    assert opex["plant overhead"] == pytest.approx(p.overhead_fraction * base, rel=1e-12)
+    assert opex["administration"] == pytest.approx(p.administration_fraction * base, rel=1e-12)
+    kwh = result.records["environment"].energy_kwh_per_year["onshore electricity"]
+    assert opex["plant power"] == pytest.approx(kwh * p.electricity_jpy_per_kwh / p.jpy_per_usd,
+                                                rel=1e-12)
+    # the riser beyond Solwara 1's 1,600 m, at its cost per metre
+    depth = result.records["deposit"].water_depth_m
+    assert capex["riser beyond the reference depth"] == pytest.approx(
+        p.riser_usd_per_m * (depth - p.offshore_ref_water_depth_m), rel=1e-12)
+
+
+def test_riser_term_vanishes_above_the_reference_depth():
+    accounts = economics.capital_accounts_usd(
+        offshore_ref_usd=1.0, offshore_ref_index=1.0, offshore_ref_t_per_year=1.0,
+        mud_dry_t_per_year=1.0, processing_ref_usd=1.0, processing_ref_index=1.0,
+        processing_ref_reo_t_per_year=1.0, reo_t_per_year=1.0, index_now=1.0, capex_exponent=0.6,
+        environmental_baseline_usd=0.0, water_depth_m=np.array([1000.0, 1600.0, 5600.0]),
+        offshore_ref_water_depth_m=1600.0, riser_usd_per_m=2000.0)
+    np.testing.assert_array_equal(accounts["riser beyond the reference depth"], [0.0, 0.0, 8e6])
+
+
+def test_group_products_are_paid_the_group_payable_and_ndpr_in_full():
+    payable = economics.product_payables(("La+Ce", "Pr+Nd", "Tb"), np.array([0.5, 0.65]))
+    assert payable.shape == (2, 15)
+    la, ce, pr, nd, tb = (REY.index(s) for s in ("La", "Ce", "Pr", "Nd", "Tb"))
+    np.testing.assert_array_equal(payable[:, [la, ce]], [[0.5, 0.5], [0.65, 0.65]])
+    np.testing.assert_array_equal(payable[:, [pr, nd, tb]], 1.0)  # NdPr oxide is traded
+
+
+def test_revenue_by_product_sums_its_elements_and_the_full_slate_pays_in_full():
+    from reemud.chain import run
+    from reemud.scenario import load_scenario, parse_scenario
+
+    result = run(load_scenario("minamitorishima-commercial"))
+    cash = result.records["economics"]
+    by_product = result.kpis["revenue_usd_per_year_by_product"]
+    assert list(by_product) == ["La+Ce", "Pr+Nd", "Sm+Eu+Gd", "Tb", "Dy", "Ho", "Y",
+                                "Er+Tm+Yb+Lu"]
+    assert sum(by_product.values()) == pytest.approx(result.kpis["revenue_usd_per_year"],
+                                                     rel=1e-12)
+    p = result.scenario.stages["economics"].params
+    oxide = result.records["refining"].oxide_t_per_year
+    heavy = [REY.index(s) for s in ("Er", "Tm", "Yb", "Lu")]
+    assert by_product["Er+Tm+Yb+Lu"] == pytest.approx(
+        p.group_payable * float((oxide[heavy] * 1000.0 * cash.price_usd_per_kg[heavy]
+                                 * cash.sales_price_factor[heavy]).sum()),
+        rel=1e-12)
+    slate = "La|Ce|Pr|Nd|Sm|Eu|Gd|Tb|Dy|Ho|Y|Er|Tm|Yb|Lu"
+    text = result.scenario.text.replace(
+        "[lifting]", f'[separation]\nmodel = "sx_flowsheet"\nproducts = "{slate}"\n\n[lifting]')
+    full = run(parse_scenario(text))
+    assert list(full.kpis["revenue_usd_per_year_by_product"]) == slate.split("|")
+    np.testing.assert_array_equal(full.records["economics"].payable, 1.0)
+    assert full.kpis["sx_stages"] > result.kpis["sx_stages"]
 
 
 def test_monthly_cash_flow_annuity_closed_form():
@@ -195,3 +272,32 @@ def test_sign_changes_skip_zeros():
                       [0.0, 0.0, 0.0, 0.0, 0.0, 0.0],
                       [1.0, 1.0, 0.0, 1.0, 1.0, 1.0]])
     np.testing.assert_array_equal(economics.sign_changes(flows), [1, 3, 0, 0])
+
+
+def test_sales_price_factor_is_the_isoelastic_inverse_demand():
+    # selling 10 % of a market with elasticity 0.5 needs the price x 1.1^-2
+    f = economics.sales_price_factor(np.array([[10.0, 0.0]]), np.array([100.0, 50.0]),
+                                     np.array([0.5, 0.3]))
+    np.testing.assert_allclose(f, [[1.1**-2, 1.0]], rtol=1e-12)
+
+
+def test_a_thin_quote_erodes_to_the_bulk_price_and_fixed_keeps_the_deck():
+    from reemud.chain import run
+    from reemud.scenario import load_scenario, parse_scenario
+    from reemud.stages.common import price_decks
+
+    text = load_scenario("minamitorishima-commercial").text.replace(
+        'model = "dcf"', 'model = "dcf"\nprice_deck = "europe-2025"')
+    europe = run(parse_scenario(text)).records["economics"]
+    bulk = run(load_scenario("minamitorishima-commercial")).records["economics"]
+    y, tb = REY.index("Y"), REY.index("Tb")
+    # ~370 t/yr of Y swamps a quote paid for under 1 % of the market: it sells at the bulk
+    # price the same volume would fetch
+    sold_y = europe.price_usd_per_kg[y] * europe.sales_price_factor[y]
+    assert sold_y == pytest.approx(price_decks()["usgs-argus-2024"][y]
+                                   * bulk.sales_price_factor[y], rel=1e-12)
+    # a quote without a stated share holds for the world market: the same factor as the bulk
+    assert europe.sales_price_factor[tb] == pytest.approx(bulk.sales_price_factor[tb], rel=1e-12)
+    fixed = run(parse_scenario(text.replace('model = "dcf"', 'model = "dcf"\n'
+                                            'price_response = "fixed"'))).records["economics"]
+    np.testing.assert_array_equal(fixed.sales_price_factor, 1.0)

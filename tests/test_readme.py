@@ -110,7 +110,8 @@ def test_readme_market_scenario_example_validates():
 
 def test_readme_prose_figures_are_the_programs(results):
     """The numbers the README's prose quotes are what the program computes, as rounded there."""
-    from reemud.literature import max_throughput_at
+    from reemud.literature import max_throughput_at, meti_measures
+    from reemud.slate import split_gains
 
     text = " ".join(README.read_text(encoding="utf-8").split())  # prose wraps anywhere
     trial, commercial = results["minamitorishima-2027"], results["minamitorishima-commercial"]
@@ -120,6 +121,11 @@ def test_readme_prose_figures_are_the_programs(results):
     spec, floor = k["lift_specific_energy_kwh_per_dry_t"], lift.energy_floor_kwh_per_dry_t
     kc = commercial.kpis
     cov = kc["japan_demand_coverage"]
+    opex = commercial.records["economics"].opex_usd_per_year
+    fixed = sum(opex[a] for a in ("maintenance", "insurance and property tax", "plant overhead",
+                                  "administration"))
+    heavy = next(r for r in split_gains(commercial.scenario) if r["product"] == "Er+Tm+Yb+Lu")
+    meti = meti_measures(results["meti-jogmec-2016"])
 
     def pct(x):
         return f"{100 * x:.0f} %"
@@ -135,13 +141,28 @@ def test_readme_prose_figures_are_the_programs(results):
         f"takes another {pct(camp['mean pipe running h'] / (days * 24))}",
         f"delivers {camp['tonnes_mean']:,.0f} ± {camp['tonnes_standard_error']:.0f} t of dry mud",
         f"~{camp['tonnes_mean'] / (days * camp['working_fraction']):.0f} t per working day",
-        f"~{k['reo_production_t_per_year']:.0f} t of oxides at "
+        f"~US${k['campaign_cost_usd'] / 1e6:.0f} M in vessel days",
+        f"~US${round(k['campaign_cost_usd_per_t_mud'], -3):,.0f} per tonne of the "
+        f"~{k['campaign_tonnes_mean']:,.0f} t it lifts, which yield ~{k['campaign_reo_kg']:,.0f} "
+        "kg of oxide",
+        f"~US${round(k['programme_cost_usd_per_t_mud'], -3):,.0f} per tonne of that mud and "
+        f"~US${round(k['programme_cost_usd_per_kg_reo'], -3):,.0f} per kg of its oxide",
+        f"~{k['spot_cycle_h']:.1f} h against the ~{k['spot_cycle_h_for_target']:.1f} h that "
+        "350 t/day would need",
+        f"~{k['reo_production_t_per_year']:.0f} t of oxides a year at "
         f"~US${round(k['unit_cost_usd_per_kg_reo'], -1):,.0f}/kg",
         f"~US${k['revenue_usd_per_year'] / k['reo_production_t_per_year'] / 1000:.0f}/kg of revenue",
+        f"NPV −US${-k['npv_usd'] / 1e9:.1f} billion",
         f"~{k['break_even_price_multiplier']:.0f}× those of 2024",
-        f"~US${kc['unit_cost_usd_per_kg_reo']:.0f}/kg and ~{pct(cov['total'])} of Japan's 2024 "
-        f"rare-earth demand ({pct(cov['Y'])} of its Y, {pct(cov['Eu'])} of its Eu)",
-        f"it breaks even at ~{kc['break_even_price_multiplier']:.1f}× them",
+        f"~US${kc['unit_cost_usd_per_kg_reo']:.0f}/kg of oxide and makes ~{pct(cov['total'])} of "
+        f"Japan's 2024 rare-earth demand ({pct(cov['Y'])} of its Y, {pct(cov['Eu'])} of its Eu)",
+        f"it breaks even at ~{kc['break_even_price_multiplier']:.1f}× 2024 prices",
+        f"(~US${opex['residue disposal'] / 1e6:.0f} M/yr at ¥20,000/t)",
+        f"overheads: ~US${fixed / 1e6:.0f} M/yr)",
+        f"the heavy group earns ~US${heavy['revenue_usd_per_year'] / 1e6:.1f} M/yr more for "
+        f"~US${heavy['sx_reagents_usd_per_year'] / 1e6:.2f} M/yr of reagents",
+        f"comes out at ¥{meti['initial capital'] / 1e9:.0f} bn and its ¥63 bn/yr of cost at "
+        f"¥{meti['annual cost'] / 1e9:.0f} bn/yr",
         f"(about US${kc['opex_usd_per_year'] / 1e6:.0f} M/yr at 3,500 t/day) exceeds the revenue "
         f"(about US${kc['revenue_usd_per_year'] / 1e6:.0f} M/yr)",
         f"the profile's {round(kc['mined_grade_ppm'], -1):,.0f} ppm",

@@ -89,7 +89,8 @@ def test_unknown_name_reports_bundled():
 
 
 def test_bundled_scenarios_present():
-    assert set(bundled_scenarios()) == {"minamitorishima-2027", "minamitorishima-commercial"}
+    assert set(bundled_scenarios()) == {"minamitorishima-2027", "minamitorishima-commercial",
+                                        "meti-jogmec-2016"}
     assert load_scenario().name == "minamitorishima-2027"
     assert load_scenario("minamitorishima-commercial").stages[
         "collector"].params.mud_dry_t_per_day == 3500

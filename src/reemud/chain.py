@@ -89,6 +89,12 @@ class ChainResult:
         return run_dataset(self)
 
 
+CAMPAIGN_KPIS = ("campaign_tonnes_mean", "campaign_tonnes_standard_error", "spot_cycle_h",
+                 "spot_cycle_h_for_target", "campaign_cost_usd", "campaign_reo_kg",
+                 "campaign_cost_usd_per_t_mud", "programme_cost_usd_per_t_mud",
+                 "programme_cost_usd_per_kg_reo")
+"""KPIs of one simulated campaign: undefined (null) when the collector simulates none."""
+
 PER_ELEMENT_KPIS = ("leach_recovery", "oxide_production_t_per_year")
 """KPIs with one value per element (``{symbol: value}`` in a run, ``(n, 15)`` on draws)."""
 
@@ -131,12 +137,21 @@ def kpis(records: Mapping[str, object]) -> dict[str, object]:
         "product_purity": ox.purity,
         "capex_usd": sum(cash.capex_usd.values()),
         "revenue_usd_per_year": cash.revenue_usd_per_year_by_element.sum(axis=-1),
+        "revenue_usd_per_year_by_product": cash.revenue_usd_per_year_by_product,
         "opex_usd_per_year": sum(cash.opex_usd_per_year.values()),
         "npv_usd": cash.npv_usd,
         "irr": cash.irr,
         "payback_years": cash.payback_years,
         "unit_cost_usd_per_kg_reo": cash.unit_cost_usd_per_kg_reo,
         "break_even_price_multiplier": cash.break_even_price_multiplier,
+        "spot_cycle_h": feed.spot_cycle_h,
+        "spot_cycle_h_for_target": feed.spot_cycle_h_for_target,
+        "campaign_cost_usd": sum(cash.campaign_cost_usd.values()),
+        "campaign_reo_kg": cash.campaign_reo_kg,
+        "campaign_cost_usd_per_t_mud": sum(cash.campaign_cost_usd.values())
+        / cash.campaign_mud_dry_t,
+        "programme_cost_usd_per_t_mud": cash.programme_usd / cash.campaign_mud_dry_t,
+        "programme_cost_usd_per_kg_reo": cash.programme_usd / cash.campaign_reo_kg,
         "energy_kwh_per_kg_reo": env.energy_kwh_per_kg_reo,
         "co2_kg_per_kg_reo": env.co2_kg_per_kg_reo,
         "plume_area_km2_above_1mm": env.plume_area_km2_above_1mm,

@@ -499,6 +499,38 @@ def campaign(
     out_console.print(table)
 
 
+@app.command()
+def slate(
+    scenario: Annotated[str, typer.Argument(help="bundled scenario name or TOML file")] =
+        "minamitorishima-commercial",
+    seed: Annotated[int, typer.Option(help="random seed")] = 0,
+    as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
+) -> None:
+    """What separating each group product into its oxides would add (one run per group).
+
+    Revenue against SX stages, reagents, opex, capex and NPV.
+    """
+    from reemud.slate import DELTAS, split_gains
+
+    sc = _load_or_fail(scenario)
+    try:
+        with err_console.status("designing the split flowsheets", spinner="dots"):
+            rows = split_gains(sc, seed=seed)
+    except ScenarioError as exc:
+        _fail(exc)
+    if as_json:
+        sys.stdout.write(json.dumps({"scenario": sc.name, "seed": seed, "splits": rows},
+                                    indent=2) + "\n")
+        return
+    table = Table(title=f"{sc.name}: separating one more group (change from the slate)")
+    table.add_column("group", no_wrap=True)
+    for label in DELTAS.values():
+        table.add_column(label, justify="right")
+    for row in rows:
+        table.add_row(row["product"], *(_fmt(row[k]) for k in DELTAS))
+    out_console.print(table)
+
+
 _json_safe = json_safe
 
 

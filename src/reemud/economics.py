@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from reemud.elements import INDEX, REY
+
 
 def scaled_capex_usd(reference_cost_usd, reference_capacity, capacity, exponent):
     """Capital cost scaled from a reference plant, ``C_ref (Q/Q_ref)^x`` [US$].
@@ -646,10 +648,95 @@ def break_even_factor(npv_of_factor, shape=(), low=1e-3, high=1e3, rtol=1e-12, i
     return np.where(crossing, 0.5 * (lo + hi), np.nan)
 
 
+TRADED_GROUPS = ("Pr+Nd",)
+"""Group products quoted as products in their own right: NdPr (didymium) oxide has a market price
+(Lynas quarterly NdPr market averages; Fastmarkets NdPr oxide FOB China), which the decks give to
+Pr and Nd where no separate price exists, so it is paid in full."""
+
+
+def product_payables(products, group_payable):
+    """Share of each element's price paid, in REY order [-].
+
+    1 where an element is sold as its own oxide or in a traded group (``TRADED_GROUPS``),
+    ``group_payable`` where it is sold in another group product (a concentrate).
+
+    Parameters
+    ----------
+    products : sequence of str
+        Product names, elements joined by ``+`` (``"La+Ce"``, ``"Tb"``).
+    group_payable : float or array_like
+        Share of the contained separated-oxide value paid for a group product [-] (draws first).
+
+    Returns
+    -------
+    ndarray
+        Payable per element, ``(..., 15)``.
+
+    References
+    ----------
+    docs/models/economics.md §3.1 and docs/sources/payables.md (study payables of mixed
+    rare-earth products: 0.60-0.83).
+    """
+    grouped = np.zeros(len(REY))
+    for name in products:
+        members = [INDEX[s] for s in name.split("+")]
+        grouped[members] = float(len(members) > 1 and name not in TRADED_GROUPS)
+    g = np.asarray(group_payable, dtype=float)[..., None]
+    return 1.0 - grouped + grouped * g
+
+
+PRICE_RESPONSES = ("fixed", "isoelastic")
+"""How the price a project's sales fetch responds to their volume (``sales_price_factor``)."""
+
+
+def sales_price_factor(sold_t_per_year, market_t_per_year, elasticity):
+    r"""Price the project's sales fetch over the deck's price [-], on isoelastic demand.
+
+    Demand :math:`Q = A p^{-\varepsilon}` of a market that clears :math:`Q_0` at the deck's
+    price takes :math:`Q_0 + q` only at
+
+    .. math::
+
+        \frac{p}{p_{deck}} = \left(1 + \frac{q}{Q_0}\right)^{-1/\varepsilon}
+
+    with no supply answering (others' output held): an upper bound on the fall in the short run.
+
+    Parameters
+    ----------
+    sold_t_per_year : float or array_like
+        The project's sales of each element [t oxide/yr], ``(..., 15)``.
+    market_t_per_year : array_like
+        Volume the deck's price holds for [t oxide/yr], ``(15,)``.
+    elasticity : array_like
+        Price elasticity of demand (positive) [-], ``(15,)``.
+
+    Returns
+    -------
+    ndarray
+        Factor on each element's price, ``(..., 15)``; 1 where nothing is sold.
+
+    References
+    ----------
+    docs/models/economics.md §3.1; elasticities calibrated to the 2010-2011 price peaks
+    (docs/models/supply-security.md §4).
+    """
+    q = np.asarray(sold_t_per_year, dtype=float)
+    share = np.divide(q, market_t_per_year, out=np.zeros(np.broadcast_shapes(
+        q.shape, np.shape(market_t_per_year))), where=np.asarray(market_t_per_year) > 0)
+    return (1.0 + share) ** (-1.0 / np.asarray(elasticity, dtype=float))
+
+
+def revenue_by_product(products, revenue_by_element) -> dict:
+    """Revenue of each product [US$/yr]: the sum over its elements (draws first)."""
+    return {name: sum(revenue_by_element[..., INDEX[s]] for s in name.split("+"))
+            for name in products}
+
+
 def capital_accounts_usd(*, offshore_ref_usd, offshore_ref_index, offshore_ref_t_per_year,
                          mud_dry_t_per_year, processing_ref_usd, processing_ref_index,
                          processing_ref_reo_t_per_year, reo_t_per_year, index_now,
-                         capex_exponent, environmental_baseline_usd) -> dict:
+                         capex_exponent, environmental_baseline_usd, water_depth_m,
+                         offshore_ref_water_depth_m, riser_usd_per_m) -> dict:
     r"""Initial capital by account [US$], draws first where any input is drawn.
 
     Each reference cost is escalated from its price year to the cost year by the plant cost index
@@ -661,7 +748,9 @@ def capital_accounts_usd(*, offshore_ref_usd, offshore_ref_index, offshore_ref_t
 
         C = C_{ref} \frac{I_{now}}{I_{ref}} \left(\frac{Q}{Q_{ref}}\right)^{x}
 
-    The environmental baseline survey is a stated sum.
+    The reference offshore system works at a shallower depth: the riser and lift string beyond
+    its depth are added at a cost per metre, :math:`C_{riser} = c_m \max(0, h - h_{ref})` (not
+    capacity-scaled: one string). The environmental baseline survey is a stated sum.
 
     Parameters
     ----------
@@ -681,11 +770,16 @@ def capital_accounts_usd(*, offshore_ref_usd, offshore_ref_index, offshore_ref_t
         Capacity exponent ``x`` [-].
     environmental_baseline_usd : float or array_like
         Environmental baseline survey [US$].
+    water_depth_m, offshore_ref_water_depth_m : float or array_like
+        Water depth of this project and of the reference offshore system [m].
+    riser_usd_per_m : float or array_like
+        Riser and lift string per metre of water depth [US$/m], in the cost year's money.
 
     Returns
     -------
     dict
-        ``offshore system``, ``processing plant`` and ``environmental baseline`` [US$].
+        ``offshore system``, ``riser beyond the reference depth``, ``processing plant`` and
+        ``environmental baseline`` [US$].
 
     References
     ----------
@@ -697,6 +791,8 @@ def capital_accounts_usd(*, offshore_ref_usd, offshore_ref_index, offshore_ref_t
         "offshore system": scaled_capex_usd(
             escalated_usd(offshore_ref_usd, offshore_ref_index, index_now),
             offshore_ref_t_per_year, mud_dry_t_per_year, capex_exponent),
+        "riser beyond the reference depth": np.asarray(riser_usd_per_m) * np.maximum(
+            0.0, np.asarray(water_depth_m, dtype=float) - offshore_ref_water_depth_m),
         "processing plant": scaled_capex_usd(
             escalated_usd(processing_ref_usd, processing_ref_index, index_now),
             processing_ref_reo_t_per_year, reo_t_per_year, capex_exponent),
@@ -704,19 +800,38 @@ def capital_accounts_usd(*, offshore_ref_usd, offshore_ref_index, offshore_ref_t
     }
 
 
+CAMPAIGN_PROCESSING_ACCOUNTS = ("shipping", "leach acid", "SX reagents (NaOH, HCl)", "oxalic acid",
+                                "residue disposal")
+"""Operating accounts that follow the mud a campaign delivers (``campaign_cost_usd``)."""
+
+FIXED_CAPITAL_ACCOUNTS = ("offshore system", "riser beyond the reference depth", "processing plant")
+"""Capital accounts that are plant (maintained and insured); the baseline survey is not."""
+
+
 def operating_accounts_usd_per_year(*, vessel_day_rate_usd, days_per_year, marine_fuel_t,
                                     fuel_price_usd_per_t, wet_concentrate_t,
                                     shipping_usd_per_wet_t, leach_acid_t, acid_price_usd_per_t,
-                                    reo_t, separation_opex_usd_per_kg_reo,
-                                    separation_reagent_share, naoh_t, hcl_t,
-                                    naoh_price_usd_per_t, oxalic_acid_t, oxalic_acid_usd_per_kg,
-                                    residue_dry_t, residue_treatment_usd_per_dry_t,
+                                    naoh_t, hcl_t, naoh_price_usd_per_t, oxalic_acid_t,
+                                    oxalic_acid_usd_per_kg, residue_wet_t,
+                                    residue_disposal_usd_per_wet_t, plant_kwh,
+                                    electricity_usd_per_kwh, plant_staff,
+                                    labour_usd_per_employee_year, fixed_capital_usd,
+                                    maintenance_fraction, insurance_fraction,
+                                    overhead_fraction, administration_fraction,
                                     environmental_monitoring_usd_per_year) -> dict:
-    """Operating cost by account [US$/yr] from the stages' flows [t/yr] and unit prices.
+    r"""Operating cost by account [US$/yr] from the stages' flows [t/yr] and unit prices.
 
-    The separation plant's basis (US$/kg REO) includes its reagents: the share
-    ``separation_reagent_share`` of it is left out and the SX reagents are priced from their
-    own flows (HCl at the leach-acid price). Costs are at their sources' prices (not escalated).
+    Flows times unit prices (charter, fuel, shipping, acids and bases, oxalic acid, residue
+    disposal, plant power), and the fixed costs of running a plant as factors of its capital and
+    labour (Peters & Timmerhaus):
+
+    .. math::
+
+        C_{lab} = N\,w, \quad C_{maint} = f_m K, \quad C_{ins} = f_i K, \quad
+        C_{ovh} = f_o (C_{lab} + C_{maint}), \quad C_{adm} = f_a (C_{lab} + C_{maint})
+
+    with :math:`K` the fixed capital, :math:`N` the plant's staff and :math:`w` the labour cost
+    of one employee a year. Costs are at their sources' prices (not escalated).
 
     Parameters
     ----------
@@ -736,12 +851,6 @@ def operating_accounts_usd_per_year(*, vessel_day_rate_usd, days_per_year, marin
         Leach acid used [t/yr].
     acid_price_usd_per_t : float or array_like
         Acid price, also for the SX HCl [US$/t].
-    reo_t : float or array_like
-        Oxide produced [t/yr].
-    separation_opex_usd_per_kg_reo : float or array_like
-        Separation-plant operating cost, reagents included [US$/kg REO].
-    separation_reagent_share : float or array_like
-        Reagent share of that cost, left out [-].
     naoh_t, hcl_t : float or array_like
         SX reagents [t/yr].
     naoh_price_usd_per_t : float or array_like
@@ -750,10 +859,24 @@ def operating_accounts_usd_per_year(*, vessel_day_rate_usd, days_per_year, marin
         Oxalic acid used [t/yr].
     oxalic_acid_usd_per_kg : float or array_like
         Oxalic acid price [US$/kg].
-    residue_dry_t : float or array_like
-        Dry residue left on land [t/yr].
-    residue_treatment_usd_per_dry_t : float or array_like
-        Residue treatment cost [US$ per dry t].
+    residue_wet_t : float or array_like
+        Wet residue landfilled [t/yr].
+    residue_disposal_usd_per_wet_t : float or array_like
+        Landfill of residue [US$ per wet t].
+    plant_kwh : float or array_like
+        Electricity of the plant ashore [kWh/yr].
+    electricity_usd_per_kwh : float or array_like
+        Electricity price [US$/kWh].
+    plant_staff : float or array_like
+        Employees of the plant ashore [-].
+    labour_usd_per_employee_year : float or array_like
+        Labour cost of one employee [US$/yr].
+    fixed_capital_usd : float or array_like
+        Fixed capital maintained and insured [US$].
+    maintenance_fraction, insurance_fraction : float or array_like
+        Maintenance, and insurance with property tax, a year over fixed capital [-].
+    overhead_fraction, administration_fraction : float or array_like
+        Plant overhead and administration over labour plus maintenance [-].
     environmental_monitoring_usd_per_year : float or array_like
         Environmental monitoring [US$/yr].
 
@@ -765,20 +888,78 @@ def operating_accounts_usd_per_year(*, vessel_day_rate_usd, days_per_year, marin
 
     References
     ----------
-    docs/models/economics.md §2.1; Avalon Rare Metals separation-plant prefeasibility study
-    (SNC-Lavalin, 2012) for the separation basis and its 70 % reagent share
-    (docs/models/separation.md §4.2).
+    Peters & Timmerhaus (1991) *Plant Design and Economics for Chemical Engineers*, 4th ed.,
+    McGraw-Hill, ch. 6 (maintenance, plant overhead, administration); US DOE/NETL rare-earth
+    plant costing in PrOMMiS (``uky/costing/ree_plant_capcost.py``: property tax and insurance);
+    docs/models/economics.md §2.1 and docs/sources/cost_accounts.md.
     """
+    labour = np.asarray(plant_staff) * np.asarray(labour_usd_per_employee_year)
+    maintenance = np.asarray(maintenance_fraction) * np.asarray(fixed_capital_usd)
     return {
         "vessel charter": vessel_day_rate_usd * days_per_year,
         "marine fuel": marine_fuel_t * fuel_price_usd_per_t,
         "shipping": wet_concentrate_t * shipping_usd_per_wet_t,
         "leach acid": leach_acid_t * acid_price_usd_per_t,
-        "separation (labour, maintenance, supplies)": reo_t * 1000.0
-        * separation_opex_usd_per_kg_reo * (1.0 - separation_reagent_share),
         "SX reagents (NaOH, HCl)": naoh_t * naoh_price_usd_per_t + hcl_t * acid_price_usd_per_t,
         "oxalic acid": oxalic_acid_t * 1000.0 * oxalic_acid_usd_per_kg,
-        "residue treatment": residue_dry_t * residue_treatment_usd_per_dry_t,
+        "residue disposal": residue_wet_t * residue_disposal_usd_per_wet_t,
+        "plant power": np.asarray(plant_kwh) * np.asarray(electricity_usd_per_kwh),
+        "plant labour": labour,
+        "maintenance": maintenance,
+        "insurance and property tax": np.asarray(insurance_fraction) * np.asarray(fixed_capital_usd),
+        "plant overhead": np.asarray(overhead_fraction) * (labour + maintenance),
+        "administration": np.asarray(administration_fraction) * (labour + maintenance),
         "environmental monitoring": np.asarray(environmental_monitoring_usd_per_year,
                                                dtype=float),
+    }
+
+
+def campaign_cost_usd(*, vessel_day_rate_usd, campaign_days, transit_days, site_fuel_t_per_year,
+                      transit_fuel_t_per_day, fuel_price_usd_per_t, processing_usd_per_year,
+                      days_per_year) -> dict:
+    r"""Cost of one campaign by account [US$]: vessel days, marine fuel and processing its mud.
+
+    The yearly flows repeat the mean campaign (``days_per_year / campaign_days`` campaigns a
+    year), so one campaign carries the share :math:`D_c / 365` of every yearly flow:
+
+    .. math::
+
+        C_{vessel} = r\,(D_c + D_t), \qquad
+        C_{fuel} = p_f \left(\dot F_{site} \frac{D_c}{365} + \dot f_{transit} D_t\right), \qquad
+        C_{proc} = \dot C_{proc} \frac{D_c}{365}
+
+    Parameters
+    ----------
+    vessel_day_rate_usd : float or array_like
+        Vessel cost per day, on site and in transit [US$/day].
+    campaign_days, transit_days : float or array_like
+        Days on site per campaign, and days at sea to and from the site [d].
+    site_fuel_t_per_year : float or array_like
+        Fuel burnt on site (vessel and lift) at the yearly rate of repeated campaigns [t/yr].
+    transit_fuel_t_per_day : float or array_like
+        Fuel burnt per day in transit [t/day].
+    fuel_price_usd_per_t : float or array_like
+        Fuel price [US$/t].
+    processing_usd_per_year : float or array_like
+        Yearly cost of shipping and processing the mud ashore (reagents, residue) [US$/yr].
+    days_per_year : float
+        Days in a year [d/yr].
+
+    Returns
+    -------
+    dict
+        ``vessel days``, ``marine fuel`` and ``processing ashore`` [US$].
+
+    References
+    ----------
+    docs/models/economics.md §8 (the trial as a campaign).
+    """
+    share = np.asarray(campaign_days, dtype=float) / days_per_year
+    return {
+        "vessel days": np.asarray(vessel_day_rate_usd) * (np.asarray(campaign_days)
+                                                          + np.asarray(transit_days)),
+        "marine fuel": np.asarray(fuel_price_usd_per_t) * (
+            np.asarray(site_fuel_t_per_year) * share
+            + np.asarray(transit_fuel_t_per_day) * np.asarray(transit_days)),
+        "processing ashore": np.asarray(processing_usd_per_year) * share,
     }

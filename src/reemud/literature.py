@@ -333,16 +333,40 @@ def _fenske() -> float:
 
 
 @case(id="prommis-dehpa-3-stage-dy",
-      quantity="Dy left in the raffinate, PrOMMiS 3-stage 5 % DEHPA steady case",
-      source="PrOMMiS tests/test_solvent_extraction_steady.py (commit 021fae8b, rel. 1e-4); "
-             "docs/models/separation.md §6 case 3 lists an older version of the same case",
-      published=0.0010159, unit="mg/L", comparison="approx", tolerance=1e-4,
-      kind="validation")
+      quantity="Dy left in the raffinate, PrOMMiS 3-stage 5 % DEHPA steady case (free DEHPA per stage)",
+      source="PrOMMiS 1.1.0 src/prommis/solvent_extraction/tests/test_solvent_extraction_steady.py, "
+             "test_solution: aqueous_outlet Dy 1.1699e-03 mg/L (5 significant figures, rel. 1e-4 there); "
+             "docs/models/separation.md §6 case 3",
+      published=1.1699e-3, unit="mg/L", comparison="approx", tolerance=1e-4, kind="validation")
 def _prommis_dy() -> float:
+    return _prommis_raffinate("Dy")
+
+
+def _prommis_raffinate(species: str) -> float:
     from reemud.separation.prommis_check import run as prommis_run
 
     raffinate, _, _ = prommis_run()
-    return raffinate["Dy"]
+    return raffinate[species]
+
+
+@case(id="prommis-dehpa-3-stage-nd",
+      quantity="Nd left in the raffinate, PrOMMiS 3-stage 5 % DEHPA steady case (free DEHPA per stage)",
+      source="PrOMMiS 1.1.0 src/prommis/solvent_extraction/tests/test_solvent_extraction_steady.py, "
+             "test_solution: aqueous_outlet Nd 8.8099e-01 mg/L (5 significant figures, rel. 1e-4 there); "
+             "docs/models/separation.md §6 case 3",
+      published=0.88099, unit="mg/L", comparison="approx", tolerance=1e-4, kind="validation")
+def _prommis_nd() -> float:
+    return _prommis_raffinate("Nd")
+
+
+@case(id="prommis-dehpa-3-stage-y",
+      quantity="Y left in the raffinate, PrOMMiS 3-stage 5 % DEHPA steady case (free DEHPA per stage)",
+      source="PrOMMiS 1.1.0 src/prommis/solvent_extraction/tests/test_solvent_extraction_steady.py, "
+             "test_solution: aqueous_outlet Y 6.2927e-06 mg/L (5 significant figures, rel. 1e-4 there); "
+             "docs/models/separation.md §6 case 3",
+      published=6.2927e-6, unit="mg/L", comparison="approx", tolerance=1e-4, kind="validation")
+def _prommis_y() -> float:
+    return _prommis_raffinate("Y")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -511,3 +535,62 @@ for _symbol, _block, _whole in (("Y", 62, 780), ("Eu", 47, 620), ("Tb", 32, 420)
                                 ("Dy", 56, 730)):
     _takaya_years("block", _symbol, _block)
     _takaya_years("whole", _symbol, _whole)
+
+
+# ---------------------------------------------------------------------------------------------
+# the METI/JOGMEC 2016 evaluation (docs/models/economics.md §1.4)
+
+METI = "meti-jogmec-2016"
+METI_SOURCE = ("METI/JOGMEC evaluation of 6 Jul 2016 (METI press release 20160706004; "
+               "chem-t.com 45849)")
+
+
+def meti_measures(result: ChainResult) -> dict[str, float]:
+    """The study's measures of a run, in yen [JPY, JPY/yr].
+
+    Capital over the life, initial capital, the annual cost with depreciation as the study
+    counts it (operating cost + the life's capital over the depreciation years) and the yearly
+    revenue at full output.
+    """
+    cash = result.records["economics"]
+    p = result.scenario.stages["economics"].params
+    rate = float(p.jpy_per_usd)
+    capital = float(cash.table["capex"].sum() + cash.table["sustaining"].sum())
+    opex = float(sum(cash.opex_usd_per_year.values()))
+    return {"capital": capital * rate, "initial capital": float(sum(cash.capex_usd.values())) * rate,
+            "annual cost": (opex + capital / int(p.depreciation_years)) * rate,
+            "revenue": float(cash.revenue_usd_per_year_by_element.sum()) * rate}
+
+
+@case(id="meti-jogmec-2016-capital", quantity="capital over the 20-year life",
+      source=f"{METI_SOURCE}: total investment JPY 262.2 bn over 20 years", published=262.2e9,
+      unit="JPY", comparison="approx", tolerance=0.001, kind="calibration",
+      parameter="economics.offshore_capex_ref_usd of meti-jogmec-2016 (scripts/fit_meti.py)")
+def _meti_capital() -> float:
+    return meti_measures(default_run(METI))["capital"]
+
+
+@case(id="meti-jogmec-2016-revenue", quantity="sales a year at the 10-year average price",
+      source=f"{METI_SOURCE}: sales about JPY 23.7 bn/yr at the 10-year average price",
+      published=23.7e9, unit="JPY/yr", comparison="approx", tolerance=0.001, kind="calibration",
+      parameter="economics.price_multiplier of meti-jogmec-2016 (scripts/fit_meti.py)")
+def _meti_revenue() -> float:
+    return meti_measures(default_run(METI))["revenue"]
+
+
+@case(id="meti-jogmec-2016-initial-capital", quantity="initial capital",
+      source="the same study as summarised (tskeightkun.blog.fc2.com/blog-entry-2304.html, "
+             "SECONDARY): initial investment about JPY 190 bn; model: the calibrated life's "
+             "capital less 2 %/yr sustaining capital", published=190e9, unit="JPY",
+      comparison="approx", tolerance=0.10, kind="validation")
+def _meti_initial() -> float:
+    return meti_measures(default_run(METI))["initial capital"]
+
+
+@case(id="meti-jogmec-2016-annual-cost", quantity="annual cost including depreciation",
+      source="the same study as summarised (SECONDARY): annual operating cost JPY 63 bn incl. "
+             "depreciation, residue disposal left out; tolerance 30 %: the study's operating "
+             "days and cost scope are not published", published=63e9, unit="JPY/yr",
+      comparison="approx", tolerance=0.30, kind="validation")
+def _meti_annual_cost() -> float:
+    return meti_measures(default_run(METI))["annual cost"]

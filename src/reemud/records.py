@@ -108,8 +108,9 @@ class Deposit(_Record):
 class MudFeed(_Record):
     """Dry mud the collector delivers to the riser, and what escapes at the seabed.
 
-    ``campaign_tonnes_mean`` and ``campaign_tonnes_standard_error`` [t] are NaN for models that
-    simulate no campaign.
+    ``campaign_tonnes_mean`` and ``campaign_tonnes_standard_error`` [t], ``campaign_days`` [d],
+    ``spot_dry_t`` [t], ``spot_cycle_h`` [h] and ``spot_cycle_h_for_target`` [h] are NaN for models
+    that simulate no campaign.
     """
 
     mud_dry_t_per_day: float
@@ -128,6 +129,10 @@ class MudFeed(_Record):
     lifting_hours_per_year: float
     campaign_tonnes_mean: float
     campaign_tonnes_standard_error: float
+    campaign_days: float
+    spot_dry_t: float
+    spot_cycle_h: float
+    spot_cycle_h_for_target: float
 
 
 @record
@@ -207,8 +212,11 @@ class SeparatedProducts(_Record):
     """Individual-element strip liquors from solvent extraction, losses and reagents.
 
     ``total_stages`` and ``organic_inventory_m3`` are NaN for a model with no cascade design.
+    ``products`` names the products sold, light to heavy (``"La+Ce"`` a group of two elements
+    sold together, ``"Tb"`` a separated oxide); every REY is in exactly one.
     """
 
+    products: tuple
     product_rey_t_per_year: np.ndarray
     loss_rey_t_per_year: np.ndarray
     recovery: np.ndarray
@@ -252,14 +260,21 @@ class CashFlow(_Record):
     """Cash flow by period and its summary measures.
 
     ``table`` holds each account with the periods on its last axis; undefined measures (no IRR,
-    no payback, no break-even) are NaN.
+    no payback, no break-even) are NaN. ``campaign_cost_usd`` (by account), ``campaign_mud_dry_t``
+    and ``campaign_reo_kg`` are one campaign's, NaN when the collector simulates no campaign;
+    ``programme_usd`` is the public test programme in dollars. ``payable`` is the share of each
+    element's price paid (1 in a separated oxide, the group payable in a group product), and
+    ``sales_price_factor`` what the volume sold does to the deck's price (1 when fixed).
     """
 
     table: dict
     capex_usd: dict
     opex_usd_per_year: dict
     revenue_usd_per_year_by_element: np.ndarray
+    revenue_usd_per_year_by_product: dict
     price_usd_per_kg: np.ndarray
+    sales_price_factor: np.ndarray
+    payable: np.ndarray
     npv_usd: float
     irr: float
     irr_status: str
@@ -267,6 +282,10 @@ class CashFlow(_Record):
     unit_cost_usd_per_kg_reo: float
     unit_cost_usd_per_kg_by_element: np.ndarray
     break_even_price_multiplier: float
+    campaign_cost_usd: dict
+    campaign_mud_dry_t: float
+    campaign_reo_kg: float
+    programme_usd: float
 
 
 @record

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from reemud.constants import DAYS_PER_YEAR
+from reemud.constants import DAYS_PER_YEAR, HOURS_PER_DAY
 
 
 def operating_days_per_year(availability):
@@ -86,3 +86,64 @@ def escaped_dry_t(taken_dry_t, escape_fraction):
     """
     e = np.asarray(escape_fraction, dtype=float)
     return np.asarray(taken_dry_t, dtype=float) * e / (1.0 - e)
+
+
+def spot_cycle_h(spot_dry_t, lift_rate_dry_t_per_h, penetration_h, relocation_h):
+    r"""Length of one spot cycle of the gathering cylinder [h].
+
+    .. math::
+
+        t_{cycle} = t_{pen} + \frac{m_{spot}}{\dot m_{lift}} + t_{reloc}
+
+    Parameters
+    ----------
+    spot_dry_t : float or array_like
+        Dry mud lifted at one spot [t] (draws first).
+    lift_rate_dry_t_per_h : float or array_like
+        Dry mud lifted per hour while lifting [t/h].
+    penetration_h, relocation_h : float or array_like
+        Penetrating the cylinder, and pulling out and moving to the next spot [h].
+
+    Returns
+    -------
+    ndarray
+        Cycle time [h].
+
+    References
+    ----------
+    docs/models/collector.md §2.3 (the spot cycle of the campaign simulation).
+    """
+    return (np.asarray(penetration_h, dtype=float) + np.asarray(relocation_h, dtype=float)
+            + np.asarray(spot_dry_t, dtype=float) / np.asarray(lift_rate_dry_t_per_h))
+
+
+def cycle_h_for_rate(spot_dry_t, mud_dry_t_per_day):
+    r"""Longest spot cycle that still delivers ``mud_dry_t_per_day`` by cycling all day [h].
+
+    Continuous cycling delivers :math:`24\,m_{spot}/t_{cycle}` a day, so the target rate
+    :math:`\dot M` needs
+
+    .. math::
+
+        t_{cycle} \le \frac{24\,m_{spot}}{\dot M}
+
+    It sets no time for weather, breakdowns or running the pipe, so it is an upper bound on the
+    cycle a campaign may take.
+
+    Parameters
+    ----------
+    spot_dry_t : float or array_like
+        Dry mud lifted at one spot [t] (draws first).
+    mud_dry_t_per_day : float or array_like
+        Target dry mud a day [t/day].
+
+    Returns
+    -------
+    ndarray
+        Cycle time [h].
+
+    References
+    ----------
+    docs/models/collector.md §2.3.
+    """
+    return HOURS_PER_DAY * np.asarray(spot_dry_t, dtype=float) / np.asarray(mud_dry_t_per_day)

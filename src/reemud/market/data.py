@@ -151,3 +151,25 @@ def element_mask(symbols) -> np.ndarray:
 __all__ = ["GROUPS", "HIGH_RISK_ELEMENTS", "IMPORTERS", "MAGNET_ELEMENTS", "REY", "Suppliers",
            "compositions", "demand_items", "element_mask", "eu_crm", "governance", "importers",
            "price_history", "reserves", "settings", "sourcing", "suppliers"]
+
+
+@cache
+def elasticities() -> np.ndarray:
+    """Calibrated price elasticity of demand of each element (``market_elasticities.csv``) [-]."""
+    out = np.full(N_ELEMENTS, np.nan)
+    for row in read_table("market_elasticities.csv"):
+        out[INDEX[row["symbol"]]] = float(row["elasticity"])
+    return _frozen(out)
+
+
+@cache
+def world_output_t_per_year() -> np.ndarray:
+    """World mine output of the base year by element [t oxide/yr].
+
+    Every supplier's output times its ore's composition; the mud, with no base output, adds
+    nothing.
+    """
+    sup, comps = suppliers(), compositions()
+    return _frozen(sum(out * comps[ore] for out, ore in zip(sup.output_t_per_year, sup.ore,
+                                                            strict=True) if out > 0))
+

@@ -17,8 +17,7 @@ from functools import cache
 
 import numpy as np
 
-from reemud.datafiles import read_table
-from reemud.elements import INDEX, N_ELEMENTS, REY
+from reemud.elements import N_ELEMENTS, REY
 from reemud.errors import Problem, ScenarioError
 from reemud.market import data as md
 from reemud.market.dynamics import (
@@ -75,14 +74,8 @@ def mud_from_result(result) -> MudSupply:
                      scenario=result.scenario.name)
 
 
-@cache
-def elasticities() -> np.ndarray:
-    """Calibrated price elasticity of demand of each element (``market_elasticities.csv``) [-]."""
-    out = np.full(N_ELEMENTS, np.nan)
-    for row in read_table("market_elasticities.csv"):
-        out[INDEX[row["symbol"]]] = float(row["elasticity"])
-    out.setflags(write=False)
-    return out
+elasticities = md.elasticities
+"""Calibrated price elasticity of demand of each element (``reemud.market.data``)."""
 
 
 def reference_prices() -> np.ndarray:

@@ -39,7 +39,7 @@ class ThroughputAvailabilityParams(MinedIntervalParams):
 
 
 def _mud_feed(p, dep: Deposit, *, mud_year, days, lift_rate, lifting_hours,
-              tonnes_mean=np.nan, tonnes_se=np.nan) -> MudFeed:
+              tonnes_mean=np.nan, tonnes_se=np.nan, cycle=None) -> MudFeed:
     """The mined mud's grade, grain phases and REY (scalars, or arrays over draws)."""
     grade_total = deposit.mean_grade_ppm(dep.layer_top_mbsf, dep.layer_bottom_mbsf,
                                          dep.layer_grade_ppm, p.mining_top_mbsf,
@@ -71,6 +71,8 @@ def _mud_feed(p, dep: Deposit, *, mud_year, days, lift_rate, lifting_hours,
         solids_density_kg_per_m3=1.0 / sum(fractions[k] / rho[k] for k in fractions),
         lift_rate_dry_t_per_h=lift_rate, lifting_hours_per_year=lifting_hours,
         campaign_tonnes_mean=tonnes_mean, campaign_tonnes_standard_error=tonnes_se,
+        **(cycle or dict.fromkeys(("campaign_days", "spot_dry_t", "spot_cycle_h",
+                                   "spot_cycle_h_for_target"), np.nan)),
         rejections=(outside,))
 
 
@@ -107,6 +109,8 @@ class CampaignParams(MinedIntervalParams):
     mttr_h: float = P("hour", "mean time to repair", gt=0)
     storage_dry_t: float = P("t", "on-board storage of dewatered mud (dry mass)", gt=0)
     offload_interval_h: float = P("hour", "time between offloads of the storage", gt=0)
+    target_mud_dry_t_per_day: float = P("t/day", "the campaign's stated daily target (dry), "
+                                        "against which the spot cycle is judged", gt=0)
     campaigns: int = P("", "number of simulated campaigns (Monte Carlo over seeds)", ge=2,
                        le=100000)
 
@@ -181,6 +185,12 @@ def run_campaign(p: CampaignParams, up: Mapping[str, object], seed: int) -> MudF
     out = map_groups(simulate, *fields.values(), p.campaigns,
                      shapes=dict.fromkeys(("mud_year", "days", "lifting_hours", "tonnes_mean",
                                            "tonnes_se"), ()))
+    cycle_h = collector.spot_cycle_h(fields["spot_dry_t"], p.lift_rate_dry_t_per_h,
+                                     p.penetration_h, p.relocation_h)
     return _mud_feed(p, dep, mud_year=out["mud_year"], days=out["days"],
                      lift_rate=p.lift_rate_dry_t_per_h, lifting_hours=out["lifting_hours"],
-                     tonnes_mean=out["tonnes_mean"], tonnes_se=out["tonnes_se"])
+                     tonnes_mean=out["tonnes_mean"], tonnes_se=out["tonnes_se"],
+                     cycle=dict(campaign_days=np.asarray(p.campaign_days, dtype=float),
+                                spot_dry_t=fields["spot_dry_t"], spot_cycle_h=cycle_h,
+                                spot_cycle_h_for_target=collector.cycle_h_for_rate(
+                                    fields["spot_dry_t"], p.target_mud_dry_t_per_day)))

@@ -86,6 +86,21 @@ def price_decks() -> dict[str, np.ndarray]:
 
 
 @cache
+def price_volumes() -> dict[str, np.ndarray]:
+    """Volume each deck's price holds for [t oxide/yr], REY order.
+
+    The world market of the base year times the share ``data/price_volumes.csv`` gives (1 where
+    it gives none).
+    """
+    from reemud.market.data import world_output_t_per_year
+
+    share = {deck: np.ones(N_ELEMENTS) for deck in price_decks()}
+    for row in read_table("price_volumes.csv"):
+        share[row["deck"]][INDEX[row["symbol"]]] = float(row["volume_share"])
+    return {deck: v * world_output_t_per_year() for deck, v in share.items()}
+
+
+@cache
 def cost_index_table(index: str = "CEPCI") -> tuple[np.ndarray, np.ndarray]:
     """Years and values of a plant cost index from ``data/cost_indices.csv``."""
     rows = sorted((int(r["year"]), float(r["value"])) for r in read_table("cost_indices.csv")

@@ -9,9 +9,10 @@ from pydantic import field_validator
 
 from reemud import economics
 from reemud.constants import DAYS_PER_YEAR
+from reemud.market.data import elasticities
 from reemud.records import CashFlow
 from reemud.registry import register
-from reemud.stages.common import P, Params, cost_index, one_of, price_decks
+from reemud.stages.common import P, Params, cost_index, one_of, price_decks, price_volumes
 
 PERIODS_PER_YEAR = {"yearly": 1, "monthly": 12}
 """Cash-flow periods by name."""
@@ -22,6 +23,10 @@ class DcfParams(Params):
 
     price_deck: str = P("", "name of an oxide price deck in data/prices.csv")
     price_multiplier: float = P("", "factor applied to every price of the deck", gt=0)
+    price_response: str = P("", "how the price of the sales responds to their volume: fixed "
+                            "(the deck's price) or isoelastic (on the market's demand)")
+    group_payable: float = P("", "share of the contained separated-oxide value paid for a "
+                             "product of several elements (a concentrate)", gt=0, le=1)
     discount_rate: float = P("", "real discount rate per year", gt=-1, lt=1)
     project_life_years: int = P("year", "production years", ge=1, le=100)
     construction_years: int = P("year", "construction years before first production", ge=0,
@@ -48,13 +53,26 @@ class DcfParams(Params):
                                           "set-up before production", ge=0)
     environmental_monitoring_usd_per_year: float = P("USD/year", "environmental monitoring "
                                                      "during production", ge=0)
-    residue_treatment_usd_per_dry_t: float = P("USD/t", "treatment and disposal of solid "
-                                               "residue on land (leach residue, land tailings)",
-                                               ge=0)
+    residue_disposal_jpy_per_wet_t: float = P("JPY/t", "landfill of the wet solid residue on "
+                                              "land (leach residue, land tailings)", ge=0)
+    riser_usd_per_m: float = P("USD/m", "riser and lift string per metre of water depth beyond "
+                               "the reference system's", ge=0)
+    offshore_ref_water_depth_m: float = P("m", "water depth of the reference offshore system",
+                                          ge=0)
+    electricity_jpy_per_kwh: float = P("JPY/kWh", "electricity price of the plant ashore", ge=0)
+    labour_jpy_per_employee_year: float = P("JPY/year", "labour cost of one plant employee a "
+                                            "year", ge=0)
+    reo_t_per_employee_year: float = P("t/year", "oxide produced per plant employee a year",
+                                       gt=0)
+    maintenance_fraction: float = P("", "maintenance a year over fixed capital", ge=0, lt=1)
+    insurance_fraction: float = P("", "insurance and property tax a year over fixed capital",
+                                  ge=0, lt=1)
+    overhead_fraction: float = P("", "plant overhead over labour plus maintenance", ge=0, le=2)
+    administration_fraction: float = P("", "administration over labour plus maintenance", ge=0,
+                                       le=2)
     vessel_day_rate_usd: float = P("USD/day", "charter and management of the mining vessel", ge=0)
     fuel_price_usd_per_t: float = P("USD/t", "marine fuel price", ge=0)
     shipping_usd_per_wet_t: float = P("USD/t", "shipping of concentrate to the mainland", ge=0)
-    separation_opex_usd_per_kg_reo: float = P("USD/kg", "separation-plant operating cost", ge=0)
     oxalic_acid_usd_per_kg: float = P("USD/kg", "oxalic acid price", ge=0)
     acid_price_usd_per_t: float = P("USD/t", "price of the leach acid", ge=0)
     naoh_price_usd_per_t: float = P("USD/t", "price of NaOH for saponification", ge=0)
@@ -69,16 +87,20 @@ class DcfParams(Params):
                                       ge=0, le=24)
     depreciation_years: int = P("year", "straight-line depreciation period", ge=1, le=100)
     public_programme_jpy: float = P("JPY", "public test programme spent before the project", ge=0)
+    transit_days: float = P("day", "days at sea to and from the site per campaign", ge=0)
     public_programme_treatment: str = P("", "sunk (ignored) or forward (a cost in year 0)")
     unit_cost_allocation: str = P("", "how the unit cost is shared among oxides: mass or value")
     cash_flow_periods: str = P("", "cash-flow periods: yearly or monthly")
-    separation_reagent_share: float = P("", "share of reagents in the separation opex basis",
-                                        ge=0, lt=1)
 
     @field_validator("price_deck")
     @classmethod
     def _deck(cls, v: str) -> str:
         return one_of(v, price_decks())
+
+    @field_validator("price_response")
+    @classmethod
+    def _response(cls, v: str) -> str:
+        return one_of(v, economics.PRICE_RESPONSES)
 
     @field_validator("royalty_regime")
     @classmethod
@@ -101,10 +123,37 @@ class DcfParams(Params):
         return one_of(v, ("mass", "value"))
 
 
-def _land_residue_t(conc):
-    """Dry solids left on land a year [t]: the leached concentrate, and land-discharged tailings."""
+def _land_residue_wet_t(conc):
+    """Wet solids left on land a year [t].
+
+    The leached concentrate and land-discharged tailings, at the moisture of the dewatered
+    concentrate.
+    """
     on_land = 1.0 if conc.tailings_discharge == "land" else 0.0
-    return conc.dry_t_per_year + on_land * conc.tailings_dry_t_per_year
+    dry = conc.dry_t_per_year + on_land * conc.tailings_dry_t_per_year
+    return dry * np.divide(conc.wet_t_per_year, conc.dry_t_per_year,
+                           out=np.ones(np.shape(conc.dry_t_per_year)),
+                           where=np.asarray(conc.dry_t_per_year) > 0)
+
+
+BULK_DECK = "usgs-argus-2024"
+"""The deck of the bulk (world) market a thin quote falls back to."""
+
+
+def _volume_factor(deck: str, sold_t):
+    """What the volume sold does to each of the deck's prices [-] (``sales_price_factor``).
+
+    A thin quote (a price paid for a share of the market, ``data/price_volumes.csv``) erodes
+    fast; once it falls to what the bulk market would pay for the same sales, the rest sells
+    there: the factor never takes the price below the bulk deck's, moved the same way.
+    """
+    world = price_volumes()[BULK_DECK]
+    own = economics.sales_price_factor(sold_t, price_volumes()[deck], elasticities())
+    bulk = economics.sales_price_factor(sold_t, world, elasticities())
+    deck_price, bulk_price = price_decks()[deck], price_decks()[BULK_DECK]
+    floor = np.divide(bulk_price * bulk, deck_price, out=np.zeros(np.shape(bulk)),
+                      where=deck_price > 0)
+    return np.where(price_volumes()[deck] < world, np.maximum(own, floor), own)
 
 
 @register("economics", "dcf", DcfParams, default=True,
@@ -118,7 +167,10 @@ def run_dcf(p: DcfParams, up: Mapping[str, object], seed: int) -> CashFlow:
     feed, conc, liquor = up["collector"], up["beneficiation"], up["leaching"]
     sep, ox, env = up["separation"], up["refining"], up["environment"]
     prices = price_decks()[p.price_deck] * np.asarray(p.price_multiplier)[..., None]
-    revenue_by_element = ox.oxide_t_per_year * 1000.0 * prices
+    payable = economics.product_payables(sep.products, p.group_payable)
+    volume_factor = (_volume_factor(p.price_deck, ox.oxide_t_per_year)
+                     if p.price_response == "isoelastic" else np.ones(np.shape(prices)))
+    revenue_by_element = ox.oxide_t_per_year * 1000.0 * prices * volume_factor * payable
     reo_t = ox.oxide_t_per_year.sum(axis=-1)
     capex = economics.capital_accounts_usd(
         offshore_ref_usd=p.offshore_capex_ref_usd,
@@ -129,19 +181,27 @@ def run_dcf(p: DcfParams, up: Mapping[str, object], seed: int) -> CashFlow:
         processing_ref_index=cost_index(p.processing_capex_ref_year),
         processing_ref_reo_t_per_year=p.processing_ref_reo_t_per_year, reo_t_per_year=reo_t,
         index_now=cost_index(p.cost_year), capex_exponent=p.capex_exponent,
-        environmental_baseline_usd=p.environmental_baseline_usd)
+        environmental_baseline_usd=p.environmental_baseline_usd,
+        water_depth_m=up["deposit"].water_depth_m,
+        offshore_ref_water_depth_m=p.offshore_ref_water_depth_m, riser_usd_per_m=p.riser_usd_per_m)
+    usd_per_jpy = 1.0 / np.asarray(p.jpy_per_usd)
     opex = economics.operating_accounts_usd_per_year(
         vessel_day_rate_usd=p.vessel_day_rate_usd, days_per_year=DAYS_PER_YEAR,
         marine_fuel_t=env.fuel_t_per_year["vessel"] + env.fuel_t_per_year["lifting"],
         fuel_price_usd_per_t=p.fuel_price_usd_per_t, wet_concentrate_t=conc.wet_t_per_year,
         shipping_usd_per_wet_t=p.shipping_usd_per_wet_t, leach_acid_t=liquor.acid_t_per_year,
-        acid_price_usd_per_t=p.acid_price_usd_per_t, reo_t=reo_t,
-        separation_opex_usd_per_kg_reo=p.separation_opex_usd_per_kg_reo,
-        separation_reagent_share=p.separation_reagent_share, naoh_t=sep.naoh_t_per_year,
+        acid_price_usd_per_t=p.acid_price_usd_per_t, naoh_t=sep.naoh_t_per_year,
         hcl_t=sep.hcl_t_per_year, naoh_price_usd_per_t=p.naoh_price_usd_per_t,
         oxalic_acid_t=ox.oxalic_acid_t_per_year, oxalic_acid_usd_per_kg=p.oxalic_acid_usd_per_kg,
-        residue_dry_t=_land_residue_t(conc),
-        residue_treatment_usd_per_dry_t=p.residue_treatment_usd_per_dry_t,
+        residue_wet_t=_land_residue_wet_t(conc),
+        residue_disposal_usd_per_wet_t=p.residue_disposal_jpy_per_wet_t * usd_per_jpy,
+        plant_kwh=env.energy_kwh_per_year["onshore electricity"],
+        electricity_usd_per_kwh=p.electricity_jpy_per_kwh * usd_per_jpy,
+        plant_staff=reo_t / p.reo_t_per_employee_year,
+        labour_usd_per_employee_year=p.labour_jpy_per_employee_year * usd_per_jpy,
+        fixed_capital_usd=sum(capex[k] for k in economics.FIXED_CAPITAL_ACCOUNTS),
+        maintenance_fraction=p.maintenance_fraction, insurance_fraction=p.insurance_fraction,
+        overhead_fraction=p.overhead_fraction, administration_fraction=p.administration_fraction,
         environmental_monitoring_usd_per_year=p.environmental_monitoring_usd_per_year)
     revenue = revenue_by_element.sum(axis=-1)
     periods = PERIODS_PER_YEAR[p.cash_flow_periods]
@@ -162,6 +222,15 @@ def run_dcf(p: DcfParams, up: Mapping[str, object], seed: int) -> CashFlow:
                          if p.public_programme_treatment == "forward" else 0.0),
             periods_per_year=periods)
 
+    campaign = economics.campaign_cost_usd(
+        vessel_day_rate_usd=p.vessel_day_rate_usd, campaign_days=feed.campaign_days,
+        transit_days=p.transit_days,
+        site_fuel_t_per_year=env.fuel_t_per_year["vessel"] + env.fuel_t_per_year["lifting"],
+        transit_fuel_t_per_day=env.fuel_t_per_year["vessel"] / DAYS_PER_YEAR,
+        fuel_price_usd_per_t=p.fuel_price_usd_per_t,
+        processing_usd_per_year=sum(opex[k] for k in economics.CAMPAIGN_PROCESSING_ACCOUNTS),
+        days_per_year=DAYS_PER_YEAR)
+    campaign_share = np.asarray(feed.campaign_days) / DAYS_PER_YEAR
     table = cash_flow(1.0)
     net = table["net"]
     shape = np.broadcast_shapes(np.shape(net)[:-1], np.shape(rate))  # the rate may be drawn alone
@@ -173,9 +242,14 @@ def run_dcf(p: DcfParams, up: Mapping[str, object], seed: int) -> CashFlow:
         table["producing"] * np.asarray(reo_t)[..., None] * 1000.0 / periods)
     return CashFlow(
         table=table, capex_usd=capex, opex_usd_per_year=opex,
-        revenue_usd_per_year_by_element=revenue_by_element, price_usd_per_kg=prices,
+        revenue_usd_per_year_by_element=revenue_by_element,
+        revenue_usd_per_year_by_product=economics.revenue_by_product(sep.products,
+                                                                     revenue_by_element),
+        price_usd_per_kg=prices, sales_price_factor=volume_factor, payable=payable,
         npv_usd=economics.npv(rate, net), irr=irr, irr_status=status,
         payback_years=economics.payback_years(net) / periods, unit_cost_usd_per_kg_reo=unit_cost,
         unit_cost_usd_per_kg_by_element=economics.allocate_unit_cost(
             unit_cost, ox.oxide_t_per_year, prices, p.unit_cost_allocation),
-        break_even_price_multiplier=factor * p.price_multiplier)
+        break_even_price_multiplier=factor * p.price_multiplier, campaign_cost_usd=campaign,
+        campaign_mud_dry_t=feed.campaign_tonnes_mean, campaign_reo_kg=reo_t * 1000.0 * campaign_share,
+        programme_usd=np.asarray(p.public_programme_jpy / p.jpy_per_usd))

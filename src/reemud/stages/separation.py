@@ -48,7 +48,7 @@ def run_fixed_recovery(p: FixedRecoveryParams, up: Mapping[str, object],
     naoh, hcl = separation.sx_reagents_t(liquor.rey_t_per_year, p.organic_flux_per_feed,
                                          p.cuts_per_element)
     return SeparatedProducts(
-        product_rey_t_per_year=product, loss_rey_t_per_year=loss, recovery=rec,
+        products=REY, product_rey_t_per_year=product, loss_rey_t_per_year=loss, recovery=rec,
         naoh_t_per_year=naoh, hcl_t_per_year=hcl,
         impurities_t_per_year=separation.transferred_impurities_t(
             liquor.impurities_t_per_year, p.impurity_transfer_fraction),
@@ -209,6 +209,7 @@ def run_sx_flowsheet(p: SxFlowsheetParams, up: Mapping[str, object],
         fix="change the product groups, the specs or max_stages",
         detail=lambda: _unmet_detail(p, composition))
     return SeparatedProducts(
+        products=tuple("+".join(g) for g in _groups(p.products)),
         product_rey_t_per_year=product, loss_rey_t_per_year=feed_t - product,
         recovery=np.divide(product, feed_t, out=np.zeros(np.shape(product)),
                            where=np.broadcast_to(feed_t > 0, np.shape(product))),
