@@ -140,7 +140,7 @@ def test_capital_escalated_by_cepci_then_scaled():
         offshore * 556.8 / 797.9, rel=1e-12)
 
 
-def test_residue_disposal_and_monitoring_accounts():
+def test_residue_disposal_tailings_and_monitoring_accounts():
     from reemud.chain import run
     from reemud.scenario import load_scenario
     from reemud.uncertainty import with_values
@@ -150,9 +150,10 @@ def test_residue_disposal_and_monitoring_accounts():
     priced = run(with_values(sc, {"economics.residue_disposal_jpy_per_wet_t": 10000.0,
                                   "economics.environmental_monitoring_usd_per_year": 2e6}))
     conc = free.records["beneficiation"]
-    on_land = conc.dry_t_per_year + (conc.tailings_dry_t_per_year
-                                     if conc.tailings_discharge == "land" else 0.0)
-    wet = on_land * conc.wet_t_per_year / conc.dry_t_per_year  # at the concentrate's moisture
+    # the leach dissolves the concentrate's apatite; the rest is landfilled at the moisture of
+    # the dewatered concentrate
+    residue = conc.dry_t_per_year * (1 - conc.apatite_fraction_concentrate)
+    wet = residue * conc.wet_t_per_year / conc.dry_t_per_year
     rate = sc.stages["economics"].params.jpy_per_usd
     opex = priced.records["economics"].opex_usd_per_year
     assert free.records["economics"].opex_usd_per_year["residue disposal"] == 0.0
@@ -161,6 +162,9 @@ def test_residue_disposal_and_monitoring_accounts():
     assert priced.kpis["opex_usd_per_year"] == pytest.approx(
         free.kpis["opex_usd_per_year"] + 10000.0 * wet / rate + 2e6, rel=1e-12)
     assert free.records["economics"].capex_usd["environmental baseline"] == 87.5e6
+    # the cyclone tailings kept on land are stored, not landfilled
+    on_land = conc.tailings_dry_t_per_year if conc.tailings_discharge == "land" else 0.0
+    assert opex["tailings storage"] == pytest.approx(2.5 * on_land, rel=1e-12)
 
 
 def test_fixed_cost_accounts_follow_capital_and_labour():
@@ -173,10 +177,19 @@ def test_fixed_cost_accounts_follow_capital_and_labour():
     capex, opex = cash.capex_usd, cash.opex_usd_per_year
     fixed = sum(capex[k] for k in economics.FIXED_CAPITAL_ACCOUNTS)
     assert fixed == pytest.approx(sum(capex.values()) - capex["environmental baseline"])
+    # the flowsheet's SX circuit: Avalon's US$101 M for 1,000 stages at 10,000 t/yr, per stage,
+    # each sized by the throughput, escalated 2012 -> 2023; the rest of the plant without its SX
+    stages = result.kpis["sx_stages"]
+    reo = result.kpis["reo_production_t_per_year"]
+    assert capex["SX circuit"] == pytest.approx(
+        101e6 * 797.9 / 584.6 * stages / 1000 * (reo / 10000) ** 0.6, rel=1e-12)
+    assert capex["processing plant"] == pytest.approx(
+        620e6 * 797.9 / 584.6 * (reo / 22000) ** 0.6 * (1 - p.processing_sx_share), rel=1e-12)
     assert opex["maintenance"] == pytest.approx(p.maintenance_fraction * fixed, rel=1e-12)
     assert opex["insurance and property tax"] == pytest.approx(p.insurance_fraction * fixed,
                                                                rel=1e-12)
-    staff = result.kpis["reo_production_t_per_year"] / p.reo_t_per_employee_year
+    staff = max(result.kpis["reo_production_t_per_year"] / p.reo_t_per_employee_year,
+                p.minimum_staff)
     labour = staff * p.labour_jpy_per_employee_year / p.jpy_per_usd
     assert opex["plant labour"] == pytest.approx(labour, rel=1e-12)
     base = labour + opex["maintenance"]
@@ -197,8 +210,12 @@ def test_riser_term_vanishes_above_the_reference_depth():
         mud_dry_t_per_year=1.0, processing_ref_usd=1.0, processing_ref_index=1.0,
         processing_ref_reo_t_per_year=1.0, reo_t_per_year=1.0, index_now=1.0, capex_exponent=0.6,
         environmental_baseline_usd=0.0, water_depth_m=np.array([1000.0, 1600.0, 5600.0]),
-        offshore_ref_water_depth_m=1600.0, riser_usd_per_m=2000.0)
+        offshore_ref_water_depth_m=1600.0, riser_usd_per_m=2000.0, sx_circuit_usd=np.nan,
+        processing_sx_share=0.25)
     np.testing.assert_array_equal(accounts["riser beyond the reference depth"], [0.0, 0.0, 8e6])
+    # no cascade designed: the reference plant's own SX share stands in
+    assert accounts["SX circuit"] == 0.25
+    assert accounts["processing plant"] == 0.75
 
 
 def test_group_products_are_paid_the_group_payable_and_ndpr_in_full():

@@ -126,6 +126,9 @@ def test_readme_prose_figures_are_the_programs(results):
                                   "administration"))
     heavy = next(r for r in split_gains(commercial.scenario) if r["product"] == "Er+Tm+Yb+Lu")
     meti = meti_measures(results["meti-jogmec-2016"])
+    conc = commercial.records["beneficiation"]
+    residue_t = (conc.dry_t_per_year * (1 - conc.apatite_fraction_concentrate)
+                 * conc.wet_t_per_year / conc.dry_t_per_year)
 
     def pct(x):
         return f"{100 * x:.0f} %"
@@ -157,10 +160,12 @@ def test_readme_prose_figures_are_the_programs(results):
         f"~US${kc['unit_cost_usd_per_kg_reo']:.0f}/kg of oxide and makes ~{pct(cov['total'])} of "
         f"Japan's 2024 rare-earth demand ({pct(cov['Y'])} of its Y, {pct(cov['Eu'])} of its Eu)",
         f"it breaks even at ~{kc['break_even_price_multiplier']:.1f}× 2024 prices",
-        f"(~US${opex['residue disposal'] / 1e6:.0f} M/yr at ¥20,000/t)",
         f"overheads: ~US${fixed / 1e6:.0f} M/yr)",
-        f"the heavy group earns ~US${heavy['revenue_usd_per_year'] / 1e6:.1f} M/yr more for "
-        f"~US${heavy['sx_reagents_usd_per_year'] / 1e6:.2f} M/yr of reagents",
+        f"group earns ~US${heavy['revenue_usd_per_year'] / 1e6:.1f} M/yr more but needs "
+        f"~US${heavy['capex_usd'] / 1e6:.1f} M more SX capital, so its NPV moves by "
+        f"−US${-heavy['npv_usd'] / 1e6:.1f} M",
+        f"its ~{residue_t / 1e6:.2f} Mt of wet leach residue a year "
+        f"(~US${opex['residue disposal'] / 1e6:.0f} M/yr at ¥20,000/t)",
         f"comes out at ¥{meti['initial capital'] / 1e9:.0f} bn and its ¥63 bn/yr of cost at "
         f"¥{meti['annual cost'] / 1e9:.0f} bn/yr",
         f"(about US${kc['opex_usd_per_year'] / 1e6:.0f} M/yr at 3,500 t/day) exceeds the revenue "

@@ -182,15 +182,13 @@ def test_grade_break_even_keeps_every_mass_balance():
     # the richer mud is richer in the apatite carrier: more concentrate, more oxide
     assert doubled.records["collector"].apatite_fraction > base.records["collector"].apatite_fraction
     # at 2024 prices no grade up to 9.4 times the profile's (near the apatite's own) breaks
-    # even: the residue to landfill grows with the concentrate and the extra oxide lowers its
-    # own price, so the richest mud does worse than the profile's
+    # even; at twice those prices one does (7.52 times)
     none = unc.break_even(sc, "deposit.grade_multiplier", 1.0, 9.4)
     assert none.value is None
-    assert none.kpi_at_high < none.kpi_at_low < 0
-    # at three times those prices one does (6.44 times)
-    doubled_prices = unc.with_values(sc, {"economics.price_multiplier": 3.0})
+    assert none.kpi_at_low < none.kpi_at_high < 0
+    doubled_prices = unc.with_values(sc, {"economics.price_multiplier": 2.0})
     found = unc.break_even(doubled_prices, "deposit.grade_multiplier", 1.0, 9.4)
-    assert found.value == pytest.approx(6.44, abs=0.01)
+    assert found.value == pytest.approx(7.52, abs=0.01)
     assert found.status == "found"
     assert found.kpi_at_low < 0 < found.kpi_at_high
     at = run(unc.with_values(doubled_prices, {"deposit.grade_multiplier": found.value}))

@@ -99,6 +99,13 @@ PER_ELEMENT_KPIS = ("leach_recovery", "oxide_production_t_per_year")
 """KPIs with one value per element (``{symbol: value}`` in a run, ``(n, 15)`` on draws)."""
 
 
+def _per(amount, quantity):
+    """``amount / quantity``, NaN (undefined) where the quantity is not positive or is NaN."""
+    q = np.asarray(quantity, dtype=float)
+    shape = np.broadcast_shapes(np.shape(amount), q.shape)
+    return np.divide(amount, q, out=np.full(shape, np.nan), where=q > 0)
+
+
 def kpis(records: Mapping[str, object]) -> dict[str, object]:
     """The canonical KPIs (names and units in ``data/variables.csv``) of a chain's records.
 
@@ -148,10 +155,10 @@ def kpis(records: Mapping[str, object]) -> dict[str, object]:
         "spot_cycle_h_for_target": feed.spot_cycle_h_for_target,
         "campaign_cost_usd": sum(cash.campaign_cost_usd.values()),
         "campaign_reo_kg": cash.campaign_reo_kg,
-        "campaign_cost_usd_per_t_mud": sum(cash.campaign_cost_usd.values())
-        / cash.campaign_mud_dry_t,
-        "programme_cost_usd_per_t_mud": cash.programme_usd / cash.campaign_mud_dry_t,
-        "programme_cost_usd_per_kg_reo": cash.programme_usd / cash.campaign_reo_kg,
+        "campaign_cost_usd_per_t_mud": _per(sum(cash.campaign_cost_usd.values()),
+                                            cash.campaign_mud_dry_t),
+        "programme_cost_usd_per_t_mud": _per(cash.programme_usd, cash.campaign_mud_dry_t),
+        "programme_cost_usd_per_kg_reo": _per(cash.programme_usd, cash.campaign_reo_kg),
         "energy_kwh_per_kg_reo": env.energy_kwh_per_kg_reo,
         "co2_kg_per_kg_reo": env.co2_kg_per_kg_reo,
         "plume_area_km2_above_1mm": env.plume_area_km2_above_1mm,

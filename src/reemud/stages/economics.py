@@ -64,6 +64,17 @@ class DcfParams(Params):
                                             "year", ge=0)
     reo_t_per_employee_year: float = P("t/year", "oxide produced per plant employee a year",
                                        gt=0)
+    minimum_staff: float = P("", "crew of the smallest plant run round the clock", ge=0)
+    tailings_usd_per_dry_t: float = P("USD/t", "storage of cyclone tailings on land (capital "
+                                      "and operation)", ge=0)
+    sx_capex_ref_usd: float = P("USD", "capital of the reference plant's SX circuit", gt=0)
+    sx_ref_stages: float = P("", "mixer-settlers of the reference SX circuit", gt=0)
+    sx_ref_reo_t_per_year: float = P("t/year", "oxide capacity of the reference SX circuit",
+                                     gt=0)
+    sx_capex_ref_year: int = P("year", "price year of the reference SX circuit's capital",
+                               ge=2011, le=2023)
+    processing_sx_share: float = P("", "share of the reference processing plant's capital "
+                                   "that is its SX circuit", ge=0, lt=1)
     maintenance_fraction: float = P("", "maintenance a year over fixed capital", ge=0, lt=1)
     insurance_fraction: float = P("", "insurance and property tax a year over fixed capital",
                                   ge=0, lt=1)
@@ -123,37 +134,15 @@ class DcfParams(Params):
         return one_of(v, ("mass", "value"))
 
 
-def _land_residue_wet_t(conc):
-    """Wet solids left on land a year [t].
-
-    The leached concentrate and land-discharged tailings, at the moisture of the dewatered
-    concentrate.
-    """
-    on_land = 1.0 if conc.tailings_discharge == "land" else 0.0
-    dry = conc.dry_t_per_year + on_land * conc.tailings_dry_t_per_year
-    return dry * np.divide(conc.wet_t_per_year, conc.dry_t_per_year,
-                           out=np.ones(np.shape(conc.dry_t_per_year)),
-                           where=np.asarray(conc.dry_t_per_year) > 0)
-
-
 BULK_DECK = "usgs-argus-2024"
 """The deck of the bulk (world) market a thin quote falls back to."""
 
 
-def _volume_factor(deck: str, sold_t):
-    """What the volume sold does to each of the deck's prices [-] (``sales_price_factor``).
-
-    A thin quote (a price paid for a share of the market, ``data/price_volumes.csv``) erodes
-    fast; once it falls to what the bulk market would pay for the same sales, the rest sells
-    there: the factor never takes the price below the bulk deck's, moved the same way.
-    """
-    world = price_volumes()[BULK_DECK]
-    own = economics.sales_price_factor(sold_t, price_volumes()[deck], elasticities())
-    bulk = economics.sales_price_factor(sold_t, world, elasticities())
-    deck_price, bulk_price = price_decks()[deck], price_decks()[BULK_DECK]
-    floor = np.divide(bulk_price * bulk, deck_price, out=np.zeros(np.shape(bulk)),
-                      where=deck_price > 0)
-    return np.where(price_volumes()[deck] < world, np.maximum(own, floor), own)
+def _wet_per_dry(conc):
+    """Wet over dry mass of the dewatered concentrate [-] (1 where nothing is made)."""
+    return np.divide(conc.wet_t_per_year, conc.dry_t_per_year,
+                     out=np.ones(np.shape(conc.dry_t_per_year)),
+                     where=np.asarray(conc.dry_t_per_year) > 0)
 
 
 @register("economics", "dcf", DcfParams, default=True,
@@ -168,8 +157,11 @@ def run_dcf(p: DcfParams, up: Mapping[str, object], seed: int) -> CashFlow:
     sep, ox, env = up["separation"], up["refining"], up["environment"]
     prices = price_decks()[p.price_deck] * np.asarray(p.price_multiplier)[..., None]
     payable = economics.product_payables(sep.products, p.group_payable)
-    volume_factor = (_volume_factor(p.price_deck, ox.oxide_t_per_year)
-                     if p.price_response == "isoelastic" else np.ones(np.shape(prices)))
+    volumes = price_volumes()
+    volume_factor = (economics.volume_price_factor(
+        ox.oxide_t_per_year, price_decks()[p.price_deck], volumes[p.price_deck],
+        price_decks()[BULK_DECK], volumes[BULK_DECK], elasticities())
+        if p.price_response == "isoelastic" else np.ones(np.shape(prices)))
     revenue_by_element = ox.oxide_t_per_year * 1000.0 * prices * volume_factor * payable
     reo_t = ox.oxide_t_per_year.sum(axis=-1)
     capex = economics.capital_accounts_usd(
@@ -183,8 +175,17 @@ def run_dcf(p: DcfParams, up: Mapping[str, object], seed: int) -> CashFlow:
         index_now=cost_index(p.cost_year), capex_exponent=p.capex_exponent,
         environmental_baseline_usd=p.environmental_baseline_usd,
         water_depth_m=up["deposit"].water_depth_m,
-        offshore_ref_water_depth_m=p.offshore_ref_water_depth_m, riser_usd_per_m=p.riser_usd_per_m)
+        offshore_ref_water_depth_m=p.offshore_ref_water_depth_m, riser_usd_per_m=p.riser_usd_per_m,
+        sx_circuit_usd=economics.sx_circuit_capex_usd(
+            p.sx_capex_ref_usd, cost_index(p.sx_capex_ref_year), p.sx_ref_stages,
+            p.sx_ref_reo_t_per_year, sep.total_stages, reo_t, cost_index(p.cost_year),
+            p.capex_exponent),
+        processing_sx_share=p.processing_sx_share)
     usd_per_jpy = 1.0 / np.asarray(p.jpy_per_usd)
+    residue = economics.land_residue_t(
+        concentrate_dry_t=conc.dry_t_per_year, apatite_fraction=conc.apatite_fraction_concentrate,
+        tailings_dry_t=conc.tailings_dry_t_per_year,
+        tailings_on_land=conc.tailings_discharge == "land", wet_per_dry=_wet_per_dry(conc))
     opex = economics.operating_accounts_usd_per_year(
         vessel_day_rate_usd=p.vessel_day_rate_usd, days_per_year=DAYS_PER_YEAR,
         marine_fuel_t=env.fuel_t_per_year["vessel"] + env.fuel_t_per_year["lifting"],
@@ -193,11 +194,12 @@ def run_dcf(p: DcfParams, up: Mapping[str, object], seed: int) -> CashFlow:
         acid_price_usd_per_t=p.acid_price_usd_per_t, naoh_t=sep.naoh_t_per_year,
         hcl_t=sep.hcl_t_per_year, naoh_price_usd_per_t=p.naoh_price_usd_per_t,
         oxalic_acid_t=ox.oxalic_acid_t_per_year, oxalic_acid_usd_per_kg=p.oxalic_acid_usd_per_kg,
-        residue_wet_t=_land_residue_wet_t(conc),
+        residue_wet_t=residue["leach residue wet t"],
         residue_disposal_usd_per_wet_t=p.residue_disposal_jpy_per_wet_t * usd_per_jpy,
+        tailings_dry_t=residue["tailings dry t"], tailings_usd_per_dry_t=p.tailings_usd_per_dry_t,
         plant_kwh=env.energy_kwh_per_year["onshore electricity"],
         electricity_usd_per_kwh=p.electricity_jpy_per_kwh * usd_per_jpy,
-        plant_staff=reo_t / p.reo_t_per_employee_year,
+        plant_staff=economics.plant_staff(reo_t, p.reo_t_per_employee_year, p.minimum_staff),
         labour_usd_per_employee_year=p.labour_jpy_per_employee_year * usd_per_jpy,
         fixed_capital_usd=sum(capex[k] for k in economics.FIXED_CAPITAL_ACCOUNTS),
         maintenance_fraction=p.maintenance_fraction, insurance_fraction=p.insurance_fraction,
@@ -249,7 +251,8 @@ def run_dcf(p: DcfParams, up: Mapping[str, object], seed: int) -> CashFlow:
         npv_usd=economics.npv(rate, net), irr=irr, irr_status=status,
         payback_years=economics.payback_years(net) / periods, unit_cost_usd_per_kg_reo=unit_cost,
         unit_cost_usd_per_kg_by_element=economics.allocate_unit_cost(
-            unit_cost, ox.oxide_t_per_year, prices, p.unit_cost_allocation),
+            unit_cost, ox.oxide_t_per_year, prices * volume_factor * payable,
+            p.unit_cost_allocation),
         break_even_price_multiplier=factor * p.price_multiplier, campaign_cost_usd=campaign,
         campaign_mud_dry_t=feed.campaign_tonnes_mean, campaign_reo_kg=reo_t * 1000.0 * campaign_share,
         programme_usd=np.asarray(p.public_programme_jpy / p.jpy_per_usd))
