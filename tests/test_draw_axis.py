@@ -352,13 +352,16 @@ def test_a_draw_breaking_a_rule_does_not_abort_the_others():
     assert list(reasons["reason"]) == ["", "outside the parameters' allowed ranges or rules"]
 
 
-def test_no_leach_liquor_keeps_the_economics_defined():
-    # no washing: the residue keeps all the liquor, nothing reaches the SX plant
-    draws = _assert_matches_loop(load_scenario("minamitorishima-commercial"),
-                                 {"leaching.wash_stages": np.array([0.0, 3.0])})
-    assert draws["reo_production_t_per_year"][0] == 0.0
-    assert np.isnan(draws["sx_stages"][0])
-    assert np.isnan(draws["payback_years"][0])
+def test_a_leach_that_recovers_nothing_is_a_rejected_draw():
+    # no washing: the residue keeps all the liquor, nothing would reach the SX plant; the draw
+    # is rejected with its reason (a single run is refused), the other is computed
+    sc = load_scenario("minamitorishima-commercial")
+    reasons = {}
+    draws = run_draws(sc, {"leaching.wash_stages": np.array([0.0, 3.0])}, reasons=reasons)
+    assert np.isnan(draws["reo_production_t_per_year"][0])
+    assert draws["reo_production_t_per_year"][1] > 0
+    assert reasons["reason"][0] == ("leaching.wash_stages: the residue wash returns none of the "
+                                   "leached REY to the liquor")
 
 
 def test_small_plume_footprints_within_grid_resolution():

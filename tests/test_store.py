@@ -19,7 +19,8 @@ def engine(request, tmp_path):
                     "on loopback (scripts/pg.sh start prints the URL)")
     eng = store.connect(url)
     store.metadata.drop_all(eng)
-    store.metadata.create_all(eng)
+    eng.dispose()
+    eng = store.connect(url)  # a new store: its tables and its schema version
     yield eng
     store.metadata.drop_all(eng)
     eng.dispose()
@@ -45,6 +46,18 @@ def test_same_scenario_stored_once(engine, results):
     with engine.connect() as conn:
         n = conn.exec_driver_sql("SELECT count(*) FROM scenario").scalar()
     assert n == 1
+
+
+def test_reopened_store_keeps_its_runs_and_schema_version(engine, results):
+    result = next(iter(results.values()))
+    first = store.save_run(engine, result)
+    again = store.connect(engine.url.render_as_string(hide_password=False))
+    assert store.get_run(again, first)["kpis"] == result.to_dict()["kpis"]
+    assert store.save_run(again, result) == first + 1
+    with again.connect() as conn:
+        assert conn.exec_driver_sql("SELECT version FROM reemud_schema").scalars().all() == [
+            store.SCHEMA_VERSION]
+    again.dispose()
 
 
 def test_sqlite_uses_wal(tmp_path):

@@ -15,7 +15,20 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-BENCH_DIR = Path("benchmarks")
+
+def bench_dir() -> Path:
+    """The suites' folder.
+
+    ``./benchmarks`` if there is one, else the clone's own ``benchmarks/`` beside ``src/`` (so
+    ``reemud bench`` works from any folder of an editable install).
+    """
+    here = Path("benchmarks")
+    if here.is_dir():
+        return here
+    return Path(__file__).resolve().parents[2] / "benchmarks"
+
+
+BENCH_DIR = bench_dir()
 
 
 def best_of(fn: Callable[[], object], repeat: int = 3) -> float:

@@ -32,7 +32,7 @@ import numpy as np
 
 from reemud import __version__, registry
 from reemud.elements import REY, as_dict
-from reemud.errors import MassBalanceError, Problem, RejectedError
+from reemud.errors import MassBalanceError, Problem, RejectedError, ScenarioError
 from reemud.records import freeze
 from reemud.scenario import Scenario, cross_stage_rules, parameter_field
 
@@ -97,6 +97,24 @@ CAMPAIGN_KPIS = ("campaign_tonnes_mean", "campaign_tonnes_standard_error", "spot
 
 PER_ELEMENT_KPIS = ("leach_recovery", "oxide_production_t_per_year")
 """KPIs with one value per element (``{symbol: value}`` in a run, ``(n, 15)`` on draws)."""
+
+
+def _no_overflow(values: Mapping[str, object]) -> None:
+    """Refuse a single run whose KPIs overflowed.
+
+    An infinite KPI is an error, never shown as an undefined one (a KPI undefined for a stated
+    reason is NaN, not inf).
+    """
+    bad = []
+    for name, value in values.items():
+        arr = np.asarray(list(value.values()) if isinstance(value, Mapping) else value,
+                         dtype=float)
+        if np.isinf(arr).any():
+            bad.append(Problem(f"(result).{name}", "inf", "overflows: an input lies outside where "
+                               "the models hold", "bring the scenario's extreme values back "
+                               "towards their defaults (data/parameters.csv)"))
+    if bad:
+        raise ScenarioError(bad)
 
 
 def _per(amount, quantity):
@@ -318,6 +336,7 @@ class Chain:
                           single=True)
         if self.guards:
             check_mass_balance(done)
+        _no_overflow(kpis(done))
         diagnostics = {}
         for name in registry.STAGES[start:]:
             entry = registry.get(name, self.scenario.stages[name].model)

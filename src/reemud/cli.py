@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Mapping
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -19,8 +18,28 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from reemud.cli_common import err_console, fail, fmt, json_safe, out_console
+from reemud.cli_common import (
+    DEFAULT_OUT,
+    INT64_MAX,
+    DbOption,
+    OutOption,
+    err_console,
+    existing_store,
+    fail,
+    fail_line,
+    fmt,
+    json_safe,
+    load_or_fail,
+    open_store,
+    out_console,
+    output_folder,
+    save_unstored,
+    user_errors,
+    write_text_atomic,
+)
+from reemud.cli_guards import campaigns_memory_bytes, memory_or_fail, writable_file_or_fail
 from reemud.cli_market import market_app
+from reemud.cli_uncertainty import breakeven, mc, sensitivity, sweep
 from reemud.errors import ScenarioError
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
@@ -32,12 +51,9 @@ app.add_typer(db_app, name="db")
 app.add_typer(market_app, name="market")
 
 
-DEFAULT_OUT = Path("out")
-OutOption = Annotated[Path, typer.Option("--out", help="output folder (report, SQLite store)")]
-DbOption = Annotated[str | None, typer.Option(
-    "--db", help="SQLAlchemy URL of the store (default: sqlite file in --out)")]
 
 
+_engine, _load_or_fail, _user_errors = existing_store, load_or_fail, user_errors
 _fail = fail
 
 
@@ -60,46 +76,60 @@ def _summary(result) -> Table:
     return table
 
 
+SeedOption = Annotated[int, typer.Option(
+    help="random seed stored with the run", min=0, max=INT64_MAX)]
+
+
 @app.command()
 def run(
     scenario: Annotated[str, typer.Argument(help="bundled scenario name or TOML file")] =
         "minamitorishima-2027",
     out: OutOption = DEFAULT_OUT,
     db: DbOption = None,
-    seed: Annotated[int, typer.Option(help="random seed stored with the run")] = 0,
+    seed: SeedOption = 0,
     as_json: Annotated[bool, typer.Option("--json", help="print the result as JSON only")] = False,
     netcdf: Annotated[Path | None, typer.Option(
         "--netcdf", help="also write the run's KPIs (per-element ones on an element dimension) "
                          "to this NetCDF file")] = None,
 ) -> None:
-    """Run a scenario through the whole chain; write the report and store the run."""
+    """Run a scenario through the whole chain; store the run and write the report.
+
+    The store is opened (and checked) before the chain runs; if storing fails after it ran, the
+    run is written to ``--out`` as ``run-<time>-<sha8>.json`` instead and the command exits 2.
+    """
     from rich.progress import Progress
 
     from reemud import store
     from reemud.chain import run as run_chain
     from reemud.literature import evaluate, remember
-    from reemud.report import write_report
+    from reemud.report import render
     from reemud.scenario import load_scenario
 
     if netcdf is not None:
         _netcdf_path_or_fail(netcdf)  # before the chain runs, not after
     with Progress(console=err_console, transient=True, disable=as_json) as progress:
-        task = progress.add_task("validating scenario", total=4)
+        task = progress.add_task("validating scenario", total=5)
         try:
             sc = load_scenario(scenario)
         except ScenarioError as exc:
             progress.stop()
             _fail(exc)
+        progress.update(task, advance=1, description="opening the store")
+        output_folder(out)  # the report goes there whatever the store
+        url = db or store.default_url(out)
+        engine = open_store(url)
         progress.update(task, advance=1, description="running the chain")
         result = run_chain(sc, seed=seed)
         remember(result)
+        progress.update(task, advance=1, description="storing the run")
+        run_id, unstored = _store_run(engine, url, result, out)
         progress.update(task, advance=1, description="writing the report")
         # the scripting path (--json) skips the literature table, which compiles the SX kernels
-        report_path = write_report(result, out / "report.html",
-                                   None if as_json else evaluate())
-        progress.update(task, advance=1, description="storing the run")
-        engine = store.connect(db or store.default_url(out))
-        run_id = store.save_run(engine, result)
+        report_path, report_error = out / "report.html", None
+        try:
+            write_text_atomic(report_path, render(result, None if as_json else evaluate()))
+        except OSError as exc:
+            report_error = f"could not write the report to {report_path}: {exc.strerror or exc}"
         progress.update(task, advance=1)
     if netcdf is not None:
         from reemud.export import run_dataset
@@ -107,22 +137,57 @@ def run(
         _write_netcdf_or_fail(run_dataset(result), netcdf)
     if as_json:
         sys.stdout.write(result.to_json() + "\n")
-        return
-    out_console.print(_summary(result))
-    cash = result.records["economics"]
-    out_console.print(f"IRR: {cash.irr_status}")
-    out_console.print(f"report: {report_path}")
-    if netcdf is not None:
-        out_console.print(f"netcdf: {netcdf}")
-    out_console.print(f"stored as run {run_id} in {engine.url.render_as_string()}")
+    else:
+        out_console.print(_summary(result))
+        cash = result.records["economics"]
+        out_console.print(f"IRR: {cash.irr_status}")
+        if report_error is None:
+            out_console.print(f"report: {report_path}")
+        if netcdf is not None:
+            out_console.print(f"netcdf: {netcdf}")
+        if run_id is not None:
+            out_console.print(f"stored as run {run_id} in {store.shown_url(url)}")
+    problems = [m for m in (unstored, report_error) if m is not None]
+    for message in problems:
+        err_console.print(f"[bold red]{escape(message)}[/]", highlight=False)
+    if problems:
+        raise typer.Exit(2)
+
+
+def _store_run(engine, url: str, result, out: Path) -> tuple[int | None, str | None]:
+    """Store a computed run: ``(run id, None)``; if the store fails, ``(None, message)``.
+
+    Then the run is kept as JSON in ``out`` (``save_unstored``) and the message says why and where.
+    """
+    from reemud import store
+
+    try:
+        return store.save_run(engine, result), None
+    except Exception as exc:  # noqa: BLE001 - whatever the store raised, the run must not be lost
+        record = {**result.to_dict(), "scenario_sha256": result.scenario.sha256,
+                  "scenario_text": result.scenario.text}
+        return None, save_unstored(out, record, where=store.shown_url(url),
+                                   reason=store.failure(exc))
 
 
 @app.command()
 def validate(file: Annotated[str, typer.Argument(help="scenario TOML file or bundled name")]) -> None:
-    """Check a scenario and report every problem at once (exit 2 if any)."""
+    """Check a scenario and report every problem at once (exit 2 if any).
+
+    Valid means runnable: after the file's checks, the chain runs once (each uncertain
+    parameter at its stated value), so what only the chain can find infeasible (a slurry that
+    cannot rise, an SX spec not met, a stage that makes nothing) is reported here as in ``run``.
+    """
+    from reemud.chain import run
+
     sc = _load_or_fail(file)
+    with err_console.status("running the chain once", spinner="dots"):
+        try:
+            run(sc)
+        except ScenarioError as exc:
+            _fail(exc)
     out_console.print(f"{file}: valid scenario {sc.name!r} "
-                      f"({len(sc.uncertain)} uncertain parameter(s))")
+                      f"({len(sc.uncertain)} uncertain parameter(s)); the chain runs")
 
 
 @scenarios_app.command("list")
@@ -140,24 +205,17 @@ def scenarios_list() -> None:
 
 @scenarios_app.command("show")
 def scenarios_show(name: Annotated[str, typer.Argument(help="bundled scenario name")]) -> None:
-    """Print a bundled scenario's TOML text."""
-    from reemud.scenario import read_scenario_text
+    """Print a bundled scenario's TOML text (bundled names only, never a path)."""
+    from reemud.scenario import bundled_scenarios, read_scenario_text
 
+    if name not in bundled_scenarios():
+        fail_line(f"{name!r} is not a bundled scenario; `reemud scenarios list` lists them "
+                  f"({', '.join(sorted(bundled_scenarios()))})")
     try:
         text, _ = read_scenario_text(name)
     except ScenarioError as exc:
         _fail(exc)
     sys.stdout.write(text)
-
-
-def _engine(db: str | None, out: Path):
-    from reemud import store
-
-    if db is None and not (out / store.DB_FILENAME).exists():
-        err_console.print(f"no store at {out / store.DB_FILENAME}; run `reemud run` first or "
-                          "pass --db URL")
-        raise typer.Exit(2)
-    return store.connect(db or store.default_url(out))
 
 
 @db_app.command("list")
@@ -175,7 +233,8 @@ def db_list(out: OutOption = DEFAULT_OUT, db: DbOption = None) -> None:
 
 
 @db_app.command("show")
-def db_show(run_id: Annotated[int, typer.Argument(help="run id from `reemud db list`")],
+def db_show(run_id: Annotated[int, typer.Argument(help="run id from `reemud db list`", min=1,
+                                                  max=INT64_MAX)],
             out: OutOption = DEFAULT_OUT, db: DbOption = None,
             as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False) -> None:
     """Show a stored run's KPIs (the same KPIs the run printed)."""
@@ -217,7 +276,8 @@ def db_sweeps(out: OutOption = DEFAULT_OUT, db: DbOption = None) -> None:
 
 
 @db_app.command("export")
-def db_export(sweep_id: Annotated[int, typer.Argument(help="sweep id printed by `reemud sweep`")],
+def db_export(sweep_id: Annotated[int, typer.Argument(help="sweep id printed by `reemud sweep`",
+                                                      min=1, max=INT64_MAX)],
               path: Annotated[Path, typer.Argument(help="Parquet file to write")],
               out: OutOption = DEFAULT_OUT, db: DbOption = None) -> None:
     """Write every draw of a sweep (inputs and scalar KPIs) to a Parquet file."""
@@ -227,6 +287,10 @@ def db_export(sweep_id: Annotated[int, typer.Argument(help="sweep id printed by 
     if store.get_sweep(engine, sweep_id) is None:
         err_console.print(f"no sweep with id {sweep_id} in the store")
         raise typer.Exit(2)
+    writable_file_or_fail(path, "FILE")
+    if not store.done_chunks(engine, sweep_id):
+        fail_line(f"sweep {sweep_id} has no stored draws yet: nothing to export (finish it with "
+                  f"`reemud sweep --resume {sweep_id}`)")
     store.export_draws(engine, sweep_id, path)
     err_console.print(f"wrote {path}")
 
@@ -266,7 +330,8 @@ def _parameter_units(info: Mapping) -> dict[str, str]:
 
 @db_app.command("export-netcdf")
 def db_export_netcdf(
-    sweep_id: Annotated[int, typer.Argument(help="sweep id printed by `reemud sweep`")],
+    sweep_id: Annotated[int, typer.Argument(help="sweep id printed by `reemud sweep`", min=1,
+                                            max=INT64_MAX)],
     path: Annotated[Path, typer.Argument(help="NetCDF file to write (its folder must exist)")],
     out: OutOption = DEFAULT_OUT, db: DbOption = None,
 ) -> None:
@@ -368,7 +433,8 @@ def _signed(value: float | None, suffix: str = "") -> str:
 @db_app.command("compare")
 def db_compare(
     run_ids: Annotated[list[int], typer.Argument(help="two or more run ids from `reemud db "
-                                                 "list`; differences are relative to the first")],
+                                                 "list`; differences are relative to the first",
+                                                 min=1, max=INT64_MAX)],
     out: OutOption = DEFAULT_OUT, db: DbOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
 ) -> None:
@@ -452,7 +518,7 @@ def literature(as_json: Annotated[bool, typer.Option("--json", help="print JSON"
 def campaign(
     scenario: Annotated[str, typer.Argument(help="bundled scenario name or TOML file")] =
         "minamitorishima-2027",
-    n: Annotated[int, typer.Option("-n", help="number of campaigns to simulate")] = 1000,
+    n: Annotated[int, typer.Option("-n", help="number of campaigns to simulate", min=1)] = 1000,
     seed: Annotated[int, typer.Option(help="random seed")] = 0,
     as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
 ) -> None:
@@ -460,7 +526,13 @@ def campaign(
     from rich.progress import BarColumn, Progress, TimeRemainingColumn
 
     from reemud.chain import Chain
-    from reemud.collector.campaign import CATEGORIES, simulate_campaigns, summarise
+    from reemud.collector.campaign import (
+        CATEGORIES,
+        MAX_EVENTS,
+        events_per_campaign,
+        simulate_campaigns,
+        summarise,
+    )
     from reemud.scenario import as_campaign, load_scenario
     from reemud.stages.collector import campaign_spec
 
@@ -476,6 +548,13 @@ def campaign(
                           "defaults for the rest (data/parameters.csv)")
     deposit = Chain(sc).run_from("deposit", {}).records["deposit"]
     spec = campaign_spec(sc.stages["collector"].params, deposit)
+    memory_or_fail(campaigns_memory_bytes(n), f"{n:,} campaigns", "lower -n")
+    per_campaign = float(events_per_campaign(**vars(spec)))
+    if not per_campaign * n <= MAX_EVENTS:
+        fail_line(f"{n:,} campaigns would take about {per_campaign * n:.2g} simulation events, "
+                  f"more than {MAX_EVENTS:.0e}: lower -n (at most "
+                  f"{MAX_EVENTS / per_campaign:,.0f} at these settings), or give the spot cycle "
+                  "and spells realistic lengths")
     with Progress("[progress.description]{task.description}", BarColumn(),
                   "{task.completed}/{task.total}", TimeRemainingColumn(), console=err_console,
                   transient=True, disable=as_json) as progress:
@@ -534,243 +613,8 @@ def slate(
 _json_safe = json_safe
 
 
-@contextmanager
-def _user_errors():
-    """Turn a ValueError from bad user input into a red message and exit status 2."""
-    try:
-        yield
-    except ValueError as exc:
-        err_console.print(f"[bold red]{escape(str(exc))}[/]")
-        raise typer.Exit(2) from None
-
-
-def _draw_progress(description: str, total: int, quiet: bool) -> tuple:
-    from rich.progress import BarColumn, Progress, TimeRemainingColumn
-
-    progress = Progress("[progress.description]{task.description}", BarColumn(),
-                        "{task.completed}/{task.total}", TimeRemainingColumn(),
-                        console=err_console, transient=True, disable=quiet)
-    task = progress.add_task(description, total=total)
-    return progress, lambda i: progress.update(task, completed=i)
-
-
-def _load_or_fail(scenario: str):
-    """Load a scenario by name or path; list its problems and exit 2 if it is invalid."""
-    from reemud.scenario import load_scenario
-
-    try:
-        return load_scenario(scenario)
-    except ScenarioError as exc:
-        _fail(exc)
-
-
-def _write_html(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    err_console.print(f"report: {path}")
-
-
-MC_KPIS = ("npv_usd", "irr", "unit_cost_usd_per_kg_reo", "break_even_price_multiplier",
-           "revenue_usd_per_year", "capex_usd", "reo_production_t_per_year")
-
-
-@app.command()
-def mc(
-    scenario: Annotated[str, typer.Argument(help="scenario TOML file (or bundled name) with "
-                                            "distributions")],
-    n: Annotated[int, typer.Option("-n", help="number of draws", min=1)] = 256,
-    method: Annotated[str, typer.Option(help="sampler: random, lhs or sobol")] = "lhs",
-    seed: Annotated[int, typer.Option(help="random seed")] = 0,
-    as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
-    report: Annotated[Path | None, typer.Option(
-        help="also write an HTML report (distributions, convergence, NPV tornado) here")] = None,
-) -> None:
-    """Monte Carlo: run the chain on N draws of the scenario's uncertain parameters."""
-    from reemud.uncertainty import monte_carlo
-
-    sc = _load_or_fail(scenario)
-    progress, update = _draw_progress("running draws", n, as_json)
-    with _user_errors(), progress:
-        result = monte_carlo(sc, n, method=method, seed=seed, progress=update)
-    summary = result.summary()
-    if report is not None:
-        from reemud.report import render_uncertainty
-        from reemud.uncertainty import tornado
-
-        _write_html(report, render_uncertainty(sc.name, "npv_usd", mc=result,
-                                               tornado=tornado(sc, "npv_usd", seed=seed)))
-    _print_mc(sc, n, method, seed, summary, as_json, rejections=result.rejections)
-
-
-def _print_mc(sc, n: int, method: str, seed: int, summary: Mapping, as_json: bool,
-              extra: Mapping | None = None, rejections: Mapping | None = None) -> None:
-    from reemud.nomenclature import unit_of
-
-    if as_json:
-        out = {"scenario": sc.name, "n": n, "method": method, "seed": seed, **(extra or {}),
-               "uncertain": list(sc.uncertain),
-               "kpis": _json_safe({k: summary[k] for k in MC_KPIS}),
-               **({"rejected": dict(rejections)} if rejections is not None else {})}
-        sys.stdout.write(json.dumps(out, indent=2, allow_nan=False) + "\n")
-        return
-    table = Table(title=f"{sc.name}: {n} draws ({method}, seed {seed}) over "
-                        f"{', '.join(sc.uncertain)}")
-    for col in ("KPI", "mean", "± s.e.", "P10", "P50", "P90", "unit", "defined"):
-        table.add_column(col, justify="left" if col in ("KPI", "unit") else "right",
-                         no_wrap=col == "KPI")
-    for k in MC_KPIS:
-        v = summary[k]
-        table.add_row(k, _fmt(v["mean"]), _fmt(v["standard_error"]), _fmt(v["p10"]),
-                      _fmt(v["p50"]), _fmt(v["p90"]), unit_of(k), f"{v['n']}/{n}")
-    npv = summary["npv_usd"]
-    rejected = n - summary["resource_reo_t"]["n"]  # defined whenever a draw was run
-    if rejections:  # the stated reasons
-        why = [f"{count} draw(s) rejected: {reason}" for reason, count in rejections.items()]
-    else:
-        why = [f"{rejected} draw(s) rejected"] if rejected else []
-    table.caption = " · ".join(
-        ([f"P(NPV > 0) = {npv['p_positive']:.3f} over {npv['n']} draws"] if npv["n"] else [])
-        + why) or None
-    Console(width=max(out_console.width, 132)).print(table)
-
-
-@app.command()
-def sweep(
-    scenario: Annotated[str | None, typer.Argument(help="scenario TOML file (or bundled name) "
-                                                   "with distributions")] = None,
-    n: Annotated[int, typer.Option("-n", help="number of draws", min=1)] = 10_000,
-    method: Annotated[str, typer.Option(help="sampler: random, lhs or sobol")] = "lhs",
-    seed: Annotated[int, typer.Option(help="random seed")] = 0,
-    chunk_size: Annotated[int, typer.Option("--chunk-size", help="draws per task",
-                                            min=1)] = 256,
-    workers: Annotated[int, typer.Option("--workers", help="LocalCluster worker processes",
-                                         min=1)] = 2,
-    scheduler: Annotated[str | None, typer.Option(
-        "--scheduler", help="address of a running Dask scheduler (tcp://host:port)")] = None,
-    resume: Annotated[int | None, typer.Option(
-        "--resume", help="finish an interrupted sweep by its id")] = None,
-    out: OutOption = DEFAULT_OUT, db: DbOption = None,
-    as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
-    report: Annotated[Path | None, typer.Option(
-        help="also write an HTML report (distributions, convergence, NPV tornado) here")] = None,
-) -> None:
-    """Monte Carlo sweep on a Dask cluster, streamed into the store chunk by chunk (resumable)."""
-    from reemud import store
-    from reemud.scenario import parse_scenario
-    from reemud.sweep import run_sweep, sweep_results
-    from reemud.uncertainty import summarise
-
-    if (scenario is None) == (resume is None):
-        err_console.print("give a SCENARIO for a new sweep or --resume SWEEP_ID, not both")
-        raise typer.Exit(2)
-    if resume is not None:
-        engine = _engine(db, out)  # resuming needs the store the sweep was started in
-    else:
-        if db is None:
-            out.mkdir(parents=True, exist_ok=True)
-        engine = store.connect(db or store.default_url(out))
-    sc = _load_or_fail(scenario) if scenario is not None else None
-    progress, update = _draw_progress("running chunks", 1, as_json)
-    task = progress.task_ids[0]
-    with _user_errors(), progress:
-        sweep_id = run_sweep(engine, sc, n, method=method, seed=seed, chunk_size=chunk_size,
-                             workers=workers, scheduler=scheduler, resume=resume,
-                             progress=lambda done, total: progress.update(
-                                 task, completed=done, total=total))
-    info = store.get_sweep(engine, sweep_id)
-    if sc is None:  # resumed: the scenario is the one stored with the sweep
-        sc = parse_scenario(info["scenario_text"], info["scenario_name"])
-    inputs, outputs = sweep_results(engine, sweep_id)
-    summary = {k: summarise(v) for k, v in outputs.items()}
-    if report is not None:
-        from reemud.report import render_uncertainty
-        from reemud.uncertainty import MonteCarloResult, tornado
-
-        result = MonteCarloResult(scenario=sc.name, seed=info["seed"], method=info["method"],
-                                  inputs=inputs, outputs=outputs)
-        _write_html(report, render_uncertainty(sc.name, "npv_usd", mc=result,
-                                               tornado=tornado(sc, "npv_usd", seed=info["seed"])))
-    if not as_json:
-        err_console.print(f"sweep {sweep_id}: {len(next(iter(outputs.values())))} draws stored "
-                          f"in {engine.url.render_as_string(hide_password=True)}")
-    _print_mc(sc, info["n"], info["method"], info["seed"], summary, as_json,
-              extra={"sweep_id": sweep_id, "chunk_size": info["chunk_size"]})
-
-
-@app.command()
-def sensitivity(
-    scenario: Annotated[str, typer.Argument(help="scenario TOML file (or bundled name) with "
-                                            "two or more distributions")],
-    n: Annotated[int, typer.Option("-n", help="Saltelli base sample (runs n(2d+2) draws)",
-                                   min=2)] = 64,
-    kpi: Annotated[str, typer.Option(help="scalar KPI to analyse")] = "npv_usd",
-    seed: Annotated[int, typer.Option(help="random seed")] = 0,
-    as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
-    report: Annotated[Path | None, typer.Option(
-        help="also write an HTML report (Sobol bar chart and tornado) here")] = None,
-) -> None:
-    """Sobol' indices (first order and total, 95 % CI) of a KPI over the uncertain parameters."""
-    from reemud.uncertainty import scenario_sobol
-
-    sc = _load_or_fail(scenario)
-    d = len(sc.uncertain)
-    progress, update = _draw_progress("running Saltelli draws", n * (2 * d + 2), as_json)
-    with _user_errors(), progress:
-        res = scenario_sobol(sc, [kpi], n_base=n, seed=seed, progress=update)[kpi]
-    if report is not None:
-        from reemud.report import render_uncertainty
-        from reemud.uncertainty import tornado
-
-        _write_html(report, render_uncertainty(sc.name, kpi, sobol=res,
-                                               tornado=tornado(sc, kpi, seed=seed)))
-    rows = [{"parameter": name, "S1": float(res.s1[j]), "S1_conf": float(res.s1_conf[j]),
-             "ST": float(res.st[j]), "ST_conf": float(res.st_conf[j])}
-            for j, name in enumerate(res.names)]
-    if as_json:
-        sys.stdout.write(json.dumps(_json_safe({"scenario": sc.name, "kpi": kpi, "n": n,
-                                                "seed": seed, "indices": rows}),
-                                    indent=2, allow_nan=False) + "\n")
-        return
-    table = Table(title=f"{sc.name}: Sobol' indices of {kpi} ({n * (2 * d + 2)} runs, seed {seed})")
-    for col in ("parameter", "S1", "± 95 %", "ST", "± 95 % "):
-        table.add_column(col, justify="left" if col == "parameter" else "right")
-    for r in sorted(rows, key=lambda r: -r["ST"]):
-        table.add_row(r["parameter"], f"{r['S1']:.3f}", f"{r['S1_conf']:.3f}",
-                      f"{r['ST']:.3f}", f"{r['ST_conf']:.3f}")
-    out_console.print(table)
-
-
-@app.command()
-def breakeven(
-    scenario: Annotated[str, typer.Argument(help="bundled scenario name or TOML file")],
-    parameter: Annotated[str, typer.Argument(help="stage.parameter to solve for, e.g. "
-                                             "collector.mud_dry_t_per_day")],
-    low: Annotated[float, typer.Argument(help="low end of the bracket (canonical unit)")],
-    high: Annotated[float, typer.Argument(help="high end of the bracket (canonical unit)")],
-    kpi: Annotated[str, typer.Option(help="scalar KPI to bring to the target")] = "npv_usd",
-    target: Annotated[float, typer.Option(help="target value of the KPI")] = 0.0,
-    seed: Annotated[int, typer.Option(help="random seed")] = 0,
-    as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
-) -> None:
-    """Break-even: the parameter value at which a KPI reaches a target (default NPV = 0)."""
-    from dataclasses import asdict
-
-    from reemud.nomenclature import unit_of
-    from reemud.uncertainty import break_even
-
-    sc = _load_or_fail(scenario)
-    with _user_errors():
-        res = break_even(sc, parameter, low, high, kpi=kpi, target=target, seed=seed)
-    if as_json:
-        sys.stdout.write(json.dumps(_json_safe({"scenario": sc.name, **asdict(res)}), indent=2,
-                                    allow_nan=False) + "\n")
-        return
-    unit = unit_of(kpi)
-    answer = f"{res.value:.6g}" if res.value is not None else f"none ({res.status})"
-    out_console.print(f"{sc.name}: {kpi} = {target:g} {unit} at {parameter} = {answer}\n"
-                      f"  {kpi} at {parameter} = {low:g}: {_fmt(res.kpi_at_low)} {unit}\n"
-                      f"  {kpi} at {parameter} = {high:g}: {_fmt(res.kpi_at_high)} {unit}",
-                      highlight=False, soft_wrap=True)
+for _command in (mc, sweep, sensitivity, breakeven):
+    app.command()(_command)
 
 
 @app.command()
@@ -788,5 +632,7 @@ def bench(suite: Annotated[str, typer.Argument(help="suite in benchmarks/ (e.g. 
 
 
 def main() -> None:
-    """Console entry point."""
-    app()
+    """Console entry point (``cli_guards.run_app``: Ctrl-C, warnings and errors as one line)."""
+    from reemud.cli_guards import run_app
+
+    run_app(app)

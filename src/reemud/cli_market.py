@@ -15,7 +15,19 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from reemud.cli_common import err_console, fail, fmt, json_safe, out_console
+from reemud.cli_common import (
+    INT64_MAX,
+    err_console,
+    fail,
+    fail_line,
+    fmt,
+    json_safe,
+    open_store,
+    out_console,
+    output_folder,
+    save_unstored,
+)
+from reemud.cli_guards import writable_file_or_fail
 from reemud.errors import ReemudError, ScenarioError
 
 market_app = typer.Typer(no_args_is_help=True, help="Supply security: world supply, risk "
@@ -191,7 +203,8 @@ def disrupt(
                                             "TOML file")] = DEFAULT_PRESET,
     n: Annotated[int, typer.Option("--n", help="Monte Carlo draws (0: the nominal run only)",
                                    min=0)] = 0,
-    seed: Annotated[int, typer.Option("--seed", help="seed of the draws")] = 0,
+    seed: Annotated[int, typer.Option("--seed", help="seed of the draws", min=0,
+                                      max=INT64_MAX)] = 0,
     method: Annotated[str, typer.Option("--method", help="sampler: lhs, sobol or random")] = "lhs",
     importer: Annotated[str, typer.Option("--importer", help="importer whose rows are shown "
                                           "(JP, US, EU, RoW, or all)")] = "all",
@@ -222,6 +235,10 @@ def disrupt(
         err_console.print(f"[bold red]--method must be lhs, sobol or random (got {method!r})[/]")
         raise typer.Exit(2)
     sc = _load(scenario)
+    if report is not None:
+        writable_file_or_fail(report, "--report")
+    url = db or store.default_url(output_folder(out))
+    engine = open_store(url)  # a store that cannot take the run is refused before it is computed
     try:
         run = run_market(sc)
     except ReemudError as exc:  # the model could not compute the scenario: say so, no traceback
@@ -238,16 +255,18 @@ def disrupt(
             task = progress.add_task("market draws", total=n)
             draws = run_market_draws(sc, n, seed=seed, method=method,
                                      progress=lambda i: progress.update(task, completed=i))
-    if db is None:
-        out.mkdir(parents=True, exist_ok=True)
-    url = db or store.default_url(out)
+    from sqlalchemy.exc import SQLAlchemyError
+
+    unstored = None
     try:
-        engine = store.connect(url)
         run_id = store.save_kpis(engine, sha256=sc.sha256, name=f"market:{sc.name}",
                                  text=sc.text, seed=seed, version=__version__, kpis=kpis)
-    except Exception as exc:  # noqa: BLE001 - the results are printed whatever the store says
-        err_console.print(f"[yellow]not stored ({escape(str(exc))}); results follow[/]")
+    except SQLAlchemyError as exc:  # the results are kept in a file and printed below
         run_id = None
+        unstored = save_unstored(output_folder(out) if db is None else out, {
+            "scenario": f"market:{sc.name}", "scenario_sha256": sc.sha256,
+            "scenario_text": sc.text, "seed": seed, "version": __version__, "kpis": kpis},
+            where=store.shown_url(url), reason=store.failure(exc))
     shown = {m: {k: v for k, v in val.items() if importer == "all" or k.startswith(importer + ":")}
              if isinstance(val, dict) else val for m, val in kpis.items()}
     summary = _draw_summary(draws, importer) if draws is not None else None
@@ -265,6 +284,7 @@ def disrupt(
                            if importer == "all" or k.startswith(importer + ":")}
         _print_json({"scenario": sc.name, "run_id": run_id, "kpis": shown, "paths": paths,
                      **({"monte_carlo": summary} if summary else {})})
+        _unstored_or_done(unstored)
         return
     out_console.print(_outcome_table(f"{sc.name}: outcomes per importer and element "
                                      f"(run {run_id})", shown))
@@ -276,6 +296,13 @@ def disrupt(
             table.add_row(key, *(" / ".join(_fmt(v) for v in row[m]) for m in
                                  ("shortage_t", "peak_price_multiple")))
         out_console.print(table)
+    _unstored_or_done(unstored)
+
+
+def _unstored_or_done(unstored: str | None) -> None:
+    """After the results are printed: say where an unstored run was kept, and exit 2."""
+    if unstored is not None:
+        fail_line(unstored)
 
 
 def _draw_summary(draws, importer: str) -> dict:

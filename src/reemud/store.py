@@ -10,6 +10,17 @@ Sweeps: ``sweep`` (scenario, n, sampler, seed, chunk size, uncertain parameters)
 can never be stored twice; the draws travel as one compressed NumPy ``.npz`` blob per chunk —
 a bulk insert of whole arrays instead of a row per value). ``sweep_frame`` rebuilds every draw
 in draw order; ``export_draws`` writes it as Parquet.
+
+Opening a store (``connect``) checks it before anything is computed and raises ``StoreError``
+(one line: the store, what is wrong, what to do) for a URL without a dialect or driver, a server
+that cannot be reached, a SQLite file that cannot be created or written, is not a database or
+fails ``PRAGMA quick_check``, tables that are not reemud's, and a schema version newer than
+``SCHEMA_VERSION``. ``reemud_schema`` holds the version in one row; a store without it (made
+before the table existed: version 0) is upgraded in place. Creating and upgrading the schema
+runs under a lock (SQLite ``BEGIN IMMEDIATE``, a PostgreSQL advisory lock), so processes opening
+one new store together create it once; a SQLite writer waits up to ``SQLITE_BUSY_TIMEOUT_S`` for
+another's lock, and a transaction that still meets a lock (or a lost creation race) is retried
+``RETRY_ATTEMPTS`` times with a doubling back-off before its error is raised.
 """
 
 from __future__ import annotations
@@ -17,8 +28,13 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-from collections.abc import Mapping, Sequence
+import os
+import re
+import time
+from collections.abc import Callable, Mapping, Sequence
+from importlib import import_module
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
 from sqlalchemy import (
@@ -35,13 +51,23 @@ from sqlalchemy import (
     Text,
     create_engine,
     event,
+    false,
     func,
     insert,
+    inspect,
+    make_url,
     select,
+    update,
 )
-from sqlalchemy.engine import Engine
+from sqlalchemy import text as sql_text
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
+from sqlalchemy.pool import NullPool
 
-from reemud.chain import ChainResult
+from reemud.errors import StoreError
+
+if TYPE_CHECKING:  # only a type here: opening a store does not load the chain
+    from reemud.chain import ChainResult
 
 DB_FILENAME = "reemud.db"
 
@@ -98,14 +124,111 @@ sweep_chunk_table = Table(
 )
 
 
+schema_table = Table(
+    "reemud_schema", metadata,
+    Column("version", Integer, nullable=False),
+)
+
+SCHEMA_VERSION = 1
+"""Version of the schema above, held in the one row of ``reemud_schema``.
+
+0: a store made before ``reemud_schema`` existed (``run.seed`` a 32-bit integer on PostgreSQL,
+and the oldest have no ``sweep``/``sweep_chunk`` tables). 1: the tables above.
+"""
+
+LEGACY_TABLES = ("scenario", "run", "kpi")
+"""The tables every version-0 store has (the sweep tables came later)."""
+
+SQLITE_BUSY_TIMEOUT_S = 30.0
+"""How long a SQLite connection waits for another process's lock before ``database is locked``."""
+
+PG_CONNECT_TIMEOUT_S = 10
+"""How long opening a PostgreSQL store waits for the server to answer [s]."""
+
+RETRY_ATTEMPTS = 6
+"""Tries of a store transaction that meets a lock or a lost creation race before it fails."""
+
+RETRY_FIRST_DELAY_S = 0.05
+"""Back-off before the second try; it doubles each try (about 1.6 s in all, spread by process)."""
+
+_SCHEMA_LOCK = 0x7265656D7564  # "reemud" in ASCII: the PostgreSQL advisory lock of schema set-up
+
+_TRANSIENT = ("database is locked", "database table is locked", "database schema has changed",
+              "already exists", "deadlock detected", "could not serialize access",
+              "pg_type_typname_nsp_index")
+
+T = TypeVar("T")
+
+
 def default_url(out_dir: str | Path) -> str:
     """SQLite URL of the store file in an output folder."""
     return f"sqlite:///{Path(out_dir) / DB_FILENAME}"
 
 
-def connect(url: str) -> Engine:
-    """Open (and create if needed) the store at a SQLAlchemy URL; SQLite uses WAL."""
-    engine = create_engine(url)
+def shown_url(url: str) -> str:
+    """A store URL fit to print: its password hidden."""
+    try:
+        parsed = make_url(url)
+    except (ArgumentError, ValueError):  # not a URL: hide whatever sits between ':' and '@'
+        return re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", url)
+    return url if parsed.password is None else parsed.render_as_string(hide_password=True)
+
+
+def _reason(exc: BaseException) -> str:
+    """The driver's own words for an error, on one line."""
+    orig = getattr(exc, "orig", None) or exc
+    words = " ".join(str(orig).split())
+    return words or type(orig).__name__
+
+
+def failure(exc: BaseException) -> str:
+    """What went wrong, on one line: ``"OperationalError: disk I/O error"``."""
+    return f"{type(exc).__name__}: {_reason(exc)}"
+
+
+def _transient(exc: BaseException) -> bool:
+    """True for errors a retry can cure: a lock held by another process, a lost creation race."""
+    return isinstance(exc, DBAPIError) and any(t in _reason(exc).lower() for t in _TRANSIENT)
+
+
+def with_retry(action: Callable[[], T]) -> T:
+    """Run a store transaction, again (``RETRY_ATTEMPTS`` in all) while it fails transiently."""
+    delay = RETRY_FIRST_DELAY_S * (1 + (os.getpid() % 8) / 8)  # processes spread their retries
+    for attempt in range(1, RETRY_ATTEMPTS + 1):
+        try:
+            return action()
+        except DBAPIError as exc:
+            if attempt == RETRY_ATTEMPTS or not _transient(exc):
+                raise
+        time.sleep(delay)
+        delay *= 2
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _engine_for(url: str, pooled: bool) -> Engine:
+    """A SQLAlchemy engine for ``url`` (nothing connects yet); StoreError if it cannot be built."""
+    example = "such as sqlite:///out/reemud.db or postgresql+psycopg://user@host/reemud"
+    try:
+        parsed = make_url(url)
+    except (ArgumentError, ValueError) as exc:
+        raise StoreError(f"cannot open the store {shown_url(url)!r}: not a SQLAlchemy URL "
+                         f"({_reason(exc)}); give a URL {example}") from None
+    connect_args: dict[str, object] = {}
+    if parsed.get_backend_name() == "sqlite" and "timeout" not in parsed.query:
+        connect_args["timeout"] = SQLITE_BUSY_TIMEOUT_S
+    if (parsed.get_backend_name() == "postgresql" and parsed.get_driver_name() in
+            ("psycopg", "psycopg2") and "connect_timeout" not in parsed.query):
+        connect_args["connect_timeout"] = PG_CONNECT_TIMEOUT_S
+    try:
+        engine = create_engine(parsed, connect_args=connect_args,
+                               **({} if pooled else {"poolclass": NullPool}))
+    except ImportError as exc:  # the dialect is known, its driver is not installed
+        raise StoreError(f"cannot open the store {shown_url(url)}: its database driver is not "
+                         f"installed ({_reason(exc)}); install it or give a URL {example}"
+                         ) from None
+    except ArgumentError as exc:  # NoSuchModuleError included: an unknown dialect
+        raise StoreError(f"cannot open the store {shown_url(url)}: {_reason(exc)}; give a URL "
+                         f"{example}") from None
     if engine.dialect.name == "sqlite":
         @event.listens_for(engine, "connect")
         def _wal(dbapi_connection, _record):  # pragma: no branch - tiny hook
@@ -113,7 +236,151 @@ def connect(url: str) -> Engine:
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.close()
-    metadata.create_all(engine)
+    return engine
+
+
+def _open_failure(url: str, exc: SQLAlchemyError) -> StoreError:
+    """The one-line StoreError for a driver error met while opening ``url``."""
+    reason, where = _reason(exc), shown_url(url)
+    low = reason.lower()
+    if "file is not a database" in low:
+        return StoreError(f"the store {where} is not a SQLite database ({reason}); give --out a "
+                          "new folder or --db another store, or move the file away")
+    if "malformed" in low or "corrupt" in low:
+        return StoreError(f"the store {where} is corrupted ({reason}); move it away and restore "
+                          "a backup (a new store is created where none is)")
+    if "readonly" in low or "read-only" in low:
+        return StoreError(f"the store {where} is read-only ({reason}); make it writable or give "
+                          "another --out/--db")
+    if "permission denied" in low:
+        return StoreError(f"the store {where} refuses this user ({reason}); grant it the right "
+                          "to read and write reemud's tables or give another --db")
+    if "unable to open database file" in low:
+        return StoreError(f"cannot open the store {where} ({reason}); check that its folder "
+                          "exists and that you may write to it")
+    return StoreError(f"cannot open the store {where}: {reason}; check the URL and that the "
+                      "database server runs and accepts this user")
+
+
+def _check_integrity(conn: Connection, url: str) -> None:
+    """StoreError unless SQLite's ``PRAGMA quick_check`` finds the file sound."""
+    found = conn.exec_driver_sql("PRAGMA quick_check").scalars().all()
+    if found != ["ok"]:
+        lines = [line.strip() for row in found for line in str(row).splitlines()
+                 if line.strip() and not line.startswith("***")]
+        said = "; ".join(lines[:2]) + (f"; and {len(lines) - 2} more" if len(lines) > 2 else "")
+        raise StoreError(f"the store {shown_url(url)} is corrupted (PRAGMA quick_check: {said}); "
+                         "move it away and restore a backup (a new store is created where none "
+                         "is)")
+
+
+def _schema_version(conn: Connection, url: str) -> int | None:
+    """The schema version of the store (None: no table of ours yet); StoreError if not ours."""
+    where = shown_url(url)
+    inspector = inspect(conn)
+    present = set(inspector.get_table_names())
+    ours = present & set(metadata.tables)
+    if not ours:
+        if present:
+            raise StoreError(f"the store {where} holds other tables ({', '.join(sorted(present))}) "
+                             "and none of reemud's; give --db an empty database or a reemud store")
+        return None
+    version = 0
+    if schema_table.name in ours:
+        columns = {c["name"] for c in inspector.get_columns(schema_table.name)}
+        rows = (conn.execute(select(schema_table.c.version)).scalars().all()
+                if "version" in columns else [])
+        if len(rows) != 1 or rows[0] is None:
+            raise StoreError(f"the store {where} is damaged: table reemud_schema must hold one "
+                             f"schema version (holds {len(rows)} row(s)); restore a backup")
+        version = int(rows[0])
+        if version > SCHEMA_VERSION:
+            raise StoreError(f"the store {where} has schema version {version}, newer than this "
+                             f"reemud reads ({SCHEMA_VERSION}); upgrade reemud "
+                             "(pip install -U reemud) or give another --out/--db")
+    required = set(metadata.tables) if version else set(LEGACY_TABLES)
+    problems = [f"table {t} missing" for t in sorted(required - ours)]
+    for name in sorted(ours):
+        have = {c["name"] for c in inspector.get_columns(name)}
+        want = set(metadata.tables[name].c.keys())
+        if have != want:
+            lacks, extra = sorted(want - have), sorted(have - want)
+            problems.append(f"table {name}"
+                            + (f" lacks {', '.join(lacks)}" if lacks else "")
+                            + (" and" if lacks and extra else "")
+                            + (f" has other columns {', '.join(extra)}" if extra else ""))
+    if problems:
+        raise StoreError(f"the store {where} has another schema than reemud's: "
+                         f"{'; '.join(problems)}; give another --out/--db")
+    return version
+
+
+def _upgrade_0_to_1(conn: Connection) -> None:
+    """Add the tables a version-0 store may lack and widen its seeds to 64 bits (PostgreSQL)."""
+    metadata.create_all(conn, checkfirst=True)
+    if conn.dialect.name == "postgresql":  # SQLite integers are 64-bit whatever their type
+        for table in (run_table, sweep_table):
+            conn.exec_driver_sql(f"ALTER TABLE {table.name} ALTER COLUMN seed TYPE BIGINT")
+
+
+UPGRADES: dict[int, Callable[[Connection], None]] = {0: _upgrade_0_to_1}
+"""``UPGRADES[v]`` takes a store of schema version v to v + 1, inside the set-up transaction."""
+
+
+def _set_up(conn: Connection, version: int | None) -> None:
+    """Create the schema in an empty store, or upgrade it to ``SCHEMA_VERSION``."""
+    if version is None:
+        metadata.create_all(conn, checkfirst=True)
+        conn.execute(insert(schema_table).values(version=SCHEMA_VERSION))
+        return
+    for v in range(version, SCHEMA_VERSION):
+        UPGRADES[v](conn)
+    if version == 0:
+        conn.execute(insert(schema_table).values(version=SCHEMA_VERSION))
+    else:
+        conn.execute(update(schema_table).values(version=SCHEMA_VERSION))
+
+
+def _prepare(engine: Engine, url: str, writable: bool) -> None:
+    """Check the store; create or upgrade its schema under a lock; try a write if ``writable``."""
+    sqlite = engine.dialect.name == "sqlite"
+    with engine.connect() as conn:  # a first look, with no lock
+        if sqlite:
+            _check_integrity(conn, url)
+        version = _schema_version(conn, url)
+        conn.rollback()
+    if version == SCHEMA_VERSION and not writable:
+        return
+    with engine.connect() as conn:
+        if sqlite:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")  # one writer at a time, from here on
+        elif engine.dialect.name == "postgresql":
+            conn.execute(sql_text("SELECT pg_advisory_xact_lock(:key)"), {"key": _SCHEMA_LOCK})
+        version = _schema_version(conn, url)  # again: another process may have set it up
+        if version != SCHEMA_VERSION:
+            _set_up(conn, version)
+        elif writable:  # an update of no row: refused all the same by a read-only store
+            conn.execute(update(schema_table).where(false()).values(version=SCHEMA_VERSION))
+        conn.commit()
+
+
+def connect(url: str, *, writable: bool = True, pooled: bool = True) -> Engine:
+    """Open the store at a SQLAlchemy URL, creating or upgrading its schema; SQLite uses WAL.
+
+    Everything that would make the store unusable is found here, before a result is computed:
+    ``StoreError`` says what and what to do (see the module's docstring). ``writable=False``
+    (reading only) skips the test write, so a read-only store can be read. ``pooled=False``
+    closes each connection when its transaction ends (a command line keeps none open).
+    """
+    engine = _engine_for(url, pooled)
+    try:
+        with_retry(lambda: _prepare(engine, url, writable))
+    except StoreError:
+        engine.dispose()
+        raise
+    except SQLAlchemyError as exc:
+        engine.dispose()
+        raise _open_failure(url, exc) from None
     return engine
 
 
@@ -128,10 +395,17 @@ def _kpi_rows(kpis: Mapping[str, object]):
 
 
 def _ensure_scenario(conn, sha256: str, name: str, text: str) -> None:
+    """Store a scenario's text once, whichever of several writers gets there first."""
+    values = {"sha256": sha256, "name": name, "text": text}
+    if conn.dialect.name in ("sqlite", "postgresql"):
+        dialect = import_module(f"sqlalchemy.dialects.{conn.dialect.name}")
+        conn.execute(dialect.insert(scenario_table).values(**values)
+                     .on_conflict_do_nothing(index_elements=["sha256"]))
+        return
     exists = conn.execute(select(scenario_table.c.sha256).where(
         scenario_table.c.sha256 == sha256)).first()
     if exists is None:
-        conn.execute(insert(scenario_table).values(sha256=sha256, name=name, text=text))
+        conn.execute(insert(scenario_table).values(**values))
 
 
 def save_run(engine: Engine, result: ChainResult) -> int:
@@ -143,17 +417,25 @@ def save_run(engine: Engine, result: ChainResult) -> int:
 
 def save_kpis(engine: Engine, *, sha256: str, name: str, text: str, seed: int, version: str,
               kpis: Mapping[str, object]) -> int:
-    """Store any run (a chain run, a market disruption run) by its scenario and KPIs; its id."""
-    with engine.begin() as conn:
-        _ensure_scenario(conn, sha256, name, text)
-        run_id = conn.execute(insert(run_table).values(
-            scenario_sha256=sha256, scenario_name=name, seed=seed, version=version,
-            created_utc=dt.datetime.now(dt.UTC).replace(tzinfo=None),
-        )).inserted_primary_key[0]
-        rows = [{"run_id": run_id, **row} for row in _kpi_rows(kpis)]
-        if rows:
-            conn.execute(insert(kpi_table), rows)
-    return int(run_id)
+    """Store any run (a chain run, a market disruption run) by its scenario and KPIs; its id.
+
+    One transaction: the run is stored whole or not at all (retried while another writer holds
+    the lock, see ``with_retry``).
+    """
+    rows = list(_kpi_rows(kpis))
+
+    def store() -> int:
+        with engine.begin() as conn:
+            _ensure_scenario(conn, sha256, name, text)
+            run_id = conn.execute(insert(run_table).values(
+                scenario_sha256=sha256, scenario_name=name, seed=seed, version=version,
+                created_utc=dt.datetime.now(dt.UTC).replace(tzinfo=None),
+            )).inserted_primary_key[0]
+            if rows:
+                conn.execute(insert(kpi_table), [{"run_id": run_id, **row} for row in rows])
+        return int(run_id)
+
+    return with_retry(store)
 
 
 def list_runs(engine: Engine) -> list[dict]:
@@ -235,13 +517,17 @@ def create_sweep(engine: Engine, *, scenario_sha256: str, scenario_name: str, sc
                  n: int, method: str, seed: int, chunk_size: int, parameters: list[str],
                  version: str) -> int:
     """Register a sweep before any draw runs; return its id."""
-    with engine.begin() as conn:
-        _ensure_scenario(conn, scenario_sha256, scenario_name, scenario_text)
-        return int(conn.execute(insert(sweep_table).values(
-            scenario_sha256=scenario_sha256, scenario_name=scenario_name, n=n, method=method,
-            seed=seed, chunk_size=chunk_size, parameters=json.dumps(parameters), version=version,
-            created_utc=dt.datetime.now(dt.UTC).replace(tzinfo=None),
-        )).inserted_primary_key[0])
+    def store() -> int:
+        with engine.begin() as conn:
+            _ensure_scenario(conn, scenario_sha256, scenario_name, scenario_text)
+            return int(conn.execute(insert(sweep_table).values(
+                scenario_sha256=scenario_sha256, scenario_name=scenario_name, n=n,
+                method=method, seed=seed, chunk_size=chunk_size,
+                parameters=json.dumps(parameters), version=version,
+                created_utc=dt.datetime.now(dt.UTC).replace(tzinfo=None),
+            )).inserted_primary_key[0])
+
+    return with_retry(store)
 
 
 def get_sweep(engine: Engine, sweep_id: int) -> dict | None:
@@ -292,11 +578,14 @@ def save_chunk(engine: Engine, sweep_id: int, chunk: int, start: int, stop: int,
     """Store a finished chunk; False (and nothing written) if it was already stored."""
     from sqlalchemy.exc import IntegrityError
 
-    try:
+    def store() -> None:
         with engine.begin() as conn:
             conn.execute(insert(sweep_chunk_table).values(sweep_id=sweep_id, chunk=chunk,
                                                           start=start, stop=stop,
                                                           payload=payload))
+
+    try:
+        with_retry(store)
     except IntegrityError:  # the chunk is stored already, or the sweep does not exist
         with engine.connect() as conn:
             known = conn.execute(select(sweep_table.c.id).where(

@@ -61,10 +61,22 @@ def run_chunk(text: str, source: str, seed: int, start: int, stop: int,
 
 
 def _client(workers: int, scheduler: str | None):
-    from distributed import Client, LocalCluster
+    """A Dask client and the LocalCluster it owns (or None).
 
+    ``ValueError`` with the fix when Dask is not installed or the scheduler cannot be reached.
+    """
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError:
+        raise ValueError("reemud sweep needs Dask distributed, which is not installed: "
+                         "pip install 'reemud[dask]' (or pip install -e '.[dask]' in a clone)"
+                         ) from None
     if scheduler:
-        return Client(scheduler), None
+        try:
+            return Client(scheduler, timeout="10s"), None
+        except (OSError, TimeoutError) as exc:
+            raise ValueError(f"cannot reach the Dask scheduler at {scheduler} ({exc}); start "
+                             "it or leave out --scheduler to run a local cluster") from None
     # the scheduler always serves HTTP; ":0" takes a free port, so another Dask cluster (or
     # anything else) on the default 8787 does not get in the way
     cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
@@ -76,13 +88,17 @@ def run_sweep(engine: Engine, scenario: Scenario | None = None, n: int = 0, *,
               method: str = "lhs", seed: int = 0, chunk_size: int = DEFAULT_CHUNK_SIZE,
               workers: int = 2, scheduler: str | None = None, resume: int | None = None,
               progress: Callable[[int, int], None] | None = None,
-              client=None) -> int:
+              client=None, started: Callable[[int], None] | None = None) -> int:
     """Run (or resume) a sweep; return its id. ``progress(done, total)`` counts chunks.
 
     A new sweep needs ``scenario`` and ``n``; ``resume`` takes everything from the stored sweep.
     ``client`` may be an existing ``distributed.Client`` (then ``workers``/``scheduler`` are
-    ignored).
+    ignored). ``started(sweep_id)`` is called once the sweep's row exists. The cluster is set up
+    before a new sweep's row is written, so a refused scheduler or a missing Dask leaves no
+    empty sweep in the store.
     """
+    own = client is None
+    cluster = None
     if resume is not None:
         info = store.get_sweep(engine, resume)
         if info is None:
@@ -102,6 +118,8 @@ def run_sweep(engine: Engine, scenario: Scenario | None = None, n: int = 0, *,
                              "as a distribution")
         chunks(n, chunk_size)  # validates chunk_size and the sampler before anything is stored
         sample_unit(1, len(scenario.uncertain), method, seed, correlation_matrix(scenario))
+        if own:
+            client, cluster = _client(workers, scheduler)
         sweep_id = store.create_sweep(
             engine, scenario_sha256=scenario.sha256, scenario_name=scenario.name,
             scenario_text=scenario.text, n=n, method=method, seed=seed, chunk_size=chunk_size,
@@ -110,13 +128,14 @@ def run_sweep(engine: Engine, scenario: Scenario | None = None, n: int = 0, *,
     plan = chunks(n, chunk_size)
     done = store.done_chunks(engine, sweep_id)
     todo = [c for c in plan if c[0] not in done]
+    if started is not None:
+        started(sweep_id)
     if progress is not None:
         progress(len(done), len(plan))
     if not todo:
+        _close(client, cluster, own)
         return sweep_id
-    own = client is None
-    cluster = None
-    if own:
+    if own and client is None:
         client, cluster = _client(workers, scheduler)
     try:
         from distributed import as_completed
@@ -134,11 +153,16 @@ def run_sweep(engine: Engine, scenario: Scenario | None = None, n: int = 0, *,
             if progress is not None:
                 progress(finished, len(plan))
     finally:
-        if own:
-            client.close()
-            if cluster is not None:
-                cluster.close()
+        _close(client, cluster, own)
     return sweep_id
+
+
+def _close(client, cluster, own: bool) -> None:
+    """Close the client and cluster this sweep opened (not a client it was given)."""
+    if own and client is not None:
+        client.close()
+        if cluster is not None:
+            cluster.close()
 
 
 def sweep_results(engine: Engine, sweep_id: int) -> tuple[dict[str, np.ndarray],

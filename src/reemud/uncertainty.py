@@ -347,6 +347,14 @@ def scenario_sobol(scenario: Scenario, kpis: Sequence[str], n_base: int = 64, se
     _, upstream = _nominal_run(scenario, first_uncertain_stage(paths), seed, kpis)
     problem, x = _saltelli_inputs(paths, [scenario.uncertain[p] for p in paths], n_base, seed)
     y = evaluate(scenario, {p: x[:, j] for j, p in enumerate(paths)}, seed, progress, upstream)
+    for k in kpis:
+        undefined = int(np.sum(~np.isfinite(y[k])))
+        if undefined:
+            raise ValueError(
+                f"{k} is undefined in {undefined} of {y[k].size} runs"
+                + (" (all of them)" if undefined == y[k].size else "")
+                + ": Sobol' indices need it defined in every run; choose a KPI defined on every "
+                "draw (e.g. npv_usd) or narrow the distributions")
     return {k: _analyze(problem, paths, y[k], seed) for k in kpis}
 
 

@@ -87,6 +87,49 @@ class _Conditions:
         return None
 
 
+MAX_EVENTS = 5e6
+"""Most simulation events a campaign request may take (campaigns × events per campaign): about a
+minute of SimPy on one core (~10 µs an event). The defaults take ~400 a campaign."""
+
+
+def events_per_campaign(*, duration_h, spot_dry_t, penetration_h, lift_rate_dry_t_per_h,
+                        relocation_h, workable_mean_h, unworkable_mean_h, mtbf_h, mttr_h,
+                        storage_dry_t, offload_interval_h, typhoons_per_h=0.0,
+                        typhoon_downtime_mean_h=0.0, **_):
+    r"""Expected simulation events of one campaign [-] (inf where a cycle takes no time).
+
+    Three events per spot cycle, two per spell of each on/off process, one per offload and per
+    storage fill, over the duration :math:`D`:
+
+    .. math::
+
+        E \approx \frac{3D}{t_{pen} + m_{spot}/\dot m + t_{reloc}}
+            + \frac{2D}{t_{work} + t_{rough}} + \frac{2D}{t_{MTBF} + t_{MTTR}}
+            + \frac{D}{t_{offload}} + \frac{D\,\dot m}{m_{store}} + 2D\lambda_{typhoon}
+
+    Keyword arguments are the ``CampaignSpec`` fields [h, t, t/h, 1/h], scalars or arrays of
+    draws; others are ignored.
+
+    Returns
+    -------
+    ndarray
+        Events per campaign [-].
+
+    References
+    ----------
+    docs/models/collector.md §2.3.
+    """
+    with np.errstate(divide="ignore", invalid="ignore"):
+        cycle = (np.asarray(penetration_h) + np.asarray(relocation_h)
+                 + np.asarray(spot_dry_t) / np.asarray(lift_rate_dry_t_per_h))
+        d = np.asarray(duration_h, dtype=float)
+        events = (3 * d / cycle + 2 * d / (np.asarray(workable_mean_h) + unworkable_mean_h)
+                  + 2 * d / (np.asarray(mtbf_h) + mttr_h) + d / np.asarray(offload_interval_h)
+                  + d * np.asarray(lift_rate_dry_t_per_h) / np.asarray(storage_dry_t)
+                  + 2 * d * np.asarray(typhoons_per_h))
+    return np.where(np.isnan(events), np.inf, events)
+
+
 def simulate_campaign(spec: CampaignSpec, rng: np.random.Generator) -> dict[str, float]:
     """Run one campaign; return delivered dry tonnes, spots done and hours by category.
 

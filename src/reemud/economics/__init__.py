@@ -551,7 +551,7 @@ def allocate_unit_cost(unit_cost_per_kg, oxide_t, price_usd_per_kg, basis="mass"
         return np.where(value > 0, c * p * m.sum(axis=-1, keepdims=True) / value, np.nan)
 
 
-def break_even_factor(npv_of_factor, shape=(), low=1e-3, high=1e3, rtol=1e-12, iterations=100):
+def break_even_factor(npv_of_factor, shape=(), low=1e-6, high=1e9, rtol=1e-12, iterations=100):
     """Factor ``k`` at which ``npv_of_factor(k) = 0``, on every draw at once [-].
 
     ``npv_of_factor(k)`` takes factors of ``shape`` (``()`` for one run, ``(n,)`` for draws)

@@ -15,18 +15,23 @@ from reemud.stages.common import P, Params, one_of
 
 
 class PlittHydrocycloneParams(Params):
-    """Plitt hydrocyclone circuit classifying the mud's grain phases, then dewatering."""
+    """Plitt hydrocyclone circuit classifying the mud's grain phases, then dewatering.
 
-    cyclone_diameter_cm: float = P("cm", "cyclone diameter D_c", gt=0)
-    inlet_diameter_cm: float = P("cm", "inlet diameter D_i", gt=0)
-    vortex_finder_diameter_cm: float = P("cm", "vortex-finder diameter D_o", gt=0)
-    apex_diameter_cm: float = P("cm", "apex (spigot) diameter D_u", gt=0)
-    free_vortex_height_cm: float = P("cm", "free-vortex height h", gt=0)
+    Dimensions lie within 1 mm – 10 m (built hydrocyclones run from about 1 cm to about 2.5 m;
+    Plitt's correlation was fitted on far fewer), calibration factors within (0, 100]: outside,
+    the correlation's powers overflow.
+    """
+
+    cyclone_diameter_cm: float = P("cm", "cyclone diameter D_c", ge=0.1, le=1000)
+    inlet_diameter_cm: float = P("cm", "inlet diameter D_i", ge=0.1, le=1000)
+    vortex_finder_diameter_cm: float = P("cm", "vortex-finder diameter D_o", ge=0.1, le=1000)
+    apex_diameter_cm: float = P("cm", "apex (spigot) diameter D_u", ge=0.1, le=1000)
+    free_vortex_height_cm: float = P("cm", "free-vortex height h", ge=0.1, le=1000)
     pressure_drop_kpa: float = P("kPa", "operating pressure drop of each cyclone", gt=0)
-    d50_factor: float = P("", "Plitt calibration factor on d50c", gt=0)
-    pressure_factor: float = P("", "Plitt calibration factor on the pressure drop", gt=0)
-    sharpness_factor: float = P("", "Plitt calibration factor on the sharpness m", gt=0)
-    split_factor: float = P("", "Plitt calibration factor on the flow split S", gt=0)
+    d50_factor: float = P("", "Plitt calibration factor on d50c", gt=0, le=100)
+    pressure_factor: float = P("", "Plitt calibration factor on the pressure drop", gt=0, le=100)
+    sharpness_factor: float = P("", "Plitt calibration factor on the sharpness m", gt=0, le=100)
+    split_factor: float = P("", "Plitt calibration factor on the flow split S", gt=0, le=100)
     circuit: str = P("", "cyclone circuit: single, primary_cleaner or primary_scavenger")
     concentrate_moisture_fraction: float = P("", "moisture of the shipped concentrate (wet basis)",
                                              ge=0, lt=1)

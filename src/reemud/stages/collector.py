@@ -39,7 +39,7 @@ class ThroughputAvailabilityParams(MinedIntervalParams):
 
 
 def _mud_feed(p, dep: Deposit, *, mud_year, days, lift_rate, lifting_hours,
-              tonnes_mean=np.nan, tonnes_se=np.nan, cycle=None) -> MudFeed:
+              tonnes_mean=np.nan, tonnes_se=np.nan, cycle=None, rejections=()) -> MudFeed:
     """The mined mud's grade, grain phases and REY (scalars, or arrays over draws)."""
     grade_total = deposit.mean_grade_ppm(dep.layer_top_mbsf, dep.layer_bottom_mbsf,
                                          dep.layer_grade_ppm, p.mining_top_mbsf,
@@ -73,7 +73,7 @@ def _mud_feed(p, dep: Deposit, *, mud_year, days, lift_rate, lifting_hours,
         campaign_tonnes_mean=tonnes_mean, campaign_tonnes_standard_error=tonnes_se,
         **(cycle or dict.fromkeys(("campaign_days", "spot_dry_t", "spot_cycle_h",
                                    "spot_cycle_h_for_target"), np.nan)),
-        rejections=(outside,))
+        rejections=(outside, *rejections))
 
 
 @register("collector", "throughput_availability", ThroughputAvailabilityParams, default=True)
@@ -172,7 +172,31 @@ def run_campaign(p: CampaignParams, up: Mapping[str, object], seed: int) -> MudF
     """
     dep = up["deposit"]
     fields = campaign_fields(p, dep)
-
+    per_campaign = campaign.events_per_campaign(**fields)
+    events = per_campaign * np.asarray(p.campaigns)
+    too_long = ~(events <= campaign.MAX_EVENTS)
+    slow_cycle = too_long & ~(per_campaign <= campaign.MAX_EVENTS / 100)
+    # a refused draw is simulated as one hour of hour-long steps (its result is discarded): no
+    # request of billions of events is started
+    for name in ("duration_h", "positioning_h", "spot_dry_t", "penetration_h",
+                 "lift_rate_dry_t_per_h", "relocation_h", "workable_mean_h", "unworkable_mean_h",
+                 "mtbf_h", "mttr_h", "storage_dry_t", "offload_interval_h",
+                 "running_speed_m_per_h", "typhoon_downtime_mean_h"):
+        fields[name] = np.where(too_long, 1.0, fields[name])
+    fields["typhoons_per_h"] = np.where(too_long, 0.0, fields["typhoons_per_h"])
+    limit = f"more than {campaign.MAX_EVENTS:.0e} simulation events"
+    refused = (
+        Rejection(where=slow_cycle, path="collector.penetration_h", given=p.penetration_h,
+                  reason=f"the campaigns would take {limit}: a spot cycle, a weather or "
+                         "breakdown spell or the offload interval is far too short",
+                  fix="give the spot cycle (penetration_h, relocation_h and the lifting of a "
+                      "spot) and the spell means realistic lengths of an hour or more",
+                  detail=lambda: f"about {float(per_campaign):.2g} events a campaign"),
+        Rejection(where=too_long & ~slow_cycle, path="collector.campaigns", given=p.campaigns,
+                  reason=f"the campaigns would take {limit}",
+                  fix="simulate fewer campaigns",
+                  detail=lambda: f"about {float(per_campaign):.2g} events a campaign, at most "
+                                 f"{campaign.MAX_EVENTS / float(per_campaign):,.0f} campaigns"))
     def simulate(*values):
         spec = campaign.CampaignSpec(**{k: float(v) for k, v in zip(fields, values[:-1],
                                                                      strict=True)})
@@ -193,4 +217,10 @@ def run_campaign(p: CampaignParams, up: Mapping[str, object], seed: int) -> MudF
                      cycle=dict(campaign_days=np.asarray(p.campaign_days, dtype=float),
                                 spot_dry_t=fields["spot_dry_t"], spot_cycle_h=cycle_h,
                                 spot_cycle_h_for_target=collector.cycle_h_for_rate(
-                                    fields["spot_dry_t"], p.target_mud_dry_t_per_day)))
+                                    fields["spot_dry_t"], p.target_mud_dry_t_per_day)),
+                     rejections=(*refused, Rejection(
+                         where=~too_long & ~(out["tonnes_mean"] > 0), path="collector.workable_mean_h",
+                         given=p.workable_mean_h,
+                         reason="the simulated campaigns deliver no mud: every hour goes to pipe "
+                                "running, weather, typhoons, breakdowns or a full storage",
+                         fix="check the spell means, campaign_days and running_speed_m_per_day")))

@@ -209,4 +209,28 @@ def run_kinetic_cstr(p: KineticCstrParams, up: Mapping[str, object], seed: int) 
             acid_molar_mass_g_per_mol=acid["molar_mass_g_per_mol"]),
         extraction=extraction, wash_loss=wash_loss,
         impurities={k: v * (1.0 - wash_loss) for k, v in impurities.items()},
-        rejections=(total_loss,))
+        rejections=(total_loss, *_nothing_recovered(p, extraction, wash_loss, phi >= 1.0)))
+
+
+def _nothing_recovered(p, extraction, wash_loss, lost_anyway) -> tuple[Rejection, Rejection]:
+    """Draws whose leach recovers no REY, named by their cause.
+
+    Nothing would reach the separation, so every later KPI would be undefined: no extraction, or
+    a wash that loses it all. ``lost_anyway`` marks draws already rejected for a total loss.
+    """
+    extracted = np.asarray(extraction, dtype=float)
+    washed_out = np.asarray(wash_loss, dtype=float) >= 1.0
+    return (
+        Rejection(
+            where=(extracted <= 0.0) & ~washed_out & ~np.asarray(lost_anyway),
+            path="leaching.liquid_to_solid_l_per_kg",
+            given=p.liquid_to_solid_l_per_kg,
+            reason="the leach extracts no REY: the liquor's acid is used up by the mud's acid "
+                   "demand before the apatite dissolves",
+            fix="raise liquid_to_solid_l_per_kg or acid_concentration_mol_per_l (the defaults: "
+                "see data/parameters.csv)"),
+        Rejection(
+            where=washed_out, path="leaching.wash_stages", given=p.wash_stages,
+            reason="the residue wash returns none of the leached REY to the liquor",
+            fix="use at least one wash stage and a positive wash_ratio"),
+    )

@@ -1,0 +1,175 @@
+"""The guards every command shares: Ctrl-C, warnings, paths, atomic writes, memory, bench, sweeps."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pytest
+import typer
+
+from reemud import cli_guards
+from reemud.cli_common import write_text_atomic
+
+REEMUD = str(Path(sys.executable).with_name("reemud"))
+
+
+@pytest.mark.slow
+def test_ctrl_c_exits_130_with_one_line_and_no_traceback():
+    proc = subprocess.Popen([REEMUD, "campaign", "-n", "10000"], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    time.sleep(4.0)  # imports done, campaigns running
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130
+    assert "interrupted (Ctrl-C): results already written or stored are kept" in err
+    assert "Traceback" not in err
+
+
+def test_warnings_reach_the_user_as_one_line(capsys, monkeypatch):
+    small = typer.Typer()
+
+    @small.command()
+    def warn() -> None:
+        warnings.warn("the leach loses more than half of what it extracts", stacklevel=1)
+
+    monkeypatch.setattr(sys, "argv", ["reemud"])
+    saved = warnings.showwarning
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("always")
+            with pytest.raises(SystemExit) as exit_:
+                cli_guards.run_app(small)
+    finally:
+        warnings.showwarning = saved
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    assert exit_.value.code == 0
+    err = capsys.readouterr().err
+    assert err.strip() == "warning: the leach loses more than half of what it extracts"
+
+
+def test_a_report_path_that_is_a_folder_or_under_a_file_is_refused_before_work(tmp_path):
+    with pytest.raises(typer.Exit) as exit_:
+        cli_guards.writable_file_or_fail(tmp_path, "--report")
+    assert exit_.value.exit_code == 2
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    with pytest.raises(typer.Exit):
+        cli_guards.writable_file_or_fail(blocker / "sub" / "report.html", "--report")
+    ok = cli_guards.writable_file_or_fail(tmp_path / "new" / "report.html", "--report")
+    assert ok == tmp_path / "new" / "report.html"
+
+
+def test_an_unwritable_folder_is_refused(tmp_path, monkeypatch):
+    # decided by os.access (what the user running reemud may do), so a root user is not needed
+    monkeypatch.setattr(os, "access", lambda path, mode: False)
+    with pytest.raises(typer.Exit) as exit_:
+        cli_guards.writable_file_or_fail(tmp_path / "report.html", "--report")
+    assert exit_.value.exit_code == 2
+
+
+def test_atomic_write_leaves_the_old_file_when_interrupted(tmp_path, monkeypatch):
+    path = tmp_path / "report.html"
+    write_text_atomic(path, "first")
+    assert path.read_text() == "first"
+
+    def broken(src, dst):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "replace", broken)
+    with pytest.raises(KeyboardInterrupt):
+        write_text_atomic(path, "second")
+    assert path.read_text() == "first"
+    assert [p.name for p in tmp_path.iterdir()] == ["report.html"]  # no temporary file left
+
+
+def test_a_request_beyond_the_memory_limit_is_refused_with_the_estimate(monkeypatch, capsys):
+    monkeypatch.setenv("REEMUD_MEMORY_FRACTION", "0.5")
+    limit = cli_guards.memory_limit_bytes()
+    n = int(limit / cli_guards.DRAW_BYTES) + 1
+    with pytest.raises(typer.Exit) as exit_:
+        cli_guards.memory_or_fail(cli_guards.draws_memory_bytes(n), f"{n:,} draws",
+                                  "run them with reemud sweep, which stores them chunk by chunk")
+    assert exit_.value.exit_code == 2
+    err = " ".join(capsys.readouterr().err.split())
+    assert f"{n:,} draws needs about" in err
+    assert "run them with reemud sweep" in err
+    cli_guards.memory_or_fail(cli_guards.draws_memory_bytes(1000), "1,000 draws", "")  # passes
+
+
+def test_bench_finds_the_suites_from_any_folder(tmp_path):
+    out = subprocess.run([REEMUD, "bench", "no-such-suite"], cwd=tmp_path, capture_output=True,
+                         text=True, timeout=120)
+    assert out.returncode == 2
+    assert "no suite 'no-such-suite'" in out.stderr
+    assert "lift" in out.stderr  # the clone's suites were found
+    assert "market" in out.stderr
+
+
+def test_sweep_without_dask_says_how_to_install_and_stores_no_sweep(tmp_path, monkeypatch):
+    from reemud import store
+    from reemud.scenario import load_scenario
+    from reemud.sweep import run_sweep
+
+    monkeypatch.setitem(sys.modules, "distributed", None)  # import distributed fails
+    engine = store.connect(store.default_url(tmp_path))
+    sc = load_scenario("examples/commercial-uncertain.toml")
+    with pytest.raises(ValueError, match=r"pip install 'reemud\[dask\]'"):
+        run_sweep(engine, sc, 8, chunk_size=4)
+    assert store.list_sweeps(engine) == []
+
+
+def test_sensitivity_of_a_kpi_undefined_in_runs_says_so():
+    from reemud.scenario import load_scenario
+    from reemud.uncertainty import scenario_sobol
+
+    sc = load_scenario("examples/commercial-uncertain.toml")
+    with pytest.raises(ValueError, match=r"irr is undefined in 20 of 20 runs \(all of them\)"):
+        scenario_sobol(sc, ["irr"], n_base=2)
+    assert np.isfinite(scenario_sobol(sc, ["npv_usd"], n_base=2)["npv_usd"].st).all()
+
+
+def test_a_disruption_the_store_refuses_is_kept_as_json(tmp_path, monkeypatch):
+    import json
+
+    from sqlalchemy.exc import OperationalError
+    from typer.testing import CliRunner
+
+    from reemud.cli import app
+
+    def broken(*args, **kwargs):
+        raise OperationalError("INSERT", {}, Exception("disk I/O error"))
+
+    monkeypatch.setattr("reemud.store.save_kpis", broken)
+    result = CliRunner().invoke(app, ["market", "disrupt", "--out", str(tmp_path), "--json"])
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+    (kept,) = tmp_path.glob("run-*.json")
+    record = json.loads(kept.read_text())
+    assert record["scenario"] == "market:licences-2025-04"
+    assert "disk I/O error" in record["store_error"]
+    assert set(record["kpis"]) == set(json.loads(result.stdout)["kpis"])
+    assert f"the run is saved in {kept}" in " ".join(result.stderr.split())
+
+
+def test_export_of_a_sweep_with_no_draws_refuses_and_writes_nothing(tmp_path):
+    from typer.testing import CliRunner
+
+    from reemud import store
+    from reemud.cli import app
+
+    engine = store.connect(store.default_url(tmp_path))
+    sweep_id = store.create_sweep(engine, scenario_sha256="0" * 64, scenario_name="empty",
+                                  scenario_text="", n=8, method="lhs", seed=0, chunk_size=4,
+                                  parameters=["economics.price_multiplier"], version="test")
+    target = tmp_path / "draws.parquet"
+    result = CliRunner().invoke(app, ["db", "export", str(sweep_id), str(target), "--out",
+                                      str(tmp_path)])
+    assert result.exit_code == 2
+    assert f"sweep {sweep_id} has no stored draws yet: nothing to export" in \
+        " ".join(result.stderr.split())
+    assert not target.exists()
