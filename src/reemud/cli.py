@@ -23,6 +23,7 @@ from reemud.cli_common import (
     INT64_MAX,
     DbOption,
     OutOption,
+    SeedOption,
     err_console,
     existing_store,
     fail,
@@ -53,7 +54,6 @@ app.add_typer(market_app, name="market")
 
 
 
-_engine, _load_or_fail, _user_errors = existing_store, load_or_fail, user_errors
 _fail = fail
 
 
@@ -76,8 +76,6 @@ def _summary(result) -> Table:
     return table
 
 
-SeedOption = Annotated[int, typer.Option(
-    help="random seed stored with the run", min=0, max=INT64_MAX)]
 
 
 @app.command()
@@ -180,7 +178,7 @@ def validate(file: Annotated[str, typer.Argument(help="scenario TOML file or bun
     """
     from reemud.chain import run
 
-    sc = _load_or_fail(file)
+    sc = load_or_fail(file)
     with err_console.status("running the chain once", spinner="dots"):
         try:
             run(sc)
@@ -226,7 +224,7 @@ def db_list(out: OutOption = DEFAULT_OUT, db: DbOption = None) -> None:
     table = Table(title="stored runs")
     for col in ("id", "scenario", "seed", "version", "created (UTC)"):
         table.add_column(col)
-    for r in store.list_runs(_engine(db, out)):
+    for r in store.list_runs(existing_store(db, out)):
         table.add_row(str(r["id"]), r["scenario_name"], str(r["seed"]), r["version"],
                       r["created_utc"].isoformat(timespec="seconds"))
     out_console.print(table)
@@ -240,7 +238,7 @@ def db_show(run_id: Annotated[int, typer.Argument(help="run id from `reemud db l
     """Show a stored run's KPIs (the same KPIs the run printed)."""
     from reemud import store
 
-    record = store.get_run(_engine(db, out), run_id)
+    record = store.get_run(existing_store(db, out), run_id)
     if record is None:
         err_console.print(f"no run with id {run_id}; see `reemud db list`")
         raise typer.Exit(2)
@@ -268,7 +266,7 @@ def db_sweeps(out: OutOption = DEFAULT_OUT, db: DbOption = None) -> None:
     for col in ("id", "scenario", "draws stored", "method", "seed", "chunk size",
                 "created (UTC)"):
         table.add_column(col)
-    for r in store.list_sweeps(_engine(db, out)):
+    for r in store.list_sweeps(existing_store(db, out)):
         table.add_row(str(r["id"]), r["scenario_name"], f"{r['stored']}/{r['n']}", r["method"],
                       str(r["seed"]), str(r["chunk_size"]),
                       r["created_utc"].isoformat(timespec="seconds"))
@@ -283,7 +281,7 @@ def db_export(sweep_id: Annotated[int, typer.Argument(help="sweep id printed by 
     """Write every draw of a sweep (inputs and scalar KPIs) to a Parquet file."""
     from reemud import store
 
-    engine = _engine(db, out)
+    engine = existing_store(db, out)
     if store.get_sweep(engine, sweep_id) is None:
         err_console.print(f"no sweep with id {sweep_id} in the store")
         raise typer.Exit(2)
@@ -339,7 +337,7 @@ def db_export_netcdf(
     from reemud import store
     from reemud.export import sweep_dataset
 
-    engine = _engine(db, out)
+    engine = existing_store(db, out)
     info = store.get_sweep(engine, sweep_id)
     if info is None:
         err_console.print(f"no sweep with id {sweep_id} in the store; `reemud db sweeps` lists them")
@@ -359,7 +357,7 @@ def db_export_netcdf(
              "chunk_size": info["chunk_size"], "parameters": ", ".join(info["parameters"]),
              "version": info["version"], "source": f"reemud {info['version']}",
              "created_utc": info["created_utc"].isoformat(timespec="seconds")}
-    with _user_errors():
+    with user_errors():
         dataset = sweep_dataset(arrays, input_units=_parameter_units(info), attrs=attrs)
     _write_netcdf_or_fail(dataset, path)
     err_console.print(f"wrote {path}")
@@ -448,8 +446,8 @@ def db_compare(
         err_console.print(f"give two or more run ids to compare (got {len(run_ids)}); "
                           "`reemud db list` lists them")
         raise typer.Exit(2)
-    engine = _engine(db, out)
-    with _user_errors():
+    engine = existing_store(db, out)
+    with user_errors():
         records = store.get_runs(engine, run_ids)
     rows = _comparison(records)
     runs = [{k: r[k] for k in ("id", "scenario", "seed", "version", "created_utc")}
@@ -519,7 +517,7 @@ def campaign(
     scenario: Annotated[str, typer.Argument(help="bundled scenario name or TOML file")] =
         "minamitorishima-2027",
     n: Annotated[int, typer.Option("-n", help="number of campaigns to simulate", min=1)] = 1000,
-    seed: Annotated[int, typer.Option(help="random seed")] = 0,
+    seed: SeedOption = 0,
     as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
 ) -> None:
     """Simulate the scenario's collector campaigns (SimPy) with a progress bar."""
@@ -582,7 +580,7 @@ def campaign(
 def slate(
     scenario: Annotated[str, typer.Argument(help="bundled scenario name or TOML file")] =
         "minamitorishima-commercial",
-    seed: Annotated[int, typer.Option(help="random seed")] = 0,
+    seed: SeedOption = 0,
     as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
 ) -> None:
     """What separating each group product into its oxides would add (one run per group).
@@ -591,7 +589,7 @@ def slate(
     """
     from reemud.slate import DELTAS, split_gains
 
-    sc = _load_or_fail(scenario)
+    sc = load_or_fail(scenario)
     try:
         with err_console.status("designing the split flowsheets", spinner="dots"):
             rows = split_gains(sc, seed=seed)

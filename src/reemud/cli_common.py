@@ -159,6 +159,10 @@ def save_unstored(out: Path, record: Mapping, *, where: str, reason: str) -> str
     return f"could not store the run in {where} ({reason}); the run is saved in {path}"
 
 
+SeedOption = Annotated[int, typer.Option(help="random seed (0 to 2**63 - 1)", min=0,
+                                         max=INT64_MAX)]
+"""The ``--seed`` of every command: refused outside 64 bits before any work."""
+
 DEFAULT_OUT = Path("out")
 OutOption = Annotated[Path, typer.Option("--out", help="output folder (report, SQLite store)")]
 DbOption = Annotated[str | None, typer.Option(

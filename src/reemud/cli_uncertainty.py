@@ -22,6 +22,7 @@ from reemud.cli_common import (
     INT64_MAX,
     DbOption,
     OutOption,
+    SeedOption,
     draw_progress,
     err_console,
     existing_store,
@@ -43,11 +44,6 @@ from reemud.cli_guards import (
     writable_file_or_fail,
 )
 
-_engine, _draw_progress, _load_or_fail, _store_failures = (existing_store, draw_progress,
-                                                           load_or_fail, store_failures)
-_user_errors, _write_html, _fmt, _json_safe = user_errors, write_html, fmt, json_safe
-
-
 MC_KPIS = ("npv_usd", "irr", "unit_cost_usd_per_kg_reo", "break_even_price_multiplier",
            "revenue_usd_per_year", "capex_usd", "reo_production_t_per_year")
 
@@ -57,7 +53,7 @@ def mc(
                                             "distributions")],
     n: Annotated[int, typer.Option("-n", help="number of draws", min=1)] = 256,
     method: Annotated[str, typer.Option(help="sampler: random, lhs or sobol")] = "lhs",
-    seed: Annotated[int, typer.Option(help="random seed")] = 0,
+    seed: SeedOption = 0,
     as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
     report: Annotated[Path | None, typer.Option(
         help="also write an HTML report (distributions, convergence, NPV tornado) here")] = None,
@@ -65,20 +61,20 @@ def mc(
     """Monte Carlo: run the chain on N draws of the scenario's uncertain parameters."""
     from reemud.uncertainty import monte_carlo
 
-    sc = _load_or_fail(scenario)
+    sc = load_or_fail(scenario)
     if report is not None:
         writable_file_or_fail(report, "--report")
     memory_or_fail(draws_memory_bytes(n), f"a Monte Carlo of {n:,} draws",
                    "run it with `reemud sweep`, which stores the draws chunk by chunk, or lower -n")
-    progress, update = _draw_progress("running draws", n, as_json)
-    with _user_errors(), progress:
+    progress, update = draw_progress("running draws", n, as_json)
+    with user_errors(), progress:
         result = monte_carlo(sc, n, method=method, seed=seed, progress=update)
     summary = result.summary()
     if report is not None:
         from reemud.report import render_uncertainty
         from reemud.uncertainty import tornado
 
-        _write_html(report, render_uncertainty(sc.name, "npv_usd", mc=result,
+        write_html(report, render_uncertainty(sc.name, "npv_usd", mc=result,
                                                tornado=tornado(sc, "npv_usd", seed=seed)))
     _print_mc(sc, n, method, seed, summary, as_json, rejections=result.rejections)
 
@@ -90,7 +86,7 @@ def _print_mc(sc, n: int, method: str, seed: int, summary: Mapping, as_json: boo
     if as_json:
         out = {"scenario": sc.name, "n": n, "method": method, "seed": seed, **(extra or {}),
                "uncertain": list(sc.uncertain),
-               "kpis": _json_safe({k: summary[k] for k in MC_KPIS}),
+               "kpis": json_safe({k: summary[k] for k in MC_KPIS}),
                **({"rejected": dict(rejections)} if rejections is not None else {})}
         sys.stdout.write(json.dumps(out, indent=2, allow_nan=False) + "\n")
         return
@@ -101,8 +97,8 @@ def _print_mc(sc, n: int, method: str, seed: int, summary: Mapping, as_json: boo
                          no_wrap=col == "KPI")
     for k in MC_KPIS:
         v = summary[k]
-        table.add_row(k, _fmt(v["mean"]), _fmt(v["standard_error"]), _fmt(v["p10"]),
-                      _fmt(v["p50"]), _fmt(v["p90"]), unit_of(k), f"{v['n']}/{n}")
+        table.add_row(k, fmt(v["mean"]), fmt(v["standard_error"]), fmt(v["p10"]),
+                      fmt(v["p50"]), fmt(v["p90"]), unit_of(k), f"{v['n']}/{n}")
     npv = summary["npv_usd"]
     rejected = n - summary["resource_reo_t"]["n"]  # defined whenever a draw was run
     if rejections:  # the stated reasons
@@ -120,7 +116,7 @@ def sweep(
                                                    "with distributions")] = None,
     n: Annotated[int, typer.Option("-n", help="number of draws", min=1)] = 10_000,
     method: Annotated[str, typer.Option(help="sampler: random, lhs or sobol")] = "lhs",
-    seed: Annotated[int, typer.Option(help="random seed", min=0, max=INT64_MAX)] = 0,
+    seed: SeedOption = 0,
     chunk_size: Annotated[int, typer.Option("--chunk-size", help="draws per task",
                                             min=1)] = 256,
     workers: Annotated[int, typer.Option("--workers", help="LocalCluster worker processes",
@@ -144,23 +140,23 @@ def sweep(
         err_console.print("give a SCENARIO for a new sweep or --resume SWEEP_ID, not both")
         raise typer.Exit(2)
     if resume is not None:  # resuming needs the store the sweep was started in
-        engine = _engine(db, out, writable=True)
+        engine = existing_store(db, out, writable=True)
     else:
         engine = open_store(db or store.default_url(output_folder(out)))
-    sc = _load_or_fail(scenario) if scenario is not None else None
+    sc = load_or_fail(scenario) if scenario is not None else None
     if report is not None:
         writable_file_or_fail(report, "--report")
     if sc is not None:
         memory_or_fail(draws_memory_bytes(n), f"the summary of a sweep of {n:,} draws",
                        "split it into several sweeps, or export the draws with "
                        "`reemud db export` instead of summarising them")
-    progress, update = _draw_progress("running chunks", 1, as_json)
+    progress, update = draw_progress("running chunks", 1, as_json)
     task = progress.task_ids[0]
     kept = ("the chunks finished before it are stored: `reemud db sweeps` lists the sweep, "
             "`reemud sweep --resume SWEEP_ID` finishes it")
     started: list[int] = []
     try:
-        with _user_errors(), _store_failures(engine, kept), progress:
+        with user_errors(), store_failures(engine, kept), progress:
             sweep_id = run_sweep(engine, sc, n, method=method, seed=seed, chunk_size=chunk_size,
                                  workers=workers, scheduler=scheduler, resume=resume,
                                  progress=lambda done, total: progress.update(
@@ -184,7 +180,7 @@ def sweep(
 
         result = MonteCarloResult(scenario=sc.name, seed=info["seed"], method=info["method"],
                                   inputs=inputs, outputs=outputs)
-        _write_html(report, render_uncertainty(sc.name, "npv_usd", mc=result,
+        write_html(report, render_uncertainty(sc.name, "npv_usd", mc=result,
                                                tornado=tornado(sc, "npv_usd", seed=info["seed"])))
     if not as_json:
         err_console.print(f"sweep {sweep_id}: {len(next(iter(outputs.values())))} draws stored "
@@ -199,7 +195,7 @@ def sensitivity(
     n: Annotated[int, typer.Option("-n", help="Saltelli base sample (runs n(2d+2) draws)",
                                    min=2)] = 64,
     kpi: Annotated[str, typer.Option(help="scalar KPI to analyse")] = "npv_usd",
-    seed: Annotated[int, typer.Option(help="random seed")] = 0,
+    seed: SeedOption = 0,
     as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
     report: Annotated[Path | None, typer.Option(
         help="also write an HTML report (Sobol bar chart and tornado) here")] = None,
@@ -207,26 +203,26 @@ def sensitivity(
     """Sobol' indices (first order and total, 95 % CI) of a KPI over the uncertain parameters."""
     from reemud.uncertainty import scenario_sobol
 
-    sc = _load_or_fail(scenario)
+    sc = load_or_fail(scenario)
     d = len(sc.uncertain)
     if report is not None:
         writable_file_or_fail(report, "--report")
     memory_or_fail(draws_memory_bytes(n * (2 * d + 2)), f"{n * (2 * d + 2):,} Saltelli runs",
                    "lower -n")
-    progress, update = _draw_progress("running Saltelli draws", n * (2 * d + 2), as_json)
-    with _user_errors(), progress:
+    progress, update = draw_progress("running Saltelli draws", n * (2 * d + 2), as_json)
+    with user_errors(), progress:
         res = scenario_sobol(sc, [kpi], n_base=n, seed=seed, progress=update)[kpi]
     if report is not None:
         from reemud.report import render_uncertainty
         from reemud.uncertainty import tornado
 
-        _write_html(report, render_uncertainty(sc.name, kpi, sobol=res,
+        write_html(report, render_uncertainty(sc.name, kpi, sobol=res,
                                                tornado=tornado(sc, kpi, seed=seed)))
     rows = [{"parameter": name, "S1": float(res.s1[j]), "S1_conf": float(res.s1_conf[j]),
              "ST": float(res.st[j]), "ST_conf": float(res.st_conf[j])}
             for j, name in enumerate(res.names)]
     if as_json:
-        sys.stdout.write(json.dumps(_json_safe({"scenario": sc.name, "kpi": kpi, "n": n,
+        sys.stdout.write(json.dumps(json_safe({"scenario": sc.name, "kpi": kpi, "n": n,
                                                 "seed": seed, "indices": rows}),
                                     indent=2, allow_nan=False) + "\n")
         return
@@ -247,7 +243,7 @@ def breakeven(
     high: Annotated[float, typer.Argument(help="high end of the bracket (canonical unit)")],
     kpi: Annotated[str, typer.Option(help="scalar KPI to bring to the target")] = "npv_usd",
     target: Annotated[float, typer.Option(help="target value of the KPI")] = 0.0,
-    seed: Annotated[int, typer.Option(help="random seed")] = 0,
+    seed: SeedOption = 0,
     as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
 ) -> None:
     """Break-even: the parameter value at which a KPI reaches a target (default NPV = 0)."""
@@ -256,16 +252,16 @@ def breakeven(
     from reemud.nomenclature import unit_of
     from reemud.uncertainty import break_even
 
-    sc = _load_or_fail(scenario)
-    with _user_errors():
+    sc = load_or_fail(scenario)
+    with user_errors():
         res = break_even(sc, parameter, low, high, kpi=kpi, target=target, seed=seed)
     if as_json:
-        sys.stdout.write(json.dumps(_json_safe({"scenario": sc.name, **asdict(res)}), indent=2,
+        sys.stdout.write(json.dumps(json_safe({"scenario": sc.name, **asdict(res)}), indent=2,
                                     allow_nan=False) + "\n")
         return
     unit = unit_of(kpi)
     answer = f"{res.value:.6g}" if res.value is not None else f"none ({res.status})"
     out_console.print(f"{sc.name}: {kpi} = {target:g} {unit} at {parameter} = {answer}\n"
-                      f"  {kpi} at {parameter} = {low:g}: {_fmt(res.kpi_at_low)} {unit}\n"
-                      f"  {kpi} at {parameter} = {high:g}: {_fmt(res.kpi_at_high)} {unit}",
+                      f"  {kpi} at {parameter} = {low:g}: {fmt(res.kpi_at_low)} {unit}\n"
+                      f"  {kpi} at {parameter} = {high:g}: {fmt(res.kpi_at_high)} {unit}",
                       highlight=False, soft_wrap=True)

@@ -120,10 +120,14 @@ def run_sweep(engine: Engine, scenario: Scenario | None = None, n: int = 0, *,
         sample_unit(1, len(scenario.uncertain), method, seed, correlation_matrix(scenario))
         if own:
             client, cluster = _client(workers, scheduler)
-        sweep_id = store.create_sweep(
-            engine, scenario_sha256=scenario.sha256, scenario_name=scenario.name,
-            scenario_text=scenario.text, n=n, method=method, seed=seed, chunk_size=chunk_size,
-            parameters=list(scenario.uncertain), version=__version__)
+        try:
+            sweep_id = store.create_sweep(
+                engine, scenario_sha256=scenario.sha256, scenario_name=scenario.name,
+                scenario_text=scenario.text, n=n, method=method, seed=seed,
+                chunk_size=chunk_size, parameters=list(scenario.uncertain), version=__version__)
+        except BaseException:  # the store refused the sweep: close the cluster just opened
+            _close(client, cluster, own)
+            raise
     u = sample_unit(n, len(scenario.uncertain), method, seed, correlation_matrix(scenario))
     plan = chunks(n, chunk_size)
     done = store.done_chunks(engine, sweep_id)
