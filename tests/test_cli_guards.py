@@ -173,3 +173,21 @@ def test_export_of_a_sweep_with_no_draws_refuses_and_writes_nothing(tmp_path):
     assert f"sweep {sweep_id} has no stored draws yet: nothing to export" in \
         " ".join(result.stderr.split())
     assert not target.exists()
+
+
+@pytest.mark.parametrize("args", [
+    ["mc", "examples/commercial-uncertain.toml", "-n", "4"],
+    ["sensitivity", "examples/commercial-uncertain.toml", "-n", "2"],
+    ["breakeven", "minamitorishima-commercial", "economics.price_multiplier", "1", "20"],
+    ["campaign", "-n", "2"],
+    ["slate"],
+], ids=lambda a: a[0])
+def test_every_seed_is_refused_outside_64_bits_before_any_work(args):
+    from typer.testing import CliRunner
+
+    from reemud.cli import app
+
+    result = CliRunner().invoke(app, [*args, "--seed", str(2**64)])
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+    assert "9223372036854775807" in result.output
