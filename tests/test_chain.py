@@ -73,7 +73,11 @@ def test_same_seed_same_json(default_result):
     again = run(load_scenario(), seed=0)
     assert again.to_json() == default_result.to_json()
     payload = json.loads(default_result.to_json())
-    assert list(payload) == ["scenario", "seed", "version", "kpis"]
+    assert list(payload) == ["scenario", "seed", "version", "kpis", "undefined"]
+    # every null KPI has its stated reason, and only those
+    assert sorted(payload["undefined"]) == sorted(k for k, v in payload["kpis"].items()
+                                                  if v is None)
+    assert payload["undefined"]["irr"] == "none: cash flow never changes sign"
 
 
 def test_results_are_immutable(default_result):

@@ -35,7 +35,9 @@ def test_run_prints_summary(out_dir):
     result = runner.invoke(app, ["run", "minamitorishima-commercial", "--out", str(out_dir)])
     assert result.exit_code == 0, result.output
     assert "npv_usd" in result.stdout
-    assert "IRR: none: cash flow never changes sign" in result.stdout
+    assert ("undefined (none: cash flow never changes sign): irr\n"
+            "undefined (the cash flow does not pay the capital back within the project life): "
+            "payback_years\n") in result.stdout
     listed = runner.invoke(app, ["db", "list", "--out", str(out_dir)])
     assert "minamitorishima-commercial" in listed.stdout
 

@@ -18,16 +18,85 @@ from reemud.cli_common import write_text_atomic
 REEMUD = str(Path(sys.executable).with_name("reemud"))
 
 
+EXAMPLE = str(Path(__file__).parents[1] / "examples" / "commercial-uncertain.toml")
+
+
+def _ctrl_c(proc: subprocess.Popen) -> tuple[str, str]:
+    """Ctrl-C as a terminal sends it: SIGINT to the command's whole process group."""
+    os.killpg(proc.pid, signal.SIGINT)
+    return proc.communicate(timeout=120)
+
+
+@pytest.fixture(scope="module")
+def slow_draws(tmp_path_factory) -> str:
+    """A scenario whose every draw simulates its own campaigns (seconds a draw)."""
+    from reemud.scenario import load_scenario
+
+    text = load_scenario("minamitorishima-2027").text.replace(
+        "campaign_days = 30", 'campaign_days = { dist = "uniform", low = 20, high = 40 }\n'
+        'workable_mean_h = { dist = "uniform", low = 100, high = 200 }')
+    path = tmp_path_factory.mktemp("slow") / "slow-draws.toml"
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
 @pytest.mark.slow
-def test_ctrl_c_exits_130_with_one_line_and_no_traceback():
-    proc = subprocess.Popen([REEMUD, "campaign", "-n", "10000"], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
-    time.sleep(4.0)  # imports done, campaigns running
-    proc.send_signal(signal.SIGINT)
-    _, err = proc.communicate(timeout=60)
+@pytest.mark.parametrize("args", [
+    ["campaign", "-n", "10000"],
+    ["mc", "SLOW", "-n", "2000"],
+    ["sensitivity", "SLOW", "-n", "512"],
+], ids=["campaign", "mc", "sensitivity"])
+def test_ctrl_c_exits_130_with_one_line_and_no_traceback(args, slow_draws):
+    proc = subprocess.Popen([REEMUD, *(slow_draws if a == "SLOW" else a for a in args)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
+    try:
+        time.sleep(6.0)  # imports done, the work running
+        assert proc.poll() is None, "finished before Ctrl-C: give it more work"
+        _, err = _ctrl_c(proc)
+    finally:
+        proc.kill()
+        proc.communicate()
     assert proc.returncode == 130
-    assert "interrupted (Ctrl-C): results already written or stored are kept" in err
-    assert "Traceback" not in err
+    assert err.strip() == "interrupted (Ctrl-C): results already written or stored are kept"
+
+
+@pytest.mark.slow
+def test_ctrl_c_during_a_sweep_keeps_its_chunks_without_a_dask_traceback(tmp_path):
+    import sqlite3
+
+    out = tmp_path / "out"
+    proc = subprocess.Popen([REEMUD, "sweep", EXAMPLE, "-n", "4096", "--chunk-size", "64",
+                             "--workers", "1", "--out", str(out)], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+    stored, deadline = 0, time.monotonic() + 120
+    while stored < 2 and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.2)
+        try:
+            with sqlite3.connect(out / "reemud.db", timeout=1) as conn:
+                stored = conn.execute("SELECT count(*) FROM sweep_chunk").fetchone()[0]
+        except sqlite3.Error:
+            stored = 0  # not created yet
+    try:
+        assert proc.poll() is None, "finished before Ctrl-C: give it more draws"
+        _, err = _ctrl_c(proc)
+    finally:
+        proc.kill()
+        proc.communicate()
+    assert proc.returncode == 130
+    # the workers ignore the group's SIGINT and Dask's shutdown stays quiet: one line
+    line = err.strip()
+    assert "\n" not in line, err
+    kept = int(line.split("keeps its ")[1].split(" ")[0])
+    assert kept >= 2
+    assert line == (f"interrupted (Ctrl-C): sweep 1 keeps its {kept} stored chunk(s); finish it "
+                    f"with: reemud sweep --resume 1 --out {out}")
+    resumed = subprocess.run([REEMUD, "sweep", "--resume", "1", "--out", str(out), "--workers",
+                              "1", "--json"], capture_output=True, text=True, timeout=300)
+    assert resumed.returncode == 0, resumed.stderr
+    assert "Traceback" not in resumed.stderr
+    with sqlite3.connect(out / "reemud.db") as conn:
+        assert conn.execute("SELECT count(*) FROM sweep_chunk").fetchone()[0] == 4096 // 64
 
 
 def test_warnings_reach_the_user_as_one_line(capsys, monkeypatch):

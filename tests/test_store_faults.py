@@ -511,6 +511,41 @@ def test_store_without_schema_table_upgraded_to_current_version(url, tmp_path, w
     again.dispose()
 
 
+def test_version1_store_gains_the_stated_reasons_and_keeps_its_runs(url, default_result):
+    """A store of schema 1 (no ``kpi.note``) is upgraded in place; its runs read as before."""
+    import datetime as dt
+
+    old = _version0_metadata(with_sweeps=True)
+    sa.Table("reemud_schema", old, sa.Column("version", sa.Integer, nullable=False))
+    raw = _raw(url)
+    old.create_all(raw)
+    with raw.begin() as conn:
+        conn.execute(old.tables["reemud_schema"].insert().values(version=1))
+        conn.execute(old.tables["scenario"].insert().values(sha256="b" * 64, name="v1",
+                                                            text="[deposit]\n"))
+        conn.execute(old.tables["run"].insert().values(
+            scenario_sha256="b" * 64, scenario_name="v1", seed=3, version="0.1",
+            created_utc=dt.datetime(2026, 6, 1)))
+        conn.execute(old.tables["kpi"].insert(), [
+            {"run_id": 1, "position": 0, "name": "npv_usd", "key": None, "value": 2.0},
+            {"run_id": 1, "position": 1, "name": "irr", "key": None, "value": None}])
+    raw.dispose()
+
+    engine = store.connect(url)
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT version FROM reemud_schema").scalars().all() == [2]
+    assert "note" in {c["name"] for c in sa.inspect(engine).get_columns("kpi")}
+    before = store.get_run(engine, 1)
+    assert before["kpis"] == {"npv_usd": 2.0, "irr": None}
+    assert before["undefined"] == {}  # stored before reasons were: none invented
+    new_id = store.save_run(engine, default_result)
+    again = store.get_run(engine, new_id)
+    assert again["kpis"] == default_result.to_dict()["kpis"]
+    assert again["undefined"] == dict(default_result.undefined)
+    assert again["undefined"]["irr"] == "none: cash flow never changes sign"
+    engine.dispose()
+
+
 def test_version0_store_missing_a_table_is_not_upgraded(url):
     old = _version0_metadata(with_sweeps=False)
     raw = _raw(url)

@@ -7,15 +7,12 @@ leaving the KPIs after it silently undefined.
 
 import math
 
+import numpy as np
 import pytest
 
-from reemud.chain import CAMPAIGN_KPIS, run
+from reemud.chain import NOT_COMPUTABLE, run, run_draws
 from reemud.errors import ScenarioError
-from reemud.scenario import load_scenario, parse_scenario
-
-UNDEFINED_BY_DESIGN = {"irr", "payback_years", *CAMPAIGN_KPIS}
-"""KPIs undefined for a stated reason (no IRR when the cash flow never turns positive; no
-campaign without a campaign model)."""
+from reemud.scenario import bundled_scenarios, load_scenario, parse_scenario
 
 
 def _with(table: str, body: str):
@@ -50,7 +47,7 @@ def test_an_expensive_plant_still_has_a_break_even(body):
     assert k["break_even_price_multiplier"] is not None
     assert k["break_even_price_multiplier"] > 1e3
     for name, value in k.items():
-        if name not in UNDEFINED_BY_DESIGN and not isinstance(value, dict):
+        if name not in result.undefined and not isinstance(value, dict):
             assert value is not None, name
             assert math.isfinite(value), name
 
@@ -70,3 +67,54 @@ def test_a_campaign_that_cannot_finish_or_delivers_nothing_is_refused(body, path
     (problem,) = err.value.problems
     assert problem.path == path
     assert phrase in problem.allowed
+
+
+# ---------------------------------------------------------------------------------------------
+# a KPI is undefined only for a stated reason; one that is not finite otherwise is an error
+
+
+@pytest.mark.parametrize("name", sorted(bundled_scenarios()))
+def test_every_null_kpi_of_a_bundled_scenario_has_its_stated_reason(name):
+    result = run(load_scenario(name))
+    nulls = sorted(k for k, v in result.kpis.items() if v is None)
+    assert sorted(result.undefined) == nulls
+    assert result.undefined["irr"] == result.records["economics"].irr_status
+
+
+def test_a_model_that_designs_no_cascade_states_why_it_has_no_stage_count():
+    result = run(_with("separation", 'model = "fixed_recovery"'))
+    assert result.kpis["sx_stages"] is None
+    assert result.undefined["sx_stages"] == "the fixed_recovery model designs no SX cascade"
+
+
+def _overflowing_rheology():
+    sc = load_scenario("minamitorishima-2027")
+    return parse_scenario(sc.text.replace('model = "closed_circulation"',
+                                          'model = "closed_circulation"\n'
+                                          'yield_stress_coefficient_pa = 1e300'))
+
+
+def test_a_kpi_null_from_overflow_is_an_error_naming_the_extreme_input():
+    # a yield stress of 1e300 Pa: the lift power is NaN, and nothing states a reason for it
+    with pytest.raises(ScenarioError) as err:
+        run(_overflowing_rheology())
+    (problem,) = err.value.problems
+    assert problem.path == "lifting.yield_stress_coefficient_pa"
+    assert problem.given == 1e300
+    assert problem.allowed.startswith("the chain could not compute lift_power_kw, ")
+    assert problem.allowed.endswith("an input lies outside where the models hold (an overflow "
+                                    "or an undefined operation)")
+    assert problem.fix == ("bring lifting.yield_stress_coefficient_pa (default 0.005) back "
+                           "towards the default (data/parameters.csv)")
+
+
+def test_a_draw_whose_kpi_overflows_is_rejected_with_the_reason_the_others_run():
+    sc = load_scenario("minamitorishima-2027")
+    why: dict = {}
+    out = run_draws(sc, {"lifting.yield_stress_coefficient_pa": np.array([0.005, 1e300, 0.01])},
+                    reasons=why)
+    assert list(why["reason"]) == ["", f"(result).lift_power_kw: {NOT_COMPUTABLE}", ""]
+    assert np.isnan(out["npv_usd"][1])
+    assert np.isnan(out["resource_reo_t"][1])
+    assert out["npv_usd"][0] == pytest.approx(run(sc).kpis["npv_usd"], rel=1e-12)
+    assert np.isfinite(out["npv_usd"][2])

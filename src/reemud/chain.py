@@ -25,16 +25,17 @@ import json
 import os
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import MappingProxyType
 
 import numpy as np
 
 from reemud import __version__, registry
 from reemud.elements import REY, as_dict
-from reemud.errors import MassBalanceError, Problem, RejectedError, ScenarioError
+from reemud.errors import MassBalanceError, Problem, RejectedError
 from reemud.records import freeze
-from reemud.scenario import Scenario, cross_stage_rules, parameter_field
+from reemud.scenario import Scenario, cross_stage_rules, furthest_from_defaults, parameter_field
+from reemud.stages.collector import CAMPAIGN_KPIS  # noqa: F401 - re-exported, a KPI group
 
 MASS_BALANCE_RTOL = 1e-9
 OUTSIDE_RULES = "outside the parameters' allowed ranges or rules"
@@ -47,8 +48,9 @@ BLOCK = 2048
 class ChainResult:
     """Everything one run produced.
 
-    The scenario, seed, version, every record, the KPIs and the models' diagnostics
-    (``{stage: {name: value}}``, the single run's extras for the report).
+    The scenario, seed, version, every record, the KPIs, the models' diagnostics
+    (``{stage: {name: value}}``, the single run's extras for the report) and why each undefined
+    KPI is undefined (``{name: reason}``, see ``undefined_reasons``).
     """
 
     scenario: Scenario
@@ -57,12 +59,17 @@ class ChainResult:
     records: Mapping[str, object]
     kpis: Mapping[str, object]
     diagnostics: Mapping[str, Mapping[str, object]]
+    undefined: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
 
     def to_dict(self) -> dict:
-        """``{"scenario", "seed", "version", "kpis"}`` as plain Python values."""
+        """``{"scenario", "seed", "version", "kpis", "undefined"}`` as plain Python values.
+
+        ``undefined`` gives the stated reason of every KPI that is ``None``.
+        """
         return {"scenario": self.scenario.name, "seed": self.seed, "version": self.version,
                 "kpis": {k: (dict(v) if isinstance(v, Mapping) else v)
-                         for k, v in self.kpis.items()}}
+                         for k, v in self.kpis.items()},
+                "undefined": dict(self.undefined)}
 
     def to_json(self) -> str:
         """The run as JSON (what ``reemud run --json`` prints); undefined values are ``null``."""
@@ -89,32 +96,97 @@ class ChainResult:
         return run_dataset(self)
 
 
-CAMPAIGN_KPIS = ("campaign_tonnes_mean", "campaign_tonnes_standard_error", "spot_cycle_h",
-                 "spot_cycle_h_for_target", "campaign_cost_usd", "campaign_reo_kg",
-                 "campaign_cost_usd_per_t_mud", "programme_cost_usd_per_t_mud",
-                 "programme_cost_usd_per_kg_reo")
-"""KPIs of one simulated campaign: undefined (null) when the collector simulates none."""
-
 PER_ELEMENT_KPIS = ("leach_recovery", "oxide_production_t_per_year")
 """KPIs with one value per element (``{symbol: value}`` in a run, ``(n, 15)`` on draws)."""
 
 
-def _no_overflow(values: Mapping[str, object]) -> None:
-    """Refuse a single run whose KPIs overflowed.
+NOT_COMPUTABLE = ("could not be computed: an input lies outside where the models hold (an "
+                  "overflow or an undefined operation)")
+"""Why a KPI that is not finite without a stated reason (``undefined_reasons``) is an error."""
+NOT_COMPUTABLE_FIX = ("bring the scenario's extreme values back towards their defaults "
+                      "(data/parameters.csv)")
 
-    An infinite KPI is an error, never shown as an undefined one (a KPI undefined for a stated
-    reason is NaN, not inf).
+
+def undefined_reasons(scenario: Scenario, records: Mapping[str, object]) -> dict[str, np.ndarray]:
+    """Why each KPI that can be undefined is, per draw (``""`` where no stated reason holds).
+
+    A KPI may be undefined (NaN, ``null`` in JSON) only for a reason stated here or by the
+    scenario's models (``registry.register(undefined=...)``: no campaign figures without the
+    campaign collector, no SX stage count without a cascade design): no IRR unless exactly one
+    rate makes the NPV zero (its ``irr_status``), no payback when the cash flow never pays the
+    capital back, no break-even when the NPV keeps its sign over the searched price multipliers,
+    nothing per kilogram when nothing is produced. Anything else that is not finite is an error
+    (``not_computable``).
     """
-    bad = []
+    cash, ox = records["economics"], records["refining"]
+
+    def where(condition, reason):
+        return np.where(np.asarray(condition, dtype=bool), reason, "").astype(object)
+
+    no_oxide = where(~(np.asarray(ox.oxide_t_per_year).sum(axis=-1) > 0), "no oxide is produced")
+    status = np.asarray(cash.irr_status, dtype=object)
+    reasons = {
+        "irr": np.where(status == "unique", "", status).astype(object),
+        "payback_years": where(True, "the cash flow does not pay the capital back within the "
+                                     "project life"),
+        "break_even_price_multiplier": where(True, "the NPV keeps its sign at every price "
+                                                   "multiplier from 1e-6 to 1e9"),
+        "unit_cost_usd_per_kg_reo": no_oxide, "energy_kwh_per_kg_reo": no_oxide,
+        "co2_kg_per_kg_reo": no_oxide, "product_purity": no_oxide,
+        "programme_cost_usd_per_kg_reo": where(~(np.asarray(cash.campaign_reo_kg) > 0),
+                                               "the campaign yields no oxide"),
+    }
+    for stage, config in scenario.stages.items():
+        for name, reason in registry.get(stage, config.model).undefined.items():
+            reasons[name] = where(True, reason)
+    return reasons
+
+
+def not_computable(values: Mapping[str, object], reasons: Mapping[str, np.ndarray],
+                   n: int | None = None) -> dict[str, np.ndarray]:
+    """KPIs that are not finite without a stated reason: ``{name: bool per draw}`` (or 0-d).
+
+    ``values`` are ``kpis(records)``, ``reasons`` ``undefined_reasons(records)``; ``n`` draws,
+    or ``None`` for a single run. Per-element and per-product KPIs have no stated reasons.
+    """
+    shape = () if n is None else (n,)
+    out = {}
     for name, value in values.items():
-        arr = np.asarray(list(value.values()) if isinstance(value, Mapping) else value,
-                         dtype=float)
-        if np.isinf(arr).any():
-            bad.append(Problem(f"(result).{name}", "inf", "overflows: an input lies outside where "
-                               "the models hold", "bring the scenario's extreme values back "
-                               "towards their defaults (data/parameters.csv)"))
-    if bad:
-        raise ScenarioError(bad)
+        parts = list(value.values()) if isinstance(value, Mapping) else [value]
+        bad = np.zeros(shape, dtype=bool)
+        for part in parts:  # per-element KPIs have the elements on their last axis
+            finite = np.isfinite(np.asarray(part, dtype=float))
+            bad |= ~np.broadcast_to(finite.all(axis=-1) if name in PER_ELEMENT_KPIS else finite,
+                                    shape)
+        if name in reasons:
+            bad &= np.broadcast_to(reasons[name], shape) == ""
+        if bad.any():
+            out[name] = bad
+    return out
+
+
+def _computable(scenario: Scenario, values: Mapping[str, object],
+                reasons: Mapping[str, np.ndarray]) -> None:
+    """Refuse a single run with a KPI that is not finite without a stated reason.
+
+    One problem, naming the parameters furthest from their defaults (the likely culprits) and
+    the KPIs that could not be computed.
+    """
+    failed = list(not_computable(values, reasons))
+    if not failed:
+        return
+    suspects = furthest_from_defaults(scenario)
+    names = ", ".join(failed[:4]) + (f" and {len(failed) - 4} more" if len(failed) > 4 else "")
+    allowed = f"the chain could not compute {names}: {NOT_COMPUTABLE.split(': ', 1)[1]}"
+    if suspects:
+        path, value, _ = suspects[0]
+        problem = Problem(path, value, allowed, "bring " + ", ".join(
+            f"{p} (default {d:g})" for p, _, d in suspects)
+            + " back towards the default (data/parameters.csv)")
+    else:
+        problem = Problem("(result)", failed[0], allowed, NOT_COMPUTABLE_FIX)
+    # the reason a draw gets on the draw axis (``run_draws``), for draw-by-draw loops
+    raise RejectedError([problem], [f"(result).{failed[0]}: {NOT_COMPUTABLE}"])
 
 
 def _per(amount, quantity):
@@ -203,14 +275,15 @@ def run_kpis(records: Mapping[str, object]) -> dict[str, object]:
     return out
 
 
-def draw_kpis(records: Mapping[str, object], n: int, *,
-              per_element: bool = False) -> dict[str, np.ndarray]:
+def draw_kpis(records: Mapping[str, object], n: int, *, per_element: bool = False,
+              values: Mapping[str, object] | None = None) -> dict[str, np.ndarray]:
     """The scalar ``kpis`` of draws' records as float arrays of ``n`` draws (NaN if undefined).
 
     With ``per_element`` the per-element KPIs come too, as ``(n, 15)`` arrays (REY order).
+    ``values`` are the records' ``kpis`` if already computed.
     """
     out = {}
-    for name, value in kpis(records).items():
+    for name, value in (kpis(records) if values is None else values).items():
         if name in PER_ELEMENT_KPIS:
             if per_element:
                 out[name] = np.array(np.broadcast_to(np.asarray(value, dtype=float),
@@ -336,19 +409,25 @@ class Chain:
                           single=True)
         if self.guards:
             check_mass_balance(done)
-        _no_overflow(kpis(done))
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            reasons, values = undefined_reasons(self.scenario, done), kpis(done)
+        _computable(self.scenario, values, reasons)
         diagnostics = {}
         for name in registry.STAGES[start:]:
             entry = registry.get(name, self.scenario.stages[name].model)
             if entry.diagnostics is not None:
                 upstream = MappingProxyType({s: done[s] for s in registry.STAGES[
                     :registry.STAGES.index(name)]})
-                diagnostics[name] = freeze(  # read-only copies: caches stay intact
-                    entry.diagnostics(params[name], upstream, done[name], int(seed)))
+                with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+                    diagnostics[name] = freeze(  # read-only copies: caches stay intact
+                        entry.diagnostics(params[name], upstream, done[name], int(seed)))
         return ChainResult(scenario=self.scenario, seed=int(seed), version=__version__,
                            records=MappingProxyType(done),
                            kpis=MappingProxyType(run_kpis(done)),
-                           diagnostics=MappingProxyType(diagnostics))
+                           diagnostics=MappingProxyType(diagnostics),
+                           undefined=MappingProxyType({
+                               name: str(reasons[name]) for name in reasons
+                               if not np.isfinite(np.asarray(values[name], dtype=float))}))
 
 
 def run(scenario: Scenario, seed: int = 0) -> ChainResult:
@@ -480,8 +559,14 @@ def run_draws(scenario: Scenario, inputs: Mapping[str, np.ndarray], seed: int = 
         records = run_stages(scenario, registry.STAGES[first:], _params(scenario, values, rows),
                              upstream, seed, single=False)
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            values_at = draw_kpis(records, rows.size, per_element=per_element)
+            found = kpis(records)
+            failed = not_computable(found, undefined_reasons(scenario, records), rows.size)
+            values_at = draw_kpis(records, rows.size, per_element=per_element, values=found)
         rejected, stated = rejected_draws(records, rows.size)
+        for name, bad in failed.items():  # after the stages' own reasons, which come first
+            hit = bad & ~rejected
+            stated[hit] = f"(result).{name}: {NOT_COMPUTABLE}"
+            rejected |= hit
         if guards:
             check_mass_balance(records, where=~rejected)
         return rows, values_at, rejected, stated
@@ -490,7 +575,8 @@ def run_draws(scenario: Scenario, inputs: Mapping[str, np.ndarray], seed: int = 
     done = 0
     # blocks are independent: NumPy releases the GIL on their arrays, so threads share the cores
     threads = max(1, min(workers or os.cpu_count() or 1, len(tasks)))
-    with ThreadPoolExecutor(max_workers=threads) as pool:
+    pool = ThreadPoolExecutor(max_workers=threads)
+    try:
         for rows, values_at, rejected, stated in (map if threads == 1 else pool.map)(compute,
                                                                                     tasks):
             why[rows] = np.where(why[rows] == "", stated, why[rows])
@@ -501,6 +587,10 @@ def run_draws(scenario: Scenario, inputs: Mapping[str, np.ndarray], seed: int = 
             done += rows.size
             if progress is not None:
                 progress(done)
+    except BaseException:  # Ctrl-C or a failing block: drop the blocks not yet started
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
     if reasons is not None:
         reasons["reason"] = why
     return out

@@ -76,6 +76,12 @@ def _summary(result) -> Table:
     return table
 
 
+def _undefined_lines(undefined: Mapping[str, str]) -> list[str]:
+    """One line per stated reason, with the undefined KPIs it explains (shown as —)."""
+    by_reason: dict[str, list[str]] = {}
+    for name, reason in undefined.items():
+        by_reason.setdefault(reason, []).append(name)
+    return [f"undefined ({reason}): {', '.join(names)}" for reason, names in by_reason.items()]
 
 
 @app.command()
@@ -117,7 +123,11 @@ def run(
         url = db or store.default_url(out)
         engine = open_store(url)
         progress.update(task, advance=1, description="running the chain")
-        result = run_chain(sc, seed=seed)
+        try:
+            result = run_chain(sc, seed=seed)
+        except ScenarioError as exc:  # what only the chain finds, as `validate` reports it
+            progress.stop()
+            _fail(exc)
         remember(result)
         progress.update(task, advance=1, description="storing the run")
         run_id, unstored = _store_run(engine, url, result, out)
@@ -137,8 +147,8 @@ def run(
         sys.stdout.write(result.to_json() + "\n")
     else:
         out_console.print(_summary(result))
-        cash = result.records["economics"]
-        out_console.print(f"IRR: {cash.irr_status}")
+        for line in _undefined_lines(result.undefined):
+            out_console.print(line, highlight=False)
         if report_error is None:
             out_console.print(f"report: {report_path}")
         if netcdf is not None:
@@ -243,7 +253,7 @@ def db_show(run_id: Annotated[int, typer.Argument(help="run id from `reemud db l
         err_console.print(f"no run with id {run_id}; see `reemud db list`")
         raise typer.Exit(2)
     if as_json:
-        payload = {k: record[k] for k in ("scenario", "seed", "version", "kpis")}
+        payload = {k: record[k] for k in ("scenario", "seed", "version", "kpis", "undefined")}
         sys.stdout.write(json.dumps(payload, indent=2, allow_nan=False) + "\n")
         return
     table = Table(title=f"run {run_id}: {record['scenario']} (seed {record['seed']}, "
@@ -255,6 +265,8 @@ def db_show(run_id: Annotated[int, typer.Argument(help="run id from `reemud db l
                  if isinstance(value, Mapping) else _fmt(value))
         table.add_row(name, shown)
     out_console.print(table)
+    for line in _undefined_lines(record["undefined"]):
+        out_console.print(line, highlight=False)
 
 
 @db_app.command("sweeps")
@@ -523,7 +535,7 @@ def campaign(
     """Simulate the scenario's collector campaigns (SimPy) with a progress bar."""
     from rich.progress import BarColumn, Progress, TimeRemainingColumn
 
-    from reemud.chain import Chain
+    from reemud.chain import run_stages
     from reemud.collector.campaign import (
         CATEGORIES,
         MAX_EVENTS,
@@ -544,7 +556,11 @@ def campaign(
         err_console.print(f"{sc.name}: its collector model is {original!r}; the campaign uses "
                           "the parameters the two models share and the campaign model's sourced "
                           "defaults for the rest (data/parameters.csv)")
-    deposit = Chain(sc).run_from("deposit", {}).records["deposit"]
+    try:  # the campaign needs the deposit only, not the stages after the collector
+        deposit = run_stages(sc, ("deposit",), {"deposit": sc.stages["deposit"].params}, {},
+                             seed, single=True)["deposit"]
+    except ScenarioError as exc:
+        _fail(exc)
     spec = campaign_spec(sc.stages["collector"].params, deposit)
     memory_or_fail(campaigns_memory_bytes(n), f"{n:,} campaigns", "lower -n")
     per_campaign = float(events_per_campaign(**vars(spec)))

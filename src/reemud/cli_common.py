@@ -104,12 +104,17 @@ def write_text_atomic(path: Path, text: str) -> Path:
     return path
 
 
-def fail(error: ScenarioError) -> None:
-    """List every problem of ``error`` (field, value, what is allowed, the fix) and exit 2."""
+def print_problems(error: ScenarioError) -> None:
+    """List every problem of ``error`` on stderr: field, value, what is allowed, the fix."""
     err_console.print(f"[bold red]{escape(error.source)}: {len(error.problems)} problem(s)[/]")
     for i, p in enumerate(error.problems, 1):
         err_console.print(f"  {i}. [bold]{escape(p.path)}[/]: "
                           + escape(f"{p.allowed} (got {p.given!r}). {p.fix}"), highlight=False)
+
+
+def fail(error: ScenarioError) -> None:
+    """List every problem of ``error`` (``print_problems``) and exit 2."""
+    print_problems(error)
     raise typer.Exit(2)
 
 

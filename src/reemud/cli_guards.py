@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import os
 import signal
+import sys
+import threading
 import warnings
 from pathlib import Path
 
 from rich.markup import escape
 
-from reemud.cli_common import err_console, fail_line
+from reemud.cli_common import err_console, fail_line, print_problems
+from reemud.errors import ScenarioError
 
 EXIT_INTERRUPTED = 130
 """Exit status after Ctrl-C (128 + SIGINT), as shells report it."""
@@ -79,8 +82,10 @@ def run_app(app) -> None:
     """Run a typer app as the console entry point.
 
     Warnings print as one readable line; Ctrl-C prints one line and exits 130 (the command's
-    own handler, if it has one, says what was kept first). Usage errors and a command's exit
-    status are the framework's (exit 2 for bad usage).
+    own handler, if it has one, says what was kept first). A scenario the chain finds it cannot
+    compute, wherever a command runs it, is listed as its problems with exit 2 (commands that
+    hold something to keep catch it first). Usage errors and a command's exit status are the
+    framework's (exit 2 for bad usage).
     """
     warnings.showwarning = _one_line_warning
     signal.signal(signal.SIGINT, _on_sigint)
@@ -89,7 +94,17 @@ def run_app(app) -> None:
     except Interrupted:
         err_console.print("interrupted (Ctrl-C): results already written or stored are kept",
                           highlight=False)
+        if threading.active_count() > 1:
+            # a block of draws still computing in a worker thread cannot be stopped, and the
+            # interpreter would wait for it at exit; what is kept is already committed (store
+            # transactions, atomic renames), so leave now
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(EXIT_INTERRUPTED)
         raise SystemExit(EXIT_INTERRUPTED) from None
+    except ScenarioError as exc:
+        print_problems(exc)
+        raise SystemExit(2) from None
 
 
 DRAW_BYTES = 2048

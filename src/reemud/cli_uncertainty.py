@@ -26,6 +26,7 @@ from reemud.cli_common import (
     draw_progress,
     err_console,
     existing_store,
+    fail_line,
     fmt,
     json_safe,
     load_or_fail,
@@ -77,6 +78,9 @@ def mc(
         write_html(report, render_uncertainty(sc.name, "npv_usd", mc=result,
                                                tornado=tornado(sc, "npv_usd", seed=seed)))
     _print_mc(sc, n, method, seed, summary, as_json, rejections=result.rejections)
+    if summary["resource_reo_t"]["n"] == 0:  # defined whenever a draw was run
+        fail_line(f"every one of the {n:,} draws was rejected (the reasons are above); "
+                  f"`reemud validate {scenario}` checks the scenario at its stated values")
 
 
 def _print_mc(sc, n: int, method: str, seed: int, summary: Mapping, as_json: bool,

@@ -7,13 +7,15 @@ the run's seed, and returns its own record, whose arrays carry the draw axis fir
 single run). ``fixed`` names parameters that must be the same on every draw (year counts that set
 array shapes); the chain runs each distinct value of them as its own group of draws. The optional
 ``diagnostics(params, upstream, record, seed) -> dict`` adds what only a single run shows (curves,
-envelopes, grids for the report).
+envelopes, grids for the report). ``undefined`` states why the model leaves a KPI undefined; any
+other KPI that is not finite is an error (``chain.undefined_reasons``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from types import MappingProxyType
 
 from pydantic import BaseModel
 
@@ -35,6 +37,7 @@ class ModelEntry:
     default: bool
     fixed: tuple[str, ...] = ()
     diagnostics: Callable[[BaseModel, Mapping[str, object], object, int], dict] | None = None
+    undefined: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def summary(self) -> str:
@@ -46,11 +49,14 @@ _ENTRIES: dict[tuple[str, str], ModelEntry] = {}
 
 
 def register(stage: str, name: str, params: type[BaseModel], *, default: bool = False,
-             fixed: tuple[str, ...] = (), diagnostics: Callable | None = None):
+             fixed: tuple[str, ...] = (), diagnostics: Callable | None = None,
+             undefined: Mapping[str, str] | None = None):
     """Register ``run`` as model ``name`` of ``stage`` (decorator).
 
     ``fixed`` names parameters that must be the same on every draw; ``diagnostics`` computes the
-    single run's extras from the parameters, the upstream records and the model's own record.
+    single run's extras from the parameters, the upstream records and the model's own record;
+    ``undefined`` maps the KPIs the model leaves undefined (NaN) to the reason (a model with no
+    SX cascade has no stage count).
     """
     if stage not in STAGES:
         raise ValueError(f"unknown stage {stage!r}; stages are {', '.join(STAGES)}")
@@ -63,7 +69,8 @@ def register(stage: str, name: str, params: type[BaseModel], *, default: bool = 
         key = (stage, name)
         if key in _ENTRIES:
             raise ValueError(f"model {name!r} of stage {stage!r} is already registered")
-        _ENTRIES[key] = ModelEntry(stage, name, params, run, default, tuple(fixed), diagnostics)
+        _ENTRIES[key] = ModelEntry(stage, name, params, run, default, tuple(fixed), diagnostics,
+                                   MappingProxyType(dict(undefined or {})))
         return run
 
     return decorate

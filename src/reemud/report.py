@@ -427,8 +427,10 @@ def render(result: ChainResult, literature: list[CaseResult] | None = None) -> s
             for key, v in value.items():
                 element_rows.append([html.escape(name), key, _fmt(v), unit_of(name)])
         else:
+            why = result.undefined.get(name)
+            meaning = describe(name) + (f" (undefined: {why})" if why else "")
             scalar_rows.append([f"<code>{name}</code>", _fmt(value), html.escape(unit_of(name)),
-                                html.escape(describe(name))])
+                                html.escape(meaning)])
     cash = result.records["economics"]
     parts = [
         f"<h1>reemud — {html.escape(sc.name)}</h1>",

@@ -142,6 +142,34 @@ def parameter_defaults(stage: str, model: str) -> dict[str, str]:
     return {**shared, **rows.get((stage, model), {})}
 
 
+def furthest_from_defaults(scenario: Scenario, factor: float = 1e3,
+                           most: int = 3) -> list[tuple[str, float, float]]:
+    """The numeric parameters furthest from their defaults, by ratio: ``(path, value, default)``.
+
+    At most ``most`` of them, each at least ``factor`` times (or ``1/factor`` of) its default in
+    ``data/parameters.csv`` or of the opposite sign, furthest first: the likely culprits when the
+    chain cannot compute a scenario. Values are canonical units.
+    """
+    found = []
+    for stage, config in scenario.stages.items():
+        for name, text in parameter_defaults(stage, config.model).items():
+            if not _is_numeric(type(config.params), name):
+                continue
+            try:
+                default = float(text)
+            except ValueError:
+                continue
+            value = float(getattr(config.params, name))
+            if value == default:
+                continue
+            ratio = (math.inf if value * default <= 0 or not math.isfinite(value)
+                     else abs(math.log10(value / default)))
+            if ratio >= math.log10(factor):
+                found.append((ratio, f"{stage}.{name}", value, default))
+    found.sort(key=lambda f: -f[0])
+    return [(path, value, default) for _, path, value, default in found[:most]]
+
+
 def field_unit(params_model, name: str) -> str | None:
     """Canonical unit of a parameter field (``""`` dimensionless), ``None`` if not a field."""
     info = params_model.model_fields.get(name)

@@ -1,8 +1,9 @@
 """Results store (SQLAlchemy): a SQLite file by default, any SQLAlchemy URL (e.g. PostgreSQL).
 
 Tables: ``scenario`` (text by SHA-256), ``run`` (scenario, seed, package version, time) and ``kpi``
-(one row per KPI value: name, element key or NULL, value or NULL when undefined). SQLite files are
-opened in WAL mode. ``kpis_of(run_id)`` rebuilds exactly the KPI dict the run printed;
+(one row per KPI value: name, element key or NULL, value or NULL when undefined, and then the
+run's stated reason in ``note``). SQLite files are opened in WAL mode. ``kpis_of(run_id)``
+rebuilds exactly the KPI dict the run printed, ``undefined_of(run_id)`` the reasons;
 ``get_runs(ids)`` reads several runs at once (``reemud db compare``).
 
 Sweeps: ``sweep`` (scenario, n, sampler, seed, chunk size, uncertain parameters) and
@@ -97,6 +98,7 @@ kpi_table = Table(
     Column("name", String(100), nullable=False),
     Column("key", String(40), nullable=True),
     Column("value", Float, nullable=True),
+    Column("note", Text, nullable=True),  # why the value is undefined, as the run stated it
 )
 
 
@@ -129,12 +131,16 @@ schema_table = Table(
     Column("version", Integer, nullable=False),
 )
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 """Version of the schema above, held in the one row of ``reemud_schema``.
 
 0: a store made before ``reemud_schema`` existed (``run.seed`` a 32-bit integer on PostgreSQL,
-and the oldest have no ``sweep``/``sweep_chunk`` tables). 1: the tables above.
+and the oldest have no ``sweep``/``sweep_chunk`` tables). 1: ``reemud_schema`` and 64-bit seeds.
+2: ``kpi.note``, the stated reason of an undefined KPI.
 """
+
+COLUMNS_SINCE = {("kpi", "note"): 2}
+"""Columns added after version 1: ``(table, column) -> the schema version that added it``."""
 
 LEGACY_TABLES = ("scenario", "run", "kpi")
 """The tables every version-0 store has (the sweep tables came later)."""
@@ -302,7 +308,8 @@ def _schema_version(conn: Connection, url: str) -> int | None:
     problems = [f"table {t} missing" for t in sorted(required - ours)]
     for name in sorted(ours):
         have = {c["name"] for c in inspector.get_columns(name)}
-        want = set(metadata.tables[name].c.keys())
+        want = {c for c in metadata.tables[name].c.keys()
+                if COLUMNS_SINCE.get((name, c), 0) <= version}
         if have != want:
             lacks, extra = sorted(want - have), sorted(have - want)
             problems.append(f"table {name}"
@@ -323,7 +330,12 @@ def _upgrade_0_to_1(conn: Connection) -> None:
             conn.exec_driver_sql(f"ALTER TABLE {table.name} ALTER COLUMN seed TYPE BIGINT")
 
 
-UPGRADES: dict[int, Callable[[Connection], None]] = {0: _upgrade_0_to_1}
+def _upgrade_1_to_2(conn: Connection) -> None:
+    """Add ``kpi.note``: runs stored before it have no stated reasons (NULL)."""
+    conn.exec_driver_sql("ALTER TABLE kpi ADD COLUMN note TEXT")
+
+
+UPGRADES: dict[int, Callable[[Connection], None]] = {0: _upgrade_0_to_1, 1: _upgrade_1_to_2}
 """``UPGRADES[v]`` takes a store of schema version v to v + 1, inside the set-up transaction."""
 
 
@@ -384,13 +396,14 @@ def connect(url: str, *, writable: bool = True, pooled: bool = True) -> Engine:
     return engine
 
 
-def _kpi_rows(kpis: Mapping[str, object]):
+def _kpi_rows(kpis: Mapping[str, object], undefined: Mapping[str, str]):
     position = 0
     for name, value in kpis.items():
         items = value.items() if isinstance(value, Mapping) else [(None, value)]
         for key, v in items:
             yield {"position": position, "name": name, "key": key,
-                   "value": None if v is None else float(v)}
+                   "value": None if v is None else float(v),
+                   "note": undefined.get(name) if v is None and key is None else None}
             position += 1
 
 
@@ -412,17 +425,18 @@ def save_run(engine: Engine, result: ChainResult) -> int:
     """Store a run with its scenario text and KPIs; return the new run id."""
     sc = result.scenario
     return save_kpis(engine, sha256=sc.sha256, name=sc.name, text=sc.text, seed=result.seed,
-                     version=result.version, kpis=result.kpis)
+                     version=result.version, kpis=result.kpis, undefined=result.undefined)
 
 
 def save_kpis(engine: Engine, *, sha256: str, name: str, text: str, seed: int, version: str,
-              kpis: Mapping[str, object]) -> int:
+              kpis: Mapping[str, object], undefined: Mapping[str, str] | None = None) -> int:
     """Store any run (a chain run, a market disruption run) by its scenario and KPIs; its id.
 
-    One transaction: the run is stored whole or not at all (retried while another writer holds
-    the lock, see ``with_retry``).
+    ``undefined`` gives the stated reason of KPIs that are ``None``. One transaction: the run is
+    stored whole or not at all (retried while another writer holds the lock, see
+    ``with_retry``).
     """
-    rows = list(_kpi_rows(kpis))
+    rows = list(_kpi_rows(kpis, undefined or {}))
 
     def store() -> int:
         with engine.begin() as conn:
@@ -456,33 +470,50 @@ def _kpis_from_rows(rows) -> dict[str, object]:
     return kpis
 
 
+def _undefined_from_rows(rows) -> dict[str, str]:
+    """The stated reasons of a run's undefined KPIs, from its KPI rows."""
+    return {r["name"]: r["note"] for r in rows if r["note"] is not None}
+
+
+def _kpi_rows_of(engine: Engine, run_id: int) -> list:
+    with engine.connect() as conn:
+        return conn.execute(select(kpi_table).where(kpi_table.c.run_id == run_id)
+                            .order_by(kpi_table.c.position)).mappings().all()
+
+
 def kpis_of(engine: Engine, run_id: int) -> dict[str, object]:
     """The KPIs of a stored run, in the order and shape the run produced them."""
-    with engine.connect() as conn:
-        rows = conn.execute(select(kpi_table).where(kpi_table.c.run_id == run_id)
-                            .order_by(kpi_table.c.position)).mappings().all()
-    return _kpis_from_rows(rows)
+    return _kpis_from_rows(_kpi_rows_of(engine, run_id))
+
+
+def undefined_of(engine: Engine, run_id: int) -> dict[str, str]:
+    """Why each undefined KPI of a stored run is undefined (``{}`` for runs stored before v2)."""
+    return _undefined_from_rows(_kpi_rows_of(engine, run_id))
 
 
 def get_run(engine: Engine, run_id: int) -> dict | None:
-    """A stored run as ``{"scenario", "seed", "version", "kpis"}`` plus its record, or None."""
+    """A stored run as ``{"scenario", "seed", "version", "kpis", "undefined"}`` plus its record.
+
+    None if there is no such run.
+    """
     with engine.connect() as conn:
         row = conn.execute(select(run_table).where(run_table.c.id == run_id)).mappings().first()
         if row is None:
             return None
         text = conn.execute(select(scenario_table.c.text).where(
             scenario_table.c.sha256 == row["scenario_sha256"])).scalar_one()
+    rows = _kpi_rows_of(engine, run_id)
     return {"id": row["id"], "scenario": row["scenario_name"], "seed": row["seed"],
             "version": row["version"], "created_utc": row["created_utc"].isoformat(),
             "scenario_sha256": row["scenario_sha256"], "scenario_text": text,
-            "kpis": kpis_of(engine, run_id)}
+            "kpis": _kpis_from_rows(rows), "undefined": _undefined_from_rows(rows)}
 
 
 def get_runs(engine: Engine, run_ids: Sequence[int]) -> list[dict]:
     """Several stored runs (e.g. to compare them), in the order of ``run_ids``.
 
-    Each is ``{"id", "scenario", "seed", "version", "created_utc", "scenario_sha256", "kpis"}``
-    with ``kpis`` as ``kpis_of`` gives them; an id may be repeated. Two queries whatever the
+    Each is ``{"id", "scenario", "seed", "version", "created_utc", "scenario_sha256", "kpis",
+    "undefined"}`` with ``kpis`` as ``kpis_of`` gives them; an id may be repeated. Two queries whatever the
     number of runs. ``ValueError`` names every id not in the store.
     """
     wanted = sorted({int(i) for i in run_ids})
@@ -505,7 +536,8 @@ def get_runs(engine: Engine, run_ids: Sequence[int]) -> list[dict]:
         out.append({"id": row["id"], "scenario": row["scenario_name"], "seed": row["seed"],
                     "version": row["version"], "created_utc": row["created_utc"].isoformat(),
                     "scenario_sha256": row["scenario_sha256"],
-                    "kpis": _kpis_from_rows(by_run[int(i)])})
+                    "kpis": _kpis_from_rows(by_run[int(i)]),
+                    "undefined": _undefined_from_rows(by_run[int(i)])})
     return out
 
 

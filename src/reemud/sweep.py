@@ -15,8 +15,12 @@ scheduler); each finished chunk is written to the store at once under the key (s
 
 from __future__ import annotations
 
+import logging
+import signal
+import threading
 import uuid
 from collections.abc import Callable
+from contextlib import contextmanager
 from functools import lru_cache
 
 import numpy as np
@@ -79,9 +83,29 @@ def _client(workers: int, scheduler: str | None):
                              "it or leave out --scheduler to run a local cluster") from None
     # the scheduler always serves HTTP; ":0" takes a free port, so another Dask cluster (or
     # anything else) on the default 8787 does not get in the way
-    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                           dashboard_address=":0")
+    with _ctrl_c_for_this_process_only():
+        # worker warnings (chunks cancelled by Ctrl-C, memory notes) are Dask's, not the user's
+        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                               dashboard_address=":0", silence_logs=logging.ERROR)
     return Client(cluster), cluster
+
+
+@contextmanager
+def _ctrl_c_for_this_process_only():
+    """Start worker processes with SIGINT ignored: Ctrl-C is this process's to handle.
+
+    A terminal sends Ctrl-C to the whole process group; workers that took it would die with
+    tracebacks while the command stores what is finished and closes the cluster. Processes
+    started inside inherit the ignored SIGINT (Python keeps it ignored at start-up).
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread may set handlers, and only it receives Ctrl-C
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def run_sweep(engine: Engine, scenario: Scenario | None = None, n: int = 0, *,
@@ -162,11 +186,22 @@ def run_sweep(engine: Engine, scenario: Scenario | None = None, n: int = 0, *,
 
 
 def _close(client, cluster, own: bool) -> None:
-    """Close the client and cluster this sweep opened (not a client it was given)."""
+    """Close the client and cluster this sweep opened (not a client it was given).
+
+    Silently: closing cancels unfinished chunks, which Dask logs as warnings, and can log the
+    client's closed connection as critical, none of which the user can act on (what was kept
+    is the command's to say).
+    """
     if own and client is not None:
-        client.close()
-        if cluster is not None:
-            cluster.close()
+        quiet = logging.getLogger("distributed")
+        level = quiet.level
+        quiet.setLevel(logging.CRITICAL + 1)
+        try:
+            client.close()
+            if cluster is not None:
+                cluster.close()
+        finally:
+            quiet.setLevel(level)
 
 
 def sweep_results(engine: Engine, sweep_id: int) -> tuple[dict[str, np.ndarray],

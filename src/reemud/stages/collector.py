@@ -76,7 +76,16 @@ def _mud_feed(p, dep: Deposit, *, mud_year, days, lift_rate, lifting_hours,
         rejections=(outside, *rejections))
 
 
-@register("collector", "throughput_availability", ThroughputAvailabilityParams, default=True)
+CAMPAIGN_KPIS = ("campaign_tonnes_mean", "campaign_tonnes_standard_error", "spot_cycle_h",
+                 "spot_cycle_h_for_target", "campaign_cost_usd", "campaign_reo_kg",
+                 "campaign_cost_usd_per_t_mud", "programme_cost_usd_per_t_mud",
+                 "programme_cost_usd_per_kg_reo")
+"""KPIs of one simulated campaign: undefined (null) when the collector simulates none."""
+
+
+@register("collector", "throughput_availability", ThroughputAvailabilityParams, default=True,
+          undefined=dict.fromkeys(CAMPAIGN_KPIS, "no campaign is simulated (the collector's "
+                                                 "model is not `campaign`)"))
 def run_throughput_availability(p: ThroughputAvailabilityParams, up: Mapping[str, object],
                                 seed: int) -> MudFeed:
     """Daily throughput times availability; grade = mean of the layers over the mined interval."""

@@ -35,7 +35,9 @@ class FixedRecoveryParams(Params):
     cuts_per_element: float = P("", "mean number of SX cuts each element passes through", ge=1)
 
 
-@register("separation", "fixed_recovery", FixedRecoveryParams)
+@register("separation", "fixed_recovery", FixedRecoveryParams,
+          undefined=dict.fromkeys(("sx_stages", "sx_organic_inventory_m3"),
+                                  "the fixed_recovery model designs no SX cascade"))
 def run_fixed_recovery(p: FixedRecoveryParams, up: Mapping[str, object],
                        seed: int) -> SeparatedProducts:
     """Each element to its own product at a stated recovery; NaOH and HCl by stoichiometry.
