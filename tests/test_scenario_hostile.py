@@ -159,6 +159,23 @@ def test_every_problem_of_a_file_is_listed_at_once():
                                           "economics.discount_rate"]
 
 
+def test_a_flood_of_problems_is_all_kept_but_fifty_are_listed(tmp_path):
+    text = "[deposit]\n" + "".join(f"k{i} = 1\n" for i in range(5000))
+    problems = problems_of(text)
+    assert len(problems) == 5000  # every one is kept for the API
+    path = tmp_path / "flood.toml"
+    path.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(app, ["validate", str(path)])
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
+    assert lines[0].endswith("5000 problem(s)")
+    assert lines[50].lstrip().startswith("50. deposit.k49: is not a parameter")
+    assert lines[-1] == ("  ... and 4,950 more problem(s) not listed; fix these first (the first "
+                         "50 are shown)")
+    assert len(result.stderr) < 40_000
+    assert str(ScenarioError(problems)).splitlines()[-1] == lines[-1]
+
+
 # ---------------------------------------------------------------------------------------------
 # 2. quantity strings and plain numbers
 

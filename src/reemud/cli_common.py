@@ -17,7 +17,7 @@ import typer
 from rich.console import Console, ConsoleDimensions
 from rich.markup import escape
 
-from reemud.errors import ScenarioError, StoreError
+from reemud.errors import SHOWN_PROBLEMS, ScenarioError, StoreError, more_problems
 
 PIPE_WIDTH = 200
 """Width of tables written to a pipe or a file when ``COLUMNS`` is not set (a terminal uses its
@@ -107,9 +107,11 @@ def write_text_atomic(path: Path, text: str) -> Path:
 def print_problems(error: ScenarioError) -> None:
     """List every problem of ``error`` on stderr: field, value, what is allowed, the fix."""
     err_console.print(f"[bold red]{escape(error.source)}: {len(error.problems)} problem(s)[/]")
-    for i, p in enumerate(error.problems, 1):
+    for i, p in enumerate(error.problems[:SHOWN_PROBLEMS], 1):
         err_console.print(f"  {i}. [bold]{escape(p.path)}[/]: "
                           + escape(f"{p.allowed} (got {p.given!r}). {p.fix}"), highlight=False)
+    if len(error.problems) > SHOWN_PROBLEMS:
+        err_console.print(more_problems(len(error.problems) - SHOWN_PROBLEMS), highlight=False)
 
 
 def fail(error: ScenarioError) -> None:

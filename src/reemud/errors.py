@@ -88,14 +88,30 @@ class Problem:
         return f"`{self.path}`: {self.allowed} (got {self.given!r}). {self.fix}"
 
 
+SHOWN_PROBLEMS = 50
+"""Most problems a message lists; the rest are counted (a file with 50,000 unknown keys would
+otherwise print megabytes)."""
+
+
+def more_problems(count: int) -> str:
+    """The line that stands for the problems not listed."""
+    return (f"  ... and {count:,} more problem(s) not listed; fix these first (the first "
+            f"{SHOWN_PROBLEMS} are shown)")
+
+
 class ScenarioError(ReemudError, ValueError):
-    """A scenario (or any user input) failed validation; lists every problem found."""
+    """A scenario (or any user input) failed validation; lists every problem found.
+
+    ``problems`` holds them all; the message lists the first ``SHOWN_PROBLEMS``.
+    """
 
     def __init__(self, problems: list[Problem], source: str = "scenario") -> None:
         self.problems = list(problems)
         self.source = source
         lines = [f"{source}: {len(self.problems)} problem(s)"]
-        lines += [f"  {i}. {p}" for i, p in enumerate(self.problems, 1)]
+        lines += [f"  {i}. {p}" for i, p in enumerate(self.problems[:SHOWN_PROBLEMS], 1)]
+        if len(self.problems) > SHOWN_PROBLEMS:
+            lines.append(more_problems(len(self.problems) - SHOWN_PROBLEMS))
         super().__init__("\n".join(lines))
 
 
