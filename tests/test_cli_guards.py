@@ -2,6 +2,7 @@
 
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -28,28 +29,35 @@ def _ctrl_c(proc: subprocess.Popen) -> tuple[str, str]:
 
 
 @pytest.fixture(scope="module")
-def slow_draws(tmp_path_factory) -> str:
-    """A scenario whose every draw simulates its own campaigns (seconds a draw)."""
+def slow(tmp_path_factory) -> dict[str, str]:
+    """Scenarios that take long enough to interrupt.
+
+    ``SLOW``: every draw simulates its own campaigns (seconds a draw); ``LONG_RUN``: a single run
+    of 12,000 campaigns (~10 s).
+    """
     from reemud.scenario import load_scenario
 
-    text = load_scenario("minamitorishima-2027").text.replace(
+    text = load_scenario("minamitorishima-2027").text
+    folder = tmp_path_factory.mktemp("slow")
+    (folder / "slow-draws.toml").write_text(text.replace(
         "campaign_days = 30", 'campaign_days = { dist = "uniform", low = 20, high = 40 }\n'
-        'workable_mean_h = { dist = "uniform", low = 100, high = 200 }')
-    path = tmp_path_factory.mktemp("slow") / "slow-draws.toml"
-    path.write_text(text, encoding="utf-8")
-    return str(path)
+        'workable_mean_h = { dist = "uniform", low = 100, high = 200 }'), encoding="utf-8")
+    (folder / "long-run.toml").write_text(text.replace(
+        "campaign_days = 30", "campaign_days = 30\ncampaigns = 12000"), encoding="utf-8")
+    return {"SLOW": str(folder / "slow-draws.toml"), "LONG_RUN": str(folder / "long-run.toml")}
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("args", [
+    ["run", "LONG_RUN", "--out", "OUT"],
     ["campaign", "-n", "10000"],
     ["mc", "SLOW", "-n", "2000"],
     ["sensitivity", "SLOW", "-n", "512"],
-], ids=["campaign", "mc", "sensitivity"])
-def test_ctrl_c_exits_130_with_one_line_and_no_traceback(args, slow_draws):
-    proc = subprocess.Popen([REEMUD, *(slow_draws if a == "SLOW" else a for a in args)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            start_new_session=True)
+], ids=["run", "campaign", "mc", "sensitivity"])
+def test_ctrl_c_exits_130_with_one_line_and_no_traceback(args, slow, tmp_path):
+    named = {**slow, "OUT": str(tmp_path / "out")}
+    proc = subprocess.Popen([REEMUD, *(named.get(a, a) for a in args)], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, start_new_session=True)
     try:
         time.sleep(6.0)  # imports done, the work running
         assert proc.poll() is None, "finished before Ctrl-C: give it more work"
@@ -59,12 +67,14 @@ def test_ctrl_c_exits_130_with_one_line_and_no_traceback(args, slow_draws):
         proc.communicate()
     assert proc.returncode == 130
     assert err.strip() == "interrupted (Ctrl-C): results already written or stored are kept"
+    if args[0] == "run":  # interrupted while computing: no report, no temporary file, no run
+        assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["reemud.db"]
+        with sqlite3.connect(tmp_path / "out" / "reemud.db") as conn:
+            assert conn.execute("SELECT count(*) FROM run").fetchone()[0] == 0
 
 
 @pytest.mark.slow
 def test_ctrl_c_during_a_sweep_keeps_its_chunks_without_a_dask_traceback(tmp_path):
-    import sqlite3
-
     out = tmp_path / "out"
     proc = subprocess.Popen([REEMUD, "sweep", EXAMPLE, "-n", "4096", "--chunk-size", "64",
                              "--workers", "1", "--out", str(out)], stdout=subprocess.PIPE,

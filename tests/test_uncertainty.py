@@ -200,8 +200,13 @@ def test_break_even_outside_the_bracket_is_reported_not_invented():
     res = unc.break_even(sc, "economics.price_multiplier", 0.5, 1.5)
     assert res.value is None
     assert res.status == "npv_usd stays below 0 from 0.5 to 1.5: no break-even in the bracket"
-    with pytest.raises(ValueError, match="the bracket needs low < high"):
+    with pytest.raises(ValueError, match=r"the bracket needs low < high \(got 2.0, 1.0\); swap"):
         unc.break_even(sc, "economics.price_multiplier", 2.0, 1.0)
+    with pytest.raises(ValueError, match="; widen it: the bracket is empty"):
+        unc.break_even(sc, "economics.price_multiplier", 2.0, 2.0)
+    for low, high in ((float("nan"), 2.0), (1.0, float("inf"))):
+        with pytest.raises(ValueError, match="the bracket's ends must be finite numbers"):
+            unc.break_even(sc, "economics.price_multiplier", low, high)
 
 
 def _with_meta(extra_meta: str, extra_econ: str):

@@ -421,8 +421,11 @@ def break_even(scenario: Scenario, parameter: str, low: float, high: float, *,
     """
     from scipy.optimize import brentq
 
+    if not (np.isfinite(low) and np.isfinite(high)):
+        raise ValueError(f"the bracket's ends must be finite numbers (got {low!r}, {high!r})")
     if not low < high:
-        raise ValueError(f"the bracket needs low < high (got {low!r}, {high!r}); swap them")
+        fix = "swap them" if low > high else "widen it: the bracket is empty"
+        raise ValueError(f"the bracket needs low < high (got {low!r}, {high!r}); {fix}")
 
     for end in (low, high):  # names a bad parameter or an end outside its allowed range
         with_values(scenario, {parameter: end})
