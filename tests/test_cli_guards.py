@@ -22,10 +22,24 @@ REEMUD = str(Path(sys.executable).with_name("reemud"))
 EXAMPLE = str(Path(__file__).parents[1] / "examples" / "commercial-uncertain.toml")
 
 
-def _ctrl_c(proc: subprocess.Popen) -> tuple[str, str]:
-    """Ctrl-C as a terminal sends it: SIGINT to the command's whole process group."""
-    os.killpg(proc.pid, signal.SIGINT)
-    return proc.communicate(timeout=120)
+def _interrupted(args, ready) -> tuple[int, str]:
+    """Start ``reemud args``, wait until ``ready()`` holds, then Ctrl-C it; (exit status, stderr).
+
+    Ctrl-C as a terminal sends it: SIGINT to the command's whole process group.
+    """
+    proc = subprocess.Popen([REEMUD, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 120
+        while not ready() and time.monotonic() < deadline and proc.poll() is None:
+            time.sleep(0.2)
+        assert proc.poll() is None, "finished before Ctrl-C: give it more work"
+        os.killpg(proc.pid, signal.SIGINT)
+        _, err = proc.communicate(timeout=120)
+    finally:
+        proc.kill()
+        proc.communicate()
+    return proc.returncode, err
 
 
 @pytest.fixture(scope="module")
@@ -56,16 +70,10 @@ def slow(tmp_path_factory) -> dict[str, str]:
 ], ids=["run", "campaign", "mc", "sensitivity"])
 def test_ctrl_c_exits_130_with_one_line_and_no_traceback(args, slow, tmp_path):
     named = {**slow, "OUT": str(tmp_path / "out")}
-    proc = subprocess.Popen([REEMUD, *(named.get(a, a) for a in args)], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, start_new_session=True)
-    try:
-        time.sleep(6.0)  # imports done, the work running
-        assert proc.poll() is None, "finished before Ctrl-C: give it more work"
-        _, err = _ctrl_c(proc)
-    finally:
-        proc.kill()
-        proc.communicate()
-    assert proc.returncode == 130
+    started = time.monotonic()
+    status, err = _interrupted([named.get(a, a) for a in args],  # imports done, the work running
+                               lambda: time.monotonic() - started > 6.0)
+    assert status == 130
     assert err.strip() == "interrupted (Ctrl-C): results already written or stored are kept"
     if args[0] == "run":  # interrupted while computing: no report, no temporary file, no run
         assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["reemud.db"]
@@ -76,24 +84,17 @@ def test_ctrl_c_exits_130_with_one_line_and_no_traceback(args, slow, tmp_path):
 @pytest.mark.slow
 def test_ctrl_c_during_a_sweep_keeps_its_chunks_without_a_dask_traceback(tmp_path):
     out = tmp_path / "out"
-    proc = subprocess.Popen([REEMUD, "sweep", EXAMPLE, "-n", "4096", "--chunk-size", "64",
-                             "--workers", "1", "--out", str(out)], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, start_new_session=True)
-    stored, deadline = 0, time.monotonic() + 120
-    while stored < 2 and time.monotonic() < deadline and proc.poll() is None:
-        time.sleep(0.2)
+
+    def two_chunks_stored() -> bool:
         try:
             with sqlite3.connect(out / "reemud.db", timeout=1) as conn:
-                stored = conn.execute("SELECT count(*) FROM sweep_chunk").fetchone()[0]
+                return conn.execute("SELECT count(*) FROM sweep_chunk").fetchone()[0] >= 2
         except sqlite3.Error:
-            stored = 0  # not created yet
-    try:
-        assert proc.poll() is None, "finished before Ctrl-C: give it more draws"
-        _, err = _ctrl_c(proc)
-    finally:
-        proc.kill()
-        proc.communicate()
-    assert proc.returncode == 130
+            return False  # not created yet
+
+    status, err = _interrupted(["sweep", EXAMPLE, "-n", "4096", "--chunk-size", "64",
+                                "--workers", "1", "--out", str(out)], two_chunks_stored)
+    assert status == 130
     # the workers ignore the group's SIGINT and Dask's shutdown stays quiet: one line
     line = err.strip()
     assert "\n" not in line, err

@@ -100,8 +100,9 @@ PER_ELEMENT_KPIS = ("leach_recovery", "oxide_production_t_per_year")
 """KPIs with one value per element (``{symbol: value}`` in a run, ``(n, 15)`` on draws)."""
 
 
-NOT_COMPUTABLE = ("could not be computed: an input lies outside where the models hold (an "
-                  "overflow or an undefined operation)")
+OUTSIDE_MODELS = ("an input lies outside where the models hold (an overflow or an undefined "
+                  "operation)")
+NOT_COMPUTABLE = f"could not be computed: {OUTSIDE_MODELS}"
 """Why a KPI that is not finite without a stated reason (``undefined_reasons``) is an error."""
 NOT_COMPUTABLE_FIX = ("bring the scenario's extreme values back towards their defaults "
                       "(data/parameters.csv)")
@@ -177,7 +178,7 @@ def _computable(scenario: Scenario, values: Mapping[str, object],
         return
     suspects = furthest_from_defaults(scenario)
     names = ", ".join(failed[:4]) + (f" and {len(failed) - 4} more" if len(failed) > 4 else "")
-    allowed = f"the chain could not compute {names}: {NOT_COMPUTABLE.split(': ', 1)[1]}"
+    allowed = f"the chain could not compute {names}: {OUTSIDE_MODELS}"
     if suspects:
         path, value, _ = suspects[0]
         problem = Problem(path, value, allowed, "bring " + ", ".join(
@@ -262,10 +263,14 @@ def _num(value) -> float | None:
     return value if np.isfinite(value) else None
 
 
-def run_kpis(records: Mapping[str, object]) -> dict[str, object]:
-    """``kpis`` of a single run as plain values: floats (``None`` if undefined) and maps."""
+def run_kpis(records: Mapping[str, object],
+             values: Mapping[str, object] | None = None) -> dict[str, object]:
+    """``kpis`` of a single run as plain values: floats (``None`` if undefined) and maps.
+
+    ``values`` are the records' ``kpis`` if already computed.
+    """
     out: dict[str, object] = {}
-    for name, value in kpis(records).items():
+    for name, value in (kpis(records) if values is None else values).items():
         if name in PER_ELEMENT_KPIS:
             out[name] = as_dict(value)
         elif isinstance(value, Mapping):
@@ -423,7 +428,7 @@ class Chain:
                         entry.diagnostics(params[name], upstream, done[name], int(seed)))
         return ChainResult(scenario=self.scenario, seed=int(seed), version=__version__,
                            records=MappingProxyType(done),
-                           kpis=MappingProxyType(run_kpis(done)),
+                           kpis=MappingProxyType(run_kpis(done, values)),
                            diagnostics=MappingProxyType(diagnostics),
                            undefined=MappingProxyType({
                                name: str(reasons[name]) for name in reasons
