@@ -587,3 +587,18 @@ def _meti_initial() -> float:
       comparison="approx", tolerance=0.30, kind="validation")
 def _meti_annual_cost() -> float:
     return meti_measures(default_run(METI))["annual cost"]
+
+
+# ---------------------------------------------------------------------------------------------
+# other sources: recycling, bio-sorbents, seawater (docs/models/sources.md §5)
+
+
+def _sources_cases() -> None:
+    from reemud.sources.checks import CASES as SOURCE_CASES
+
+    for spec in SOURCE_CASES:
+        spec = dict(spec)
+        case(**{k: v for k, v in spec.items() if k != "compute"})(spec["compute"])
+
+
+_sources_cases()

@@ -58,7 +58,7 @@ TB_JUMP_2025_RANGE = (2000.0 / 965.0, 4000.0 / 965.0)
 
 def _defaults() -> dict[str, float]:
     return {k: float(v) for k, v in market_defaults().items()
-            if k not in ("mud_scenario",) and v not in ("",)}
+            if k not in ("mud_scenario", "recycling_model") and v not in ("",)}
 
 
 def prices_2008() -> np.ndarray:
@@ -243,6 +243,7 @@ def inputs_2025(let_through: float | None = None) -> MarketInputs:
     f = licence_share_2025() if let_through is None else let_through
     text = (
         "[market]\nstart_year = 2025\nyears = 1\nperiods_per_year = 12\nmud_scenario = \"none\"\n"
+        "recycling_model = \"none\"\n"
         "[[disruption]]\nname = \"MOFCOM/GAC No. 18\"\nsupplier = \"China\"\n"
         f"elements = {list(LICENCES_2025)!r}\nimporters = \"all\"\nstart = 2025-04-04\n"
         f"let_through = {f!r}\n").replace("'", '"')

@@ -28,6 +28,7 @@ from reemud.market.dynamics import (
     undisrupted,
 )
 from reemud.security.scenario import EXPORTER, MarketScenario, market_defaults
+from reemud.sources import recycling
 
 
 @dataclass(frozen=True)
@@ -194,6 +195,19 @@ def mud_schedule(mud: MudSupply | None, years: np.ndarray, first_year: int) -> n
     return fraction * mud.oxide_t_per_year.sum()
 
 
+def recycling_schedule(model: str, ore: str, years: np.ndarray) -> np.ndarray:
+    """A recycling supplier's output in each period [t REO/yr].
+
+    The oxide Japan's stock model recovers from the products whose rare earths have the
+    supplier's ``ore`` split (docs/models/sources.md §1); zero when ``model`` is ``"none"``.
+    """
+    if model == "none":
+        return np.zeros(len(years))
+    products = tuple(p for p in recycling.included_products()
+                     if recycling.product_ore(p) == ore)
+    return recycling.recovered_reo_schedule(years, products)
+
+
 def period_overlap(years: np.ndarray, k: int, start: float, end: float) -> np.ndarray:
     """Share of each period inside ``[start, end)`` [-]."""
     lo = np.maximum(years, start)
@@ -259,7 +273,7 @@ def market_inputs(scenario: MarketScenario, values: Mapping[str, np.ndarray] | N
         if md.GROUPS[g] == "mud":
             schedule[j] = mud_schedule(mud, years, p.mud_first_year)
         elif md.GROUPS[g] == "recycling":
-            schedule[j] = p.recycling_t_per_year
+            schedule[j] = recycling_schedule(p.recycling_model, md.suppliers().ore[j], years)
     stock_years = np.zeros((len(md.IMPORTERS), N_ELEMENTS))
     fill = np.zeros(len(md.IMPORTERS))
     high = md.element_mask(md.HIGH_RISK_ELEMENTS)

@@ -58,6 +58,9 @@ DRAWABLE = ("demand_elasticity_scale", "china_elasticity_ratio", "substitution_r
 """``[market]`` parameters that may be distributions (the others fix the base market or the
 horizon: run one scenario per value instead)."""
 
+RECYCLING_MODELS = ("japan-stock-model", "none")
+"""Values of ``market.recycling_model``: Japan's stock model (reemud.sources.recycling) or none."""
+
 YEAR_RANGE = (1900.0, 2500.0)
 """Calendar years a disruption may start in."""
 
@@ -99,8 +102,8 @@ class MarketParams(Params):
                           "file), or \"none\"")
     mud_first_year: int = P("year", "calendar year of the mud project's first construction "
                             "period", ge=2009, le=2200)
-    recycling_t_per_year: float = P("t/year", "output of the placeholder recycling supplier",
-                                    ge=0)
+    recycling_model: str = P("", "recycling supply: \"japan-stock-model\" (Japan's magnet "
+                             "and NiMH stock model) or \"none\"")
     offtake_jp: float = P("", "share of the mud's oxides that goes to Japan", ge=0, le=1)
     offtake_us: float = P("", "share of the mud's oxides that goes to the US", ge=0, le=1)
     offtake_eu: float = P("", "share of the mud's oxides that goes to the EU", ge=0, le=1)
@@ -364,6 +367,10 @@ def parse_market_scenario(text: str, source: str = "market scenario") -> MarketS
         problems.append(Problem("market.mud_scenario", params.mud_scenario, "must be \"none\", a "
                                 f"bundled scenario ({', '.join(bundled_scenarios())}) or a file",
                                 "check the name with `reemud scenarios list`"))
+    if params is not None and params.recycling_model not in RECYCLING_MODELS:
+        problems.append(Problem("market.recycling_model", params.recycling_model,
+                                f"must be one of {', '.join(RECYCLING_MODELS)}",
+                                "write recycling_model = \"japan-stock-model\" or \"none\""))
     if params is not None:
         first = params.start_year
         last = params.start_year + params.years

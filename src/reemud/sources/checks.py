@@ -1,0 +1,76 @@
+"""Literature and analytic checks of the other sources (docs/models/sources.md §5).
+
+Each entry of :data:`CASES` is the keyword set of a ``reemud.literature`` case plus ``compute``;
+``reemud.literature`` registers them, so ``reemud literature`` lists them with the rest.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from flodym import FixedLifetime, NormalLifetime, WeibullLifetime
+
+from reemud.sources import recycling
+
+STEADY_YEARS = 300
+"""Years of constant inflow for the steady-state cases (≫ the lifetime: the stock has settled)."""
+
+
+def _steady(which: str) -> float:
+    """Stock (or outflow) after ``STEADY_YEARS`` of 1 t/yr into the hybrid-motor lifetime."""
+    mean = recycling.recycling_parameter("hybrid-motor", "lifetime_mean")["value"]
+    shape = recycling.recycling_parameter("hybrid-motor", "weibull_shape")["value"]
+    stock = recycling.inflow_driven_stock(
+        np.arange(STEADY_YEARS), np.ones(STEADY_YEARS), WeibullLifetime, weibull_shape=shape,
+        weibull_scale=recycling.weibull_scale(mean, shape))
+    return float(getattr(stock, which).values[-1])
+
+
+def _odym(lifetime, **prms) -> float:
+    """ODYM's known-answer set-up: inflow 1..10 over years 0..9; the stock in year 9."""
+    stock = recycling.inflow_driven_stock(np.arange(10), np.arange(1.0, 11.0), lifetime,
+                                          inflow_at="end", **prms)
+    return float(stock.stock.values[-1])
+
+
+def hybrid_stock_units(year: int = 2017) -> float:
+    """Hybrids in use in Japan at the end of ``year`` in the default model [vehicles]."""
+    flows = recycling.default_flows()
+    j = flows.products.index("hybrid-motor")
+    t = int(np.searchsorted(flows.years, year))
+    content = recycling.recycling_parameter("hybrid-motor", "re_content")["value"]
+    return float(flows.stock_t[0, t, j] * 1000.0 / content)
+
+
+ODYM_SOURCE = ("IndEcol/ODYM tests/test_dynamic_stock_model.py (fixed_lifetime_data, "
+               "normal_lifetime_data): inflow 1..10 t over years 0..9")
+
+CASES: tuple[dict, ...] = (
+    dict(id="recycling-steady-stock",
+         quantity="in-use stock after 300 years of 1 t/yr into the hybrid lifetime "
+                  "(Weibull, mean 13.51 yr, shape 3)",
+         source="analytic: a constant inflow I settles at stock = I × mean lifetime",
+         published=recycling.recycling_parameter("hybrid-motor", "lifetime_mean")["value"],
+         unit="t", comparison="approx", tolerance=1e-3, kind="validation",
+         compute=lambda: _steady("stock")),
+    dict(id="recycling-steady-outflow",
+         quantity="end-of-life outflow after 300 years of 1 t/yr (as recycling-steady-stock)",
+         source="analytic: a constant inflow settles at outflow = inflow", published=1.0,
+         unit="t/yr", comparison="approx", tolerance=1e-6, kind="validation",
+         compute=lambda: _steady("outflow")),
+    dict(id="odym-fixed-lifetime", quantity="stock in year 9, fixed lifetime 5 yr",
+         source=f"{ODYM_SOURCE}: Stock_T_FixedLT[9] = 40 (ODYM's cohort convention is "
+                "flodym's inflow_at='end')", published=40.0, unit="t", comparison="approx",
+         tolerance=1e-9, kind="validation", compute=lambda: _odym(FixedLifetime, mean=5.0)),
+    dict(id="odym-normal-lifetime", quantity="stock in year 9, normal lifetime (5, 1.5) yr",
+         source=f"{ODYM_SOURCE}: Stock_T_NormLT[9] = 41.45873561", published=41.45873561,
+         unit="t", comparison="approx", tolerance=1e-8, kind="validation",
+         compute=lambda: _odym(NormalLifetime, mean=5.0, std=1.5)),
+    dict(id="airia-hybrid-stock-fy2017",
+         quantity="hybrids in use in Japan at the end of FY2017 (model: end of 2017)",
+         source="AIRIA via Japan Times 2018-10-27: 7,512,846 hybrid cars registered at "
+                "31 March 2018 (excluding minivehicles); model: the sales anchors of "
+                "data/recycling_inflows.csv through the hybrid lifetime; tolerance 10 %: "
+                "sales include later-exported cars, the stock excludes minivehicles",
+         published=7_512_846.0, unit="vehicles", comparison="approx", tolerance=0.10,
+         kind="validation", compute=hybrid_stock_units),
+)
