@@ -324,3 +324,85 @@ def _draw_summary(draws, importer: str) -> dict:
                     for m, a in (("shortage_t", short), ("peak_price_multiple", peak))}
     return {"n": draws.n, "seed": draws.seed, "method": draws.method,
             "balance_residual_max": float(draws.balance_residual.max()), "by_pair": by_pair}
+
+
+def _recycling_figure(flows):
+    """Inflow, stock, end-of-life outflow and recovered rare earths by product (plotly)."""
+    from plotly.subplots import make_subplots
+
+    fig = make_subplots(rows=2, cols=2, subplot_titles=(
+        "put into use [t RE/yr]", "in use [t RE]", "end of life [t RE/yr]",
+        "recovered [t RE/yr]"))
+    panels = (("inflow_t", 1, 1), ("stock_t", 1, 2), ("end_of_life_t", 2, 1),
+              ("recovered_t", 2, 2))
+    for name, row, col in panels:
+        values = getattr(flows, name)
+        for j, product in enumerate(flows.products):
+            fig.add_scatter(x=flows.years, y=np.median(values[:, :, j], axis=0), name=product,
+                            legendgroup=product, showlegend=(row, col) == (1, 1),
+                            row=row, col=col)
+    fig.update_layout(title="Japan's rare-earth products: stock model (reemud.sources.recycling)")
+    return fig
+
+
+@market_app.command("recycling")
+def recycling_cmd(
+    step: Annotated[int, typer.Option("--step", min=1, max=50,
+                                      help="years between the table's columns")] = 5,
+    draws: Annotated[int, typer.Option("--draws", min=0, max=1_000_000,
+                                       help="Monte Carlo draws of contents, lifetimes, "
+                                            "collection and yields (0: defaults only)")] = 0,
+    seed: Annotated[int, typer.Option("--seed", min=0, max=INT64_MAX)] = 0,
+    plot: Annotated[Path | None, typer.Option("--plot", help="write the stocks and flows "
+                                              "as an HTML chart")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Japan's rare-earth stocks and flows by product, element and year, to 2050 (flodym)."""
+    from reemud.elements import REY
+    from reemud.sources import recycling
+
+    if plot is not None:
+        writable_file_or_fail(plot, "--plot")
+    values = recycling.draw_parameters(draws, seed) if draws else None
+    flows = recycling.japan_stock_model(values)
+    recovered = flows.recovered_reo_t().sum(axis=-1)  # (draws, years)
+    if plot is not None:
+        _recycling_figure(flows).write_html(plot, include_plotlyjs=True)
+    if as_json:
+        _print_json({"years": flows.years, "products": flows.products, "elements": REY,
+                     "inflow_t": np.median(flows.inflow_t, axis=0),
+                     "stock_t": np.median(flows.stock_t, axis=0),
+                     "end_of_life_t": np.median(flows.end_of_life_t, axis=0),
+                     "recovered_t": np.median(flows.recovered_t, axis=0),
+                     "recovered_reo_t_by_element": np.median(flows.recovered_reo_t(), axis=0),
+                     "recovered_reo_t_p5_p50_p95": np.percentile(recovered, [5, 50, 95], axis=0),
+                     "left_out": {r["product"]: r["assumed"]
+                                  for r in recycling.excluded_products()}})
+        return
+    shown = [j for j, y in enumerate(flows.years) if y % step == 0 or j == len(flows.years) - 1]
+    table = Table(title="Japan's rare earths in products [t of element; median of "
+                  f"{flows.stock_t.shape[0]} draw(s)]")
+    table.add_column("product")
+    table.add_column("flow")
+    for j in shown:
+        table.add_column(f"{flows.years[j]}", justify="right")
+    for p, product in enumerate(flows.products):
+        for label, name in (("put into use /yr", "inflow_t"), ("in use", "stock_t"),
+                            ("end of life /yr", "end_of_life_t"), ("recovered /yr", "recovered_t")):
+            med = np.median(getattr(flows, name)[:, :, p], axis=0)
+            table.add_row(product if label.startswith("put") else "", label,
+                          *(_fmt(med[j]) for j in shown))
+    by_element = np.median(flows.recovered_reo_t(), axis=0)
+    for e, el in enumerate(REY):
+        if by_element[:, e].max() > 0:
+            table.add_row("recovered oxide" if e == 0 else "", f"{el} t REO/yr",
+                          *(_fmt(by_element[j, e]) for j in shown))
+    out_console.print(table)
+    if draws:
+        p5, p50, p95 = np.percentile(recovered[:, -1], [5, 50, 95])
+        out_console.print(f"recovered oxide in {flows.years[-1]}: {_fmt(p50)} t REO/yr "
+                          f"(90 % interval {_fmt(p5)}-{_fmt(p95)}, {draws} draws, seed {seed})")
+    for r in recycling.excluded_products():
+        out_console.print(f"not counted: {r['product']} ({r['assumed']})")
+    if plot is not None:
+        out_console.print(f"chart: {plot}")
