@@ -406,3 +406,63 @@ def recycling_cmd(
         out_console.print(f"not counted: {r['product']} ({r['assumed']})")
     if plot is not None:
         out_console.print(f"chart: {plot}")
+
+
+@market_app.command("seawater")
+def seawater_cmd(
+    element: Annotated[str, typer.Argument(help="element symbol, e.g. Nd, Dy, Y, or Au for "
+                                           "Haber's gold")] = "Nd",
+    as_json: JsonOption = False,
+) -> None:
+    """The seawater arithmetic for one element: water per kg, pumping, a moored sorbent; Au: Haber."""
+    from reemud.sources import seawater
+
+    known = seawater.concentrations_ng_per_l()
+    if element != "Au" and element not in known:
+        fail_line(f"element {element!r}: no seawater concentration; choose one of "
+                  f"{', '.join([*known, 'Au'])}")
+    if element == "Au":
+        price = seawater.parameters()["gold_price"]["value"]
+        rows = [{**{k: c[k] for k in ("case", "mg_per_t", "default", "source")},
+                 **{k: float(v) for k, v in seawater.haber(c["mg_per_t"], price).items()}}
+                for c in seawater.gold_cases()]
+        if as_json:
+            _print_json({"gold_price_usd_per_g": price, "cases": rows})
+            return
+        table = Table(title=f"Haber's gold: seawater per gram and gold per tonne "
+                      f"(US${price:g}/g)")
+        for col in ("case", "mg Au per t", "t seawater per g", "US$ of gold per t", "default"):
+            table.add_column(col, justify="left" if col == "case" else "right")
+        for r in rows:
+            table.add_row(r["case"], _fmt(r["mg_per_t"]), _fmt(r["t_per_g"]),
+                          _fmt(r["usd_per_t"]), "yes" if r["default"] else "")
+        out_console.print(table)
+        modern = [r["usd_per_t"] for r in rows if r["case"] != "haber-1920s"]
+        haber_row = next(r for r in rows if r["case"] == "haber-1920s")
+        out_console.print(f"Haber's 6 mg/t put US${_fmt(haber_row['usd_per_t'])} of gold in a "
+                          f"tonne of seawater; the modern values put US${_fmt(min(modern))}-"
+                          f"{_fmt(max(modern))}, and disagree with each other by "
+                          f"{max(modern) / min(modern):,.0f}x. The default is Falkner & Edmond "
+                          "(1990), the clean-technique measurement.")
+        return
+    case = seawater.element_case(element)
+    if as_json:
+        _print_json({"element": element, **case})
+        return
+    table = Table(title=f"{element} from seawater ({case['ng_per_l']:g} ng/L, data/seawater.csv)")
+    table.add_column("quantity")
+    table.add_column("per kg of element", justify="right")
+    for label, key in (("seawater, all of it recovered [t]", "t_seawater_per_kg"),
+                       ("pumped plant: water pumped [m³]", "pumped_m3_per_kg"),
+                       ("pumped plant: electricity [kWh]", "pumped_kwh_per_kg"),
+                       ("pumped plant: electricity cost [US$]", "pumped_usd_per_kg"),
+                       ("pumped plant: CO₂ [kg]", "pumped_kg_co2_per_kg"),
+                       ("moored sorbent, uranium analogy [US$]", "moored_usd_per_kg"),
+                       ("  (uranium cost range low)", "moored_usd_per_kg_low"),
+                       ("  (uranium cost range high)", "moored_usd_per_kg_high"),
+                       ("moored sorbent loading [g per kg sorbent]", "moored_g_per_kg_sorbent")):
+        table.add_row(escape(label), _fmt(case[key]))
+    out_console.print(table)
+    out_console.print("Pumping only (no sorbent, plant or elution); the moored-sorbent cost "
+                      "scales the uranium cost by the concentration ratio (docs/models/sources.md "
+                      "§3).")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 from flodym import FixedLifetime, NormalLifetime, WeibullLifetime
 
-from reemud.sources import recycling
+from reemud.sources import recycling, seawater
 
 STEADY_YEARS = 300
 """Years of constant inflow for the steady-state cases (≫ the lifetime: the stock has settled)."""
@@ -30,6 +30,11 @@ def _odym(lifetime, **prms) -> float:
     stock = recycling.inflow_driven_stock(np.arange(10), np.arange(1.0, 11.0), lifetime,
                                           inflow_at="end", **prms)
     return float(stock.stock.values[-1])
+
+
+def _haber_t_per_g() -> float:
+    haber_case = next(c for c in seawater.gold_cases() if c["case"] == "haber-1920s")
+    return float(seawater.haber(haber_case["mg_per_t"], 1.0)["t_per_g"])
 
 
 def hybrid_stock_units(year: int = 2017) -> float:
@@ -73,4 +78,10 @@ CASES: tuple[dict, ...] = (
                 "sales include later-exported cars, the stock excludes minivehicles",
          published=7_512_846.0, unit="vehicles", comparison="approx", tolerance=0.10,
          kind="validation", compute=hybrid_stock_units),
+    dict(id="haber-gold-t-per-g",
+         quantity="tonnes of seawater per gram of gold at Haber's assumed 6 mg/t",
+         source="hand calculation: 1,000 mg/g / 6 mg/t = 166.67 t/g (Haber's 6 mg/t: "
+                "Stoltzenberg 1994, Chemie in unserer Zeit 28(6))", published=1000.0 / 6.0,
+         unit="t/g", comparison="approx", tolerance=1e-9, kind="validation",
+         compute=_haber_t_per_g),
 )
