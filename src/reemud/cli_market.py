@@ -466,3 +466,49 @@ def seawater_cmd(
     out_console.print("Pumping only (no sorbent, plant or elution); the moored-sorbent cost "
                       "scales the uranium cost by the concentration ratio (docs/models/sources.md "
                       "§3).")
+
+
+@market_app.command("sources")
+def sources_cmd(
+    plot: Annotated[Path | None, typer.Option("--plot", help="write a chart of US$ per kg of "
+                                              "Nd and Dy oxide by source (log scale)")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Every source on one scale: US$ per kg of Nd₂O₃ and Dy₂O₃, energy and CO₂, provenance."""
+    from reemud.security.sources import comparison
+
+    if plot is not None:
+        writable_file_or_fail(plot, "--plot")
+    rows = comparison()
+    if plot is not None:
+        import plotly.graph_objects as go
+
+        fig = go.Figure()
+        for t in ("Nd", "Dy"):
+            fig.add_bar(name=f"{t} (co-product credit)", x=[r["source"] for r in rows],
+                        y=[r[f"credit_usd_per_kg_{t}"] for r in rows])
+        fig.update_yaxes(type="log", title="US$ per kg of oxide")
+        fig.update_layout(title="One scale for every source (NaN: not published)")
+        fig.write_html(plot, include_plotlyjs=True)
+    if as_json:
+        _print_json({"rows": rows})
+        return
+    table = Table(title="US$ per kg of oxide: co-product credit (value allocation)")
+    for col in ("source", "Nd", "Dy", "kWh/kg", "kg CO₂/kg", "provenance"):
+        table.add_column(col, justify="left" if col in ("source", "provenance") else "right")
+
+    def pair(r, t):
+        a, b = r[f"credit_usd_per_kg_{t}"], r[f"value_usd_per_kg_{t}"]
+        if not np.isfinite(a):
+            return "not published"
+        return _fmt(a) if a == b else f"{_fmt(a)} ({_fmt(b)})"
+
+    for r in rows:
+        table.add_row(r["source"], pair(r, "Nd"), pair(r, "Dy"), _fmt(r["kwh_per_kg"])
+                      if np.isfinite(r["kwh_per_kg"]) else "", _fmt(r["kg_co2_per_kg"])
+                      if np.isfinite(r["kg_co2_per_kg"]) else "", escape(r["provenance"]))
+    out_console.print(table)
+    out_console.print("Credit: the other oxides sold at the usgs-argus-2024 deck; value "
+                      "allocation: cost shared in proportion to price (docs/models/sources.md §4).")
+    if plot is not None:
+        out_console.print(f"chart: {plot}")
