@@ -61,7 +61,11 @@ def test_run_report_has_the_supply_security_section(default_result):
     assert "<h2>Supply security</h2>" in html
     for title in ("World mine supply by country and element (base year 2024)",
                   "Price paths under licences-2025-04", "Shortage paths under licences-2025-04",
-                  "Supply risk before and after the mud (EU CRM method; GeoPolRisk)"):
+                  "Supply risk before and after the mud (EU CRM method; GeoPolRisk)",
+                  "Rare-earth products in Japan: the recycling stock model (flodym; "
+                  "docs/models/sources.md §1)",
+                  "One scale for every source: US$ per kg of Nd and Dy oxide (a gap: not "
+                  "published; docs/models/sources.md §4)"):
         assert f"<h2>{title}</h2>" in html
     assert html.count("plotly.js v") == 1  # the library is embedded once
 

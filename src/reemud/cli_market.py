@@ -326,25 +326,6 @@ def _draw_summary(draws, importer: str) -> dict:
             "balance_residual_max": float(draws.balance_residual.max()), "by_pair": by_pair}
 
 
-def _recycling_figure(flows):
-    """Inflow, stock, end-of-life outflow and recovered rare earths by product (plotly)."""
-    from plotly.subplots import make_subplots
-
-    fig = make_subplots(rows=2, cols=2, subplot_titles=(
-        "put into use [t RE/yr]", "in use [t RE]", "end of life [t RE/yr]",
-        "recovered [t RE/yr]"))
-    panels = (("inflow_t", 1, 1), ("stock_t", 1, 2), ("end_of_life_t", 2, 1),
-              ("recovered_t", 2, 2))
-    for name, row, col in panels:
-        values = getattr(flows, name)
-        for j, product in enumerate(flows.products):
-            fig.add_scatter(x=flows.years, y=np.median(values[:, :, j], axis=0), name=product,
-                            legendgroup=product, showlegend=(row, col) == (1, 1),
-                            row=row, col=col)
-    fig.update_layout(title="Japan's rare-earth products: stock model (reemud.sources.recycling)")
-    return fig
-
-
 @market_app.command("recycling")
 def recycling_cmd(
     step: Annotated[int, typer.Option("--step", min=1, max=50,
@@ -367,7 +348,9 @@ def recycling_cmd(
     flows = recycling.japan_stock_model(values)
     recovered = flows.recovered_reo_t().sum(axis=-1)  # (draws, years)
     if plot is not None:
-        _recycling_figure(flows).write_html(plot, include_plotlyjs=True)
+        from reemud.report_market import recycling_figure
+
+        recycling_figure(flows)[1].write_html(plot, include_plotlyjs=True)
     if as_json:
         _print_json({"years": flows.years, "products": flows.products, "elements": REY,
                      "inflow_t": np.median(flows.inflow_t, axis=0),
@@ -481,15 +464,9 @@ def sources_cmd(
         writable_file_or_fail(plot, "--plot")
     rows = comparison()
     if plot is not None:
-        import plotly.graph_objects as go
+        from reemud.report_market import sources_figure
 
-        fig = go.Figure()
-        for t in ("Nd", "Dy"):
-            fig.add_bar(name=f"{t} (co-product credit)", x=[r["source"] for r in rows],
-                        y=[r[f"credit_usd_per_kg_{t}"] for r in rows])
-        fig.update_yaxes(type="log", title="US$ per kg of oxide")
-        fig.update_layout(title="One scale for every source (NaN: not published)")
-        fig.write_html(plot, include_plotlyjs=True)
+        sources_figure(rows)[1].write_html(plot, include_plotlyjs=True)
     if as_json:
         _print_json({"rows": rows})
         return

@@ -101,7 +101,43 @@ def band_figure(draws: MarketDraws) -> tuple[str, go.Figure]:
     return f"Price uncertainty over {draws.n} draws", fig
 
 
+def recycling_figure(flows=None) -> tuple[str, go.Figure]:
+    """Japan's stock model: put into use, in use, end of life and recovered, by product."""
+    from plotly.subplots import make_subplots
+
+    from reemud.sources import recycling
+
+    flows = flows if flows is not None else recycling.default_flows()
+    fig = make_subplots(rows=2, cols=2, subplot_titles=(
+        "put into use [t RE/yr]", "in use [t RE]", "end of life [t RE/yr]",
+        "recovered [t RE/yr]"))
+    panels = (("inflow_t", 1, 1), ("stock_t", 1, 2), ("end_of_life_t", 2, 1),
+              ("recovered_t", 2, 2))
+    for name, row, col in panels:
+        values = getattr(flows, name)
+        for j, product in enumerate(flows.products):
+            fig.add_scatter(x=flows.years, y=np.median(values[:, :, j], axis=0), name=product,
+                            legendgroup=product, showlegend=(row, col) == (1, 1),
+                            row=row, col=col)
+    return ("Rare-earth products in Japan: the recycling stock model (flodym; "
+            "docs/models/sources.md §1)", fig)
+
+
+def sources_figure(rows=None) -> tuple[str, go.Figure]:
+    """US$ per kg of Nd and Dy oxide by source, co-product credit, log scale."""
+    from reemud.security.sources import comparison
+
+    rows = rows if rows is not None else comparison()
+    fig = go.Figure()
+    for t in ("Nd", "Dy"):
+        fig.add_bar(name=f"{t} (co-product credit)", x=[r["source"] for r in rows],
+                    y=[r[f"credit_usd_per_kg_{t}"] for r in rows])
+    fig.update_yaxes(type="log", title="US$ per kg of oxide")
+    return ("One scale for every source: US$ per kg of Nd and Dy oxide (a gap: not published; "
+            "docs/models/sources.md §4)", fig)
+
+
 def market_figures(run: MarketRun, mud: MudSupply | None) -> list[tuple[str, go.Figure]]:
     """The supply-security figures of a run, in report order."""
     return [supply_figure(run), price_figure(run), shortage_figure(run), stock_figure(run),
-            risk_figure(run, mud)]
+            risk_figure(run, mud), recycling_figure(), sources_figure()]
