@@ -43,14 +43,20 @@ class MudSupply:
 
 
 @cache
+def chain_run(name: str):
+    """The chain run (``ChainResult``) of scenario ``name``, once per process."""
+    from reemud.chain import run
+    from reemud.scenario import load_scenario
+
+    return run(load_scenario(name))
+
+
+@cache
 def mud_supply(name: str) -> MudSupply | None:
     """Run the chain scenario ``name`` once and keep what the market needs (``None``: no mud)."""
     if name == "none":
         return None
-    from reemud.chain import run
-    from reemud.scenario import load_scenario
-
-    return mud_from_result(run(load_scenario(name)))
+    return mud_from_result(chain_run(name))
 
 
 @cache
@@ -58,11 +64,9 @@ def mud_resource_t(name: str) -> np.ndarray:
     """In-situ resource of the mud scenario's block, per element as oxide [t REO] (0: no mud)."""
     if name == "none":
         return np.zeros(N_ELEMENTS)
-    from reemud.chain import run
     from reemud.elements import OXIDE_FACTOR
-    from reemud.scenario import load_scenario
 
-    return np.asarray(run(load_scenario(name)).records["deposit"].resource_rey_t) * OXIDE_FACTOR
+    return np.asarray(chain_run(name).records["deposit"].resource_rey_t) * OXIDE_FACTOR
 
 
 def mud_from_result(result) -> MudSupply:

@@ -19,7 +19,7 @@ from reemud.datafiles import read_table
 from reemud.economics import allocate_unit_cost
 from reemud.elements import INDEX, OXIDE_FACTOR
 from reemud.market import data as md
-from reemud.security.model import reference_prices
+from reemud.security.model import chain_run, reference_prices
 from reemud.sources import biosorption, seawater
 
 TARGETS = ("Nd", "Dy")
@@ -57,10 +57,7 @@ def _entry(name, basis, cost, shares, prices, provenance, kwh=np.nan, co2=np.nan
 
 
 def _mud(prices) -> dict:
-    from reemud.chain import run
-    from reemud.scenario import load_scenario
-
-    result = run(load_scenario(MUD_SCENARIO))
+    result = chain_run(MUD_SCENARIO)
     oxide = np.asarray(result.records["refining"].oxide_t_per_year, dtype=float)
     k = result.kpis
     return _entry("mud (chain)", "reo", k["unit_cost_usd_per_kg_reo"], oxide / oxide.sum(),

@@ -112,14 +112,12 @@ def element_case(symbol: str) -> dict[str, float]:
     energy = chain_energy_defaults()
     pumped = pumped_plant(c, p["pump_head"], p["pump_efficiency"], p["pumped_recovery"],
                           energy["usd_per_kwh"], energy["kg_co2_per_kwh"], p["density"])
-    moored = uranium_analogy(c, concentrations_ng_per_l()["U"], p["uranium_cost"],
-                             p["uranium_loading"])
-    low = uranium_analogy(c, concentrations_ng_per_l()["U"], parameters()["uranium_cost"]["low"],
-                          p["uranium_loading"])["usd_per_kg"]
-    high = uranium_analogy(c, concentrations_ng_per_l()["U"],
-                           parameters()["uranium_cost"]["high"], p["uranium_loading"])["usd_per_kg"]
+    u = parameters()["uranium_cost"]
+    moored = uranium_analogy(c, concentrations_ng_per_l()["U"],
+                             np.array([u["value"], u["low"], u["high"]]), p["uranium_loading"])
+    cost, low, high = moored["usd_per_kg"]
     return {"ng_per_l": c, "t_seawater_per_kg": float(seawater_t_per_kg(c, 1.0, p["density"])),
             **{f"pumped_{k}": float(v) for k, v in pumped.items()},
-            "moored_usd_per_kg": float(moored["usd_per_kg"]), "moored_usd_per_kg_low": float(low),
+            "moored_usd_per_kg": float(cost), "moored_usd_per_kg_low": float(low),
             "moored_usd_per_kg_high": float(high),
             "moored_g_per_kg_sorbent": float(moored["g_per_kg_sorbent"])}
