@@ -68,6 +68,10 @@ def test_run_report_has_the_supply_security_section(default_result):
                   "published; docs/models/sources.md §4)"):
         assert f"<h2>{title}</h2>" in html
     assert html.count("plotly.js v") == 1  # the library is embedded once
+    assert "<h2>Every source on one scale: the table</h2>" in html
+    assert "<h2>Bio-sorbents on this run's pregnant leach liquor</h2>" in html
+    assert "<td>chlorella-vulgaris</td><td>Nd</td>" in html
+    assert "21.05; 17.8 to 24.3" in html  # a sourced range reaches the table
 
 
 def test_a_runs_literature_table_holds_its_own_checks_only(results):

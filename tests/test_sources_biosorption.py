@@ -66,3 +66,17 @@ def test_draw_axis_equals_scalar_calls():
     one = [float(b.batch_equilibrium(c0[i], dose[i], 188.68, 0.029)["c_mg_per_l"])
            for i in range(30)]
     np.testing.assert_allclose(together, one, rtol=1e-14)
+
+
+def test_separation_factor_by_hand_and_the_published_point():
+    # Kucuker et al. 2017: R_L = 0.12 at c0 = 250 mg/L with K_L = 0.029 L/mg
+    assert b.separation_factor(250.0, 0.029) == pytest.approx(1 / 8.25, rel=1e-12)
+    assert round(float(b.separation_factor(250.0, 0.029)), 2) == 0.12
+    assert b.separation_factor(np.array([0.0, 1e9]), 0.029).tolist() == pytest.approx([1.0, 0.0],
+                                                                                     abs=1e-7)
+
+
+def test_assumed_sorbent_ranges_come_from_the_table():
+    assert b.sorbent_ranges("chlorella-vulgaris", "Nd") == {
+        "cycles": (3.0, 30.0), "desorption_fraction": (0.7, 0.99), "price_usd_per_kg": (1.0, 30.0)}
+    assert all(np.isnan(v).all() for v in b.sorbent_ranges("salmon-milt", "Dy").values())

@@ -41,6 +41,13 @@ def _fmt(value) -> str:
     return fmt(value, digits=3)
 
 
+def _short(value) -> str:
+    """Three significant digits, in powers of ten from 10⁵ on (the seawater costs)."""
+    if value is not None and np.isfinite(float(value)) and abs(float(value)) >= 1e5:
+        return f"{float(value):.3g}"
+    return _fmt(value)
+
+
 def _print_json(data) -> None:
     out_console.print_json(json.dumps(json_safe(data), allow_nan=False))
 
@@ -360,7 +367,8 @@ def recycling_cmd(
                      "recovered_reo_t_by_element": np.median(flows.recovered_reo_t(), axis=0),
                      "recovered_reo_t_p5_p50_p95": np.percentile(recovered, [5, 50, 95], axis=0),
                      "left_out": {r["product"]: r["assumed"]
-                                  for r in recycling.excluded_products()}})
+                                  for r in recycling.excluded_products()},
+                     "published_magnitudes": recycling.published_magnitudes(flows)})
         return
     shown = [j for j, y in enumerate(flows.years) if y % step == 0 or j == len(flows.years) - 1]
     table = Table(title="Japan's rare earths in products [t of element; median of "
@@ -387,6 +395,14 @@ def recycling_cmd(
                           f"(90 % interval {_fmt(p5)}-{_fmt(p95)}, {draws} draws, seed {seed})")
     for r in recycling.excluded_products():
         out_console.print(f"not counted: {r['product']} ({r['assumed']})")
+    for m in recycling.published_magnitudes(flows):
+        low, high = m["published_low"], m["published_high"]
+        published = _fmt(low) if low == high else f"{_fmt(low)}-{_fmt(high)}"
+        share = f"{m['share_low']:.1%}" if low == high else \
+            f"{m['share_low']:.1%}-{m['share_high']:.1%}"
+        out_console.print(escape(f"{m['quantity']}: model {_fmt(m['model'])} {m['unit']}, "
+                                 f"published {published} {m['unit']} ({share} of it; "
+                                 f"{m['source']}) - {m['label']}"))
     if plot is not None:
         out_console.print(f"chart: {plot}")
 
@@ -470,22 +486,68 @@ def sources_cmd(
     if as_json:
         _print_json({"rows": rows})
         return
-    table = Table(title="US$ per kg of oxide: co-product credit (value allocation)")
-    for col in ("source", "Nd", "Dy", "kWh/kg", "kg CO₂/kg", "provenance"):
-        table.add_column(col, justify="left" if col in ("source", "provenance") else "right")
+    from reemud.report_market import SOURCES_HEADER, sources_table
 
-    def pair(r, t):
-        a, b = r[f"credit_usd_per_kg_{t}"], r[f"value_usd_per_kg_{t}"]
-        if not np.isfinite(a):
-            return "not published"
-        return _fmt(a) if a == b else f"{_fmt(a)} ({_fmt(b)})"
-
-    for r in rows:
-        table.add_row(r["source"], pair(r, "Nd"), pair(r, "Dy"), _fmt(r["kwh_per_kg"])
-                      if np.isfinite(r["kwh_per_kg"]) else "", _fmt(r["kg_co2_per_kg"])
-                      if np.isfinite(r["kg_co2_per_kg"]) else "", escape(r["provenance"]))
+    table = Table(title="Every source on one scale: US$ per kg of oxide, co-product credit "
+                  "(value allocation); range")
+    for col in SOURCES_HEADER[:-1]:
+        table.add_column(col, justify="left" if col in ("source", "footprint per")
+                         else "right", overflow="fold")
+    cells = sources_table(rows, _short)
+    for row in cells:
+        table.add_row(*map(escape, row[:-1]))
     out_console.print(table)
+    out_console.print("Provenance:")
+    for row in cells:
+        out_console.print(escape(f"- {row[0]}: {row[-1]}"))
     out_console.print("Credit: the other oxides sold at the usgs-argus-2024 deck; value "
-                      "allocation: cost shared in proportion to price (docs/models/sources.md §4).")
+                      "allocation: cost shared in proportion to price; a range follows the "
+                      "semicolon (docs/models/sources.md §4).")
     if plot is not None:
         out_console.print(f"chart: {plot}")
+
+
+@market_app.command("biosorb")
+def biosorb_cmd(
+    liquor: Annotated[str, typer.Argument(help="pls (the chain's pregnant leach liquor) or "
+                                          "hdd-magnet (Kucuker et al. 2017's magnet "
+                                          "solution)")] = "pls",
+    scenario: Annotated[str, typer.Option("--scenario", help="chain scenario whose pregnant "
+                                          "leach liquor is used (pls only)")]
+    = "minamitorishima-commercial",
+    dose: Annotated[float, typer.Option("--dose", min=1e-6, max=1e3,
+                                        help="sorbent dose [g/L] (default 1 g/L: assumed, no "
+                                             "dose is published for these liquors)")] = 1.0,
+    as_json: JsonOption = False,
+) -> None:
+    """Bio-sorbents (salmon milt, Chlorella vulgaris) on a liquor the chain makes, in one batch."""
+    from reemud.report_market import BIOSORB_HEADER, biosorb_table
+    from reemud.security.model import chain_run
+    from reemud.security.sources import LIQUORS, biosorb
+
+    if liquor not in LIQUORS:
+        fail_line(f"liquor {liquor!r}: unknown; choose one of {', '.join(LIQUORS)}")
+    leaching = None
+    if liquor == "pls":
+        try:
+            leaching = chain_run(scenario).records["leaching"]
+        except ScenarioError as exc:
+            fail(exc)
+    rows = biosorb(liquor, dose, leaching)
+    if as_json:
+        _print_json({"liquor": liquor, "scenario": scenario if liquor == "pls" else None,
+                     "rows": rows})
+        return
+    table = Table(title=f"Bio-sorbents on {liquor}: one batch contact, sorbent only")
+    for col in BIOSORB_HEADER[:-1]:
+        table.add_column(col, justify="left" if col in ("sorbent", "element") else "right",
+                         overflow="fold")
+    cells = biosorb_table(rows, _fmt)
+    for row in cells:
+        table.add_row(*map(escape, row[:-1]))
+    out_console.print(table)
+    for row in cells:
+        out_console.print(escape(f"- {row[0]} {row[1]}: {row[-1]}"))
+    if rows:
+        out_console.print(escape(f"liquor: {rows[0]['liquor_source']}; competing ions: "
+                                 f"{rows[0]['competitors']} (docs/models/sources.md §2)."))

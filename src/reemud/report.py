@@ -415,7 +415,30 @@ def _market_section(result: ChainResult) -> list[str]:
              "risk before and after this run's mud at full output (<code>reemud market</code> "
              "runs any preset or file).</p>"]
     _add_figures(parts, market_figures(run, mud), include_js=False)
-    return parts
+    return parts + _sources_tables(result.records.get("leaching"))
+
+
+def _sources_tables(leaching=None) -> list[str]:
+    """The one-scale comparison as a table, and the bio-sorbents on a pregnant leach liquor."""
+    from reemud.report_market import BIOSORB_HEADER, SOURCES_HEADER, biosorb_table, sources_table
+    from reemud.security.sources import DEFAULT_DOSE_G_PER_L, biosorb, comparison
+
+    def cells(rows):
+        return [[html.escape(c) for c in row] for row in rows]
+
+    sorbed = biosorb("pls", leaching=leaching)
+    whose = "this run's" if leaching is not None else "the commercial concept's"
+    return ["<h2>Every source on one scale: the table</h2>",
+            "<p>US$ per kg of oxide by co-product credit (value allocation in brackets); a range "
+            "follows the semicolon; energy and CO₂ per kg of the stated basis; "
+            "<code>reemud market sources</code> prints the same (docs/models/sources.md §4).</p>",
+            _table(list(SOURCES_HEADER), cells(sources_table(comparison(), _fmt))),
+            f"<h2>Bio-sorbents on {whose} pregnant leach liquor</h2>",
+            f"<p>One batch contact at {DEFAULT_DOSE_G_PER_L:g} g/L (assumed); sorbent only. "
+            "Competing ions: "
+            f"{html.escape(sorbed[0]['competitors'] if sorbed else 'none')}; "
+            "<code>reemud market biosorb</code> runs any dose or liquor.</p>",
+            _table(list(BIOSORB_HEADER), cells(biosorb_table(sorbed, _fmt)))]
 
 
 def render(result: ChainResult, literature: list[CaseResult] | None = None) -> str:
@@ -513,7 +536,7 @@ def render_market(run, draws=None) -> str:
     if draws is not None:
         figs.append(band_figure(draws))
     _add_figures(parts, figs)
-    return _page(f"reemud — {sc.name}", parts)
+    return _page(f"reemud — {sc.name}", parts + _sources_tables())
 
 
 def write_market_report(run, path: str | Path, draws=None) -> Path:

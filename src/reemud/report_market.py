@@ -6,6 +6,8 @@ and the disruption report (``reemud market disrupt --report``, ``report.write_ma
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import plotly.graph_objects as go
 
@@ -135,6 +137,54 @@ def sources_figure(rows=None) -> tuple[str, go.Figure]:
     fig.update_yaxes(type="log", title="US$ per kg of oxide")
     return ("One scale for every source: US$ per kg of Nd and Dy oxide (a gap: not published; "
             "docs/models/sources.md §4)", fig)
+
+
+SOURCES_HEADER = ("source", "US$/kg Nd₂O₃", "US$/kg Dy₂O₃", "kWh/kg", "kg CO₂-eq/kg",
+                  "footprint per", "provenance")
+"""Columns of the one-scale comparison table (``reemud market sources`` and the report)."""
+
+
+def _cost_cell(row: dict, t: str, fmt: Callable[[float], str]) -> str:
+    """Credit cost (value allocation), then its range: ``1,041 (300); 950-1,213``."""
+    credit, value = row[f"credit_usd_per_kg_{t}"], row[f"value_usd_per_kg_{t}"]
+    if not np.isfinite(credit):
+        return "not published"
+    text = fmt(credit) if credit == value else f"{fmt(credit)} ({fmt(value)})"
+    low, high = row[f"credit_usd_per_kg_{t}_low"], row[f"credit_usd_per_kg_{t}_high"]
+    return f"{text}; {fmt(low)} to {fmt(high)}" if np.isfinite(low) else text
+
+
+def _range_cell(row: dict, key: str, fmt: Callable[[float], str]) -> str:
+    value, low, high = row[key], row[f"{key}_low"], row[f"{key}_high"]
+    if not np.isfinite(value):
+        return "not found"
+    return f"{fmt(value)}; {fmt(low)} to {fmt(high)}" if np.isfinite(low) else fmt(value)
+
+
+def sources_table(rows, fmt: Callable[[float], str]) -> list[list[str]]:
+    """The comparison as text cells in :data:`SOURCES_HEADER` order (plain text, unescaped)."""
+    out = []
+    for r in rows:
+        provenance = "; ".join(part for part in (
+            r["provenance"], f"range: {r['range']}" if r["range"] else "",
+            f"energy and CO₂: {r['footprint_provenance']}") if part)
+        out.append([r["source"], _cost_cell(r, "Nd", fmt), _cost_cell(r, "Dy", fmt),
+                    _range_cell(r, "kwh_per_kg", fmt), _range_cell(r, "kg_co2_per_kg", fmt),
+                    r["footprint_basis"], provenance])
+    return out
+
+
+BIOSORB_HEADER = ("sorbent", "element", "c0 mg/L", "dose g/L", "c mg/L", "q mg/g", "removed",
+                  "kg sorbent/kg", "US$/kg (sorbent)", "note")
+"""Columns of the bio-sorbent table (``reemud market biosorb`` and the report)."""
+
+
+def biosorb_table(rows, fmt: Callable[[float], str]) -> list[list[str]]:
+    """Bio-sorbent rows (``reemud.security.sources.biosorb``) as text cells."""
+    return [[r["sorbent"], r["element"], fmt(r["c0_mg_per_l"]), fmt(r["dose_g_per_l"]),
+             fmt(r["c_mg_per_l"]), fmt(r["q_mg_per_g"]),
+             f"{r['removed']:.1%}" if np.isfinite(r["removed"]) else "—",
+             fmt(r["kg_sorbent_per_kg"]), fmt(r["usd_per_kg"]), r["note"]] for r in rows]
 
 
 def market_figures(run: MarketRun, mud: MudSupply | None) -> list[tuple[str, go.Figure]]:

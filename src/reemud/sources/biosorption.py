@@ -13,14 +13,34 @@ import numpy as np
 
 from reemud.datafiles import read_table
 
+RANGED = ("cycles", "desorption", "price")
+"""Columns of ``sorbents.csv`` with an assumed range (``cycles_low`` …, ``price_high``)."""
+
 
 @cache
 def sorbents() -> dict[tuple[str, str], dict[str, float | str]]:
     """``sorbents.csv`` rows by (sorbent, element), numbers as floats (NaN: not published)."""
     numeric = ("q_max_mg_per_g", "k_l_per_mg", "cycles", "desorption_fraction",
-               "price_usd_per_kg")
+               "price_usd_per_kg", *(f"{k}_{end}" for k in RANGED for end in ("low", "high")))
     return {(r["sorbent"], r["symbol"]): {**r, **{k: float(r[k]) for k in numeric}}
             for r in read_table("sorbents.csv")}
+
+
+def sorbent_ranges(sorbent: str, symbol: str) -> dict[str, tuple[float, float]]:
+    """Assumed (low, high) of ``cycles``, ``desorption_fraction`` and ``price_usd_per_kg``."""
+    r = sorbents()[(sorbent, symbol)]
+    return {name: (float(r[f"{key}_low"]), float(r[f"{key}_high"])) for name, key in
+            zip(("cycles", "desorption_fraction", "price_usd_per_kg"), RANGED, strict=True)}
+
+
+def separation_factor(c0_mg_per_l, k_l_per_mg):
+    """Langmuir separation factor R_L = 1 / (1 + K_L c0) [-]: 0 < R_L < 1 is favourable.
+
+    Hall, Eagleton, Acrivos & Vermeulen (1966) Ind. Eng. Chem. Fundam. 5(2):212,
+    doi:10.1021/i160018a011.
+    """
+    return 1.0 / (1.0 + np.asarray(k_l_per_mg, dtype=float) * np.asarray(c0_mg_per_l,
+                                                                          dtype=float))
 
 
 def langmuir(c_mg_per_l, q_max_mg_per_g, k_l_per_mg):
