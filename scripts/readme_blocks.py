@@ -67,6 +67,13 @@ def main() -> None:
         start = text.index("```\n$ reemud market supply") + 4
         end = text.index("```", start)
         text = text[:start] + "\n".join(block) + "\n" + text[end:]
+        block = []
+        for cmd in (["market", "sources"], ["market", "biosorb"]):
+            block.append("$ reemud " + " ".join(cmd))
+            block += [x.rstrip() for x in output(cmd, 100, cwd=tmp).rstrip("\n").splitlines()]
+        start = text.index("```\n$ reemud market sources") + 4
+        end = text.index("```", start)
+        text = text[:start] + "\n".join(block) + "\n" + text[end:]
     text = replace_between(text, "fitted to it:\n\n```\n", output(["literature"], 132))
     README.write_text(text, encoding="utf-8")
 

@@ -88,7 +88,7 @@ def test_readme_market_examples_are_the_programs_output(tmp_path, monkeypatch):
     from reemud.cli import app
 
     calls = _commands_and_output("$ reemud market ")
-    assert len(calls) == 2
+    assert len(calls) == 4
     monkeypatch.chdir(tmp_path)
     for command, shown in calls:
         result = CliRunner().invoke(app, command.split()[2:], env={"COLUMNS": "100"})

@@ -135,3 +135,20 @@ def test_cli_recycling_refuses_a_folder_for_the_chart(tmp_path):
     result = CliRunner().invoke(app, ["market", "recycling", "--plot", str(tmp_path)])
     assert result.exit_code == 2
     assert "is a folder" in result.output
+
+
+def test_published_magnitudes_are_labelled_context_with_the_models_share():
+    flows = recycling.default_flows()
+    waste, stock = recycling.published_magnitudes(flows)
+    nd = flows.by_element("end_of_life")[0, :, :, INDEX["Nd"]].sum(axis=1)
+    year = int(np.searchsorted(flows.years, 2050))
+    assert waste["model"] == pytest.approx(nd[year], rel=1e-12)
+    assert (waste["published_low"], waste["published_high"]) == (3866.0, 4217.0)
+    assert waste["share_high"] == pytest.approx(nd[year] / 3866.0, rel=1e-12)
+    assert 0.1 < waste["share_low"] < waste["share_high"] < 0.3  # the left-out products
+    assert stock["published_low"] == 62.6e3
+    assert stock["share_low"] < 0.05
+    for m in (waste, stock):
+        assert m["label"].startswith("context, not a check")
+        assert "doi:" in m["source"]
+    assert "hard-disk-drive" in waste["label"]

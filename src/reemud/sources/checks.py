@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 from flodym import FixedLifetime, NormalLifetime, WeibullLifetime
 
-from reemud.sources import recycling, seawater
+from reemud.sources import biosorption, recycling, seawater
 
 STEADY_YEARS = 300
 """Years of constant inflow for the steady-state cases (≫ the lifetime: the stock has settled)."""
@@ -45,6 +45,23 @@ def hybrid_stock_units(year: int = 2017) -> float:
     content = recycling.recycling_parameter("hybrid-motor", "re_content")["value"]
     return float(flows.stock_t[0, t, j] * 1000.0 / content)
 
+
+def _chlorella_separation_factor() -> float:
+    """Langmuir R_L of Nd on *Chlorella vulgaris* at Kucuker et al.'s 250 mg/L (sorbents.csv)."""
+    r = biosorption.sorbents()[("chlorella-vulgaris", "Nd")]
+    return float(biosorption.separation_factor(KUCUKER_C0_MG_PER_L, r["k_l_per_mg"]))
+
+
+def _milt_meq_per_g() -> float:
+    """Salmon milt's capacity for Dy in sorbents.csv back in mEq/g (trivalent, 162.50 g/mol)."""
+    return float(biosorption.sorbents()[("salmon-milt", "Dy")]["q_max_mg_per_g"]) * 3.0 / 162.50
+
+
+KUCUKER_C0_MG_PER_L = 250.0
+"""Initial Nd concentration of Kucuker et al.'s (2017) isotherm tests [mg/L]."""
+
+KUCUKER = ("Kucuker, Wieczorek, Kuchta & Copty (2017) PLoS ONE 12(4):e0175255, "
+           "doi:10.1371/journal.pone.0175255")
 
 ODYM_SOURCE = ("IndEcol/ODYM tests/test_dynamic_stock_model.py (fixed_lifetime_data, "
                "normal_lifetime_data): inflow 1..10 t over years 0..9")
@@ -84,4 +101,18 @@ CASES: tuple[dict, ...] = (
                 "Stoltzenberg 1994, Chemie in unserer Zeit 28(6))", published=1000.0 / 6.0,
          unit="t/g", comparison="approx", tolerance=1e-9, kind="validation",
          compute=_haber_t_per_g),
+    dict(id="chlorella-nd-separation-factor",
+         quantity="Langmuir separation factor R_L = 1/(1 + K_L c0) of Nd on Chlorella vulgaris "
+                  "at c0 = 250 mg/L (pH 5)",
+         source=f"{KUCUKER}: R_L = 0.12 beside K_L = 0.029 L/mg (the model takes K_L; the "
+                "published R_L checks its isotherm); tolerance 4.2 %: R_L is given to two "
+                "decimals", published=0.12, unit="-", comparison="approx", tolerance=0.042,
+         kind="validation", compute=_chlorella_separation_factor),
+    dict(id="salmon-milt-capacity",
+         quantity="salmon milt's capacity for Dy, data/sorbents.csv's q_max back in mEq/g",
+         source="Takahashi et al. (2014) PLoS ONE 9(12):e114858, "
+                "doi:10.1371/journal.pone.0114858: 1.04 mEq/g", published=1.04, unit="mEq/g",
+         comparison="approx", tolerance=0.001, kind="calibration",
+         parameter="sorbents.csv salmon-milt q_max_mg_per_g (Dy and Nd)",
+         compute=_milt_meq_per_g),
 )

@@ -324,3 +324,48 @@ def recovered_reo_schedule(years, products: tuple[str, ...]) -> np.ndarray:
     index = np.floor(np.asarray(years, dtype=float) + 1e-9).astype(int) - int(flows.years[0])
     return np.where(index < 0, 0.0, total[np.clip(index, 0, len(total) - 1)])
 
+
+
+ND_WASTE_2050_T = (3866.0, 4217.0)
+"""Japan's Nd in end-of-life final products in 2050, all products [t/yr]: J. Mater. Cycles Waste
+Manag. 23(6):2120-2132 (2021), doi:10.1007/s10163-021-01277-6."""
+
+GLOBAL_NDFEB_ND_STOCK_2007_T = 62.6e3
+"""Global in-use Nd in NdFeB magnets in 2007 [t]: Du & Graedel (2011) J. Ind. Ecol. 15(6):836,
+doi:10.1111/j.1530-9290.2011.00362.x."""
+
+
+def published_magnitudes(flows: RecyclingFlows | None = None) -> tuple[dict, ...]:
+    """The model beside two published magnitudes it does not reproduce by design, labelled.
+
+    Neither is a literature case (a check must be able to fail on the same basis): the 2050 Nd
+    waste forecast counts products the model leaves out (``excluded_products``), and Du &
+    Graedel's stock is global (and their element split is an input of the magnet products).
+    Each row gives the published figure, the model's median on its own basis and the share.
+    """
+    flows = flows if flows is not None else default_flows()
+    nd = INDEX["Nd"]
+    eol = np.median(flows.by_element("end_of_life")[:, :, :, nd].sum(axis=2), axis=0)
+    stock = np.median(flows.by_element("stock")[:, :, :, nd].sum(axis=2), axis=0)
+    t2050 = int(np.searchsorted(flows.years, 2050))
+    t2007 = int(np.searchsorted(flows.years, 2007))
+    low, high = ND_WASTE_2050_T
+    left_out = ", ".join(r["product"] for r in excluded_products())
+    return (
+        {"quantity": "Nd in end-of-life products in Japan, 2050", "unit": "t/yr",
+         "published_low": low, "published_high": high, "model": float(eol[t2050]),
+         "share_low": float(eol[t2050] / high), "share_high": float(eol[t2050] / low),
+         "source": "J. Mater. Cycles Waste Manag. 23(6):2120 (2021), "
+                   "doi:10.1007/s10163-021-01277-6: 3,866-4,217 t/yr, all final products",
+         "label": f"context, not a check: the model leaves out {left_out} (no Japanese inflow "
+                  "series found), so it is expected well below the forecast"},
+        {"quantity": "Nd in NdFeB magnets in use, 2007", "unit": "t",
+         "published_low": GLOBAL_NDFEB_ND_STOCK_2007_T,
+         "published_high": GLOBAL_NDFEB_ND_STOCK_2007_T, "model": float(stock[t2007]),
+         "share_low": float(stock[t2007] / GLOBAL_NDFEB_ND_STOCK_2007_T),
+         "share_high": float(stock[t2007] / GLOBAL_NDFEB_ND_STOCK_2007_T),
+         "source": "Du & Graedel (2011) J. Ind. Ecol. 15(6):836, "
+                   "doi:10.1111/j.1530-9290.2011.00362.x: 62.6 Gg Nd in use worldwide",
+         "label": "context, not a check: a global stock beside Japan's modelled products (their "
+                  "element split is Du & Graedel's, an input)"},
+    )
