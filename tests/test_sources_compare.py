@@ -178,7 +178,7 @@ def test_biosorb_on_the_magnet_solution():
     assert set(rows) == {("chlorella-vulgaris", "Nd"), ("salmon-milt", "Nd")}
     chl = rows[("chlorella-vulgaris", "Nd")]
     assert chl["c0_mg_per_l"] == 250.0
-    assert "not published" in chl["competitors"]
+    assert "Fe not stated, Ca not stated" in chl["competitors"]
 
 
 @settings(max_examples=40, deadline=None)
@@ -252,3 +252,39 @@ def test_the_docs_figures_are_the_programs():
             in text)
     assert f"its {stock['model']:.0f} t of Nd in Japan's magnet products in 2007 is " \
            f"{stock['share_low'] * 100:.1f} % of the global stock" in text
+
+
+def test_biosorb_on_a_custom_wastewater():
+    rows = {(r["sorbent"], r["element"]): r
+            for r in sources.biosorb("custom", 1.0, mg_per_l={"Nd": 100.0, "Ca": 500.0})}
+    chl = rows[("chlorella-vulgaris", "Nd")]
+    # docs/models/sources.md §2: 100 mg/L at 1 g/L leaves 23.5 mg/L, 76.5 mg/g loaded
+    assert chl["c_mg_per_l"] == pytest.approx(23.5, abs=0.05)
+    assert chl["q_mg_per_g"] == pytest.approx(76.5, abs=0.05)
+    assert chl["competitors"] == "Fe not stated, Ca 500 mg/L"
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["custom"], "--mg-per-l: give it with the liquor 'custom' (and only then)"),
+    (["pls", "--mg-per-l", "Nd=3"], "--mg-per-l: give it with the liquor 'custom'"),
+    (["custom", "--mg-per-l", "Xx=3"], "--mg-per-l 'Xx=3': unknown species 'Xx'; choose one of "
+                                       "La, Ce"),
+    (["custom", "--mg-per-l", "Nd=-1"], "--mg-per-l 'Nd=-1': the concentration must be a "
+                                        "number >= 0 in mg/L, e.g. Nd=30"),
+    (["custom", "--mg-per-l", "Nd=1", "--mg-per-l", "Nd=2"], "Nd given twice"),
+])
+def test_cli_biosorb_refuses_a_bad_custom_liquor(args, message):
+    result = CliRunner().invoke(app, ["market", "biosorb", *args])
+    assert result.exit_code == 2
+    assert message in " ".join(result.output.split())
+    assert "Traceback" not in result.output
+
+
+@settings(max_examples=60, deadline=None)
+@given(item=st.text(max_size=20))
+def test_cli_biosorb_any_concentration_text_is_a_table_or_one_clear_error(item):
+    result = CliRunner().invoke(app, ["market", "biosorb", "custom", "--mg-per-l", item])
+    assert result.exit_code in (0, 2), result.output
+    assert "Traceback" not in result.output
+    if result.exit_code == 2:
+        assert "--mg-per-l" in result.output

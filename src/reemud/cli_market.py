@@ -507,33 +507,65 @@ def sources_cmd(
         out_console.print(f"chart: {plot}")
 
 
+def _concentrations(items: list[str], ions: tuple[str, ...]) -> dict[str, float]:
+    """``SYMBOL=MG_PER_L`` items as a dict; a bad item fails with the fix (exit 2)."""
+    from reemud.elements import REY
+
+    known = (*REY, *ions)
+    out: dict[str, float] = {}
+    for item in items:
+        symbol, sep, text = item.partition("=")
+        symbol = symbol.strip()
+        try:
+            value = float(text) if sep else float("nan")
+        except ValueError:
+            value = float("nan")
+        if symbol not in known:
+            fail_line(f"--mg-per-l {item!r}: unknown species {symbol!r}; choose one of "
+                      f"{', '.join(known)}")
+        if not (np.isfinite(value) and value >= 0):
+            fail_line(f"--mg-per-l {item!r}: the concentration must be a number >= 0 in mg/L, "
+                      f"e.g. {symbol}=30")
+        if symbol in out:
+            fail_line(f"--mg-per-l {item!r}: {symbol} given twice; give each species once")
+        out[symbol] = value
+    return out
+
+
 @market_app.command("biosorb")
 def biosorb_cmd(
-    liquor: Annotated[str, typer.Argument(help="pls (the chain's pregnant leach liquor) or "
+    liquor: Annotated[str, typer.Argument(help="pls (the chain's pregnant leach liquor), "
                                           "hdd-magnet (Kucuker et al. 2017's magnet "
-                                          "solution)")] = "pls",
+                                          "solution) or custom (--mg-per-l)")] = "pls",
     scenario: Annotated[str, typer.Option("--scenario", help="chain scenario whose pregnant "
                                           "leach liquor is used (pls only)")]
     = "minamitorishima-commercial",
     dose: Annotated[float, typer.Option("--dose", min=1e-6, max=1e3,
                                         help="sorbent dose [g/L] (default 1 g/L: assumed, no "
                                              "dose is published for these liquors)")] = 1.0,
+    mg_per_l: Annotated[list[str] | None, typer.Option(
+        "--mg-per-l", help="a custom liquor's concentration, SYMBOL=MG_PER_L (REY, Fe or Ca), "
+                           "repeated: --mg-per-l Nd=30 --mg-per-l Ca=500")] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Bio-sorbents (salmon milt, Chlorella vulgaris) on a liquor the chain makes, in one batch."""
     from reemud.report_market import BIOSORB_HEADER, biosorb_table
     from reemud.security.model import chain_run
-    from reemud.security.sources import LIQUORS, biosorb
+    from reemud.security.sources import IONS, LIQUORS, biosorb
 
     if liquor not in LIQUORS:
         fail_line(f"liquor {liquor!r}: unknown; choose one of {', '.join(LIQUORS)}")
+    if bool(mg_per_l) != (liquor == "custom"):
+        fail_line("--mg-per-l: give it with the liquor 'custom' (and only then), e.g. "
+                  "reemud market biosorb custom --mg-per-l Nd=30")
+    given = _concentrations(mg_per_l or [], IONS)
     leaching = None
     if liquor == "pls":
         try:
             leaching = chain_run(scenario).records["leaching"]
         except ScenarioError as exc:
             fail(exc)
-    rows = biosorb(liquor, dose, leaching)
+    rows = biosorb(liquor, dose, leaching, given)
     if as_json:
         _print_json({"liquor": liquor, "scenario": scenario if liquor == "pls" else None,
                      "rows": rows})

@@ -247,21 +247,35 @@ HDD_MAGNET_ND_MG_PER_L = 250.0
 """Nd in the hard-disk magnet solution of Kucuker et al. (2017), doi:10.1371/journal.pone.0175255
 (their initial concentration) [mg/L]; its other elements and ions are not stated."""
 
-LIQUORS = ("pls", "hdd-magnet")
-"""Liquors :func:`biosorb` takes: the chain's pregnant leach liquor, or a magnet leachate."""
+LIQUORS = ("pls", "hdd-magnet", "custom")
+"""Liquors :func:`biosorb` takes: the chain's pregnant leach liquor, a magnet leachate, or one
+the caller gives (an industrial wastewater: ``custom`` with its concentrations)."""
+
+IONS = ("Fe", "Ca")
+"""Competing ions a liquor states [mg/L]."""
 
 DEFAULT_DOSE_G_PER_L = 1.0
 """Sorbent dose of :func:`biosorb` [g/L]: assumed (no dose is published for these liquors)."""
 
 
-def liquor(name: str, leaching=None) -> dict:
+def liquor(name: str, leaching=None, mg_per_l: dict | None = None) -> dict:
     """A liquor's REY (mg/L, REY order) and its competing ions Fe³⁺ and Ca²⁺ [mg/L].
 
     ``pls``: the chain's pregnant leach liquor, REY = ``rey_t_per_year`` /
     ``liquor_m3_per_year`` × 10⁶ and the ions from ``composition_g_per_l`` × 1000, of the
     ``leaching`` record given (default: the commercial concept's). ``hdd-magnet``: Kucuker et
-    al.'s (2017) Nd solution; its Fe and Ca are not published (NaN).
+    al.'s (2017) Nd solution; its Fe and Ca are not published (NaN). ``custom``: the
+    concentrations ``mg_per_l`` by symbol (REY, Fe, Ca; an ion not given is NaN, not zero).
     """
+    if name == "custom":
+        given = mg_per_l or {}
+        rey = np.zeros(len(INDEX))
+        for symbol, value in given.items():
+            if symbol in INDEX:
+                rey[INDEX[symbol]] = float(value)
+        return {"rey_mg_per_l": rey,
+                "ions_mg_per_l": {ion: float(given.get(ion, np.nan)) for ion in IONS},
+                "source": "the concentrations given (--mg-per-l)"}
     if name == "hdd-magnet":
         rey = np.zeros(len(INDEX))
         rey[INDEX["Nd"]] = HDD_MAGNET_ND_MG_PER_L
@@ -270,15 +284,14 @@ def liquor(name: str, leaching=None) -> dict:
                           "Fe and Ca are not published"}
     leaching = leaching if leaching is not None else chain_run(MUD_SCENARIO).records["leaching"]
     rey = np.asarray(leaching.rey_t_per_year, dtype=float) / leaching.liquor_m3_per_year * 1e6
-    ions = {ion: float(leaching.composition_g_per_l.get(ion, np.nan)) * 1000.0
-            for ion in ("Fe", "Ca")}
+    ions = {ion: float(leaching.composition_g_per_l.get(ion, np.nan)) * 1000.0 for ion in IONS}
     return {"rey_mg_per_l": rey, "ions_mg_per_l": ions,
             "source": "the chain's pregnant leach liquor (leaching record: REY and ions over "
                       "the liquor volume)"}
 
 
 def biosorb(liquor_name: str = "pls", dose_g_per_l: float = DEFAULT_DOSE_G_PER_L,
-            leaching=None) -> tuple[dict, ...]:
+            leaching=None, mg_per_l: dict | None = None) -> tuple[dict, ...]:
     """Every published sorbent–element isotherm applied to a liquor in one batch contact.
 
     For each (sorbent, element) of ``sorbents.csv`` present in the liquor: equilibrium
@@ -288,8 +301,8 @@ def biosorb(liquor_name: str = "pls", dose_g_per_l: float = DEFAULT_DOSE_G_PER_L
     these sorbents, so the uptake is an upper bound; the ions' concentrations are stated in
     ``competitors``. A sorbent without a published K_L gives NaN (and says so).
     """
-    liq = liquor(liquor_name, leaching)
-    ions = ", ".join(f"{ion} {v:,.4g} mg/L" if np.isfinite(v) else f"{ion} not published"
+    liq = liquor(liquor_name, leaching, mg_per_l)
+    ions = ", ".join(f"{ion} {v:,.4g} mg/L" if np.isfinite(v) else f"{ion} not stated"
                      for ion, v in liq["ions_mg_per_l"].items())
     rows = []
     for (sorbent, symbol), r in biosorption.sorbents().items():
