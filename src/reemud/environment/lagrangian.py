@@ -1,0 +1,540 @@
+r"""Lagrangian sediment-plume engine: one fused numba kernel, exact bookkeeping, seeded per particle.
+
+Each particle carries a mass of sediment of one grain class. Per time step ``Δt`` it moves by
+
+.. math::
+
+    x_{n+1} &= x_n + u\,Δt + \sqrt{6 K_h Δt}\,R_x, \qquad
+    y_{n+1} = y_n + v\,Δt + \sqrt{6 K_h Δt}\,R_y, \\
+    z_{n+1} &= z_n + \left(K_z'(z_n) - w_s\right) Δt
+               + \sqrt{6 K_z\!\left(z_n + \tfrac12 K_z'(z_n) Δt\right) Δt}\,R_z,
+
+with ``R`` uniform on [−1, 1) (variance 1/3, hence the factor 6 = 2 / (1/3)): the random walk of
+Visser (1997, Mar. Ecol. Prog. Ser. 158:275, doi:10.3354/meps158275), whose drift term ``K_z'``
+and mid-point evaluation of ``K_z`` keep a well-mixed tracer well mixed when the diffusivity
+varies with height (the "well-mixed condition", Thomson 1987, doi:10.1017/S0022112087001940).
+``z`` is the height above the seabed (0 the bed, ``H`` the sea surface). A particle is reflected
+at the surface; reaching the bed it is deposited there (its ``x``, ``y`` and step are kept);
+leaving the current's horizontal domain it is exported. Settling ``w_s`` grows with the
+particle's age ``a`` when flocculation is on,
+``w_s = w_0 + (w_f − w_0)(1 − e^{−a/τ_f})`` (aggregates form within 10–135 min in CCZ plume
+sediment, Gillard et al. 2019, Elementa 7:5, doi:10.1525/elementa.343). A particle above the bed
+at both ends of a step has touched it in between with the Brownian-bridge probability
+``exp(−z_n z_{n+1} / (K_z Δt))`` and is deposited so (Lépingle 1995, Math. Comput. Simul.
+38:119, doi:10.1016/0378-4754(93)E0074-F), which removes the lateness of checking the bed only
+at the ends of the steps.
+
+**Engine.** The particles are a structure of arrays; one kernel (``numba``, ``prange`` over the
+particles, all steps of a particle in registers) advances them all; each particle owns a
+xoroshiro128++ generator (Blackman & Vigna 2021, doi:10.1145/3460772) seeded by SplitMix64 from
+the run's seed and the particle's index, so a run is identical whatever the thread count.
+Memory is O(particles): positions at chosen snapshot steps and the deposit grid are made after
+the kernel from the particles' end states, in particle order (deterministic sums).
+
+**Bookkeeping.** Every particle is, at every step, in exactly one of: not yet released,
+suspended, deposited, exported — its release step and the step of its one event (deposition or
+export) define the state, so suspended + deposited + exported = released holds exactly, by
+count and by mass, at every step (:meth:`PlumeRun.ledger`).
+
+Docs: docs/models/environment.md §2.4.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numba
+import numpy as np
+from scipy import stats
+
+PENDING, SUSPENDED, DEPOSITED, EXPORTED = 0, 1, 2, 3
+"""Particle states (``PlumeRun.status``)."""
+
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+_M1 = np.uint64(0xBF58476D1CE4E5B9)
+_M2 = np.uint64(0x94D049BB133111EB)
+_LEVELS = 1 << 21
+"""Resolution of each uniform number: three 21-bit fields of one 64-bit draw."""
+
+
+@numba.njit(inline="always")
+def _splitmix(x):
+    x = x + _GOLDEN
+    z = x
+    z = (z ^ (z >> np.uint64(30))) * _M1
+    z = (z ^ (z >> np.uint64(27))) * _M2
+    return x, z ^ (z >> np.uint64(31))
+
+
+@numba.njit(inline="always")
+def _rotl(x, k):
+    return (x << np.uint64(k)) | (x >> np.uint64(64 - k))
+
+
+@numba.njit(inline="always")
+def _next(s0, s1):
+    """xoroshiro128++: (new s0, new s1, 64 random bits)."""
+    out = _rotl(s0 + s1, 17) + s0
+    s1 = s1 ^ s0
+    s0 = _rotl(s0, 49) ^ s1 ^ (s1 << np.uint64(21))
+    s1 = _rotl(s1, 28)
+    return s0, s1, out
+
+
+@numba.njit(inline="always")
+def _unit(bits):
+    """A 21-bit field as a uniform number on [−1, 1), symmetric about 0 (mean exactly 0)."""
+    return (np.float64(bits) + 0.5) * (2.0 / _LEVELS) - 1.0
+
+
+@numba.njit(inline="always")
+def _locate(axis, value):
+    """Index ``i`` and weight ``f`` for linear interpolation on ``axis`` (clamped at the ends)."""
+    n = axis.size
+    if n == 1 or value <= axis[0]:
+        return 0, 0.0
+    if value >= axis[n - 1]:
+        return n - 2, 1.0
+    i = np.searchsorted(axis, value) - 1
+    return i, (value - axis[i]) / (axis[i + 1] - axis[i])
+
+
+@numba.njit(inline="always")
+def _lerp4(field, it, ft, iz, fz, iy, fy, ix, fx):
+    """Multilinear interpolation of ``field[t, z, y, x]`` (size-1 axes use index 0 only)."""
+    nt, nz, ny, nx = field.shape
+    t1 = it + 1 if nt > 1 else it
+    z1 = iz + 1 if nz > 1 else iz
+    y1 = iy + 1 if ny > 1 else iy
+    x1 = ix + 1 if nx > 1 else ix
+    total = 0.0
+    for a in range(2):
+        ta, wa = (t1, ft) if a else (it, 1.0 - ft)
+        if wa == 0.0:
+            continue
+        for b in range(2):
+            zb, wb = (z1, fz) if b else (iz, 1.0 - fz)
+            if wb == 0.0:
+                continue
+            for c in range(2):
+                yc, wc = (y1, fy) if c else (iy, 1.0 - fy)
+                if wc == 0.0:
+                    continue
+                for d in range(2):
+                    xd, wd = (x1, fx) if d else (ix, 1.0 - fx)
+                    if wd == 0.0:
+                        continue
+                    total += wa * wb * wc * wd * field[ta, zb, yc, xd]
+    return total
+
+
+@numba.njit(inline="always")
+def _seg(axis, value, i):
+    """Segment ``i`` of ``axis`` (length >= 2) holding ``value``, walked from a previous ``i``.
+
+    Particles move little per step, so walking beats a search; the end segments extend out.
+    """
+    n = axis.size
+    while i < n - 2 and value >= axis[i + 1]:
+        i += 1
+    while i > 0 and value < axis[i]:
+        i -= 1
+    return i
+
+
+@numba.njit(inline="always")
+def _kz(zk, kz, ks, z, dt, drift, i):
+    """``K_z`` at the mid-point height z + ½ K_z'(z) Δt, ``K_z'(z)`` and the segment index.
+
+    ``K_z`` is piecewise linear in ``zk`` with segment slopes ``ks`` (0 outside the profile,
+    where the end values hold).
+    """
+    if zk.size == 1:
+        return kz[0], 0.0, 0
+    top = zk[zk.size - 1]
+    i = _seg(zk, z, i)
+    slope = ks[i] if (z > zk[0] and z < top and drift) else 0.0
+    zm = min(max(z + 0.5 * slope * dt, zk[0]), top)
+    if zm < zk[i] or zm > zk[i + 1]:
+        i = _seg(zk, zm, i)
+    return kz[i] + ks[i] * (zm - zk[i]), slope, i
+
+
+BLOCK = 16
+"""Particles advanced together, step by step, in one thread: their independent updates overlap
+in the processor (one particle's chain of dependent operations alone leaves it idle)."""
+
+
+@numba.njit(parallel=True, error_model="numpy", cache=True, fastmath=True)
+def _advance(x, y, z, w0, wf, tau_f, release_step, status, event_step, seed,  # noqa: PLR0913
+             t_axis, z_axis, y_axis, x_axis, u, v, zk, kz, kh, depth, bounds, dt, n_steps,
+             snap_steps, snap_x, snap_y, snap_z, reflect_bed, drift):
+    """Advance every particle through ``n_steps`` steps in place (see the module docstring)."""
+    n = x.size
+    ks = np.zeros(max(zk.size - 1, 1))
+    for i in range(zk.size - 1):
+        ks[i] = (kz[i + 1] - kz[i]) / (zk[i + 1] - zk[i])
+    nz = z_axis.size
+    du = np.zeros(max(nz - 1, 1))
+    dv = np.zeros(max(nz - 1, 1))
+    for i in range(nz - 1):
+        du[i] = (u[0, i + 1, 0, 0] - u[0, i, 0, 0]) / (z_axis[i + 1] - z_axis[i])
+        dv[i] = (v[0, i + 1, 0, 0] - v[0, i, 0, 0]) / (z_axis[i + 1] - z_axis[i])
+    horizontal = np.sqrt(6.0 * kh * dt)
+    mask = np.uint64(_LEVELS - 1)
+    n_snap = snap_steps.size
+    profile = t_axis.size == 1 and y_axis.size == 1 and x_axis.size == 1
+    for b in numba.prange((n + BLOCK - 1) // BLOCK):
+        lo = b * BLOCK
+        m = min(BLOCK, n - lo)
+        s0 = np.empty(BLOCK, dtype=np.uint64)
+        s1 = np.empty(BLOCK, dtype=np.uint64)
+        iz = np.zeros(BLOCK, dtype=np.int64)
+        ik = np.zeros(BLOCK, dtype=np.int64)
+        alive = 0
+        first = n_steps
+        for j in range(m):
+            p = lo + j
+            state, s0[j] = _splitmix(np.uint64(seed) * _GOLDEN ^ np.uint64(p))
+            state, s1[j] = _splitmix(state)
+            if status[p] < DEPOSITED:
+                alive += 1
+                first = min(first, release_step[p])
+        k = 0
+        for step in range(first, n_steps):
+            if alive == 0:
+                break
+            while k < n_snap and snap_steps[k] <= step:
+                # a snapshot of step s holds the positions after s steps
+                for j in range(m):
+                    snap_x[k, lo + j], snap_y[k, lo + j], snap_z[k, lo + j] = \
+                        x[lo + j], y[lo + j], z[lo + j]
+                k += 1
+            time = step * dt
+            for j in range(m):
+                p = lo + j
+                start = release_step[p]
+                if status[p] >= DEPOSITED or step < start:
+                    continue
+                status[p] = SUSPENDED
+                px, py, pz = x[p], y[p], z[p]
+                ws = w0[p]
+                if tau_f[p] > 0.0:
+                    ws = w0[p] + (wf[p] - w0[p]) * (1.0 - np.exp(-(step - start) * dt / tau_f[p]))
+                if profile:
+                    if nz == 1:
+                        uu, vv = u[0, 0, 0, 0], v[0, 0, 0, 0]
+                    else:
+                        i = _seg(z_axis, pz, iz[j])
+                        iz[j] = i
+                        zc = min(max(pz, z_axis[0]), z_axis[nz - 1]) - z_axis[i]
+                        uu = u[0, i, 0, 0] + du[i] * zc
+                        vv = v[0, i, 0, 0] + dv[i] * zc
+                else:
+                    it, ft = _locate(t_axis, time)
+                    i, fz = _locate(z_axis, pz)
+                    iy, fy = _locate(y_axis, py)
+                    ix, fx = _locate(x_axis, px)
+                    uu = _lerp4(u, it, ft, i, fz, iy, fy, ix, fx)
+                    vv = _lerp4(v, it, ft, i, fz, iy, fy, ix, fx)
+                a, b1, bits = _next(s0[j], s1[j])
+                rx = _unit((bits >> np.uint64(43)) & mask)
+                ry = _unit((bits >> np.uint64(22)) & mask)
+                rz = _unit((bits >> np.uint64(1)) & mask)
+                kmid, slope, ik[j] = _kz(zk, kz, ks, pz, dt, drift, ik[j])
+                px += uu * dt + horizontal * rx
+                py += vv * dt + horizontal * ry
+                before = pz
+                spread = max(kmid, 0.0) * dt
+                pz += (slope - ws) * dt + np.sqrt(6.0 * spread) * rz
+                if pz > depth:
+                    pz = 2.0 * depth - pz
+                if reflect_bed and pz < 0.0:
+                    pz = -pz
+                elif pz > 0.0 and before * pz < 20.0 * spread:
+                    # the walk may have touched the bed within the step and come back: the
+                    # Brownian bridge crosses with probability exp(-z0 z1 / (K dt)) (removes
+                    # the lateness of checking the bed only at the ends of the steps)
+                    a, b1, bits = _next(a, b1)
+                    if 0.5 * (_unit((bits >> np.uint64(43)) & mask) + 1.0) < np.exp(
+                            -before * pz / spread):
+                        pz = 0.0
+                s0[j], s1[j] = a, b1
+                if pz <= 0.0:
+                    pz = 0.0
+                    status[p], event_step[p] = DEPOSITED, step + 1
+                    alive -= 1
+                elif px < bounds[0] or px > bounds[1] or py < bounds[2] or py > bounds[3]:
+                    status[p], event_step[p] = EXPORTED, step + 1
+                    alive -= 1
+                x[p], y[p], z[p] = px, py, pz
+        while k < n_snap:
+            for j in range(m):
+                snap_x[k, lo + j], snap_y[k, lo + j], snap_z[k, lo + j] = \
+                    x[lo + j], y[lo + j], z[lo + j]
+            k += 1
+
+
+@dataclass(frozen=True)
+class Current:
+    """Horizontal current ``u``, ``v`` [m/s] on axes time [s], height above bed [m], y, x [m].
+
+    Arrays are ``(time, height, y, x)``; an axis of length 1 is constant along it, so a constant
+    current is ``(1, 1, 1, 1)`` and a depth profile ``(1, nz, 1, 1)``. Outside the axes the
+    nearest values hold in time and height; leaving the x–y axes (when longer than 1) exports the
+    particle. Build one with :meth:`constant` or :meth:`profile`, or read a file with
+    ``reemud.environment.currents.read_currents``.
+    """
+
+    t_s: np.ndarray
+    z_m: np.ndarray
+    y_m: np.ndarray
+    x_m: np.ndarray
+    u: np.ndarray
+    v: np.ndarray
+
+    @classmethod
+    def constant(cls, u_m_per_s: float, v_m_per_s: float = 0.0) -> Current:
+        """The same current everywhere and always."""
+        zero = np.zeros(1)
+        return cls(zero, zero, zero, zero, np.full((1, 1, 1, 1), float(u_m_per_s)),
+                   np.full((1, 1, 1, 1), float(v_m_per_s)))
+
+    @classmethod
+    def profile(cls, z_m, u_m_per_s, v_m_per_s=None) -> Current:
+        """A steady current varying with height above the bed ``z_m`` (increasing)."""
+        z = np.asarray(z_m, dtype=float)
+        u = np.asarray(u_m_per_s, dtype=float).reshape(1, -1, 1, 1)
+        v = np.zeros_like(u) if v_m_per_s is None else \
+            np.asarray(v_m_per_s, dtype=float).reshape(1, -1, 1, 1)
+        zero = np.zeros(1)
+        return cls(zero, z, zero, zero, u, v)
+
+    def bounds(self) -> np.ndarray:
+        """Domain bounds [m]: x min, x max, y min, y max (±inf along an axis of length 1)."""
+        inf = np.inf
+        xs = (self.x_m[0], self.x_m[-1]) if self.x_m.size > 1 else (-inf, inf)
+        ys = (self.y_m[0], self.y_m[-1]) if self.y_m.size > 1 else (-inf, inf)
+        return np.array([*xs, *ys], dtype=float)
+
+
+@dataclass(frozen=True)
+class PlumeRun:
+    """End states of a run: where every particle is, its state, and when it got there.
+
+    ``status`` is :data:`PENDING`, :data:`SUSPENDED`, :data:`DEPOSITED` or :data:`EXPORTED`;
+    ``event_step`` the step after which it was deposited or exported (0: never);
+    ``snapshots`` positions ``(k, 3, particles)`` after each of ``snap_steps``.
+    """
+
+    x_m: np.ndarray
+    y_m: np.ndarray
+    z_m: np.ndarray
+    mass_kg: np.ndarray
+    grain_class: np.ndarray
+    release_step: np.ndarray
+    status: np.ndarray
+    event_step: np.ndarray
+    dt_s: float
+    n_steps: int
+    snap_steps: np.ndarray
+    snapshots: np.ndarray
+
+    def ledger(self, steps=None) -> dict[str, np.ndarray]:
+        """Mass released, suspended, deposited and exported after each of ``steps`` [kg].
+
+        Default: every step 0..n_steps. suspended = released − deposited − exported holds
+        exactly by construction (each particle's state at step s follows from its release step
+        and its one event step); the counts are in ``*_particles``.
+        """
+        s = np.arange(self.n_steps + 1) if steps is None else np.asarray(steps)
+        s = s[:, None]
+        released = self.release_step[None, :] < s
+        happened = (self.event_step[None, :] > 0) & (self.event_step[None, :] <= s)
+        deposited = happened & (self.status[None, :] == DEPOSITED)
+        exported = happened & (self.status[None, :] == EXPORTED)
+        suspended = released & ~deposited & ~exported
+        out = {}
+        for name, sel in (("released", released), ("suspended", suspended),
+                          ("deposited", deposited), ("exported", exported)):
+            out[f"{name}_kg"] = sel @ self.mass_kg
+            out[f"{name}_particles"] = sel.sum(axis=1)
+        return out
+
+    def deposited(self) -> np.ndarray:
+        """Boolean mask of the particles on the bed at the end."""
+        return self.status == DEPOSITED
+
+
+def release_schedule(n_particles: int, n_steps: int, operating_steps=None) -> np.ndarray:
+    """Release step of each particle, spread evenly over the operating steps.
+
+    ``operating_steps`` (boolean per step, default: all) marks the steps when the source
+    runs (the campaign's operating time), so a stand-by releases nothing.
+    """
+    on = np.ones(n_steps, dtype=bool) if operating_steps is None else \
+        np.asarray(operating_steps, dtype=bool)
+    steps = np.flatnonzero(on)
+    if steps.size == 0:
+        raise ValueError("operating_steps: the source never runs; mark at least one step")
+    index = (np.arange(n_particles) * steps.size) // max(n_particles, 1)
+    return steps[index].astype(np.int64)
+
+
+def simulate(*, n_particles: int, n_steps: int, dt_s: float, release_xyz_m, class_mass_kg,
+             class_settling_m_per_s, current: Current, kh_m2_per_s: float, kz_z_m, kz_m2_per_s,
+             depth_m: float, seed: int = 0, release_steps=None, floc_settling_m_per_s=None,
+             floc_time_s=None, snap_steps=(), release_z_m=None, reflect_bed: bool = False,
+             drift_correction: bool = True) -> PlumeRun:
+    """Release ``class_mass_kg`` in ``n_particles`` particles and track them ``n_steps`` steps.
+
+    Parameters
+    ----------
+    n_particles, n_steps : int
+        Particles and time steps ``Δt`` [-].
+    dt_s : float
+        Time step [s].
+    release_xyz_m : array_like
+        Release point (x, y, height above bed) [m].
+    class_mass_kg, class_settling_m_per_s : array_like
+        Mass released [kg] and settling velocity [m/s] of each grain class; the particles are
+        shared among the classes in proportion to mass (at least one per class with mass), each
+        carrying its class's mass over its particle count.
+    current : Current
+        The horizontal current.
+    kh_m2_per_s : float
+        Horizontal eddy diffusivity [m²/s].
+    kz_z_m, kz_m2_per_s : array_like
+        Vertical diffusivity profile: heights above bed [m] (increasing) and values [m²/s].
+    depth_m : float
+        Water depth [m] (the reflecting surface).
+    seed : int
+        Seed of every particle's generator.
+    release_steps : array_like, optional
+        Release step per particle (default: evenly over all steps, :func:`release_schedule`).
+    floc_settling_m_per_s, floc_time_s : array_like, optional
+        Per class: aggregate settling velocity and the time scale of flocculation (off: None).
+    snap_steps : sequence of int
+        Steps after which to keep every particle's position (suspended concentration).
+    release_z_m : array_like, optional
+        Release height of each particle [m], overriding the release point's (a column source).
+    reflect_bed : bool
+        Reflect at the bed instead of depositing (a tracer; the well-mixed test).
+    drift_correction : bool
+        Keep Visser's drift term (switch it off only to show what it corrects).
+
+    Returns
+    -------
+    PlumeRun
+    """
+    masses = np.asarray(class_mass_kg, dtype=float)
+    settling = np.asarray(class_settling_m_per_s, dtype=float)
+    counts = _particles_per_class(masses, n_particles)
+    grain = np.repeat(np.arange(masses.size), counts)
+    n = grain.size
+    mass = np.where(counts > 0, masses / np.maximum(counts, 1), 0.0)[grain]
+    # interleave the classes so that each is released evenly over the schedule: order by the
+    # particle's rank within its class over the class's count
+    first = np.concatenate([np.zeros(1, dtype=np.int64), np.cumsum(counts)[:-1]])
+    rank = (np.arange(n) - first[grain] + 0.5) / counts[grain]
+    order = np.argsort(rank, kind="stable")
+    grain, mass = grain[order], mass[order]
+    release = release_schedule(n, n_steps) if release_steps is None else \
+        np.asarray(release_steps, dtype=np.int64)
+    rx, ry, rz = (float(c) for c in release_xyz_m)
+    x, y, z = np.full(n, rx), np.full(n, ry), np.full(n, rz)
+    if release_z_m is not None:
+        z = np.array(np.broadcast_to(np.asarray(release_z_m, dtype=float), (n,)))
+    w0 = settling[grain]
+    if floc_settling_m_per_s is None:
+        wf, tau = w0.copy(), np.zeros(n)
+    else:
+        wf = np.asarray(floc_settling_m_per_s, dtype=float)[grain]
+        tau = np.asarray(floc_time_s, dtype=float)[grain]
+    status = np.zeros(n, dtype=np.int8)
+    event = np.zeros(n, dtype=np.int64)
+    snaps = np.asarray(sorted(snap_steps), dtype=np.int64)
+    sx, sy, sz = (np.empty((snaps.size, n)) for _ in range(3))
+    _advance(x, y, z, w0, wf, tau, release, status, event, np.uint64(seed),
+             current.t_s, current.z_m, current.y_m, current.x_m, current.u, current.v,
+             np.asarray(kz_z_m, dtype=float), np.asarray(kz_m2_per_s, dtype=float),
+             float(kh_m2_per_s), float(depth_m), current.bounds(), float(dt_s), int(n_steps),
+             snaps, sx, sy, sz, bool(reflect_bed), bool(drift_correction))
+    return PlumeRun(x_m=x, y_m=y, z_m=z, mass_kg=mass, grain_class=grain, release_step=release,
+                    status=status, event_step=event, dt_s=float(dt_s), n_steps=int(n_steps),
+                    snap_steps=snaps, snapshots=np.stack([sx, sy, sz], axis=1))
+
+
+def _particles_per_class(masses: np.ndarray, n_particles: int) -> np.ndarray:
+    """Particles per class in proportion to mass, at least one for a class with mass."""
+    if np.any(masses < 0) or masses.sum() <= 0:
+        raise ValueError("class_mass_kg: every class needs a mass >= 0 and one a mass > 0")
+    share = masses / masses.sum()
+    counts = np.floor(share * n_particles).astype(np.int64)
+    counts[(masses > 0) & (counts == 0)] = 1
+    short = n_particles - counts.sum()
+    if short > 0:  # the remainder to the classes with the largest fractional parts
+        rest = np.argsort(-(share * n_particles - np.floor(share * n_particles)), kind="stable")
+        counts[rest[:short]] += 1
+    return counts
+
+
+def deposit_thickness_m(run: PlumeRun, x_edges, y_edges, dry_density_kg_per_m3: float):
+    """Deposit thickness on a grid [m]: deposited mass per cell area over the dry density.
+
+    Returns ``(thickness (ny, nx), off_grid_kg)``: the mass deposited outside the grid is
+    returned, not lost.
+    """
+    on = run.deposited()
+    mass, _, _ = np.histogram2d(run.y_m[on], run.x_m[on], bins=(y_edges, x_edges),
+                                weights=run.mass_kg[on])
+    area = np.diff(y_edges)[:, None] * np.diff(x_edges)[None, :]
+    return mass / area / float(dry_density_kg_per_m3), float(run.mass_kg[on].sum() - mass.sum())
+
+
+def area_above_km2(thickness_m, x_edges, y_edges, threshold_m: float) -> float:
+    """Area of the cells at least ``threshold_m`` thick [km²]."""
+    area = np.diff(y_edges)[:, None] * np.diff(x_edges)[None, :]
+    return float(area[np.asarray(thickness_m) >= threshold_m].sum() / 1e6)
+
+
+def landing_moments(height_m, settling_m_per_s, kz_m2_per_s, u_m_per_s, kh_m2_per_s):
+    """Closed-form landing time and downstream position of a release at height ``h``.
+
+    Settling at ``w`` with constant vertical diffusivity ``K_z`` towards an absorbing bed (the
+    surface far away), the landing time is inverse-Gaussian, mean ``μ = h/w`` and shape
+    ``λ = h²/(2K_z)`` (variance ``μ³/λ``; ``K_z = 0``: exactly ``h/w``); with a constant
+    current ``U`` and horizontal diffusivity ``K_h`` the landing position has mean ``U μ``,
+    variance ``U² μ³/λ + 2 K_h μ`` downstream and ``2 K_h μ`` across (Csanady 1973,
+    *Turbulent Diffusion in the Environment*, ch. 2). Returns a dict of those moments.
+    """
+    h, w = np.asarray(height_m, dtype=float), np.asarray(settling_m_per_s, dtype=float)
+    kz = np.asarray(kz_m2_per_s, dtype=float)
+    mean_t = h / w
+    var_t = np.where(kz > 0, mean_t**3 * 2.0 * kz / h**2, 0.0)
+    return {"mean_t_s": mean_t, "var_t_s2": var_t, "mean_x_m": u_m_per_s * mean_t,
+            "var_x_m2": u_m_per_s**2 * var_t + 2.0 * kh_m2_per_s * mean_t,
+            "var_y_m2": 2.0 * kh_m2_per_s * mean_t}
+
+
+def settled_fraction(t_s, height_m, settling_m_per_s, kz_m2_per_s):
+    """Share of a release at height ``h`` that has reached the bed by time ``t`` [-].
+
+    The inverse-Gaussian CDF of :func:`landing_moments` (``scipy.stats.invgauss`` with
+    ``mu = μ/λ``, ``scale = λ``).
+    """
+    mean = np.asarray(height_m, dtype=float) / np.asarray(settling_m_per_s, dtype=float)
+    shape = np.asarray(height_m, dtype=float) ** 2 / (2.0 * np.asarray(kz_m2_per_s, dtype=float))
+    return stats.invgauss.cdf(t_s, mean / shape, scale=shape)
+
+
+def gaussian_area_above_km2(mass_kg, sigma_m, dry_density_kg_per_m3, threshold_m):
+    """Area above ``threshold_m`` of a round Gaussian deposit of ``mass_kg`` and spread σ [km²].
+
+    δ(r) = M / (2π σ² ρ) · exp(−r² / 2σ²), so δ ≥ δ_t within r² ≤ 2σ² ln(δ_0/δ_t): the area is
+    2π σ² ln(δ_0/δ_t), zero when the peak δ_0 is below the threshold.
+    """
+    s2 = np.asarray(sigma_m, dtype=float) ** 2
+    peak = np.asarray(mass_kg, dtype=float) / (2.0 * np.pi * s2 * dry_density_kg_per_m3)
+    return np.where(peak > threshold_m, 2.0 * np.pi * s2 * np.log(np.maximum(
+        peak / threshold_m, 1.0)), 0.0) / 1e6

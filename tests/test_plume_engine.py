@@ -1,0 +1,219 @@
+"""The Lagrangian plume engine (reemud.environment.lagrangian) against closed forms and its books."""
+
+import numba
+import numpy as np
+import pytest
+from scipy import optimize
+
+from reemud.environment import lagrangian as lg
+
+DEPTH = 5600.0
+
+
+def _run(n=20_000, steps=400, dt=60.0, h=5.0, w=1e-3, u=0.05, kh=0.1, kz=0.0, seed=1, **kw):
+    """One class released at once at height ``h`` above the bed."""
+    return lg.simulate(n_particles=n, n_steps=steps, dt_s=dt, release_xyz_m=(0.0, 0.0, h),
+                       class_mass_kg=[1.0], class_settling_m_per_s=[w],
+                       current=lg.Current.constant(u), kh_m2_per_s=kh, kz_z_m=[0.0],
+                       kz_m2_per_s=[kz], depth_m=DEPTH, seed=seed,
+                       release_steps=kw.pop("release_steps", np.zeros(n, dtype=np.int64)), **kw)
+
+
+@pytest.mark.parametrize(("w", "kh"), [(1e-3, 0.1), (3e-4, 0.5), (2e-3, 0.02)])
+def test_settling_without_vertical_mixing_lands_on_the_closed_form(w, kh):
+    h, u, dt = 5.0, 0.05, 60.0
+    run = _run(w=w, kh=kh, steps=int(2 * h / w / dt) + 5)
+    assert run.deposited().all()
+    # every particle lands in the step that takes it below the bed: ceil(h / (w dt))
+    steps = int(np.ceil(h / (w * dt) - 1e-9))
+    assert set(run.event_step.tolist()) == {steps}
+    t = steps * dt
+    n = run.x_m.size
+    # centroid U t and spread 2 K_h t, within 4 standard errors
+    sigma = np.sqrt(2 * kh * t)
+    assert run.x_m.mean() == pytest.approx(u * t, abs=4 * sigma / np.sqrt(n))
+    assert run.y_m.mean() == pytest.approx(0.0, abs=4 * sigma / np.sqrt(n))
+    assert run.x_m.var() == pytest.approx(sigma**2, rel=4 * np.sqrt(2 / n))
+    assert run.y_m.var() == pytest.approx(sigma**2, rel=4 * np.sqrt(2 / n))
+
+
+@pytest.mark.parametrize(("w", "kz"), [(1e-3, 1e-3), (5e-4, 2.5e-4), (2e-3, 2e-4)])
+def test_landing_time_and_position_are_inverse_gaussian(w, kz):
+    h, u, kh, dt = 5.0, 0.05, 0.1, 10.0
+    exact = lg.landing_moments(h, w, kz, u, kh)
+    steps = int(20 * exact["mean_t_s"] / dt)
+    run = _run(n=40_000, w=w, kz=kz, kh=kh, dt=dt, steps=steps)
+    landed = run.deposited()
+    assert landed.mean() > 0.995
+    t = run.event_step[landed] * dt
+    n = t.size
+    sd_t = np.sqrt(exact["var_t_s2"])
+    # the step lands after crossing: on average half a step late (the O(dt) bias)
+    assert t.mean() - dt / 2 == pytest.approx(exact["mean_t_s"], abs=4 * sd_t / np.sqrt(n) + dt)
+    assert run.x_m[landed].mean() == pytest.approx(
+        exact["mean_x_m"], abs=4 * np.sqrt(exact["var_x_m2"] / n) + u * dt)
+    assert run.x_m[landed].var() == pytest.approx(exact["var_x_m2"], rel=0.08)
+    assert run.y_m[landed].var() == pytest.approx(exact["var_y_m2"], rel=0.08)
+    for frac in (0.25, 0.5, 0.75):
+        when = exact["mean_t_s"] * frac * 2
+        share = np.mean(run.event_step * dt <= when)
+        model = float(lg.settled_fraction(when, h, w, kz))
+        assert share == pytest.approx(model, abs=4 * np.sqrt(model * (1 - model) / n) + 0.01)
+
+
+@pytest.mark.parametrize(("kh", "threshold"), [(0.1, 1e-3), (0.5, 1e-4)])
+def test_deposit_area_above_a_threshold_matches_the_gaussian_disc(kh, threshold):
+    h, w, dt, mass, density = 5.0, 1e-3, 60.0, 2.0e5, 1000.0
+    run = lg.simulate(n_particles=200_000, n_steps=100, dt_s=dt, release_xyz_m=(0, 0, h),
+                      class_mass_kg=[mass], class_settling_m_per_s=[w],
+                      current=lg.Current.constant(0.0), kh_m2_per_s=kh, kz_z_m=[0.0],
+                      kz_m2_per_s=[0.0], depth_m=DEPTH, seed=7,
+                      release_steps=np.zeros(200_000, dtype=np.int64))
+    t = np.ceil(h / (w * dt) - 1e-9) * dt
+    sigma = np.sqrt(2 * kh * t)
+    edges = np.linspace(-5 * sigma, 5 * sigma, 121)
+    thickness, off = lg.deposit_thickness_m(run, edges, edges, density)
+    assert 0.0 <= off <= mass * 1e-4  # beyond 5 sigma: returned, not lost
+    area = lg.area_above_km2(thickness, edges, edges, threshold)
+    exact = float(lg.gaussian_area_above_km2(mass, sigma, density, threshold))
+    assert exact > 0
+    assert area == pytest.approx(exact, rel=0.05)
+    # the grid holds the mass: thickness x area x density
+    cell = np.diff(edges)[0] ** 2
+    assert (thickness.sum() * cell * density + off) == pytest.approx(mass, rel=1e-12)
+
+
+def test_mass_is_conserved_at_every_step_by_count_and_mass():
+    run = lg.simulate(n_particles=5_000, n_steps=300, dt_s=60.0, release_xyz_m=(0, 0, 20.0),
+                      class_mass_kg=[3.0, 1.0, 0.5], class_settling_m_per_s=[2e-3, 5e-4, 1e-4],
+                      current=lg.Current(np.zeros(1), np.zeros(1), np.zeros(1),
+                                         np.array([-200.0, 200.0]), np.full((1, 1, 1, 2), 0.05),
+                                         np.zeros((1, 1, 1, 2))),
+                      kh_m2_per_s=0.5, kz_z_m=[0.0, 50.0], kz_m2_per_s=[1e-3, 1e-2],
+                      depth_m=DEPTH, seed=3)
+    book = run.ledger()
+    assert np.array_equal(book["released_particles"], book["suspended_particles"]
+                          + book["deposited_particles"] + book["exported_particles"])
+    assert np.allclose(book["released_kg"], book["suspended_kg"] + book["deposited_kg"]
+                       + book["exported_kg"], rtol=0, atol=1e-12)
+    assert book["released_kg"][-1] == pytest.approx(4.5, rel=1e-12)
+    assert book["exported_particles"][-1] > 0  # the current's x axis is the domain
+    assert book["deposited_particles"][-1] > 0
+    assert np.all(np.diff(book["deposited_kg"]) >= 0)
+    exported = run.status == lg.EXPORTED
+    assert np.all(np.abs(run.x_m[exported]) > 200.0)
+    # every particle's mass: the classes' masses over their particle counts
+    for k, m in enumerate([3.0, 1.0, 0.5]):
+        assert run.mass_kg[run.grain_class == k].sum() == pytest.approx(m, rel=1e-12)
+
+
+def test_the_release_spreads_over_the_operating_steps_only():
+    on = np.zeros(100, dtype=bool)
+    on[10:20] = on[60:70] = True
+    steps = lg.release_schedule(1000, 100, on)
+    assert set(np.unique(steps)) == set(range(10, 20)) | set(range(60, 70))
+    assert np.bincount(steps, minlength=100)[on].tolist() == [50] * 20
+    with pytest.raises(ValueError, match="operating_steps: the source never runs"):
+        lg.release_schedule(10, 5, np.zeros(5, dtype=bool))
+
+
+def test_the_seed_decides_and_the_thread_count_does_not():
+    def once(seed):
+        return lg.simulate(n_particles=3_000, n_steps=200, dt_s=60.0,
+                           release_xyz_m=(0, 0, 10.0), class_mass_kg=[1.0, 1.0],
+                           class_settling_m_per_s=[1e-3, 2e-4], current=lg.Current.constant(0.05),
+                           kh_m2_per_s=0.1, kz_z_m=[0.0, 10.0], kz_m2_per_s=[1e-4, 1e-3],
+                           depth_m=DEPTH, seed=seed)
+
+    before = numba.get_num_threads()
+    try:
+        numba.set_num_threads(1)
+        one = once(11)
+        numba.set_num_threads(numba.config.NUMBA_NUM_THREADS)
+        many = once(11)
+    finally:
+        numba.set_num_threads(before)
+    for name in ("x_m", "y_m", "z_m", "status", "event_step"):
+        assert np.array_equal(getattr(one, name), getattr(many, name)), name
+    assert not np.array_equal(once(12).x_m, one.x_m)
+
+
+def test_a_well_mixed_tracer_stays_well_mixed_under_varying_diffusivity():
+    # a column 0-50 m, K_z from 1e-4 at the bed to 1e-2 m²/s at 25 m and back (piecewise linear
+    # on fine nodes); reflecting bed and surface; no settling, no current
+    depth, n = 50.0, 40_000
+    zk = np.linspace(0.0, depth, 51)
+    kz = 1e-4 + 1e-2 * np.sin(np.pi * zk / depth) ** 2
+    start = (np.arange(n) + 0.5) / n * depth
+
+    def spread(drift):
+        run = lg.simulate(n_particles=n, n_steps=2000, dt_s=5.0, release_xyz_m=(0, 0, 1.0),
+                          class_mass_kg=[1.0], class_settling_m_per_s=[0.0],
+                          current=lg.Current.constant(0.0), kh_m2_per_s=0.0, kz_z_m=zk,
+                          kz_m2_per_s=kz, depth_m=depth, seed=5, release_z_m=start,
+                          release_steps=np.zeros(n, dtype=np.int64), reflect_bed=True,
+                          drift_correction=drift)
+        counts, _ = np.histogram(run.z_m, bins=10, range=(0.0, depth))
+        return counts
+
+    expected = n / 10
+    chi2 = ((spread(True) - expected) ** 2 / expected).sum()
+    assert chi2 < 27.9  # chi-square, 9 degrees of freedom, p = 0.001
+    naive = spread(False)  # without the drift term the tracer piles up where K_z is small
+    assert ((naive - expected) ** 2 / expected).sum() > 1000
+    assert naive[0] > 1.5 * expected
+
+
+def test_halving_the_time_step_keeps_the_landing_within_sampling_error():
+    h, w, kz, u, kh = 5.0, 1e-3, 1e-3, 0.05, 0.1
+    exact = lg.landing_moments(h, w, kz, u, kh)
+    means = []
+    for dt in (20.0, 10.0, 5.0):
+        run = _run(n=40_000, w=w, kz=kz, kh=kh, u=u, dt=dt,
+                   steps=int(20 * exact["mean_t_s"] / dt))
+        landed = run.deposited()
+        means.append(run.x_m[landed].mean())
+    error = 4 * np.sqrt(exact["var_x_m2"] / 40_000)
+    # the O(dt) lateness (half a step of current) shrinks with dt
+    assert abs(means[1] - means[2]) < abs(means[0] - means[2]) + error
+    assert means[2] == pytest.approx(exact["mean_x_m"], abs=error + u * 5.0)
+
+
+def test_flocculation_speeds_the_landing_as_its_closed_form():
+    h, w0, wf, tau, dt = 5.0, 1e-4, 2e-3, 1800.0, 10.0
+    run = _run(n=2_000, w=w0, kh=0.0, dt=dt, steps=2000, floc_settling_m_per_s=[wf],
+               floc_time_s=[tau])
+
+    def fallen(t):  # z(0) - z(t) with ws = wf - (wf - w0) e^{-t/tau}
+        return wf * t - (wf - w0) * tau * (1 - np.exp(-t / tau)) - h
+
+    t_exact = optimize.brentq(fallen, 1.0, 1e6)
+    assert run.deposited().all()
+    assert run.event_step.mean() * dt == pytest.approx(t_exact, abs=2 * dt)
+    no_floc = _run(n=100, w=w0, kh=0.0, dt=dt, steps=2000)
+    assert not no_floc.deposited().any()  # 5 m at 0.1 mm/s takes 14 h
+
+
+def test_snapshots_hold_the_positions_after_their_steps():
+    n = 1000
+    release = np.where(np.arange(n) < 500, 0, 50).astype(np.int64)
+    run = _run(n=n, steps=100, h=1000.0, w=1e-3, kh=0.0, u=0.1, release_steps=release,
+               snap_steps=(0, 20, 100))
+    x20 = run.snapshots[1, 0]
+    assert np.allclose(x20[:500], 0.1 * 60.0 * 20)  # 20 steps of current
+    assert np.allclose(x20[500:], 0.0)  # not yet released: at the source
+    assert np.allclose(run.snapshots[2, 0], run.x_m)
+    assert np.allclose(run.snapshots[2, 2][:500], 1000.0 - 1e-3 * 60.0 * 100)
+    book = run.ledger([20, 100])
+    assert book["released_particles"].tolist() == [500, 1000]
+    assert book["suspended_particles"].tolist() == [500, 1000]
+
+
+def test_particles_are_shared_among_classes_in_proportion_to_mass():
+    assert lg._particles_per_class(np.array([3.0, 1.0]), 100).tolist() == [75, 25]
+    # a class with mass gets one at least; the rest by the largest remainders
+    counts = lg._particles_per_class(np.array([3.0, 1.0, 0.0, 1e-9]), 100)
+    assert counts.sum() == 100
+    assert counts[2:].tolist() == [0, 1]
+    with pytest.raises(ValueError, match="class_mass_kg: every class needs a mass >= 0"):
+        lg._particles_per_class(np.array([0.0, 0.0]), 10)
