@@ -1,0 +1,168 @@
+"""What a regulator reads off a plume run: deposit, areas, extent, contours, files.
+
+The deposit grid, areas above thresholds, extent, centroid and spread, suspended
+concentration, GeoJSON contours and a NetCDF file, all from the end states of a
+:class:`reemud.environment.lagrangian.PlumeRun` (docs/models/environment.md §2.6). The sampling
+error of an area is estimated by splitting the particles into ``groups`` interleaved subsets:
+the areas of the subsets (each with 1/groups of the particles and the whole mass) spread as
+√groups times the full run's error, so SE ≈ sd(subset areas) / √groups.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+
+from reemud.environment.lagrangian import PlumeRun, area_above_km2, deposit_thickness_m
+
+DEFAULT_THRESHOLDS_M = (1e-3, 1e-4)
+"""Deposit thresholds of the areas [m]: 1 mm and 0.1 mm (issue 15; configurable per scenario)."""
+
+
+def frame(run: PlumeRun, cells: int = 400, margin: float = 0.1):
+    """Square-celled grid edges [m] that frame every deposited particle, with a margin.
+
+    ``cells`` along the longer side; the source (0, 0) is inside the frame.
+    """
+    on = run.deposited()
+    xs = np.append(run.x_m[on], 0.0)
+    ys = np.append(run.y_m[on], 0.0)
+    width = max(xs.max() - xs.min(), ys.max() - ys.min(), 1.0) * (1.0 + 2.0 * margin)
+    cell = width / cells
+    def edges(values):
+        mid = 0.5 * (values.max() + values.min())
+        n = int(np.ceil((values.max() - values.min()) * (1 + 2 * margin) / cell)) + 2
+        return mid + (np.arange(n + 1) - n / 2) * cell
+    return edges(xs), edges(ys)
+
+
+def summary(run: PlumeRun, dry_density_kg_per_m3: float, thresholds_m=DEFAULT_THRESHOLDS_M,
+            cells: int = 400, groups: int = 4) -> dict:
+    """The footprint's KPIs: areas above each threshold with their sampling error, and more.
+
+    Returns ``area_km2`` and ``area_se_km2`` (per threshold, same order), ``max_extent_km``
+    (farthest cell above the smallest threshold from the source), ``centroid_m`` and
+    ``spread_m`` (mass-weighted mean and standard deviation of the deposit, x and y),
+    the end ``ledger`` (kg) and ``off_grid_kg``, with the grid (``x_edges``, ``y_edges``,
+    ``thickness_m``).
+    """
+    x_edges, y_edges = frame(run, cells)
+    thickness, off = deposit_thickness_m(run, x_edges, y_edges, dry_density_kg_per_m3)
+    thresholds = np.atleast_1d(np.asarray(thresholds_m, dtype=float))
+    areas = np.array([area_above_km2(thickness, x_edges, y_edges, t) for t in thresholds])
+    subsets = np.empty((groups, thresholds.size))
+    index = np.arange(run.x_m.size)
+    for g in range(groups):
+        part = _subset(run, index % groups == g, groups)
+        t_g, _ = deposit_thickness_m(part, x_edges, y_edges, dry_density_kg_per_m3)
+        subsets[g] = [area_above_km2(t_g, x_edges, y_edges, t) for t in thresholds]
+    on = run.deposited()
+    m = run.mass_kg[on]
+    total = m.sum()
+    centroid = np.array([np.dot(m, run.x_m[on]), np.dot(m, run.y_m[on])]) / total if total \
+        else np.full(2, np.nan)
+    spread = np.sqrt(np.array([np.dot(m, (run.x_m[on] - centroid[0]) ** 2),
+                               np.dot(m, (run.y_m[on] - centroid[1]) ** 2)]) / total) \
+        if total else np.full(2, np.nan)
+    xc = 0.5 * (x_edges[1:] + x_edges[:-1])
+    yc = 0.5 * (y_edges[1:] + y_edges[:-1])
+    above = thickness >= thresholds.min()
+    distance = np.hypot(*np.meshgrid(xc, yc))
+    book = run.ledger([run.n_steps])
+    return {"thresholds_m": thresholds, "area_km2": areas,
+            "area_se_km2": subsets.std(axis=0, ddof=1) / np.sqrt(groups),
+            "max_extent_km": float(distance[above].max() / 1000.0) if above.any() else 0.0,
+            "centroid_m": centroid, "spread_m": spread,
+            "ledger": {k: float(v[0]) for k, v in book.items() if k.endswith("_kg")},
+            "off_grid_kg": off, "x_edges": x_edges, "y_edges": y_edges, "thickness_m": thickness}
+
+
+def _subset(run: PlumeRun, keep: np.ndarray, groups: int) -> PlumeRun:
+    """The particles ``keep``, each carrying ``groups`` times its mass (the whole release)."""
+    fields = {name: getattr(run, name)[keep] for name in (
+        "x_m", "y_m", "z_m", "grain_class", "release_step", "status", "event_step")}
+    return PlumeRun(**fields, mass_kg=run.mass_kg[keep] * groups, dt_s=run.dt_s,
+                    n_steps=run.n_steps, snap_steps=run.snap_steps,
+                    snapshots=run.snapshots[:, :, keep])
+
+
+def concentration_mg_per_l(run: PlumeRun, snapshot: int, z_low_m: float, z_high_m: float,
+                           x_edges, y_edges) -> np.ndarray:
+    """Suspended concentration in a layer after snapshot ``snapshot`` [mg/L], ``(ny, nx)``.
+
+    The mass of the particles suspended then (released, not yet deposited or exported) between
+    ``z_low_m`` and ``z_high_m`` above the bed, per cell volume: kg/m³ × 1000 = mg/L.
+    """
+    step = int(run.snap_steps[snapshot])
+    x, y, z = run.snapshots[snapshot]
+    released = run.release_step < step
+    gone = (run.event_step > 0) & (run.event_step <= step)
+    inside = released & ~gone & (z >= z_low_m) & (z < z_high_m)
+    mass, _, _ = np.histogram2d(y[inside], x[inside], bins=(y_edges, x_edges),
+                                weights=run.mass_kg[inside])
+    volume = np.diff(y_edges)[:, None] * np.diff(x_edges)[None, :] * (z_high_m - z_low_m)
+    return mass / volume * 1000.0
+
+
+def contours_geojson(thickness_m, x_edges, y_edges, thresholds_m=DEFAULT_THRESHOLDS_M,
+                     properties: dict | None = None) -> dict:
+    """GeoJSON FeatureCollection of the areas above each threshold (polygons with holes).
+
+    Coordinates are metres east (x) and north (y) of the source, as the grid; each feature's
+    properties give its threshold in m and mm. Contours by ``contourpy`` (filled, between the
+    threshold and +inf) on the cell centres.
+    """
+    import contourpy
+
+    xc = 0.5 * (np.asarray(x_edges)[1:] + np.asarray(x_edges)[:-1])
+    yc = 0.5 * (np.asarray(y_edges)[1:] + np.asarray(y_edges)[:-1])
+    gen = contourpy.contour_generator(xc, yc, np.asarray(thickness_m, dtype=float),
+                                      fill_type="OuterOffset")
+    features = []
+    for t in np.atleast_1d(thresholds_m):
+        points, offsets = gen.filled(float(t), np.inf)
+        polygons = []
+        for pts, off in zip(points, offsets, strict=True):
+            rings = [pts[a:b].tolist() for a, b in zip(off[:-1], off[1:], strict=True)]
+            polygons.append([ring + [ring[0]] if ring[0] != ring[-1] else ring
+                             for ring in rings])
+        features.append({"type": "Feature",
+                         "geometry": {"type": "MultiPolygon", "coordinates": polygons},
+                         "properties": {"threshold_m": float(t), "threshold_mm": float(t) * 1e3,
+                                        "coordinates": "metres east (x) and north (y) of the "
+                                                       "source", **(properties or {})}})
+    return {"type": "FeatureCollection", "features": features}
+
+
+def write_geojson(path: str | Path, collection: dict) -> Path:
+    """Write a GeoJSON collection (``contours_geojson``) and return the path."""
+    path = Path(path)
+    path.write_text(json.dumps(collection), encoding="utf-8")
+    return path
+
+
+def write_netcdf(path: str | Path, result: dict, attrs: dict | None = None) -> Path:
+    """Write the deposit thickness grid of a :func:`summary` as a CF NetCDF file.
+
+    Variables: ``deposit_thickness`` (m) on ``y``, ``x`` (cell centres, m north and east of
+    the source) and the areas above the thresholds as attributes.
+    """
+    import xarray as xr
+
+    xc = 0.5 * (result["x_edges"][1:] + result["x_edges"][:-1])
+    yc = 0.5 * (result["y_edges"][1:] + result["y_edges"][:-1])
+    ds = xr.Dataset(
+        {"deposit_thickness": (("y", "x"), result["thickness_m"],
+                               {"units": "m", "long_name": "sediment deposit thickness"})},
+        coords={"x": ("x", xc, {"units": "m", "standard_name": "projection_x_coordinate",
+                                "long_name": "distance east of the source"}),
+                "y": ("y", yc, {"units": "m", "standard_name": "projection_y_coordinate",
+                                "long_name": "distance north of the source"})},
+        attrs={"Conventions": "CF-1.8", "source": "reemud Lagrangian plume engine",
+               "thresholds_m": result["thresholds_m"], "area_km2": result["area_km2"],
+               **(attrs or {})})
+    path = Path(path)
+    ds.to_netcdf(path, engine="h5netcdf")
+    return path
