@@ -13,7 +13,7 @@ from reemud.chain import BALANCES, Chain, check_mass_balance, run_draws
 from reemud.chain import _bounds_ok as bounds_ok
 from reemud.environment import deposit_area_km2, deposit_areas_km2
 from reemud.errors import MassBalanceError, OutOfDomainWarning, ScenarioError
-from reemud.scenario import load_scenario, parse_scenario
+from reemud.scenario import load_scenario, parse_scenario, read_scenario_text
 from reemud.stages.common import canonical, draw_groups, map_groups
 from reemud.uncertainty import evaluate
 
@@ -364,8 +364,9 @@ def test_a_leach_that_recovers_nothing_is_a_rejected_draw():
                                    "leached REY to the liquor")
 
 
-def test_small_plume_footprints_within_grid_resolution():
-    sc = load_scenario("minamitorishima-commercial")
+def test_small_gaussian_plume_footprints_within_grid_resolution():
+    sc = parse_scenario(read_scenario_text("minamitorishima-commercial")[0]
+                        + '\n[environment]\nmodel = "ledger_gaussian_plume"\n')
     escape = np.geomspace(6e-5, 0.5, 12)
     draws = run_draws(sc, {"collector.plume_escape_fraction": escape})[PLUME]
     single = evaluate(sc, {"collector.plume_escape_fraction": escape}, 0,
@@ -374,6 +375,18 @@ def test_small_plume_footprints_within_grid_resolution():
     np.testing.assert_allclose(draws, single, rtol=1e-2)  # ~2,000 m² footprints: ~15 m²
     large = single > 0.01
     np.testing.assert_allclose(draws[large], single[large], rtol=3e-3)
+
+
+def test_plume_draws_of_the_released_mass_scale_one_lagrangian_footprint():
+    sc = load_scenario("minamitorishima-commercial")
+    escape = np.geomspace(1e-3, 0.5, 6)
+    draws = run_draws(sc, {"collector.plume_escape_fraction": escape})
+    single = evaluate(sc, {"collector.plume_escape_fraction": escape}, 0, vectorised=False)
+    for kpi in (PLUME, "plume_area_km2_above_0_1mm", "plume_area_se_km2_above_1mm"):
+        # the same particles and positions, the mass scaled: the same footprint
+        np.testing.assert_allclose(draws[kpi], single[kpi], rtol=1e-9, err_msg=kpi)
+    assert np.all(np.diff(draws[PLUME]) > 0)
+    assert np.all(draws["plume_area_km2_above_0_1mm"] > draws[PLUME])
 
 
 def test_no_draws_gives_empty_kpis():

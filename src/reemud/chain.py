@@ -253,6 +253,9 @@ def kpis(records: Mapping[str, object]) -> dict[str, object]:
         "energy_kwh_per_kg_reo": env.energy_kwh_per_kg_reo,
         "co2_kg_per_kg_reo": env.co2_kg_per_kg_reo,
         "plume_area_km2_above_1mm": env.plume_area_km2_above_1mm,
+        "plume_area_km2_above_0_1mm": env.plume_area_km2_above_0_1mm,
+        "plume_area_se_km2_above_1mm": env.plume_area_se_km2_above_1mm,
+        "plume_area_km2_by_source": env.plume_area_km2_by_source,
         "japan_demand_coverage": mkt.japan_demand_coverage,
         "world_supply_share": mkt.world_supply_share,
     }

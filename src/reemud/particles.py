@@ -47,3 +47,34 @@ def lognormal_class_fractions(median_um, geometric_sd, edges_um=SIZE_EDGES_UM):
     cdf[..., 0] = 0.0
     cdf[..., -1] = 1.0
     return np.diff(cdf, axis=-1)
+
+
+def terminal_velocity_m_per_s(diameter_um, solids_density_kg_per_m3, fluid_density_kg_per_m3,
+                              viscosity_pa_s):
+    """Terminal settling velocity with a drag law valid beyond Stokes (fluids.v_terminal) [m/s].
+
+    Parameters
+    ----------
+    diameter_um : float or array_like
+        Grain diameter ``d`` [µm].
+    solids_density_kg_per_m3, fluid_density_kg_per_m3 : float or array_like
+        Densities of the grain and of the fluid [kg/m³].
+    viscosity_pa_s : float or array_like
+        Fluid viscosity ``μ`` [Pa·s].
+
+    Returns
+    -------
+    ndarray
+        Terminal velocity [m/s], the broadcast shape of the inputs.
+
+    References
+    ----------
+    Bell, Caleb: fluids (Python package), ``drag.v_terminal`` (the laminar Stokes solution for
+    particle Re < 0.01, else a drag correlation solved numerically); docs/models/lifting.md §2.3
+    and §8 case 4.
+    """
+    from fluids.drag import v_terminal
+
+    d = np.asarray(diameter_um, dtype=float) * 1e-6
+    return np.vectorize(v_terminal, otypes=[float])(d, solids_density_kg_per_m3,
+                                                     fluid_density_kg_per_m3, viscosity_pa_s)

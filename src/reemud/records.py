@@ -253,6 +253,9 @@ class EnvironmentLedger(_Record):
     co2_kg_per_kg_reo: float
     plume_released_dry_t_per_year: float
     plume_area_km2_above_1mm: float
+    plume_area_km2_above_0_1mm: float
+    plume_area_se_km2_above_1mm: float
+    plume_area_km2_by_source: dict
 
 
 @record

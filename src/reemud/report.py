@@ -245,6 +245,9 @@ def _co2_by_source(result: ChainResult):
 
 def _plume_deposit(result: ChainResult):
     grid = result.diagnostics["environment"]
+    if "plume_deposit_thickness_m" in grid:
+        yield from _plume_map(result, grid)
+        return
     x, yh, thickness = grid["plume_x_m"], grid["plume_y_m"], grid["plume_thickness_m"]
     if thickness.size <= 1:
         return
@@ -256,6 +259,39 @@ def _plume_deposit(result: ChainResult):
                                contours=dict(start=0.1, end=float(z.max()), size=None)))
     fig.update_layout(title="Plume deposit after one year [mm] (current along +x)",
                       xaxis_title="downstream [m]", yaxis_title="cross-stream [m]")
+    yield "Plume deposit", fig
+
+
+def _plume_map(result: ChainResult, grid: dict):
+    """The Lagrangian engine's deposit: log colour scale, contours at the thresholds, framed."""
+    mm = np.asarray(grid["plume_deposit_thickness_m"]) * 1000.0
+    thresholds = np.asarray(grid["plume_thresholds_m"]) * 1000.0
+    if not np.any(mm >= thresholds.min()):
+        return
+    xe, ye = grid["plume_x_edges_m"], grid["plume_y_edges_m"]
+    xc, yc = 0.5 * (xe[1:] + xe[:-1]), 0.5 * (ye[1:] + ye[:-1])
+    floor = thresholds.min() / 100.0
+    rows, cols = np.nonzero(mm >= thresholds.min() / 10.0)
+    pad_r, pad_c = max(3, (np.ptp(rows) + 1) // 5), max(3, (np.ptp(cols) + 1) // 5)
+    r0, r1 = max(rows.min() - pad_r, 0), min(rows.max() + pad_r + 1, mm.shape[0])
+    c0, c1 = max(cols.min() - pad_c, 0), min(cols.max() + pad_c + 1, mm.shape[1])
+    z = np.log10(np.maximum(mm[r0:r1, c0:c1], floor))
+    x, y = xc[c0:c1], yc[r0:r1]
+    ticks = np.arange(np.floor(np.log10(floor)), np.ceil(z.max()) + 1)
+    fig = go.Figure(go.Heatmap(x=x, y=y, z=z, colorscale="Viridis", zmin=np.log10(floor),
+                               colorbar=dict(title="mm", tickvals=ticks,
+                                             ticktext=[f"{10 ** t:g}" for t in ticks])))
+    k = result.kpis
+    for t, color in zip(thresholds, ("white", "orange", "red"), strict=False):
+        fig.add_trace(go.Contour(x=x, y=y, z=z, showscale=False, contours_coloring="lines",
+                                 line=dict(color=color, width=2),
+                                 contours=dict(start=np.log10(t), end=np.log10(t), size=1),
+                                 name=f"{t:g} mm", showlegend=True, hoverinfo="skip"))
+    fig.update_layout(
+        title=f"Plume deposit of a year [mm, log scale]: {_fmt(k['plume_area_km2_above_1mm'])} "
+              f"km² above 1 mm, {_fmt(k['plume_area_km2_above_0_1mm'])} km² above 0.1 mm "
+              "(current along +x)", xaxis_title="east of the source [m]",
+        yaxis_title="north of the source [m]", yaxis_scaleanchor="x")
     yield "Plume deposit", fig
 
 

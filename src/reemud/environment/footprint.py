@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
+from reemud.environment import lagrangian
 from reemud.environment.lagrangian import PlumeRun, area_above_km2, deposit_thickness_m
 
 DEFAULT_THRESHOLDS_M = (1e-3, 1e-4)
@@ -54,10 +55,12 @@ def summary(run: PlumeRun, dry_density_kg_per_m3: float, thresholds_m=DEFAULT_TH
     areas = np.array([area_above_km2(thickness, x_edges, y_edges, t) for t in thresholds])
     subsets = np.empty((groups, thresholds.size))
     index = np.arange(run.x_m.size)
+    subset_grids = []
     for g in range(groups):
         part = _subset(run, index % groups == g, groups)
         t_g, _ = deposit_thickness_m(part, x_edges, y_edges, dry_density_kg_per_m3)
         subsets[g] = [area_above_km2(t_g, x_edges, y_edges, t) for t in thresholds]
+        subset_grids.append(t_g)
     on = run.deposited()
     m = run.mass_kg[on]
     total = m.sum()
@@ -71,7 +74,8 @@ def summary(run: PlumeRun, dry_density_kg_per_m3: float, thresholds_m=DEFAULT_TH
     above = thickness >= thresholds.min()
     distance = np.hypot(*np.meshgrid(xc, yc))
     book = run.ledger([run.n_steps])
-    return {"thresholds_m": thresholds, "area_km2": areas,
+    return {"thresholds_m": thresholds, "area_km2": areas, "groups": groups,
+            "subset_thickness_m": subset_grids,
             "area_se_km2": subsets.std(axis=0, ddof=1) / np.sqrt(groups),
             "max_extent_km": float(distance[above].max() / 1000.0) if above.any() else 0.0,
             "centroid_m": centroid, "spread_m": spread,
@@ -79,8 +83,8 @@ def summary(run: PlumeRun, dry_density_kg_per_m3: float, thresholds_m=DEFAULT_TH
             "off_grid_kg": off, "x_edges": x_edges, "y_edges": y_edges, "thickness_m": thickness}
 
 
-def _subset(run: PlumeRun, keep: np.ndarray, groups: int) -> PlumeRun:
-    """The particles ``keep``, each carrying ``groups`` times its mass (the whole release)."""
+def _subset(run: PlumeRun, keep: np.ndarray, groups: float = 1.0) -> PlumeRun:
+    """The particles ``keep``, each carrying ``groups`` times its mass (1: as they are)."""
     fields = {name: getattr(run, name)[keep] for name in (
         "x_m", "y_m", "z_m", "grain_class", "release_step", "status", "event_step")}
     return PlumeRun(**fields, mass_kg=run.mass_kg[keep] * groups, dt_s=run.dt_s,
@@ -166,3 +170,121 @@ def write_netcdf(path: str | Path, result: dict, attrs: dict | None = None) -> P
     path = Path(path)
     ds.to_netcdf(path, engine="h5netcdf")
     return path
+
+
+def scaled_areas_km2(thickness_m, x_edges, y_edges, thresholds_m, scales) -> np.ndarray:
+    """Areas above each threshold of the deposit scaled by each of ``scales`` [km²].
+
+    The deposit is linear in the released mass (and inverse in the dry density), so a draw
+    that changes only those scales one footprint: the area above δ_t of s·δ is the area of the
+    cells with δ ≥ δ_t / s. Returns ``(scales, thresholds)``.
+    """
+    cell = (np.diff(y_edges)[:, None] * np.diff(x_edges)[None, :]).ravel()
+    flat = np.asarray(thickness_m, dtype=float).ravel()
+    order = np.argsort(flat)
+    ascending, area = flat[order], cell[order]
+    above = np.concatenate([np.cumsum(area[::-1])[::-1], [0.0]])  # area of cells >= ascending[i]
+    s = np.atleast_1d(np.asarray(scales, dtype=float))
+    t = np.atleast_1d(np.asarray(thresholds_m, dtype=float))
+    with np.errstate(divide="ignore"):
+        limit = t[None, :] / s[:, None]
+    index = np.searchsorted(ascending, limit, side="left")
+    return np.where(s[:, None] > 0, above[index], 0.0) / 1e6
+
+
+SETTLING_BINS = 12
+"""Settling-velocity bands per source: each band's particles take their velocities from its own
+size classes (``lagrangian.stratified_settling``)."""
+
+
+def source_plume(*, sources, current, kh_m2_per_s, kz_z_m, kz_m2_per_s, depth_m,
+                 dry_density_kg_per_m3, thresholds_m=DEFAULT_THRESHOLDS_M, particles=20_000,
+                 dt_s=600.0, operating_steps=1, tracking_steps=4320, seed=0, cells=400,
+                 floc_settling_m_per_s=None, floc_time_s=None) -> dict:
+    """Run the engine on the plume's sources and return the footprint per source and in all.
+
+    Parameters
+    ----------
+    sources : list of dict
+        Each ``{"name", "mass_kg", "settling_m_per_s", "height_m"}``: the source's released
+        mass per grain class [kg], those classes' settling velocities [m/s] and its release
+        height above the bed [m]. A source without mass is reported with zero areas.
+    current, kh_m2_per_s, kz_z_m, kz_m2_per_s, depth_m
+        As ``lagrangian.simulate``.
+    dry_density_kg_per_m3 : float
+        Dry bulk density of the deposit [kg/m³].
+    thresholds_m : sequence of float
+        Deposit thresholds [m].
+    particles, dt_s : int, float
+        Particles in all and the time step [s].
+    operating_steps : int
+        Steps over which the sources release (the campaign's operating time).
+    tracking_steps : int
+        Steps each particle is followed at most (the tracking horizon).
+    seed : int
+        The engine's seed.
+    cells : int
+        Cells of the deposit grid along its longer side.
+    floc_settling_m_per_s, floc_time_s : float, optional
+        Aggregate settling velocity and flocculation time scale (off: None).
+
+    Returns
+    -------
+    dict
+        The :func:`summary` of all sources, plus ``by_source`` (name → areas per threshold
+        [km²] and released kg) and the ``run``.
+    """
+    names, band_w, band_m, class_mass, class_z, class_source = [], [], [], [], [], []
+    for k, src in enumerate(sources):
+        m = np.asarray(src["mass_kg"], dtype=float)
+        w = np.asarray(src["settling_m_per_s"], dtype=float)
+        names.append(src["name"])
+        keep = m > 0
+        if not keep.any():
+            continue
+        m, w = m[keep], w[keep]
+        edges = np.geomspace(w.min(), w.max() * (1 + 1e-12), SETTLING_BINS + 1) \
+            if w.max() > w.min() else np.array([w.min(), w.min() * (1 + 1e-12)])
+        band = np.clip(np.searchsorted(edges, w, side="right") - 1, 0, edges.size - 2)
+        for b in np.unique(band):
+            sel = band == b
+            order = np.argsort(w[sel])
+            band_w.append(w[sel][order])
+            band_m.append(m[sel][order])
+            class_mass.append(m[sel].sum())
+            class_z.append(float(src["height_m"]))
+            class_source.append(k)
+    if not class_mass:
+        raise ValueError("sources: no source releases any mass")
+    class_mass = np.asarray(class_mass)
+    counts = lagrangian._particles_per_class(class_mass, particles)
+    n = int(counts.sum())
+    n_steps = int(operating_steps) + int(tracking_steps)
+    on = np.zeros(n_steps, dtype=bool)
+    on[:max(int(operating_steps), 1)] = True
+    floc = {} if floc_settling_m_per_s is None else {
+        "floc_settling_m_per_s": np.full(class_mass.size, float(floc_settling_m_per_s)),
+        "floc_time_s": np.full(class_mass.size, float(floc_time_s))}
+    run = lagrangian.simulate(
+        n_particles=particles, n_steps=n_steps, dt_s=dt_s, release_xyz_m=(0.0, 0.0, 0.0),
+        class_mass_kg=class_mass, class_settling_m_per_s=[w.mean() for w in band_w],
+        current=current, kh_m2_per_s=kh_m2_per_s, kz_z_m=kz_z_m, kz_m2_per_s=kz_m2_per_s,
+        depth_m=depth_m, seed=seed, release_steps=lagrangian.release_schedule(n, n_steps, on),
+        particle_settling_m_per_s=lagrangian.stratified_settling(counts, band_w, band_m),
+        class_release_z_m=class_z, max_age_steps=int(tracking_steps), **floc)
+    out = summary(run, dry_density_kg_per_m3, thresholds_m, cells)
+    source_of = np.asarray(class_source)[run.grain_class]
+    by_source = {}
+    for k, name in enumerate(names):
+        mine = source_of == k
+        if not mine.any():
+            by_source[name] = {"area_km2": np.zeros(len(out["thresholds_m"])), "released_kg": 0.0,
+                               "thickness_m": np.zeros_like(out["thickness_m"])}
+            continue
+        part = _subset(run, mine)
+        t_k, _ = deposit_thickness_m(part, out["x_edges"], out["y_edges"], dry_density_kg_per_m3)
+        by_source[name] = {"area_km2": np.array([area_above_km2(t_k, out["x_edges"],
+                                                                out["y_edges"], t)
+                                                 for t in out["thresholds_m"]]),
+                           "released_kg": float(run.mass_kg[mine].sum()), "thickness_m": t_k}
+    return {**out, "by_source": by_source, "run": run}

@@ -47,8 +47,9 @@ import numba
 import numpy as np
 from scipy import stats
 
-PENDING, SUSPENDED, DEPOSITED, EXPORTED = 0, 1, 2, 3
-"""Particle states (``PlumeRun.status``)."""
+PENDING, SUSPENDED, DEPOSITED, EXPORTED, RETIRED = 0, 1, 2, 3, 4
+"""Particle states (``PlumeRun.status``); ``RETIRED``: still suspended when it reached the
+tracking horizon (``max_age_steps``), no longer followed, counted as suspended."""
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
@@ -168,7 +169,7 @@ in the processor (one particle's chain of dependent operations alone leaves it i
 @numba.njit(parallel=True, error_model="numpy", cache=True, fastmath=True)
 def _advance(x, y, z, w0, wf, tau_f, release_step, status, event_step, seed,  # noqa: PLR0913
              t_axis, z_axis, y_axis, x_axis, u, v, zk, kz, kh, depth, bounds, dt, n_steps,
-             snap_steps, snap_x, snap_y, snap_z, reflect_bed, drift):
+             snap_steps, snap_x, snap_y, snap_z, reflect_bed, drift, max_age):
     """Advance every particle through ``n_steps`` steps in place (see the module docstring)."""
     n = x.size
     ks = np.zeros(max(zk.size - 1, 1))
@@ -215,6 +216,10 @@ def _advance(x, y, z, w0, wf, tau_f, release_step, status, event_step, seed,  # 
                 p = lo + j
                 start = release_step[p]
                 if status[p] >= DEPOSITED or step < start:
+                    continue
+                if step - start >= max_age:
+                    status[p] = RETIRED
+                    alive -= 1
                     continue
                 status[p] = SUSPENDED
                 px, py, pz = x[p], y[p], z[p]
@@ -361,6 +366,10 @@ class PlumeRun:
             out[f"{name}_particles"] = sel.sum(axis=1)
         return out
 
+    def particles_per_class(self) -> np.ndarray:
+        """Particles of each grain class."""
+        return np.bincount(self.grain_class)
+
     def deposited(self) -> np.ndarray:
         """Boolean mask of the particles on the bed at the end."""
         return self.status == DEPOSITED
@@ -385,7 +394,8 @@ def simulate(*, n_particles: int, n_steps: int, dt_s: float, release_xyz_m, clas
              class_settling_m_per_s, current: Current, kh_m2_per_s: float, kz_z_m, kz_m2_per_s,
              depth_m: float, seed: int = 0, release_steps=None, floc_settling_m_per_s=None,
              floc_time_s=None, snap_steps=(), release_z_m=None, reflect_bed: bool = False,
-             drift_correction: bool = True) -> PlumeRun:
+             drift_correction: bool = True, particle_settling_m_per_s=None,
+             max_age_steps: int | None = None, class_release_z_m=None) -> PlumeRun:
     """Release ``class_mass_kg`` in ``n_particles`` particles and track them ``n_steps`` steps.
 
     Parameters
@@ -422,6 +432,15 @@ def simulate(*, n_particles: int, n_steps: int, dt_s: float, release_xyz_m, clas
         Reflect at the bed instead of depositing (a tracer; the well-mixed test).
     drift_correction : bool
         Keep Visser's drift term (switch it off only to show what it corrects).
+    particle_settling_m_per_s : array_like, optional
+        Settling velocity of each particle [m/s], in class order (the class's particles
+        consecutive, as ``_particles_per_class`` counts them): a class stands for a band of
+        sizes whose particles each take a velocity from it (``stratified_settling``).
+    class_release_z_m : array_like, optional
+        Release height of each class [m] (several sources at their own heights in one run).
+    max_age_steps : int, optional
+        Tracking horizon: a particle still suspended this many steps after its release is no
+        longer followed and counts as suspended (``RETIRED``; default: no horizon).
 
     Returns
     -------
@@ -433,19 +452,27 @@ def simulate(*, n_particles: int, n_steps: int, dt_s: float, release_xyz_m, clas
     grain = np.repeat(np.arange(masses.size), counts)
     n = grain.size
     mass = np.where(counts > 0, masses / np.maximum(counts, 1), 0.0)[grain]
+    own_w = None if particle_settling_m_per_s is None else \
+        np.asarray(particle_settling_m_per_s, dtype=float)
+    if own_w is not None and own_w.size != n:
+        raise ValueError(f"particle_settling_m_per_s: {own_w.size} values for {n} particles")
     # interleave the classes so that each is released evenly over the schedule: order by the
     # particle's rank within its class over the class's count
     first = np.concatenate([np.zeros(1, dtype=np.int64), np.cumsum(counts)[:-1]])
     rank = (np.arange(n) - first[grain] + 0.5) / counts[grain]
     order = np.argsort(rank, kind="stable")
     grain, mass = grain[order], mass[order]
+    if own_w is not None:
+        own_w = own_w[order]
     release = release_schedule(n, n_steps) if release_steps is None else \
         np.asarray(release_steps, dtype=np.int64)
     rx, ry, rz = (float(c) for c in release_xyz_m)
     x, y, z = np.full(n, rx), np.full(n, ry), np.full(n, rz)
     if release_z_m is not None:
         z = np.array(np.broadcast_to(np.asarray(release_z_m, dtype=float), (n,)))
-    w0 = settling[grain]
+    if class_release_z_m is not None:
+        z = np.asarray(class_release_z_m, dtype=float)[grain]
+    w0 = settling[grain] if own_w is None else own_w
     if floc_settling_m_per_s is None:
         wf, tau = w0.copy(), np.zeros(n)
     else:
@@ -459,10 +486,31 @@ def simulate(*, n_particles: int, n_steps: int, dt_s: float, release_xyz_m, clas
              current.t_s, current.z_m, current.y_m, current.x_m, current.u, current.v,
              np.asarray(kz_z_m, dtype=float), np.asarray(kz_m2_per_s, dtype=float),
              float(kh_m2_per_s), float(depth_m), current.bounds(), float(dt_s), int(n_steps),
-             snaps, sx, sy, sz, bool(reflect_bed), bool(drift_correction))
+             snaps, sx, sy, sz, bool(reflect_bed), bool(drift_correction),
+             int(n_steps if max_age_steps is None else max_age_steps))
     return PlumeRun(x_m=x, y_m=y, z_m=z, mass_kg=mass, grain_class=grain, release_step=release,
                     status=status, event_step=event, dt_s=float(dt_s), n_steps=int(n_steps),
                     snap_steps=snaps, snapshots=np.stack([sx, sy, sz], axis=1))
+
+
+def stratified_settling(counts, band_settling, band_mass) -> np.ndarray:
+    """Each particle's settling velocity, drawn without noise from its class's size band.
+
+    Class ``k`` stands for sizes with velocities ``band_settling[k]`` and masses
+    ``band_mass[k]``; its ``counts[k]`` particles take the velocity at the mass quantiles
+    (j + ½)/n (stratified sampling of the band's mass distribution), so the class's particles
+    carry its whole size distribution rather than one mean velocity. Returns the velocities in
+    class order [m/s].
+    """
+    out = []
+    for n, w, m in zip(counts, band_settling, band_mass, strict=True):
+        if n == 0:
+            continue
+        w, m = np.asarray(w, dtype=float), np.asarray(m, dtype=float)
+        cdf = np.cumsum(m) / m.sum()
+        pick = np.searchsorted(cdf, (np.arange(n) + 0.5) / n)
+        out.append(w[np.minimum(pick, w.size - 1)])
+    return np.concatenate(out) if out else np.zeros(0)
 
 
 def _particles_per_class(masses: np.ndarray, n_particles: int) -> np.ndarray:

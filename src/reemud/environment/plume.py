@@ -321,3 +321,56 @@ def release_classes(*, phase_mass_fractions, phase_size_fractions, phase_density
         np.asarray(seawater_density_kg_per_m3)[..., None],
         np.asarray(seawater_viscosity_pa_s)[..., None])
     return _on_classes(*masses), _on_classes(*[w] * len(masses)), _on_classes(*heights)
+
+
+RETURN_WATER_RELEASES = ("with-tailings", "near-bed", "mid-water", "surface")
+"""Where the dewatering return water goes: with the tailings (to sea only when they do), or
+discharged on its own near the bed, at mid-water or at the surface."""
+
+
+def release_sources(*, phase_mass_fractions, phase_size_fractions, phase_density_kg_per_m3,
+                    diameter_um, escaped_dry_t, release_height_m, seawater_density_kg_per_m3,
+                    seawater_viscosity_pa_s, water_depth_m, tailings_at_sea, tailings_dry_t,
+                    tailings_partition, return_solids_t, tailings_release_height_m,
+                    return_water_release, surface_release_depth_m):
+    """The plume's three sources, each with its grain classes, for the Lagrangian engine.
+
+    ``escape`` (the mud escaping the gathering cylinder at ``release_height_m``, in the mined
+    mud's phases and sizes), ``tailings`` (the cyclone overflow, the share 1 − partition of
+    each class of the feed ``tailings_dry_t``, if ``tailings_at_sea``) and ``return water``
+    (``return_solids_t`` of fines in the overflow's size distribution: with the tailings when
+    ``return_water_release`` is ``with-tailings`` — released only if they go to sea — else on
+    its own near the bed, at mid-water or ``surface_release_depth_m`` below the surface).
+    Settling velocity per class from ``reemud.particles.terminal_velocity_m_per_s`` (drag
+    beyond Stokes, fluids). Scalars only (one draw); returns a list of dicts ``name``,
+    ``mass_kg`` [kg/yr per class], ``settling_m_per_s`` [m/s], ``height_m`` [m].
+    """
+    from reemud.particles import terminal_velocity_m_per_s
+
+    phases = list(phase_mass_fractions)
+    densities = np.repeat([float(phase_density_kg_per_m3[k]) for k in phases],
+                          np.size(diameter_um))
+    w = terminal_velocity_m_per_s(np.tile(diameter_um, len(phases)), densities,
+                                  float(seawater_density_kg_per_m3),
+                                  float(seawater_viscosity_pa_s))
+
+    def by_phase(weight):
+        return np.concatenate([float(phase_mass_fractions[k]) * np.asarray(
+            phase_size_fractions[k], dtype=float) * weight(k) for k in phases])
+
+    escape = by_phase(lambda k: 1.0) * float(escaped_dry_t) * 1000.0
+    overflow = by_phase(lambda k: 1.0 - np.asarray(tailings_partition[k], dtype=float))
+    shares = overflow / overflow.sum() if overflow.sum() > 0 else overflow
+    tailings = overflow * float(tailings_dry_t) * 1000.0 if tailings_at_sea else 0.0 * overflow
+    returned = shares * float(return_solids_t) * 1000.0
+    heights = {"with-tailings": float(tailings_release_height_m),
+               "near-bed": float(release_height_m), "mid-water": 0.5 * float(water_depth_m),
+               "surface": float(water_depth_m) - float(surface_release_depth_m)}
+    if return_water_release == "with-tailings" and not tailings_at_sea:
+        returned = 0.0 * returned
+    return [{"name": "escape", "mass_kg": escape, "settling_m_per_s": w,
+             "height_m": float(release_height_m)},
+            {"name": "tailings", "mass_kg": tailings, "settling_m_per_s": w,
+             "height_m": float(tailings_release_height_m)},
+            {"name": "return water", "mass_kg": returned, "settling_m_per_s": w,
+             "height_m": heights[return_water_release]}]

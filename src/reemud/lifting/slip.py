@@ -1,6 +1,7 @@
 r"""Slip of settling grains in the riser and delivered vs in-situ concentration.
 
-Terminal velocity from ``fluids.drag.v_terminal`` (drag-corrected; 4.1425 mm/s for a 70 µm grain of
+Terminal velocity from ``fluids.drag.v_terminal`` through
+``reemud.particles.terminal_velocity_m_per_s`` (drag-corrected; 4.1425 mm/s for a 70 µm grain of
 2,600 kg/m³ in water of 1 mPa·s, docs/models/lifting.md §8 case 4) or Stokes ``g d² Δρ / (18 μ)``.
 Hindered settling (Richardson & Zaki 1954): ``v = v_t (1 − C)^n``. In a riser with mixture
 velocity ``V`` (delivered volume flux over area), grains of class ``k`` rise at ``V − v_k``, so
@@ -16,38 +17,8 @@ A class with ``v_k ≥ V`` cannot be lifted (the envelope marks such points infe
 from __future__ import annotations
 
 import numpy as np
-from fluids.drag import v_terminal
 
 from reemud.constants import G_M_PER_S2
-
-_v_terminal = np.vectorize(v_terminal, otypes=[float])
-
-
-def terminal_velocity_m_per_s(diameter_um, solids_density_kg_per_m3, fluid_density_kg_per_m3,
-                              viscosity_pa_s):
-    """Terminal settling velocity with a drag law valid beyond Stokes (fluids.v_terminal) [m/s].
-
-    Parameters
-    ----------
-    diameter_um : float or array_like
-        Grain diameter ``d`` [µm].
-    solids_density_kg_per_m3, fluid_density_kg_per_m3 : float or array_like
-        Densities of the grain and of the fluid [kg/m³].
-    viscosity_pa_s : float or array_like
-        Fluid viscosity ``μ`` [Pa·s].
-
-    Returns
-    -------
-    ndarray
-        Terminal velocity [m/s], the broadcast shape of the inputs.
-
-    References
-    ----------
-    Bell, Caleb: fluids (Python package), ``drag.v_terminal``; docs/models/lifting.md §2.3 and
-    §8 case 4.
-    """
-    return _v_terminal(np.asarray(diameter_um, dtype=float) * 1e-6, solids_density_kg_per_m3,
-                       fluid_density_kg_per_m3, viscosity_pa_s)
 
 
 def stokes_velocity_m_per_s(diameter_um, solids_density_kg_per_m3, fluid_density_kg_per_m3,

@@ -1,4 +1,9 @@
-"""Environment stage: the energy and CO₂ ledger and a Gaussian plume footprint (wiring only)."""
+"""Environment stage: the energy and CO₂ ledger and the plume footprint (wiring only).
+
+Two plume models: ``ledger_lagrangian_plume`` (the default: the Lagrangian engine of
+``reemud.environment.lagrangian`` on the plume's three sources) and ``ledger_gaussian_plume``
+(the first estimate: settling Gaussian puffs).
+"""
 
 from __future__ import annotations
 
@@ -6,14 +11,16 @@ from collections.abc import Mapping
 from functools import lru_cache
 
 import numpy as np
+from pydantic import field_validator
 
 from reemud import environment
 from reemud.constants import DAYS_PER_YEAR
-from reemud.environment.plume import release_classes
+from reemud.environment import footprint, lagrangian
+from reemud.environment.plume import RETURN_WATER_RELEASES, release_classes, release_sources
 from reemud.particles import SIZE_MID_UM
 from reemud.records import EnvironmentLedger
 from reemud.registry import register
-from reemud.stages.common import P, Params, draw_count, draw_groups
+from reemud.stages.common import P, Params, draw_count, draw_groups, one_of
 
 
 class LedgerPlumeParams(Params):
@@ -126,14 +133,32 @@ def plume_grid(p, up, env: EnvironmentLedger, seed: int) -> dict:
     return {"plume_x_m": x, "plume_y_m": y, "plume_thickness_m": thickness}
 
 
-@register("environment", "ledger_gaussian_plume", LedgerPlumeParams, default=True,
-          diagnostics=plume_grid)
+@register("environment", "ledger_gaussian_plume", LedgerPlumeParams, diagnostics=plume_grid,
+          undefined={k: "the Gaussian first estimate gives the area above 1 mm only; the "
+                        "Lagrangian model (ledger_lagrangian_plume) gives the rest"
+                     for k in ("plume_area_km2_above_0_1mm", "plume_area_se_km2_above_1mm")})
 def run_ledger_gaussian_plume(p: LedgerPlumeParams, up: Mapping[str, object],
                               seed: int) -> EnvironmentLedger:
     """Fuel, electricity, process and reagent CO₂ per kg REO; plume deposit area above 1 mm."""
-    dep, slurry, conc, ox = up["deposit"], up["lifting"], up["beneficiation"], up["refining"]
+    dep = up["deposit"]
+    led = _ledger(p, up)
+    released_kg, w, heights = _sources(p, up)
+    nan = np.full(np.shape(released_kg.sum(axis=-1)), np.nan)
+    return EnvironmentLedger(
+        fuel_t_per_year=led["fuel_t"], energy_kwh_per_year=led["energy_kwh"],
+        co2_t_per_year=led["co2_t"], energy_kwh_per_kg_reo=led["energy_kwh_per_kg_reo"],
+        co2_kg_per_kg_reo=led["co2_kg_per_kg_reo"],
+        plume_released_dry_t_per_year=released_kg.sum(axis=-1) / 1000.0,
+        plume_area_km2_above_1mm=_plume_area_km2(p, dep, released_kg, w, heights),
+        plume_area_km2_above_0_1mm=nan, plume_area_se_km2_above_1mm=nan,
+        plume_area_km2_by_source={})
+
+
+def _ledger(p, up) -> dict:
+    """The energy and CO₂ ledger of a run (``environment.ledger``)."""
+    slurry, conc, ox = up["lifting"], up["beneficiation"], up["refining"]
     reo_kg = ox.oxide_t_per_year.sum(axis=-1) * 1000.0
-    led = environment.ledger(
+    return environment.ledger(
         vessel_fuel_t=p.vessel_fuel_t_per_day * DAYS_PER_YEAR,
         lift_electricity_kwh=slurry.lift_electricity_kwh_per_year,
         shipping_fuel_t=p.shipping_fuel_kg_per_wet_t * conc.wet_t_per_year / 1000.0,
@@ -142,10 +167,231 @@ def run_ledger_gaussian_plume(p: LedgerPlumeParams, up: Mapping[str, object],
         generator_efficiency=p.generator_efficiency, fuel_lhv_mj_per_kg=p.fuel_lhv_mj_per_kg,
         fuel_co2_kg_per_kg=p.fuel_co2_kg_per_kg, grid_co2_kg_per_kwh=p.grid_co2_kg_per_kwh,
         reo_kg=reo_kg, reagents=_reagents(p, up["leaching"], up["separation"], ox))
-    released_kg, w, heights = _sources(p, up)
+
+
+class LagrangianPlumeParams(LedgerPlumeParams):
+    """Energy/CO₂ ledger and the Lagrangian plume engine on the plume's three sources."""
+
+    vertical_diffusivity_m2_per_s: float = P("m**2/s", "vertical eddy diffusivity near the bed",
+                                             ge=0)
+    floc_settling_m_per_s: float = P("m/s", "settling velocity aggregates reach by flocculation "
+                                     "(0: no flocculation)", ge=0)
+    floc_time_s: float = P("s", "time scale of flocculation", gt=0)
+    return_water_release: str = P("", "where the dewatering return water goes: with-tailings, "
+                                  "near-bed, mid-water or surface")
+    surface_release_depth_m: float = P("m", "depth below the surface of a surface discharge",
+                                       ge=0)
+    plume_particles: int = P("", "particles of a single run's plume", ge=100, le=5_000_000)
+    plume_draw_particles: int = P("", "particles of each distinct plume on the draw axis",
+                                  ge=100, le=5_000_000)
+    plume_dt_s: float = P("s", "time step of the plume engine", gt=0, le=86400)
+    plume_tracking_days: float = P("day", "days each particle is followed at most", gt=0,
+                                   le=3660)
+
+    @field_validator("return_water_release")
+    @classmethod
+    def _return(cls, v: str) -> str:
+        return one_of(v, RETURN_WATER_RELEASES)
+
+
+PLUME_THRESHOLDS_M = footprint.DEFAULT_THRESHOLDS_M
+"""The KPIs' deposit thresholds: 1 mm and 0.1 mm [m]."""
+
+SOURCE_NAMES = ("escape", "tailings", "return water")
+"""The plume's sources, in ``release_sources`` order."""
+
+
+def _plume_sources(p, up, i=None):
+    """The three sources of draw ``i`` (``None``: a single run)."""
+    dep, feed, conc = up["deposit"], up["collector"], up["beneficiation"]
+
+    def classes(d):
+        return {k: np.asarray(v) if i is None or np.ndim(v) < 2 else np.asarray(v)[i]
+                for k, v in d.items()}
+
+    return release_sources(
+        phase_mass_fractions={k: _at(v, i) for k, v in feed.phase_mass_fractions.items()},
+        phase_size_fractions=classes(dep.phase_size_fractions),
+        phase_density_kg_per_m3={k: _at(v, i) for k, v in dep.phase_density_kg_per_m3.items()},
+        diameter_um=SIZE_MID_UM, escaped_dry_t=_at(feed.escaped_dry_t_per_year, i),
+        release_height_m=_at(p.release_height_m, i),
+        seawater_density_kg_per_m3=_at(dep.seawater_density_kg_per_m3, i),
+        seawater_viscosity_pa_s=_at(dep.seawater_viscosity_pa_s, i),
+        water_depth_m=_at(dep.water_depth_m, i), tailings_at_sea=conc.tailings_discharge == "sea",
+        tailings_dry_t=_at(feed.mud_dry_t_per_year, i), tailings_partition=classes(conc.partition),
+        return_solids_t=_at(conc.return_solids_t_per_year, i),
+        tailings_release_height_m=_at(p.tailings_release_height_m, i),
+        return_water_release=p.return_water_release,
+        surface_release_depth_m=_at(p.surface_release_depth_m, i))
+
+
+def _engine(p, up, sources, particles, seed, i=None) -> dict:
+    """The engine on one draw's sources (``footprint.source_plume``)."""
+    dep, feed = up["deposit"], up["collector"]
+    steps_per_day = 86400.0 / p.plume_dt_s
+    floc = _at(p.floc_settling_m_per_s, i)
+    return footprint.source_plume(
+        sources=sources, current=lagrangian.Current.constant(_at(p.current_speed_m_per_s, i)),
+        kh_m2_per_s=_at(p.horizontal_diffusivity_m2_per_s, i), kz_z_m=[0.0],
+        kz_m2_per_s=[_at(p.vertical_diffusivity_m2_per_s, i)],
+        depth_m=_at(dep.water_depth_m, i),
+        dry_density_kg_per_m3=_at(dep.dry_bulk_density_t_per_m3, i) * 1000.0,
+        thresholds_m=PLUME_THRESHOLDS_M, particles=particles, dt_s=p.plume_dt_s,
+        operating_steps=max(int(round(_at(feed.operating_days_per_year, i) * steps_per_day)), 1),
+        tracking_steps=int(round(p.plume_tracking_days * steps_per_day)), seed=seed,
+        floc_settling_m_per_s=floc if floc > 0 else None, floc_time_s=_at(p.floc_time_s, i))
+
+
+def _source_totals(p, up) -> np.ndarray:
+    """Released mass of each source [t/yr], ``(draws or 1, 3)``, without building the classes.
+
+    The same totals as ``release_sources`` (its class masses sum to these): the escape, the
+    overflow of the tailings (when at sea) and the return water's fines (when released).
+    """
+    dep, feed, conc = up["deposit"], up["collector"], up["beneficiation"]
+    overflow = sum(np.asarray(feed.phase_mass_fractions[k], dtype=float)
+                   * (np.asarray(dep.phase_size_fractions[k], dtype=float)
+                      * (1.0 - np.asarray(conc.partition[k], dtype=float))).sum(axis=-1)
+                   for k in feed.phase_mass_fractions)
+    at_sea = conc.tailings_discharge == "sea"
+    tailings = overflow * np.asarray(feed.mud_dry_t_per_year, dtype=float) if at_sea else \
+        0.0 * overflow
+    returned = np.asarray(conc.return_solids_t_per_year, dtype=float)
+    if p.return_water_release == "with-tailings" and not at_sea:
+        returned = 0.0 * returned
+    parts = np.broadcast_arrays(np.asarray(feed.escaped_dry_t_per_year, dtype=float),
+                                tailings, returned)
+    return np.atleast_2d(np.stack(parts, axis=-1))
+
+
+def _shape_columns(p, up, shares) -> list:
+    """What shapes the footprint, whatever the released mass and the deposit's density."""
+    dep, feed, conc = up["deposit"], up["collector"], up["beneficiation"]
+    return [(shares, 1), *feed.phase_mass_fractions.values(),
+            *dep.phase_density_kg_per_m3.values(),
+            *((v, 1) for v in dep.phase_size_fractions.values()),
+            *((v, 1) for v in conc.partition.values()),
+            dep.seawater_density_kg_per_m3, dep.seawater_viscosity_pa_s, dep.water_depth_m,
+            feed.operating_days_per_year, p.current_speed_m_per_s,
+            p.horizontal_diffusivity_m2_per_s, p.vertical_diffusivity_m2_per_s,
+            p.release_height_m, p.tailings_release_height_m, p.surface_release_depth_m,
+            p.floc_settling_m_per_s, p.floc_time_s]
+
+
+def _draws(p, up) -> int | None:
+    """Number of draws reaching the plume (``None``: a single run)."""
+    totals = _source_totals(p, up)
+    drawn = [(totals, 1)] if totals.shape[0] > 1 or np.ndim(
+        up["collector"].escaped_dry_t_per_year) else []
+    return draw_count(*drawn, up["deposit"].dry_bulk_density_t_per_m3,
+                      *_shape_columns(p, up, totals[0]))
+
+
+def _at(v, i):
+    """Draw ``i`` of a scalar-per-draw value (the value itself if it has no draw axis)."""
+    a = np.asarray(v, dtype=float)
+    return float(a if i is None or a.ndim == 0 else a[i])
+
+
+def _lagrangian_plume(p, up, seed) -> dict:
+    """Areas above 1 mm and 0.1 mm, their sampling error and per-source areas, per draw.
+
+    A single run (nothing upstream drawn) runs the engine once with ``plume_particles``. On the
+    draw axis the draws are grouped (``draw_groups``) by what shapes the footprint: the share of
+    each source in the release, the grain phases and sizes, the cyclone partition, seawater,
+    depth, operating time, the current, the diffusivities, the heights and flocculation. Each
+    group runs the engine once with ``plume_draw_particles``, and each of its draws scales the
+    footprint by its released mass over the group's first draw's and by their dry densities
+    (the deposit is linear in mass, inverse in density), its sampling error from the four
+    particle subsets scaled the same way. Returns arrays over the draws (one value for a single
+    run) and ``released_t``.
+    """
+    n = _draws(p, up)
+    totals = _source_totals(p, up)  # (draws or 1, sources)
+    size = 1 if n is None else n
+    total = np.broadcast_to(totals.sum(axis=-1), (size,))
+    density = np.broadcast_to(np.asarray(up["deposit"].dry_bulk_density_t_per_m3, dtype=float),
+                              (size,))
+    result: dict = {"released_t": np.array(total, dtype=float)}
+    if size == 0:  # no draws: every KPI with an empty draw axis
+        empty = np.zeros(0)
+        names = [f"{name} >= {t * 1000:g} mm" for name in SOURCE_NAMES
+                 for t in PLUME_THRESHOLDS_M]
+        return {**result, "plume_area_km2_above_1mm": empty, "plume_area_km2_above_0_1mm": empty,
+                "plume_area_se_km2_above_1mm": empty,
+                "plume_area_km2_by_source": dict.fromkeys(names, empty)}
+    sums = totals.sum(axis=-1, keepdims=True)
+    shares = totals / np.where(sums > 0, sums, 1.0)
+    if n is None:
+        groups, particles = [np.arange(1)], p.plume_particles
+    else:
+        columns = _shape_columns(p, up, np.broadcast_to(shares, (n, shares.shape[-1])))
+        groups = [np.arange(n)[members] for members, _ in draw_groups(*columns)]
+        particles = p.plume_draw_particles
+    for members in groups:
+        i0 = None if n is None else int(members[0])
+        first = 0 if i0 is None else i0
+        out = _engine(p, up, _plume_sources(p, up, i0), particles, seed, i0)
+        scales = (total[members] / total[first] if total[first] > 0 else
+                  np.zeros(members.size)) * density[first] / density[members]
+        for k, v in _plume_values(out, scales).items():
+            if isinstance(v, dict):
+                slot = result.setdefault(k, {})
+                for kk, vv in v.items():
+                    slot.setdefault(kk, np.full(size, np.nan))[members] = vv
+            else:
+                result.setdefault(k, np.full(size, np.nan))[members] = v
+    return result
+
+
+def _plume_values(out: dict, scales: np.ndarray) -> dict:
+    """The KPIs of a footprint scaled by each of ``scales`` (arrays over the scales)."""
+    edges = (out["x_edges"], out["y_edges"])
+    areas = footprint.scaled_areas_km2(out["thickness_m"], *edges, PLUME_THRESHOLDS_M, scales)
+    subsets = np.stack([footprint.scaled_areas_km2(t, *edges, PLUME_THRESHOLDS_M, scales)
+                        for t in out["subset_thickness_m"]])
+    se = subsets.std(axis=0, ddof=1) / np.sqrt(subsets.shape[0])
+    by_source = {}
+    for name, src in out["by_source"].items():
+        a = footprint.scaled_areas_km2(src["thickness_m"], *edges, PLUME_THRESHOLDS_M, scales) \
+            if "thickness_m" in src else np.zeros((scales.size, len(PLUME_THRESHOLDS_M)))
+        for j, t in enumerate(PLUME_THRESHOLDS_M):
+            by_source[f"{name} >= {t * 1000:g} mm"] = a[:, j]
+    return {"plume_area_km2_above_1mm": areas[:, 0], "plume_area_km2_above_0_1mm": areas[:, 1],
+            "plume_area_se_km2_above_1mm": se[:, 0], "plume_area_km2_by_source": by_source}
+
+
+def lagrangian_plume_grid(p, up, env: EnvironmentLedger, seed: int) -> dict:
+    """The plume's deposit grid and contours of a single run (for the report's map)."""
+    out = _engine(p, up, _plume_sources(p, up), p.plume_particles, seed)
+    return {"plume_x_edges_m": out["x_edges"], "plume_y_edges_m": out["y_edges"],
+            "plume_deposit_thickness_m": out["thickness_m"],
+            "plume_thresholds_m": np.asarray(PLUME_THRESHOLDS_M),
+            "plume_ledger_kg": out["ledger"], "plume_max_extent_km": out["max_extent_km"],
+            "plume_centroid_m": out["centroid_m"], "plume_spread_m": out["spread_m"]}
+
+
+@register("environment", "ledger_lagrangian_plume", LagrangianPlumeParams, default=True,
+          fixed=("return_water_release", "plume_particles", "plume_draw_particles",
+                 "plume_dt_s", "plume_tracking_days"),
+          diagnostics=lagrangian_plume_grid)
+def run_ledger_lagrangian_plume(p: LagrangianPlumeParams, up: Mapping[str, object],
+                                seed: int) -> EnvironmentLedger:
+    """Fuel, electricity, process and reagent CO₂ per kg REO; plume areas from the engine."""
+    led = _ledger(p, up)
+    plume = _lagrangian_plume(p, up, seed)
+    single = _draws(p, up) is None
+
+    def one(v):
+        return float(v[0]) if single else np.asarray(v)
+
     return EnvironmentLedger(
         fuel_t_per_year=led["fuel_t"], energy_kwh_per_year=led["energy_kwh"],
         co2_t_per_year=led["co2_t"], energy_kwh_per_kg_reo=led["energy_kwh_per_kg_reo"],
         co2_kg_per_kg_reo=led["co2_kg_per_kg_reo"],
-        plume_released_dry_t_per_year=released_kg.sum(axis=-1) / 1000.0,
-        plume_area_km2_above_1mm=_plume_area_km2(p, dep, released_kg, w, heights))
+        plume_released_dry_t_per_year=one(plume["released_t"]),
+        plume_area_km2_above_1mm=one(plume["plume_area_km2_above_1mm"]),
+        plume_area_km2_above_0_1mm=one(plume["plume_area_km2_above_0_1mm"]),
+        plume_area_se_km2_above_1mm=one(plume["plume_area_se_km2_above_1mm"]),
+        plume_area_km2_by_source={k: one(v) for k, v in
+                                  plume["plume_area_km2_by_source"].items()})

@@ -1,0 +1,132 @@
+"""The Lagrangian plume in the chain (environment.ledger_lagrangian_plume)."""
+
+import numpy as np
+import pytest
+
+from reemud import registry
+from reemud.chain import run
+from reemud.environment import footprint
+from reemud.environment.plume import release_sources
+from reemud.errors import ScenarioError
+from reemud.particles import SIZE_MID_UM
+from reemud.scenario import bundled_scenarios, load_scenario, parse_scenario
+from reemud.stages import environment as env_stage
+
+
+def test_the_default_plume_model_is_the_engine_for_every_bundled_scenario():
+    assert registry.default_model("environment") == "ledger_lagrangian_plume"
+    for name in bundled_scenarios():
+        assert load_scenario(name).stages["environment"].model == "ledger_lagrangian_plume"
+
+
+def test_the_kpis_are_the_engines_on_the_runs_sources(default_result):
+    sc = default_result.scenario
+    p = sc.stages["environment"].params
+    up = default_result.records
+    sources = env_stage._plume_sources(p, up)
+    out = env_stage._engine(p, up, sources, p.plume_particles, default_result.seed)
+    k = default_result.kpis
+    assert k["plume_area_km2_above_1mm"] == pytest.approx(out["area_km2"][0], rel=1e-12)
+    assert k["plume_area_km2_above_0_1mm"] == pytest.approx(out["area_km2"][1], rel=1e-12)
+    assert k["plume_area_se_km2_above_1mm"] == pytest.approx(out["area_se_km2"][0], rel=1e-12)
+    assert 0 < k["plume_area_se_km2_above_1mm"] < 0.1 * k["plume_area_km2_above_1mm"]
+    assert k["plume_area_km2_by_source"]["escape >= 1 mm"] == pytest.approx(
+        k["plume_area_km2_above_1mm"], rel=1e-12)  # the tailings stay on land by default
+    assert k["plume_area_km2_by_source"]["tailings >= 1 mm"] == 0.0
+    # the books: released = suspended + deposited + exported, the escape's mass
+    book = out["ledger"]
+    assert book["released_kg"] == pytest.approx(
+        book["suspended_kg"] + book["deposited_kg"] + book["exported_kg"], rel=1e-12)
+    assert book["released_kg"] == pytest.approx(
+        up["collector"].escaped_dry_t_per_year * 1000, rel=1e-9)
+
+
+def _sources(**kw):
+    phases = {"clay": 0.7, "apatite": 0.3}
+    sizes = {k: np.full(SIZE_MID_UM.size, 1 / SIZE_MID_UM.size) for k in phases}
+    args = dict(phase_mass_fractions=phases, phase_size_fractions=sizes,
+                phase_density_kg_per_m3={"clay": 2600.0, "apatite": 3100.0},
+                diameter_um=SIZE_MID_UM, escaped_dry_t=10.0, release_height_m=2.0,
+                seawater_density_kg_per_m3=1045.0, seawater_viscosity_pa_s=1.6e-3,
+                water_depth_m=5600.0, tailings_at_sea=True, tailings_dry_t=100.0,
+                tailings_partition={k: np.full(SIZE_MID_UM.size, 0.8) for k in phases},
+                return_solids_t=5.0, tailings_release_height_m=100.0,
+                return_water_release="with-tailings", surface_release_depth_m=10.0)
+    args.update(kw)
+    return {s["name"]: s for s in release_sources(**args)}
+
+
+def test_the_three_sources_carry_their_masses_and_heights():
+    src = _sources()
+    assert src["escape"]["mass_kg"].sum() == pytest.approx(10_000.0, rel=1e-12)
+    assert src["tailings"]["mass_kg"].sum() == pytest.approx(100_000.0 * 0.2, rel=1e-12)
+    assert src["return water"]["mass_kg"].sum() == pytest.approx(5_000.0, rel=1e-12)
+    assert src["return water"]["height_m"] == 100.0  # with the tailings
+    for where, height in (("near-bed", 2.0), ("mid-water", 2800.0), ("surface", 5590.0)):
+        assert _sources(return_water_release=where)["return water"]["height_m"] == height
+    # tailings on land: neither they nor (with them) the return water reach the sea
+    land = _sources(tailings_at_sea=False)
+    assert land["tailings"]["mass_kg"].sum() == 0.0
+    assert land["return water"]["mass_kg"].sum() == 0.0
+    assert _sources(tailings_at_sea=False, return_water_release="surface")[
+        "return water"]["mass_kg"].sum() == pytest.approx(5_000.0, rel=1e-12)
+
+
+def test_settling_uses_the_drag_law_beyond_stokes():
+    w = _sources()["escape"]["settling_m_per_s"]
+    n = SIZE_MID_UM.size
+    stokes = 9.80665 * (SIZE_MID_UM * 1e-6) ** 2 * (2600.0 - 1045.0) / (18 * 1.6e-3)
+    small = SIZE_MID_UM < 20
+    assert w[:n][small] == pytest.approx(stokes[small], rel=1e-3)
+    assert np.all(w[:n][SIZE_MID_UM > 300] < 0.9 * stokes[SIZE_MID_UM > 300])
+
+
+def test_a_return_water_discharge_near_the_bed_adds_a_footprint():
+    base = run(load_scenario("minamitorishima-commercial"))
+    text = base.scenario.text + ('\n[environment]\nmodel = "ledger_lagrangian_plume"\n'
+                                 'return_water_release = "near-bed"\n')
+    near = run(parse_scenario(text))
+    rw = near.records["beneficiation"].return_solids_t_per_year
+    assert near.records["environment"].plume_released_dry_t_per_year == pytest.approx(
+        base.records["environment"].plume_released_dry_t_per_year + rw, rel=1e-9)
+    assert near.kpis["plume_area_km2_by_source"]["return water >= 0.1 mm"] > 0
+
+
+def test_a_bad_return_water_release_is_refused_with_the_choices():
+    text = '[environment]\nmodel = "ledger_lagrangian_plume"\nreturn_water_release = "moon"\n'
+    with pytest.raises(ScenarioError, match="return_water_release") as err:
+        parse_scenario(text)
+    assert "mid-water" in str(err.value)
+
+
+def test_scaled_areas_equal_the_area_of_the_scaled_deposit():
+    rng = np.random.default_rng(0)
+    thickness = rng.exponential(1e-3, (30, 40))
+    xe, ye = np.linspace(0, 400, 41), np.linspace(0, 300, 31)
+    for s in (0.5, 1.0, 3.0):
+        got = footprint.scaled_areas_km2(thickness, xe, ye, (1e-3, 1e-4), [s])[0]
+        want = [footprint.area_above_km2(thickness * s, xe, ye, t) for t in (1e-3, 1e-4)]
+        assert got == pytest.approx(want, rel=1e-12)
+    assert footprint.scaled_areas_km2(thickness, xe, ye, (1e-3,), [0.0]).tolist() == [[0.0]]
+
+
+def test_the_report_map_is_log_scaled_with_the_threshold_contours_and_framed(default_result):
+    from reemud.report import _plume_deposit
+
+    (title, fig), = list(_plume_deposit(default_result))
+    assert title == "Plume deposit"
+    heat, *contours = fig.data
+    assert heat.type == "heatmap"
+    assert "1" in heat.colorbar.ticktext
+    assert "0.1" in heat.colorbar.ticktext
+    assert [c.contours.start for c in contours] == pytest.approx([0.0, -1.0])  # log10(1), (0.1)
+    grid = default_result.diagnostics["environment"]
+    mm = grid["plume_deposit_thickness_m"] * 1000
+    xe = grid["plume_x_edges_m"]
+    xc = 0.5 * (xe[1:] + xe[:-1])
+    above = xc[(mm >= 0.1).any(axis=0)]
+    shown = np.asarray(heat.x)
+    assert shown.min() < above.min()
+    assert shown.max() > above.max()
+    assert shown.size < xc.size  # and cropped to it
+    assert "km² above 1 mm" in fig.layout.title.text
