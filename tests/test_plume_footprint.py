@@ -92,3 +92,26 @@ def test_netcdf_export_round_trips(tmp_path):
         assert ds["deposit_thickness"].attrs["units"] == "m"
         assert ds.attrs["scenario"] == "test"
         assert list(ds.attrs["area_km2"]) == pytest.approx(list(out["area_km2"]))
+
+
+def test_a_section_wide_enough_holds_the_suspended_mass_and_retired_particles_leave_it():
+    n = 10_000
+    run = lg.simulate(n_particles=n, n_steps=60, dt_s=60.0, release_xyz_m=(0, 0, 20.0),
+                      class_mass_kg=[500.0], class_settling_m_per_s=[2e-4],
+                      current=lg.Current.constant(0.05), kh_m2_per_s=0.5, kz_z_m=[0.0],
+                      kz_m2_per_s=[1e-3], depth_m=5600.0, seed=9, snap_steps=(30, 60),
+                      max_age_steps=40)
+    x_edges, z_edges = np.linspace(-500.0, 800.0, 66), np.linspace(0.0, 60.0, 31)
+    width = 1e6  # everything across the plume
+    for k, step in enumerate((30, 60)):
+        c = fp.section_mg_per_l(run, k, x_edges, z_edges, width)
+        volume = np.diff(z_edges)[:, None] * np.diff(x_edges)[None, :] * width
+        held = (c * volume / 1000.0).sum()
+        released = run.release_step < step
+        gone = ((run.event_step > 0) & (run.event_step <= step)) | (run.release_step + 40 <= step)
+        assert held == pytest.approx(run.mass_kg[released & ~gone].sum(), rel=1e-9)
+    assert np.any(run.status == lg.RETIRED)
+    # the retired still count as suspended in the books
+    book = run.ledger([60])
+    assert book["suspended_particles"][0] == np.sum((run.status == lg.RETIRED)
+                                                    | (run.status == lg.SUSPENDED))

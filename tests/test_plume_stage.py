@@ -130,3 +130,16 @@ def test_the_report_map_is_log_scaled_with_the_threshold_contours_and_framed(def
     assert shown.max() > above.max()
     assert shown.size < xc.size  # and cropped to it
     assert "km² above 1 mm" in fig.layout.title.text
+
+
+def test_the_report_shows_suspended_sections_after_one_and_ten_days(default_result):
+    from reemud.report import _plume_sections
+
+    sections = default_result.diagnostics["environment"]["plume_sections"]
+    assert [s["days"] for s in sections] == [1.0, 10.0]
+    for s in sections:
+        assert s["mg_per_l"].shape == (s["z_edges_m"].size - 1, s["x_edges_m"].size - 1)
+        assert s["mg_per_l"].max() > 0
+    (title, fig), = list(_plume_sections(default_result))
+    assert title == "Suspended sediment, sections along the current"
+    assert len(fig.data) == 2

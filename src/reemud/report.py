@@ -295,10 +295,42 @@ def _plume_map(result: ChainResult, grid: dict):
     yield "Plume deposit", fig
 
 
+def _plume_sections(result: ChainResult):
+    """Suspended sediment along the current after each snapshot day, log colour scale."""
+    from plotly.subplots import make_subplots
+
+    sections = result.diagnostics["environment"].get("plume_sections") or []
+    if not sections:
+        return
+    fig = make_subplots(rows=len(sections), cols=1, subplot_titles=[
+        f"after {s['days']:g} day(s) of release; averaged over {s['width_m']:,.0f} m across"
+        for s in sections])
+    for row, s in enumerate(sections, 1):
+        c = np.asarray(s["mg_per_l"])
+        positive = c[c > 0]
+        if positive.size == 0:
+            continue
+        floor = float(np.percentile(positive, 5))
+        xc = 0.5 * (s["x_edges_m"][1:] + s["x_edges_m"][:-1])
+        zc = 0.5 * (s["z_edges_m"][1:] + s["z_edges_m"][:-1])
+        z = np.where(c > 0, np.log10(np.maximum(c, floor)), np.nan)
+        ticks = np.arange(np.floor(np.log10(floor)), np.ceil(np.nanmax(z)) + 1)
+        fig.add_trace(go.Heatmap(x=xc, y=zc, z=z, colorscale="Cividis",
+                                 colorbar=dict(title="mg/L", tickvals=ticks, len=1 / len(sections),
+                                               y=1 - (row - 0.5) / len(sections),
+                                               ticktext=[f"{10 ** t:g}" for t in ticks])),
+                      row=row, col=1)
+        fig.update_yaxes(title_text="height above the bed [m]", row=row, col=1)
+    fig.update_xaxes(title_text="along the current [m]", row=len(sections), col=1)
+    fig.update_layout(title="Suspended sediment in a vertical section along the current [mg/L, "
+                            "log scale]", height=320 * len(sections))
+    yield "Suspended sediment, sections along the current", fig
+
+
 FIGURES = (_cost_breakdown, _cash_waterfall, _oxide_production, _grade_profile, _lift_envelope,
            _airlift_curve, _string_tension, _campaign, _cyclone_partition, _grade_recovery,
            _leach_surfaces, _separation_products, _element_balance, _co2_by_source,
-           _plume_deposit)
+           _plume_deposit, _plume_sections)
 """The run report's figures in order: each yields ``(title, figure)`` pairs, none if it does
 not apply to the run's models."""
 

@@ -89,24 +89,50 @@ def _subset(run: PlumeRun, keep: np.ndarray, groups: float = 1.0) -> PlumeRun:
         "x_m", "y_m", "z_m", "grain_class", "release_step", "status", "event_step")}
     return PlumeRun(**fields, mass_kg=run.mass_kg[keep] * groups, dt_s=run.dt_s,
                     n_steps=run.n_steps, snap_steps=run.snap_steps,
-                    snapshots=run.snapshots[:, :, keep])
+                    snapshots=run.snapshots[:, :, keep], max_age_steps=run.max_age_steps)
+
+
+def _suspended_at(run: PlumeRun, snapshot: int):
+    """Positions after snapshot ``snapshot`` and which particles were suspended then.
+
+    Suspended: released, not yet deposited or exported, and not past the tracking horizon.
+    """
+    step = int(run.snap_steps[snapshot])
+    x, y, z = run.snapshots[snapshot]
+    gone = (run.event_step > 0) & (run.event_step <= step)
+    if run.max_age_steps is not None:
+        gone |= run.release_step + run.max_age_steps <= step
+    return x, y, z, (run.release_step < step) & ~gone
 
 
 def concentration_mg_per_l(run: PlumeRun, snapshot: int, z_low_m: float, z_high_m: float,
                            x_edges, y_edges) -> np.ndarray:
     """Suspended concentration in a layer after snapshot ``snapshot`` [mg/L], ``(ny, nx)``.
 
-    The mass of the particles suspended then (released, not yet deposited or exported) between
-    ``z_low_m`` and ``z_high_m`` above the bed, per cell volume: kg/m³ × 1000 = mg/L.
+    The mass of the particles suspended then (``_suspended_at``) between ``z_low_m`` and
+    ``z_high_m`` above the bed, per cell volume: kg/m³ × 1000 = mg/L.
     """
-    step = int(run.snap_steps[snapshot])
-    x, y, z = run.snapshots[snapshot]
-    released = run.release_step < step
-    gone = (run.event_step > 0) & (run.event_step <= step)
-    inside = released & ~gone & (z >= z_low_m) & (z < z_high_m)
+    x, y, z, suspended = _suspended_at(run, snapshot)
+    inside = suspended & (z >= z_low_m) & (z < z_high_m)
     mass, _, _ = np.histogram2d(y[inside], x[inside], bins=(y_edges, x_edges),
                                 weights=run.mass_kg[inside])
     volume = np.diff(y_edges)[:, None] * np.diff(x_edges)[None, :] * (z_high_m - z_low_m)
+    return mass / volume * 1000.0
+
+
+def section_mg_per_l(run: PlumeRun, snapshot: int, x_edges, z_edges,
+                     width_m: float) -> np.ndarray:
+    """Suspended concentration in a vertical section along x after a snapshot [mg/L], (nz, nx).
+
+    The particles suspended then (released, not yet deposited or exported, nor retired past
+    the tracking horizon) within ``width_m`` across the plume (|y| ≤ width/2), per cell volume
+    dx · dz · width: the concentration averaged over that width.
+    """
+    x, y, z, suspended = _suspended_at(run, snapshot)
+    inside = suspended & (np.abs(y) <= width_m / 2)
+    mass, _, _ = np.histogram2d(z[inside], x[inside], bins=(z_edges, x_edges),
+                                weights=run.mass_kg[inside])
+    volume = np.diff(z_edges)[:, None] * np.diff(x_edges)[None, :] * width_m
     return mass / volume * 1000.0
 
 
@@ -200,7 +226,7 @@ size classes (``lagrangian.stratified_settling``)."""
 def source_plume(*, sources, current, kh_m2_per_s, kz_z_m, kz_m2_per_s, depth_m,
                  dry_density_kg_per_m3, thresholds_m=DEFAULT_THRESHOLDS_M, particles=20_000,
                  dt_s=600.0, operating_steps=1, tracking_steps=4320, seed=0, cells=400,
-                 floc_settling_m_per_s=None, floc_time_s=None) -> dict:
+                 floc_settling_m_per_s=None, floc_time_s=None, snap_steps=()) -> dict:
     """Run the engine on the plume's sources and return the footprint per source and in all.
 
     Parameters
@@ -227,6 +253,8 @@ def source_plume(*, sources, current, kh_m2_per_s, kz_z_m, kz_m2_per_s, depth_m,
         Cells of the deposit grid along its longer side.
     floc_settling_m_per_s, floc_time_s : float, optional
         Aggregate settling velocity and flocculation time scale (off: None).
+    snap_steps : sequence of int
+        Steps after which to keep the particles' positions (``section_mg_per_l``).
 
     Returns
     -------
@@ -271,7 +299,8 @@ def source_plume(*, sources, current, kh_m2_per_s, kz_z_m, kz_m2_per_s, depth_m,
         current=current, kh_m2_per_s=kh_m2_per_s, kz_z_m=kz_z_m, kz_m2_per_s=kz_m2_per_s,
         depth_m=depth_m, seed=seed, release_steps=lagrangian.release_schedule(n, n_steps, on),
         particle_settling_m_per_s=lagrangian.stratified_settling(counts, band_w, band_m),
-        class_release_z_m=class_z, max_age_steps=int(tracking_steps), **floc)
+        class_release_z_m=class_z, max_age_steps=int(tracking_steps), snap_steps=snap_steps,
+        **floc)
     out = summary(run, dry_density_kg_per_m3, thresholds_m, cells)
     source_of = np.asarray(class_source)[run.grain_class]
     by_source = {}

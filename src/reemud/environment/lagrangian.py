@@ -344,6 +344,8 @@ class PlumeRun:
     n_steps: int
     snap_steps: np.ndarray
     snapshots: np.ndarray
+    max_age_steps: int | None = None
+    """The tracking horizon (``None``: none): a particle retires this many steps after release."""
 
     def ledger(self, steps=None) -> dict[str, np.ndarray]:
         """Mass released, suspended, deposited and exported after each of ``steps`` [kg].
@@ -490,7 +492,8 @@ def simulate(*, n_particles: int, n_steps: int, dt_s: float, release_xyz_m, clas
              int(n_steps if max_age_steps is None else max_age_steps))
     return PlumeRun(x_m=x, y_m=y, z_m=z, mass_kg=mass, grain_class=grain, release_step=release,
                     status=status, event_step=event, dt_s=float(dt_s), n_steps=int(n_steps),
-                    snap_steps=snaps, snapshots=np.stack([sx, sy, sz], axis=1))
+                    snap_steps=snaps, snapshots=np.stack([sx, sy, sz], axis=1),
+                    max_age_steps=None if max_age_steps is None else int(max_age_steps))
 
 
 def stratified_settling(counts, band_settling, band_mass) -> np.ndarray:

@@ -225,7 +225,7 @@ def _plume_sources(p, up, i=None):
         surface_release_depth_m=_at(p.surface_release_depth_m, i))
 
 
-def _engine(p, up, sources, particles, seed, i=None) -> dict:
+def _engine(p, up, sources, particles, seed, i=None, snap_days=()) -> dict:
     """The engine on one draw's sources (``footprint.source_plume``)."""
     dep, feed = up["deposit"], up["collector"]
     steps_per_day = 86400.0 / p.plume_dt_s
@@ -239,7 +239,8 @@ def _engine(p, up, sources, particles, seed, i=None) -> dict:
         thresholds_m=PLUME_THRESHOLDS_M, particles=particles, dt_s=p.plume_dt_s,
         operating_steps=max(int(round(_at(feed.operating_days_per_year, i) * steps_per_day)), 1),
         tracking_steps=int(round(p.plume_tracking_days * steps_per_day)), seed=seed,
-        floc_settling_m_per_s=floc if floc > 0 else None, floc_time_s=_at(p.floc_time_s, i))
+        floc_settling_m_per_s=floc if floc > 0 else None, floc_time_s=_at(p.floc_time_s, i),
+        snap_steps=[int(round(d * steps_per_day)) for d in snap_days])
 
 
 def _source_totals(p, up) -> np.ndarray:
@@ -361,10 +362,34 @@ def _plume_values(out: dict, scales: np.ndarray) -> dict:
             "plume_area_se_km2_above_1mm": se[:, 0], "plume_area_km2_by_source": by_source}
 
 
+SECTION_DAYS = (1.0, 10.0)
+"""Days after the start of the release at which the report shows the suspended sediment."""
+
+
+def _sections(run) -> list[dict]:
+    """Vertical sections along the current of the suspended sediment at each snapshot."""
+    out = []
+    for k, step in enumerate(run.snap_steps):
+        x, y, z, suspended = footprint._suspended_at(run, k)
+        if suspended.sum() < 10:
+            continue
+        xs, ys, zs = x[suspended], y[suspended], z[suspended]
+        x_lo, x_hi = np.percentile(xs, [0.5, 99.5])
+        x_edges = np.linspace(min(x_lo, 0.0), max(x_hi, 1.0), 121)
+        z_edges = np.linspace(0.0, max(float(np.percentile(zs, 99.5)), 1.0), 41)
+        width = max(2.0 * float(ys.std()), 1.0)
+        out.append({"days": float(step * run.dt_s / 86400.0), "x_edges_m": x_edges,
+                    "z_edges_m": z_edges, "width_m": width,
+                    "mg_per_l": footprint.section_mg_per_l(run, k, x_edges, z_edges, width)})
+    return out
+
+
 def lagrangian_plume_grid(p, up, env: EnvironmentLedger, seed: int) -> dict:
-    """The plume's deposit grid and contours of a single run (for the report's map)."""
-    out = _engine(p, up, _plume_sources(p, up), p.plume_particles, seed)
-    return {"plume_x_edges_m": out["x_edges"], "plume_y_edges_m": out["y_edges"],
+    """The plume's deposit grid, its summary and sections of a single run (for the report)."""
+    days = [d for d in SECTION_DAYS if d <= p.plume_tracking_days]
+    out = _engine(p, up, _plume_sources(p, up), p.plume_particles, seed, snap_days=days)
+    return {"plume_sections": _sections(out["run"]),
+            "plume_x_edges_m": out["x_edges"], "plume_y_edges_m": out["y_edges"],
             "plume_deposit_thickness_m": out["thickness_m"],
             "plume_thresholds_m": np.asarray(PLUME_THRESHOLDS_M),
             "plume_ledger_kg": out["ledger"], "plume_max_extent_km": out["max_extent_km"],
