@@ -143,3 +143,44 @@ def test_the_report_shows_suspended_sections_after_one_and_ten_days(default_resu
     (title, fig), = list(_plume_sections(default_result))
     assert title == "Suspended sediment, sections along the current"
     assert len(fig.data) == 2
+
+
+def test_run_writes_the_contours_and_the_deposit_grid(tmp_path):
+    import json
+
+    import xarray as xr
+    from typer.testing import CliRunner
+
+    from reemud.cli import app
+
+    gj, nc = tmp_path / "plume.geojson", tmp_path / "run.nc"
+    result = CliRunner().invoke(app, ["run", "--out", str(tmp_path / "o"), "--geojson", str(gj),
+                                      "--netcdf", str(nc)])
+    assert result.exit_code == 0, result.output
+    features = json.loads(gj.read_text())["features"]
+    assert [f["properties"]["threshold_mm"] for f in features] == [1.0, 0.1]
+    assert all(f["geometry"]["coordinates"] for f in features)
+    with xr.open_dataset(nc, engine="h5netcdf") as ds:
+        thickness = ds["plume_deposit_thickness"]
+        assert thickness.attrs["units"] == "m"
+        assert thickness.dims == ("plume_y", "plume_x")
+        cell = float(np.diff(ds["plume_x"])[0] * np.diff(ds["plume_y"])[0])
+        assert float((thickness >= 1e-3).sum()) * cell / 1e6 == pytest.approx(
+            float(ds["plume_area_km2_above_1mm"]), rel=1e-9)
+
+
+def test_run_with_the_gaussian_plume_stores_the_run_and_says_why_no_contours(tmp_path):
+    from typer.testing import CliRunner
+
+    from reemud.cli import app
+
+    sc = tmp_path / "g.toml"
+    sc.write_text(load_scenario("minamitorishima-2027").text.replace(
+        'model = "ledger_lagrangian_plume"', 'model = "ledger_gaussian_plume"'))
+    result = CliRunner().invoke(app, ["run", str(sc), "--out", str(tmp_path / "o"),
+                                      "--geojson", str(tmp_path / "p.geojson")])
+    assert result.exit_code == 2
+    text = " ".join(result.output.split())
+    assert "--geojson: the plume model ledger_gaussian_plume makes no deposit grid" in text
+    assert "stored as run 1" in text
+    assert not (tmp_path / "p.geojson").exists()

@@ -94,7 +94,10 @@ def run(
     as_json: Annotated[bool, typer.Option("--json", help="print the result as JSON only")] = False,
     netcdf: Annotated[Path | None, typer.Option(
         "--netcdf", help="also write the run's KPIs (per-element ones on an element dimension) "
-                         "to this NetCDF file")] = None,
+                         "and the plume's deposit grid to this NetCDF file")] = None,
+    geojson: Annotated[Path | None, typer.Option(
+        "--geojson", help="also write the plume deposit's 1 mm and 0.1 mm contours to this "
+                          "GeoJSON file (metres east and north of the source)")] = None,
 ) -> None:
     """Run a scenario through the whole chain; store the run and write the report.
 
@@ -111,6 +114,8 @@ def run(
 
     if netcdf is not None:
         _netcdf_path_or_fail(netcdf)  # before the chain runs, not after
+    if geojson is not None:
+        writable_file_or_fail(geojson, "--geojson")
     with Progress(console=err_console, transient=True, disable=as_json) as progress:
         task = progress.add_task("validating scenario", total=5)
         try:
@@ -143,6 +148,7 @@ def run(
         from reemud.export import run_dataset
 
         _write_netcdf_or_fail(run_dataset(result), netcdf)
+    geojson_error = None if geojson is None else _write_geojson(result, geojson)
     if as_json:
         sys.stdout.write(result.to_json() + "\n")
     else:
@@ -153,13 +159,34 @@ def run(
             out_console.print(f"report: {report_path}")
         if netcdf is not None:
             out_console.print(f"netcdf: {netcdf}")
+        if geojson is not None and geojson_error is None:
+            out_console.print(f"geojson: {geojson}")
         if run_id is not None:
             out_console.print(f"stored as run {run_id} in {store.shown_url(url)}")
-    problems = [m for m in (unstored, report_error) if m is not None]
+    problems = [m for m in (unstored, report_error, geojson_error) if m is not None]
     for message in problems:
         err_console.print(f"[bold red]{escape(message)}[/]", highlight=False)
     if problems:
         raise typer.Exit(2)
+
+
+def _write_geojson(result, path: Path) -> str | None:
+    """Write the plume deposit's contours; the message of what went wrong, or ``None``."""
+    from reemud.environment.footprint import contours_geojson
+
+    grid = result.diagnostics.get("environment", {})
+    if "plume_deposit_thickness_m" not in grid:
+        model = result.scenario.stages["environment"].model
+        return (f"--geojson: the plume model {model} makes no deposit grid; choose "
+                "[environment] model = \"ledger_lagrangian_plume\" (the run itself is stored)")
+    collection = contours_geojson(grid["plume_deposit_thickness_m"], grid["plume_x_edges_m"],
+                                  grid["plume_y_edges_m"], grid["plume_thresholds_m"],
+                                  {"scenario": result.scenario.name, "seed": int(result.seed)})
+    try:
+        write_text_atomic(path, json.dumps(collection))
+    except OSError as exc:
+        return f"could not write --geojson {path}: {exc.strerror or exc}"
+    return None
 
 
 def _store_run(engine, url: str, result, out: Path) -> tuple[int | None, str | None]:

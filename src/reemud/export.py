@@ -82,7 +82,8 @@ def run_dataset(result) -> xr.Dataset:
     -------
     xarray.Dataset
         One float64 variable per KPI, named as the KPI: 0-d for a scalar, on ``element`` for a
-        per-element KPI, on ``<kpi>_item`` for another mapping. Each variable's attrs are
+        per-element KPI, on ``<kpi>_item`` for another mapping; and, when the run's plume model
+        makes one, ``plume_deposit_thickness`` [m] on ``plume_y``, ``plume_x`` [m]. Each variable's attrs are
         ``units`` (as in ``data/variables.csv``; ``-`` is dimensionless) and ``long_name``.
         Global attrs: ``title``, ``scenario``, ``seed``, ``version``, ``Conventions``.
 
@@ -105,6 +106,18 @@ def run_dataset(result) -> xr.Dataset:
             data_vars[name] = xr.Variable(dim, [_number(v) for v in value.values()], attrs)
         else:
             data_vars[name] = xr.Variable((), _number(value), attrs)
+    grid = (getattr(result, "diagnostics", None) or {}).get("environment", {})
+    if "plume_deposit_thickness_m" in grid:
+        for axis in ("x", "y"):
+            edges = np.asarray(grid[f"plume_{axis}_edges_m"], dtype=float)
+            coords[f"plume_{axis}"] = xr.Variable(
+                f"plume_{axis}", 0.5 * (edges[1:] + edges[:-1]),
+                {"units": "m", "standard_name": f"projection_{axis}_coordinate",
+                 "long_name": f"distance {'east' if axis == 'x' else 'north'} of the plume "
+                              "source"})
+        data_vars["plume_deposit_thickness"] = xr.Variable(
+            ("plume_y", "plume_x"), np.asarray(grid["plume_deposit_thickness_m"], dtype=float),
+            {"units": "m", "long_name": "a year's plume deposit thickness (Lagrangian engine)"})
     name = result.scenario.name
     return xr.Dataset(data_vars, coords, attrs={
         "title": f"reemud run of scenario {name} (seed {int(result.seed)})",
