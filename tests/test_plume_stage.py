@@ -184,3 +184,66 @@ def test_run_with_the_gaussian_plume_stores_the_run_and_says_why_no_contours(tmp
     assert "--geojson: the plume model ledger_gaussian_plume makes no deposit grid" in text
     assert "stored as run 1" in text
     assert not (tmp_path / "p.geojson").exists()
+
+
+def _current_file(tmp_path, u=0.008, days=400):
+    import pandas as pd
+    import xarray as xr
+
+    time = pd.date_range("2027-01-01", periods=days // 10 + 2, freq="10D")
+    lat, lon = np.linspace(23.5, 24.5, 5), np.linspace(153.5, 154.5, 5)
+    depth = np.array([5000.0, 5600.0])
+    shape = (time.size, depth.size, lat.size, lon.size)
+    ds = xr.Dataset(
+        {"uo": (("time", "depth", "lat", "lon"), np.full(shape, u),
+                {"standard_name": "eastward_sea_water_velocity"}),
+         "vo": (("time", "depth", "lat", "lon"), np.zeros(shape),
+                {"standard_name": "northward_sea_water_velocity"})},
+        coords={"time": time, "depth": ("depth", depth, {"positive": "down"}),
+                "lat": ("lat", lat, {"standard_name": "latitude"}),
+                "lon": ("lon", lon, {"standard_name": "longitude"})})
+    path = tmp_path / "currents.nc"
+    ds.to_netcdf(path, engine="h5netcdf")
+    return path
+
+
+def test_a_current_file_in_the_scenario_drives_the_plume(tmp_path, default_result):
+    path = _current_file(tmp_path)
+    text = default_result.scenario.text.replace(
+        'model = "ledger_lagrangian_plume"',
+        f'model = "ledger_lagrangian_plume"\ncurrent_file = "{path}"\n'
+        'current_source_x = 154.0\ncurrent_source_y = 24.0')
+    from_file = run(parse_scenario(text))
+    # a uniform 0.008 m/s eastward field: the constant default current, through the 4-D path
+    for kpi in ("plume_area_km2_above_1mm", "plume_area_km2_above_0_1mm"):
+        assert from_file.kpis[kpi] == pytest.approx(default_result.kpis[kpi], rel=2e-3)
+
+
+def test_a_geographic_current_file_needs_the_sources_position(tmp_path, default_result):
+    path = _current_file(tmp_path)
+    text = default_result.scenario.text.replace(
+        'model = "ledger_lagrangian_plume"',
+        f'model = "ledger_lagrangian_plume"\ncurrent_file = "{path}"')
+    with pytest.raises(ScenarioError, match="set environment.current_source_x and "
+                                            "current_source_y"):
+        run(parse_scenario(text))
+
+
+def test_a_current_file_too_short_for_the_release_says_how_to_fix_it(tmp_path, default_result):
+    path = _current_file(tmp_path, days=30)
+    text = default_result.scenario.text.replace(
+        'model = "ledger_lagrangian_plume"',
+        f'model = "ledger_lagrangian_plume"\ncurrent_file = "{path}"\n'
+        'current_source_x = 154.0\ncurrent_source_y = 24.0')
+    with pytest.raises(ScenarioError, match="choose a start and duration inside the file's time"):
+        run(parse_scenario(text))
+    shorter = text.replace("current_source_y = 24.0",
+                           "current_source_y = 24.0\nplume_release_days = 5\n"
+                           "plume_tracking_days = 20")
+    assert run(parse_scenario(shorter)).kpis["plume_area_km2_above_1mm"] > 0
+
+
+def test_a_bad_current_start_is_refused():
+    text = '[environment]\nmodel = "ledger_lagrangian_plume"\ncurrent_start = "soon"\n'
+    with pytest.raises(ScenarioError, match="not a date: 'soon'"):
+        parse_scenario(text)

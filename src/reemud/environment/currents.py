@@ -88,7 +88,8 @@ def _axis(da, kind):
 
 def read_currents(path: str | Path, *, water_depth_m: float, source_position=None,
                   start=None, duration_s: float = 0.0, u_var: str | None = None,
-                  v_var: str | None = None) -> Current:
+                  v_var: str | None = None,
+                  position_fix: str = "pass source_position=(lon, lat)") -> Current:
     """Read a gridded current for the engine: axes time [s], height above bed [m], y, x [m].
 
     Parameters
@@ -107,6 +108,8 @@ def read_currents(path: str | Path, *, water_depth_m: float, source_position=Non
         The run's length [s]; the file must cover [start, start + duration] (one time: steady).
     u_var, v_var : str, optional
         Names of the velocity variables, when not found by standard name or short name.
+    position_fix : str
+        How the caller sets the source's position, for the message when it is missing.
 
     Returns
     -------
@@ -131,10 +134,11 @@ def read_currents(path: str | Path, *, water_depth_m: float, source_position=Non
         if problems:
             raise ScenarioError(problems, source="currents")
         return _current(ds, u_name, v_name, water_depth_m, source_position, start, duration_s,
-                        source)
+                        source, position_fix)
 
 
-def _current(ds, u_name, v_name, water_depth_m, source_position, start, duration_s, source):
+def _current(ds, u_name, v_name, water_depth_m, source_position, start, duration_s, source,
+             position_fix="pass source_position=(lon, lat)"):
     problems: list[Problem] = []
     u, v = ds[u_name], ds[v_name]
     if u.dims != v.dims:
@@ -154,7 +158,7 @@ def _current(ds, u_name, v_name, water_depth_m, source_position, start, duration
     if geographic and source_position is None:
         problems.append(Problem(f"{source}: {ydim}/{xdim}", "latitude/longitude", "the source's "
                                 "longitude and latitude to put the grid in metres",
-                                "pass source_position=(lon, lat)"))
+                                position_fix))
     if source_position is None:
         source_position = (0.0, 0.0)
     if problems:

@@ -16,6 +16,7 @@ from pydantic import field_validator
 from reemud import environment
 from reemud.constants import DAYS_PER_YEAR
 from reemud.environment import footprint, lagrangian
+from reemud.environment.currents import read_currents
 from reemud.environment.plume import RETURN_WATER_RELEASES, release_classes, release_sources
 from reemud.particles import SIZE_MID_UM
 from reemud.records import EnvironmentLedger
@@ -187,11 +188,32 @@ class LagrangianPlumeParams(LedgerPlumeParams):
     plume_dt_s: float = P("s", "time step of the plume engine", gt=0, le=86400)
     plume_tracking_days: float = P("day", "days each particle is followed at most", gt=0,
                                    le=3660)
+    plume_release_days: float = P("day", "days over which the year's release is spread (0: the "
+                                  "collector's operating days)", ge=0, le=366)
+    current_file: str = P("", "NetCDF file of currents (CF conventions), or none for the "
+                          "constant current_speed_m_per_s")
+    current_start: str = P("", "start of the release in the current file's time (ISO date), or "
+                           "file-start")
+    current_source_x: float = P("", "the source's longitude [degrees] or projected x [m] in the "
+                                "current file (NaN: not set)")
+    current_source_y: float = P("", "the source's latitude [degrees] or projected y [m] in the "
+                                "current file (NaN: not set)")
 
     @field_validator("return_water_release")
     @classmethod
     def _return(cls, v: str) -> str:
         return one_of(v, RETURN_WATER_RELEASES)
+
+    @field_validator("current_start")
+    @classmethod
+    def _start(cls, v: str) -> str:
+        if v != "file-start":
+            try:
+                np.datetime64(v)
+            except ValueError:
+                raise ValueError(f"not a date: {v!r}; write an ISO date such as "
+                                 "\"2027-01-15\" or file-start") from None
+        return v
 
 
 PLUME_THRESHOLDS_M = footprint.DEFAULT_THRESHOLDS_M
@@ -230,15 +252,21 @@ def _engine(p, up, sources, particles, seed, i=None, snap_days=()) -> dict:
     dep, feed = up["deposit"], up["collector"]
     steps_per_day = 86400.0 / p.plume_dt_s
     floc = _at(p.floc_settling_m_per_s, i)
+    days = p.plume_release_days or _at(feed.operating_days_per_year, i)
+    operating = max(int(round(days * steps_per_day)), 1)
+    tracking = int(round(p.plume_tracking_days * steps_per_day))
+    current = lagrangian.Current.constant(_at(p.current_speed_m_per_s, i)) \
+        if p.current_file == "none" else _file_current(
+            p.current_file, _at(dep.water_depth_m, i), (p.current_source_x, p.current_source_y),
+            p.current_start, (operating + tracking) * p.plume_dt_s)
     return footprint.source_plume(
-        sources=sources, current=lagrangian.Current.constant(_at(p.current_speed_m_per_s, i)),
+        sources=sources, current=current,
         kh_m2_per_s=_at(p.horizontal_diffusivity_m2_per_s, i), kz_z_m=[0.0],
         kz_m2_per_s=[_at(p.vertical_diffusivity_m2_per_s, i)],
         depth_m=_at(dep.water_depth_m, i),
         dry_density_kg_per_m3=_at(dep.dry_bulk_density_t_per_m3, i) * 1000.0,
         thresholds_m=PLUME_THRESHOLDS_M, particles=particles, dt_s=p.plume_dt_s,
-        operating_steps=max(int(round(_at(feed.operating_days_per_year, i) * steps_per_day)), 1),
-        tracking_steps=int(round(p.plume_tracking_days * steps_per_day)), seed=seed,
+        operating_steps=operating, tracking_steps=tracking, seed=seed,
         floc_settling_m_per_s=floc if floc > 0 else None, floc_time_s=_at(p.floc_time_s, i),
         snap_steps=[int(round(d * steps_per_day)) for d in snap_days])
 
@@ -277,6 +305,18 @@ def _shape_columns(p, up, shares) -> list:
             p.horizontal_diffusivity_m2_per_s, p.vertical_diffusivity_m2_per_s,
             p.release_height_m, p.tailings_release_height_m, p.surface_release_depth_m,
             p.floc_settling_m_per_s, p.floc_time_s]
+
+
+@lru_cache(maxsize=8)
+def _file_current(path: str, depth_m: float, position: tuple, start: str, duration_s: float):
+    """The current of a NetCDF file (``currents.read_currents``), read once per setting."""
+    x, y = position
+    return read_currents(
+        path, water_depth_m=depth_m,
+        source_position=None if np.isnan(x) or np.isnan(y) else (x, y),
+        start=None if start == "file-start" else start, duration_s=duration_s,
+        position_fix="set environment.current_source_x and current_source_y (longitude and "
+                     "latitude of the source)")
 
 
 def _draws(p, up) -> int | None:
@@ -398,7 +438,8 @@ def lagrangian_plume_grid(p, up, env: EnvironmentLedger, seed: int) -> dict:
 
 @register("environment", "ledger_lagrangian_plume", LagrangianPlumeParams, default=True,
           fixed=("return_water_release", "plume_particles", "plume_draw_particles",
-                 "plume_dt_s", "plume_tracking_days"),
+                 "plume_dt_s", "plume_tracking_days", "plume_release_days", "current_source_x",
+                 "current_source_y"),
           diagnostics=lagrangian_plume_grid)
 def run_ledger_lagrangian_plume(p: LagrangianPlumeParams, up: Mapping[str, object],
                                 seed: int) -> EnvironmentLedger:
