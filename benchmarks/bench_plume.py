@@ -8,6 +8,8 @@
   against a plain NumPy implementation of the same physics (vectorised over the particles, one
   array pass per step, NumPy's generator) in the same run. Peak memory: tracemalloc's peak
   during the call (NumPy arrays; the numba kernel allocates nothing per step).
+- particles_1e5_x_1440_steps_constant: the same with a constant current and a constant vertical
+  diffusivity, as the chain's default scenarios run it.
 """
 
 import time
@@ -27,32 +29,34 @@ KZ = np.array([1e-4, 1e-3, 1e-3, 1e-4])
 KH, DEPTH, RELEASE = 0.1, 5600.0, 50.0
 
 
-def _engine(n=N, steps=STEPS):
+def _engine(n=N, steps=STEPS, heights=HEIGHTS, u=U, kz=KZ):
     return lg.simulate(n_particles=n, n_steps=steps, dt_s=DT, release_xyz_m=(0.0, 0.0, RELEASE),
                        class_mass_kg=np.ones(4), class_settling_m_per_s=SETTLING,
-                       current=lg.Current.profile(HEIGHTS, U), kh_m2_per_s=KH,
-                       kz_z_m=HEIGHTS, kz_m2_per_s=KZ, depth_m=DEPTH, seed=2026,
+                       current=lg.Current.profile(heights, u), kh_m2_per_s=KH,
+                       kz_z_m=heights, kz_m2_per_s=kz, depth_m=DEPTH, seed=2026,
                        release_steps=np.zeros(n, dtype=np.int64))
 
 
 def _interp(axis, values, z):
-    return np.interp(z, axis, values)
+    return np.interp(z, axis, values) if axis.size > 1 else np.full(z.size, values[0])
 
 
-def numpy_reference(n=N, steps=STEPS, seed=2026):
+def numpy_reference(n=N, steps=STEPS, seed=2026, heights=HEIGHTS, u_profile=U, kz=KZ):
     """The same walk as the engine, one vectorised NumPy pass per step over the live particles."""
+    HEIGHTS, U, KZ = heights, u_profile, kz  # noqa: N806 - the profiles of this case
     rng = np.random.default_rng(seed)
     w = np.repeat(SETTLING, n // 4)
     x, y, z = np.zeros(w.size), np.zeros(w.size), np.full(w.size, RELEASE)
     live = np.ones(w.size, dtype=bool)
-    slopes = np.diff(KZ) / np.diff(HEIGHTS)
+    slopes = np.diff(KZ) / np.diff(HEIGHTS) if HEIGHTS.size > 1 else np.zeros(1)
     horizontal = np.sqrt(6.0 * KH * DT)
     for _ in range(steps):
         idx = np.flatnonzero(live)
         zi = z[idx]
         u = _interp(HEIGHTS, U, zi)
         seg = np.clip(np.searchsorted(HEIGHTS, zi) - 1, 0, slopes.size - 1)
-        slope = np.where((zi > HEIGHTS[0]) & (zi < HEIGHTS[-1]), slopes[seg], 0.0)
+        slope = np.where((zi > HEIGHTS[0]) & (zi < HEIGHTS[-1]), slopes[seg], 0.0) \
+            if HEIGHTS.size > 1 else np.zeros(zi.size)
         spread = np.maximum(_interp(HEIGHTS, KZ, zi + 0.5 * slope * DT), 0.0) * DT
         r = rng.uniform(-1.0, 1.0, (3, idx.size))
         x[idx] += u * DT + horizontal * r[0]
@@ -68,18 +72,20 @@ def numpy_reference(n=N, steps=STEPS, seed=2026):
     return x, y, z
 
 
-def case_particles_1e5_x_1440_steps():
-    _engine(1000, 10)  # compile (or load the cached kernel)
+def _case(**profiles):
+    _engine(1000, 10, **profiles)  # compile (or load the cached kernel)
     tracemalloc.start()
     t0 = time.perf_counter()
-    run = _engine()
+    run = _engine(**profiles)
     seconds = time.perf_counter() - t0
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     active = float(np.where(run.event_step > 0, run.event_step, STEPS).sum()
                    - run.release_step.sum())
+    reference_profiles = {"heights": profiles.get("heights", HEIGHTS),
+                          "u_profile": profiles.get("u", U), "kz": profiles.get("kz", KZ)}
     t0 = time.perf_counter()
-    x_ref, _, _ = numpy_reference()
+    x_ref, _, _ = numpy_reference(**reference_profiles)
     reference = time.perf_counter() - t0
     return {"particles": N, "steps": STEPS, "dt_s": DT, "classes": 4,
             "threads": numba.get_num_threads(), "seconds": seconds,
@@ -89,3 +95,11 @@ def case_particles_1e5_x_1440_steps():
             "centroid_x_m": float(run.x_m.mean()), "reference_centroid_x_m": float(x_ref.mean()),
             "reference": "the same physics in plain NumPy (one vectorised pass per step)",
             "reference_seconds": reference}
+
+
+def case_particles_1e5_x_1440_steps():
+    return _case()
+
+
+def case_particles_1e5_x_1440_steps_constant():
+    return _case(heights=np.zeros(1), u=np.array([0.05]), kz=np.array([1e-3]))
