@@ -9,6 +9,8 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import ndtr
 
+from reemud.constants import G_M_PER_S2
+
 SIZE_EDGES_UM = np.geomspace(0.1, 1000.0, 161)
 """Edges of the size classes [µm]."""
 SIZE_MID_UM = np.sqrt(SIZE_EDGES_UM[1:] * SIZE_EDGES_UM[:-1])
@@ -78,3 +80,16 @@ def terminal_velocity_m_per_s(diameter_um, solids_density_kg_per_m3, fluid_densi
     d = np.asarray(diameter_um, dtype=float) * 1e-6
     return np.vectorize(v_terminal, otypes=[float])(d, solids_density_kg_per_m3,
                                                      fluid_density_kg_per_m3, viscosity_pa_s)
+
+
+def stokes_velocity_m_per_s(diameter_um, solids_density_kg_per_m3, fluid_density_kg_per_m3,
+                            viscosity_pa_s):
+    """Stokes settling velocity ``g d² Δρ / (18 μ)`` [m/s] (particle Re < ~0.3).
+
+    Parameters and units as :func:`terminal_velocity_m_per_s`; negative for grains lighter than
+    the fluid; the broadcast shape of the inputs. References: docs/models/lifting.md §2.3;
+    docs/models/environment.md §2.3.
+    """
+    d = np.asarray(diameter_um, dtype=float) * 1e-6
+    return (G_M_PER_S2 * d**2 * (np.asarray(solids_density_kg_per_m3) - fluid_density_kg_per_m3)
+            / (18.0 * viscosity_pa_s))

@@ -22,34 +22,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from reemud.constants import G_M_PER_S2
+from reemud.particles import stokes_velocity_m_per_s
 
-
-def stokes_settling_velocity_m_per_s(diameter_um, solids_density_kg_per_m3,
-                                     fluid_density_kg_per_m3, viscosity_pa_s):
-    """Stokes settling velocity ``g d² Δρ / (18 μ)`` [m/s]; valid for particle Re < ~0.3.
-
-    Parameters
-    ----------
-    diameter_um : float or array_like
-        Grain diameter ``d`` [µm].
-    solids_density_kg_per_m3, fluid_density_kg_per_m3 : float or array_like
-        Densities of the grain and of seawater [kg/m³].
-    viscosity_pa_s : float or array_like
-        Seawater viscosity ``μ`` [Pa·s].
-
-    Returns
-    -------
-    ndarray
-        Settling velocity ``w`` [m/s], the broadcast shape of the inputs.
-
-    References
-    ----------
-    docs/models/lifting.md §2.3; docs/models/environment.md §2.3.
-    """
-    d = np.asarray(diameter_um, dtype=float) * 1e-6
-    return (G_M_PER_S2 * d**2 * (np.asarray(solids_density_kg_per_m3) - fluid_density_kg_per_m3)
-            / (18.0 * viscosity_pa_s))
+stokes_settling_velocity_m_per_s = stokes_velocity_m_per_s
+"""Stokes settling velocity ``g d² Δρ / (18 μ)`` [m/s] (``reemud.particles``), under the name
+the plume has used."""
 
 
 def _landing(class_fractions, settling_velocity_m_per_s, release_height_m, current_speed_m_per_s,

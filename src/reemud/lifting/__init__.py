@@ -32,7 +32,6 @@ from reemud.lifting.rheology import (
 from reemud.lifting.slip import (
     hindered_velocity_m_per_s,
     in_situ_fraction,
-    stokes_velocity_m_per_s,
 )
 from reemud.lifting.string import (
     allowable_tension_n,
@@ -40,7 +39,7 @@ from reemud.lifting.string import (
     tension_profile_n,
     weight_in_water_n_per_m,
 )
-from reemud.particles import terminal_velocity_m_per_s
+from reemud.particles import stokes_velocity_m_per_s, terminal_velocity_m_per_s
 
 __all__ = [
     "airlift",

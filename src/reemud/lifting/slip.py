@@ -18,36 +18,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from reemud.constants import G_M_PER_S2
-
-
-def stokes_velocity_m_per_s(diameter_um, solids_density_kg_per_m3, fluid_density_kg_per_m3,
-                            viscosity_pa_s):
-    """Stokes settling velocity ``g d² Δρ / (18 μ)`` [m/s] (particle Re < ~0.3).
-
-    Parameters
-    ----------
-    diameter_um : float or array_like
-        Grain diameter ``d`` [µm].
-    solids_density_kg_per_m3, fluid_density_kg_per_m3 : float or array_like
-        Densities of the grain and of the fluid [kg/m³].
-    viscosity_pa_s : float or array_like
-        Fluid viscosity ``μ`` [Pa·s].
-
-    Returns
-    -------
-    ndarray
-        Stokes velocity [m/s] (negative for grains lighter than the fluid), the broadcast
-        shape of the inputs.
-
-    References
-    ----------
-    docs/models/lifting.md §2.3.
-    """
-    d = np.asarray(diameter_um, dtype=float) * 1e-6
-    return (G_M_PER_S2 * d**2 * (np.asarray(solids_density_kg_per_m3) - fluid_density_kg_per_m3)
-            / (18.0 * viscosity_pa_s))
-
 
 def hindered_velocity_m_per_s(terminal_velocity, solids_volume_fraction, exponent):
     """Richardson–Zaki hindered settling ``v_t (1 − C)^n`` [m/s].
