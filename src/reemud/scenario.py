@@ -160,7 +160,7 @@ def furthest_from_defaults(scenario: Scenario, factor: float = 1e3,
             except ValueError:
                 continue
             value = float(getattr(config.params, name))
-            if value == default:
+            if value == default or (math.isnan(value) and math.isnan(default)):  # NaN: not set
                 continue
             ratio = (math.inf if value * default <= 0 or not math.isfinite(value)
                      else abs(math.log10(value / default)))
