@@ -282,7 +282,12 @@ def _single_run(p, up, seed) -> dict:
 
     sources = _plume_sources(p, up)
     dep, feed = up["deposit"], up["collector"]
-    digest = hashlib.sha256(p.model_dump_json().encode())
+    digest = hashlib.sha256()
+    for name in sorted(type(p).model_fields):  # values may carry draws (arrays)
+        value = getattr(p, name)
+        digest.update(name.encode())
+        digest.update(value.encode() if isinstance(value, str) else
+                      np.ascontiguousarray(value, dtype=float).tobytes())
     for src in sources:
         for key in ("mass_kg", "settling_m_per_s"):
             digest.update(np.ascontiguousarray(src[key], dtype=float).tobytes())
