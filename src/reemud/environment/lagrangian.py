@@ -185,6 +185,11 @@ def _advance(x, y, z, w0, wf, tau_f, release_step, status, event_step, seed,  # 
     mask = np.uint64(_LEVELS - 1)
     n_snap = snap_steps.size
     profile = t_axis.size == 1 and y_axis.size == 1 and x_axis.size == 1
+    floc = False
+    for p in range(n):
+        if tau_f[p] > 0.0:
+            floc = True
+            break
     for b in numba.prange((n + BLOCK - 1) // BLOCK):
         lo = b * BLOCK
         m = min(BLOCK, n - lo)
@@ -221,10 +226,11 @@ def _advance(x, y, z, w0, wf, tau_f, release_step, status, event_step, seed,  # 
                     status[p] = RETIRED
                     alive -= 1
                     continue
-                status[p] = SUSPENDED
+                if step == start:
+                    status[p] = SUSPENDED
                 px, py, pz = x[p], y[p], z[p]
                 ws = w0[p]
-                if tau_f[p] > 0.0:
+                if floc and tau_f[p] > 0.0:
                     ws = w0[p] + (wf[p] - w0[p]) * (1.0 - np.exp(-(step - start) * dt / tau_f[p]))
                 if profile:
                     if nz == 1:
