@@ -210,10 +210,10 @@ def test_snapshots_hold_the_positions_after_their_steps():
 
 
 def test_particles_are_shared_among_classes_in_proportion_to_mass():
-    assert lg._particles_per_class(np.array([3.0, 1.0]), 100).tolist() == [75, 25]
+    assert lg.particles_per_class(np.array([3.0, 1.0]), 100).tolist() == [75, 25]
     # a class with mass gets one at least; the rest by the largest remainders
-    counts = lg._particles_per_class(np.array([3.0, 1.0, 0.0, 1e-9]), 100)
+    counts = lg.particles_per_class(np.array([3.0, 1.0, 0.0, 1e-9]), 100)
     assert counts.sum() == 100
     assert counts[2:].tolist() == [0, 1]
     with pytest.raises(ValueError, match="class_mass_kg: every class needs a mass >= 0"):
-        lg._particles_per_class(np.array([0.0, 0.0]), 10)
+        lg.particles_per_class(np.array([0.0, 0.0]), 10)

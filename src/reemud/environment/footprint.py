@@ -285,7 +285,7 @@ def source_plume(*, sources, current, kh_m2_per_s, kz_z_m, kz_m2_per_s, depth_m,
     if not class_mass:
         raise ValueError("sources: no source releases any mass")
     class_mass = np.asarray(class_mass)
-    counts = lagrangian._particles_per_class(class_mass, particles)
+    counts = lagrangian.particles_per_class(class_mass, particles)
     n = int(counts.sum())
     n_steps = int(operating_steps) + int(tracking_steps)
     on = np.zeros(n_steps, dtype=bool)

@@ -374,10 +374,6 @@ class PlumeRun:
             out[f"{name}_particles"] = sel.sum(axis=1)
         return out
 
-    def particles_per_class(self) -> np.ndarray:
-        """Particles of each grain class."""
-        return np.bincount(self.grain_class)
-
     def deposited(self) -> np.ndarray:
         """Boolean mask of the particles on the bed at the end."""
         return self.status == DEPOSITED
@@ -442,7 +438,7 @@ def simulate(*, n_particles: int, n_steps: int, dt_s: float, release_xyz_m, clas
         Keep Visser's drift term (switch it off only to show what it corrects).
     particle_settling_m_per_s : array_like, optional
         Settling velocity of each particle [m/s], in class order (the class's particles
-        consecutive, as ``_particles_per_class`` counts them): a class stands for a band of
+        consecutive, as ``particles_per_class`` counts them): a class stands for a band of
         sizes whose particles each take a velocity from it (``stratified_settling``).
     class_release_z_m : array_like, optional
         Release height of each class [m] (several sources at their own heights in one run).
@@ -456,7 +452,7 @@ def simulate(*, n_particles: int, n_steps: int, dt_s: float, release_xyz_m, clas
     """
     masses = np.asarray(class_mass_kg, dtype=float)
     settling = np.asarray(class_settling_m_per_s, dtype=float)
-    counts = _particles_per_class(masses, n_particles)
+    counts = particles_per_class(masses, n_particles)
     grain = np.repeat(np.arange(masses.size), counts)
     n = grain.size
     mass = np.where(counts > 0, masses / np.maximum(counts, 1), 0.0)[grain]
@@ -522,7 +518,7 @@ def stratified_settling(counts, band_settling, band_mass) -> np.ndarray:
     return np.concatenate(out) if out else np.zeros(0)
 
 
-def _particles_per_class(masses: np.ndarray, n_particles: int) -> np.ndarray:
+def particles_per_class(masses: np.ndarray, n_particles: int) -> np.ndarray:
     """Particles per class in proportion to mass, at least one for a class with mass."""
     if np.any(masses < 0) or masses.sum() <= 0:
         raise ValueError("class_mass_kg: every class needs a mass >= 0 and one a mass > 0")

@@ -100,16 +100,20 @@ def _with_footprint(row: dict, values, basis: str, provenance: str) -> dict:
             "footprint_basis": basis, "footprint_provenance": provenance}
 
 
+def _provenance(row: dict) -> str:
+    """A data row's source, its assumption, or both (``source_text; assumed: ...``)."""
+    if row["source_text"] and row["assumed"]:
+        return f"{row['source_text']}; assumed: {row['assumed']}"
+    return row["source_text"] or row["assumed"]
+
+
 @cache
 def footprints() -> dict[str, dict]:
     """Published energy and CO₂ per kg of the mines and recycling (``source_footprints.csv``)."""
     out = {}
     for r in read_table("source_footprints.csv"):
-        text = r["source_text"] or r["assumed"]
-        if r["source_text"] and r["assumed"]:
-            text = f"{r['source_text']}; assumed: {r['assumed']}"
         out[r["source"]] = {"values": [float(r[k]) for k in FOOTPRINT_KEYS],
-                            "basis": r["footprint_basis"], "provenance": text}
+                            "basis": r["footprint_basis"], "provenance": _provenance(r)}
     return out
 
 
@@ -226,13 +230,10 @@ def comparison(deck: str = "usgs-argus-2024") -> tuple[dict, ...]:
     prints = footprints()
     rows = []
     for r in read_table("source_costs.csv"):
-        text = r["source_text"] or r["assumed"]
-        if r["source_text"] and r["assumed"]:
-            text = f"{r['source_text']}; assumed: {r['assumed']}"
         low, high = float(r["low"]), float(r["high"])
         ranged = np.isfinite(low) and np.isfinite(high) and low != high
         row = _entry(r["source"], r["basis"], float(r["usd_per_kg"]), comps[r["composition"]],
-                     prices, text, low=low if ranged else np.nan,
+                     prices, _provenance(r), low=low if ranged else np.nan,
                      high=high if ranged else np.nan,
                      range_text="published low-high (data/source_costs.csv)" if ranged else "")
         f = prints[r["source"]]

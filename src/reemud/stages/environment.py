@@ -377,7 +377,7 @@ def _lagrangian_plume(p, up, seed) -> dict:
     footprint by its released mass over the group's first draw's and by their dry densities
     (the deposit is linear in mass, inverse in density), its sampling error from the four
     particle subsets scaled the same way. Returns arrays over the draws (one value for a single
-    run) and ``released_t``.
+    run), ``released_t`` and ``single`` (whether it was a single run).
     """
     n = _draws(p, up)
     totals = _source_totals(p, up)  # (draws or 1, sources)
@@ -385,7 +385,7 @@ def _lagrangian_plume(p, up, seed) -> dict:
     total = np.broadcast_to(totals.sum(axis=-1), (size,))
     density = np.broadcast_to(np.asarray(up["deposit"].dry_bulk_density_t_per_m3, dtype=float),
                               (size,))
-    result: dict = {"released_t": np.array(total, dtype=float)}
+    result: dict = {"released_t": np.array(total, dtype=float), "single": n is None}
     if size == 0:  # no draws: every KPI with an empty draw axis
         empty = np.zeros(0)
         names = [f"{name} >= {t * 1000:g} mm" for name in SOURCE_NAMES
@@ -478,7 +478,7 @@ def run_ledger_lagrangian_plume(p: LagrangianPlumeParams, up: Mapping[str, objec
     """Fuel, electricity, process and reagent CO₂ per kg REO; plume areas from the engine."""
     led = _ledger(p, up)
     plume = _lagrangian_plume(p, up, seed)
-    single = _draws(p, up) is None
+    single = plume["single"]
 
     def one(v):
         return float(v[0]) if single else np.asarray(v)
