@@ -11,10 +11,19 @@
 - particles_1e5_x_1440_steps_constant: the same with a constant current and a constant vertical
   diffusivity, as the chain's default scenarios run it.
 - opendrift_sedimentdrift_same_setup: with the optional extra ``compare`` (``pip install
-  'reemud[compare]'``, OpenDrift): 2·10^4 particles of four settling velocities released 20 m
-  above the bed under a constant current and K_z for a day, in the engine and in OpenDrift's
-  SedimentDrift; the settled share of each beside the closed form (inverse-Gaussian CDF) and the
-  time of each. Without OpenDrift the case is not run.
+  'reemud[compare]'``, OpenDrift): 2·10^4 particles of four settling velocities (0.2, 0.5, 1 and
+  2 mm/s, 5,000 each) released 20 m above the bed at 5,600 m under a constant current of 0.05 m/s
+  and a constant K_z of 1e-3 m²/s for a day of 60 s steps, in the engine and in OpenDrift's
+  SedimentDrift (``vertical_mixing:diffusivitymodel = "constant"``: with "environment" it
+  ignores the fallback K_z and mixes only the wind-driven top layer, so nothing is mixed at the
+  bed). Per class: the settled share of the engine beside the closed form (inverse-Gaussian CDF,
+  absorbing bed) and of OpenDrift beside ``opendrift_bed_rule_numpy`` (a NumPy mimic of
+  OpenDrift's bed: the walk is reflected at the bed, then the settling step is taken, and only a
+  particle below the bed after it is deposited), each with its binomial standard error; the mean
+  landing x of each with its standard error; the largest |z| of engine - closed form and of
+  OpenDrift - mimic. OpenDrift settles less than the closed form in the diffusion-dominated
+  classes because of its reflecting bed, not its walk. Timed: the engine against OpenDrift.
+  Without OpenDrift the case is not run.
 """
 
 import importlib.util
@@ -116,8 +125,44 @@ COMPARE_RELEASE, COMPARE_KZ, COMPARE_U = 20.0, 1e-3, 0.05
 COMPARE_W = np.array([2e-4, 5e-4, 1e-3, 2e-3])
 
 
-def _opendrift(n, w):
-    """OpenDrift's SedimentDrift on the comparison set-up (constant current and K_z, no land)."""
+def opendrift_bed_rule_numpy(n, w, seed, *, height_m=COMPARE_RELEASE, kz_m2_per_s=COMPARE_KZ,
+                             u_m_per_s=COMPARE_U, dt_s=DT, steps=COMPARE_STEPS):
+    """OpenDrift's vertical step and bed rule in plain NumPy, ``n`` particles per settling velocity.
+
+    ``h`` is the height above the bed [m], ``w`` one settling velocity or one per class [m/s].
+    Per step of ``dt_s`` (OpenDrift's ``vertical_mixing`` with constant K_z, one mixing sub-step
+    per 60 s step): the random walk ``h += sqrt(6 K dt)·R``, R uniform on [-1, 1); a particle that
+    went below the bed is reflected (``h = -h``); then the settling displacement ``h -= w dt``;
+    only a particle below the bed after that is deposited, and stops. The bed so reflects the walk
+    and absorbs only the settling step, unlike the absorbing bed of the closed form. The landing
+    x is the current times the time of deposition (OpenDrift advects before it mixes, so a
+    particle deposited in step k (from 0) has drifted ``(k + 1)·dt``).
+
+    Returns ``(deposited, x_m)``, each ``(classes, n)``; ``x_m`` is NaN where not deposited.
+    """
+    rng = np.random.default_rng(seed)
+    w = np.atleast_1d(np.asarray(w, dtype=float))[:, None]
+    h = np.full((w.shape[0], n), float(height_m))
+    live = np.ones(h.shape, dtype=bool)
+    x = np.full(h.shape, np.nan)
+    kick = np.sqrt(6.0 * kz_m2_per_s * dt_s)
+    for k in range(steps):
+        step = h + kick * rng.uniform(-1.0, 1.0, h.shape)
+        step = np.where(step < 0.0, -step, step) - w * dt_s
+        h = np.where(live, step, h)
+        landed = live & (h < 0.0)
+        x[landed] = u_m_per_s * (k + 1) * dt_s
+        live &= ~landed
+    return ~live, x
+
+
+def _opendrift(n, w, seed=1):
+    """OpenDrift's SedimentDrift on the comparison set-up (constant current and K_z, no land).
+
+    ``vertical_mixing:diffusivitymodel = "constant"`` makes it use the fallback K_z: with
+    "environment" and no K_z field it ignores the fallback and uses the wind-driven Large (1994)
+    profile of the top mixed layer, so 5.6 km down the particles are not mixed at all.
+    """
     from datetime import datetime, timedelta
 
     from opendrift.models.sedimentdrift import SedimentDrift
@@ -129,10 +174,12 @@ def _opendrift(n, w):
         o.set_config(f"environment:fallback:{key}", value)
     o.set_config("general:use_auto_landmask", False)
     o.set_config("drift:vertical_mixing", True)
-    o.set_config("vertical_mixing:diffusivitymodel", "environment")
+    o.set_config("vertical_mixing:diffusivitymodel", "constant")
+    o.set_config("vertical_mixing:timestep", DT)
     start = datetime(2027, 1, 1)
     o.seed_elements(lon=154.0, lat=24.0, z=-(DEPTH - COMPARE_RELEASE), number=n, time=start,
                     terminal_velocity=-np.repeat(w, n // w.size))
+    np.random.seed(seed)  # noqa: NPY002 - OpenDrift draws from NumPy's global generator
     o.run(duration=timedelta(seconds=COMPARE_STEPS * DT), time_step=DT,
           time_step_output=COMPARE_STEPS * DT)
     lon = np.asarray(o.result["lon"][:, -1])
@@ -141,34 +188,102 @@ def _opendrift(n, w):
     return x, settled
 
 
+def _share(settled):
+    """Settled share of each row and its binomial standard error."""
+    p = settled.mean(axis=1)
+    return p, np.sqrt(p * (1.0 - p) / settled.shape[1])
+
+
+def _mean_x(x, settled):
+    """Mean landing x of each row's settled particles and its standard error (None: none)."""
+    means, errors = [], []
+    for xs in (row[on] for row, on in zip(x, settled, strict=True)):
+        means.append(float(xs.mean()) if xs.size else None)
+        errors.append(float(xs.std(ddof=1) / np.sqrt(xs.size)) if xs.size > 1 else None)
+    return means, errors
+
+
+def _z(diff, se):
+    """|difference| / standard error, 0 where the difference is 0 (both shares 0 or 1)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(diff == 0.0, 0.0, np.abs(diff) / se)
+
+
+def _closed_form_mean_x(t_s, h, w, kz, u):
+    """U times the mean landing time of those landed by ``t_s`` (inverse Gaussian, truncated)."""
+    from scipy import integrate, stats
+
+    mean, shape = h / w, h**2 / (2.0 * kz)
+    dist = stats.invgauss(mean / shape, scale=shape)
+    return u * integrate.quad(lambda s: s * dist.pdf(s), 0.0, t_s, limit=200)[0] / dist.cdf(t_s)
+
+
 def _opendrift_case():
-    """With the optional extra ``compare`` (pip install opendrift): the same deposit, and time."""
-    run = lg.simulate(n_particles=COMPARE_PARTICLES, n_steps=COMPARE_STEPS, dt_s=DT,
-                      release_xyz_m=(0.0, 0.0, COMPARE_RELEASE), class_mass_kg=np.ones(4),
-                      class_settling_m_per_s=COMPARE_W, current=lg.Current.constant(COMPARE_U),
-                      kh_m2_per_s=0.0, kz_z_m=[0.0], kz_m2_per_s=[COMPARE_KZ], depth_m=DEPTH,
-                      seed=1, release_steps=np.zeros(COMPARE_PARTICLES, dtype=np.int64))
+    """With the optional extra ``compare`` (pip install opendrift): the deposit per class, and time.
+
+    Per settling class: the engine's settled share beside the closed form (absorbing bed), and
+    OpenDrift's beside :func:`opendrift_bed_rule_numpy` (its reflecting bed), each with its
+    binomial standard error; the mean landing x of each; the largest |z| of each pair.
+    """
+    per_class = COMPARE_PARTICLES // COMPARE_W.size
+    kwargs = {"n_particles": COMPARE_PARTICLES, "n_steps": COMPARE_STEPS, "dt_s": DT,
+              "release_xyz_m": (0.0, 0.0, COMPARE_RELEASE), "class_mass_kg": np.ones(4),
+              "class_settling_m_per_s": COMPARE_W, "current": lg.Current.constant(COMPARE_U),
+              "kh_m2_per_s": 0.0, "kz_z_m": [0.0], "kz_m2_per_s": [COMPARE_KZ],
+              "depth_m": DEPTH, "seed": 1,
+              "release_steps": np.zeros(COMPARE_PARTICLES, dtype=np.int64)}
+    lg.simulate(**kwargs)  # compile (or load the cached kernel)
     t0 = time.perf_counter()
-    run = lg.simulate(n_particles=COMPARE_PARTICLES, n_steps=COMPARE_STEPS, dt_s=DT,
-                      release_xyz_m=(0.0, 0.0, COMPARE_RELEASE), class_mass_kg=np.ones(4),
-                      class_settling_m_per_s=COMPARE_W, current=lg.Current.constant(COMPARE_U),
-                      kh_m2_per_s=0.0, kz_z_m=[0.0], kz_m2_per_s=[COMPARE_KZ], depth_m=DEPTH,
-                      seed=1, release_steps=np.zeros(COMPARE_PARTICLES, dtype=np.int64))
+    run = lg.simulate(**kwargs)
     seconds = time.perf_counter() - t0
     t0 = time.perf_counter()
     x_od, settled_od = _opendrift(COMPARE_PARTICLES, COMPARE_W)
     reference = time.perf_counter() - t0
+    settled_mimic, x_mimic = opendrift_bed_rule_numpy(per_class, COMPARE_W, seed=2)
+    classes = [run.grain_class == k for k in range(COMPARE_W.size)]
     on = run.deposited()
-    exact = lg.settled_fraction(COMPARE_STEPS * DT, COMPARE_RELEASE, COMPARE_W, COMPARE_KZ)
-    return {"particles": COMPARE_PARTICLES, "steps": COMPARE_STEPS, "seconds": seconds,
-            "settled_share": float(on.mean()),
-            "reference_settled_share": float(np.mean(settled_od)),
-            "mean_landing_x_m": float(run.x_m[on].mean()),
-            "reference_mean_landing_x_m": float(np.mean(x_od[settled_od])),
-            "closed_form_settled_share": float(np.mean(exact)),
-            "reference": "OpenDrift SedimentDrift, the same set-up (constant current and K_z, "
-                         "no horizontal diffusion: SedimentDrift has no setting for it)",
-            "reference_seconds": reference}
+    settled_engine = np.array([on[c] for c in classes])
+    x_engine = np.array([run.x_m[c] for c in classes])
+    settled_od, x_od = settled_od.reshape(4, per_class), x_od.reshape(4, per_class)
+    t_end = COMPARE_STEPS * DT
+    exact = lg.settled_fraction(t_end, COMPARE_RELEASE, COMPARE_W, COMPARE_KZ)
+    exact_se = np.sqrt(exact * (1.0 - exact) / per_class)
+    p_engine, se_engine = _share(settled_engine)
+    p_od, se_od = _share(settled_od)
+    p_mimic, se_mimic = _share(settled_mimic)
+    out = {"particles": COMPARE_PARTICLES, "steps": COMPARE_STEPS, "dt_s": DT,
+           "particles_per_class": per_class, "settling_m_per_s": COMPARE_W.tolist(),
+           "seconds": seconds,
+           "engine_settled_share": p_engine.tolist(), "engine_settled_share_se": se_engine.tolist(),
+           "closed_form_settled_share": exact.tolist(),
+           "closed_form_settled_share_se": exact_se.tolist(),
+           "opendrift_settled_share": p_od.tolist(), "opendrift_settled_share_se": se_od.tolist(),
+           "mimic_settled_share": p_mimic.tolist(), "mimic_settled_share_se": se_mimic.tolist()}
+    for name, (x, settled) in (("engine", (x_engine, settled_engine)),
+                               ("opendrift", (x_od, settled_od)),
+                               ("mimic", (x_mimic, settled_mimic))):
+        out[f"{name}_mean_landing_x_m"], out[f"{name}_mean_landing_x_m_se"] = _mean_x(x, settled)
+    out["closed_form_mean_landing_x_m"] = [
+        _closed_form_mean_x(t_end, COMPARE_RELEASE, w, COMPARE_KZ, COMPARE_U) for w in COMPARE_W]
+    out["max_abs_z_engine_vs_closed_form"] = float(np.max(_z(p_engine - exact, exact_se)))
+    out["max_abs_z_opendrift_vs_mimic"] = float(np.max(
+        _z(p_od - p_mimic, np.sqrt(se_od**2 + se_mimic**2))))
+    x_z = {}
+    for name, a, b in (("engine_vs_closed_form", "engine", "closed_form"),
+                       ("opendrift_vs_mimic", "opendrift", "mimic")):
+        pairs = [(m, n, s, e) for m, n, s, e in zip(
+            out[f"{a}_mean_landing_x_m"], out[f"{b}_mean_landing_x_m"],
+            out[f"{a}_mean_landing_x_m_se"], out.get(f"{b}_mean_landing_x_m_se", [0.0] * 4),
+            strict=True) if m is not None and n is not None and s is not None]
+        x_z[name] = max(abs(m - n) / np.hypot(s, e or 0.0) for m, n, s, e in pairs)
+    out["max_abs_z_landing_x_engine_vs_closed_form"] = float(x_z["engine_vs_closed_form"])
+    out["max_abs_z_landing_x_opendrift_vs_mimic"] = float(x_z["opendrift_vs_mimic"])
+    out["max_abs_z_opendrift_vs_closed_form"] = float(np.max(_z(p_od - exact, exact_se)))
+    out["reference"] = ("OpenDrift SedimentDrift, the same set-up (constant current, constant "
+                        "K_z via diffusivitymodel 'constant', no horizontal diffusion: "
+                        "SedimentDrift has no setting for it)")
+    out["reference_seconds"] = reference
+    return out
 
 
 if importlib.util.find_spec("opendrift") is not None:  # the optional extra ``compare``

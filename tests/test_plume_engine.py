@@ -217,3 +217,93 @@ def test_particles_are_shared_among_classes_in_proportion_to_mass():
     assert counts[2:].tolist() == [0, 1]
     with pytest.raises(ValueError, match="class_mass_kg: every class needs a mass >= 0"):
         lg.particles_per_class(np.array([0.0, 0.0]), 10)
+
+
+def test_hindered_settling_at_the_sources_concentration_slows_by_richardson_zaki():
+    # a source so strong that the whole run sits at its cap: w = w0 (1 - phi0)^n exactly, so
+    # every particle lands in the step that takes it below the bed at the hindered speed
+    n = lg.richardson_zaki_exponent(0.0)
+    assert n == pytest.approx(4.7)
+    assert lg.richardson_zaki_exponent(1e8) == pytest.approx(0.41 / 0.175, rel=1e-3)
+    hindered = {"rate_kg_per_s": [1e15], "volume_fraction": [0.2], "density_kg_per_m3": [2650.0],
+                "exponent": [n]}
+    w, h, dt = 1e-3, 5.0, 60.0
+    slow = w * 0.8**n
+    run = _run(n=2000, w=w, h=h, kh=0.1, kz=1e-12, steps=int(2 * h / slow / dt),
+               hindered=hindered)
+    assert run.deposited().all()
+    assert set(run.event_step.tolist()) == {int(np.ceil(h / (slow * dt)))}
+
+
+def test_the_hindrance_follows_the_point_source_dilution():
+    # phi = a / R exp(-U (R - xi) / 2K) in the scaled coordinates, capped; 1 beyond PHI_MIN
+    a, cap, n, kh, u = 1e-2, 0.1, 4.7, 1.0, 0.02
+    for dx, dy, dz in ((50.0, 0.0, 0.0), (30.0, 40.0, 0.0), (-20.0, 5.0, 10.0)):
+        r = np.sqrt(dx * dx + dy * dy + dz * dz)
+        phi = min(cap, a / r * np.exp(-u * (r - dx) / (2 * kh)))
+        assert lg._hindrance(dx, dy, dz, u, 0.0, kh, a, cap, n) == pytest.approx((1 - phi) ** n,
+                                                                                 rel=1e-12)
+    assert lg._hindrance(1e-4, 0.0, 0.0, u, 0.0, kh, a, cap, n) == pytest.approx((1 - cap) ** n)
+    assert lg._hindrance(a / lg.PHI_MIN * 1.01, 0.0, 0.0, u, 0.0, kh, a, cap, n) == 1.0
+
+
+def _tidal(high=0.5, low=0.01, period_s=7200.0, steps=400, dt=60.0):
+    """A current switching between ``low`` and ``high`` every half period (time axis only)."""
+    t = np.arange(0.0, steps * dt + period_s, period_s / 12)
+    u = np.where((t // (period_s / 2)) % 2 == 0, low, high)
+    zero = np.zeros(1)
+    return lg.Current(t, zero, zero, zero, u.reshape(-1, 1, 1, 1), np.zeros((t.size, 1, 1, 1)))
+
+
+SHEAR = {"critical_shear_pa": 0.05, "bed_drag_coefficient": 0.0022,
+         "water_density_kg_per_m3": 1025.0}
+
+
+def test_above_the_critical_shear_stress_nothing_deposits():
+    # tau_b = 1025 * 0.0022 * 0.5^2 = 0.56 Pa > 0.05 Pa everywhere and always: a reflecting bed
+    run = _run(n=2000, w=1e-3, h=2.0, u=0.5, kz=1e-4, steps=300, **SHEAR)
+    assert run.bed_mode == lg.BED_REFLECTING
+    assert not run.deposited().any()
+    calm = _run(n=2000, w=1e-3, h=2.0, u=0.1, kz=1e-4, steps=300, **SHEAR)  # 0.023 Pa
+    assert calm.bed_mode == lg.BED_ABSORBING
+    assert calm.deposited().mean() > 0.9
+
+
+def test_resuspension_lifts_the_deposit_when_the_tide_turns_and_the_books_hold():
+    dt, steps = 60.0, 400
+    current = _tidal(steps=steps, dt=dt)
+    run = lg.simulate(n_particles=4000, n_steps=steps, dt_s=dt, release_xyz_m=(0.0, 0.0, 1.0),
+                      class_mass_kg=[1.0], class_settling_m_per_s=[1e-3], current=current,
+                      kh_m2_per_s=0.1, kz_z_m=[0.0], kz_m2_per_s=[1e-4], depth_m=DEPTH,
+                      seed=5, release_steps=np.zeros(4000, dtype=np.int64), **SHEAR)
+    assert run.bed_mode == lg.BED_DYNAMIC
+    book = run.ledger()
+    total = book["suspended_kg"] + book["deposited_kg"] + book["exported_kg"]
+    assert np.array_equal(book["suspended_particles"] + book["deposited_particles"]
+                          + book["exported_particles"], book["released_particles"])
+    assert np.allclose(total, book["released_kg"], rtol=1e-12, atol=0.0)
+    # the shear is above critical from step 53 to 117 of each two hours (the current ramps
+    # linearly between its nodes every 10 min, crossing 0.149 m/s): nobody stays on the bed in
+    # the high phase, and somebody lands in each low phase
+    on_bed = book["deposited_particles"]
+    for start in (60, 180, 300):
+        assert on_bed[start + 1: start + 50].max() == 0
+        assert on_bed[start + 60 + 30] > 0
+    # a particle lands in a low phase and lifts at the next rise: its stays are recorded
+    assert run.n_cycles.max() >= 2
+    stays = run.cycles[:, 0::2][run.cycles[:, 0::2] >= 0]
+    lifts = run.cycles[:, 1::2][run.cycles[:, 1::2] >= 0]
+    assert np.all(np.isin(lifts % 120, np.arange(53, 56)))  # at the rise of the shear
+    assert np.all((stays % 120 >= 116) | (stays % 120 <= 53))  # in the low phase
+
+
+def test_a_sloping_seabed_meets_the_settling_particle_where_the_plane_does():
+    # without mixing a particle at height h settles at w and drifts at U over a bed rising with
+    # slope s along x: it lands when h - w t = s U t, t = h / (w + s U), on the bed's plane
+    h, w, u, s, dt = 20.0, 1e-3, 0.05, 1e-3, 60.0
+    bed = lg.Seabed(np.array([-1e4, 1e4]), np.array([-1e4, 1e4]),
+                    np.array([[-10.0, 10.0], [-10.0, 10.0]]))
+    run = _run(n=200, w=w, h=h, u=u, kh=0.0, kz=0.0, steps=500, seabed=bed)
+    t = h / (w + s * u)
+    assert set(run.event_step.tolist()) == {int(np.ceil(t / dt))}
+    assert run.z_m == pytest.approx(s * run.x_m, abs=1e-9)

@@ -247,3 +247,118 @@ def test_a_bad_current_start_is_refused():
     text = '[environment]\nmodel = "ledger_lagrangian_plume"\ncurrent_start = "soon"\n'
     with pytest.raises(ScenarioError, match="not a date: 'soon'"):
         parse_scenario(text)
+
+
+def _with(default_result, lines):
+    return default_result.scenario.text.replace(
+        'model = "ledger_lagrangian_plume"', 'model = "ledger_lagrangian_plume"\n' + lines)
+
+
+def test_the_scenario_chooses_the_thresholds_and_the_kpis_follow(default_result):
+    out = run(parse_scenario(_with(default_result, "plume_thresholds_mm = [0.5, 1, 5]")))
+    k = out.kpis
+    areas = k["plume_area_km2_by_threshold"]
+    assert list(areas) == ["0.5 mm", "1 mm", "5 mm"]
+    assert areas["1 mm"] == k["plume_area_km2_above_1mm"]
+    assert areas["1 mm"] == pytest.approx(default_result.kpis["plume_area_km2_above_1mm"],
+                                          rel=1e-12)
+    assert areas["0.5 mm"] > areas["1 mm"] > areas["5 mm"]
+    assert k["plume_area_km2_by_source"]["escape >= 5 mm"] == areas["5 mm"]  # one source
+    assert list(default_result.kpis["plume_area_km2_by_threshold"]) == ["1 mm", "0.1 mm"]
+
+
+@pytest.mark.parametrize(("value", "message"), [
+    ('"0, 1"', "not 1 to 8 positive thicknesses: '0, 1'"),
+    ('"1, 1"', "a threshold is given twice: '1, 1'"),
+    ('"thin"', "not a list of thicknesses: 'thin'"),
+])
+def test_bad_thresholds_are_refused_with_the_fix(default_result, value, message):
+    with pytest.raises(ScenarioError, match=message) as err:
+        parse_scenario(_with(default_result, f"plume_thresholds_mm = {value}"))
+    assert "separated by commas" in str(err.value)
+
+
+def test_a_diffusivity_profile_scales_the_vertical_diffusivity(default_result):
+    flat = run(parse_scenario(_with(default_result,
+                                    'vertical_diffusivity_profile = "0:1, 200:1"')))
+    base = default_result.kpis["plume_area_km2_above_1mm"]
+    assert flat.kpis["plume_area_km2_above_1mm"] == pytest.approx(base, rel=1e-9)
+    mixed = run(parse_scenario(_with(default_result,
+                                     'vertical_diffusivity_profile = [[0, 100], [200, 100]]')))
+    # a hundred times the mixing brings the fines released 2 m above the bed down by diffusion
+    # in h^2 / 2K = 200 s instead of 5.5 h: they land nearer the source, and more of the
+    # deposit is 1 mm thick
+    assert mixed.kpis["plume_area_km2_above_1mm"] > 1.5 * base
+
+
+@pytest.mark.parametrize(("value", "message"), [
+    ('"0:1"', "not a profile of two or more pairs"),
+    ('"10:1, 5:1"', "heights must start at 0 or above and increase"),
+    ('"0:1, 5:-1"', "a negative factor"),
+    ('"0:1, 5:x"', "not a profile: '0:1, 5:x'"),
+])
+def test_bad_profiles_are_refused_with_the_fix(default_result, value, message):
+    with pytest.raises(ScenarioError, match=message) as err:
+        parse_scenario(_with(default_result, f"current_profile = {value}"))
+    assert "height_m:factor pairs" in str(err.value)
+
+
+def test_above_the_critical_bed_shear_stress_the_plume_does_not_settle(default_result):
+    # tau_b = 1025 * 0.0022 * 0.008^2 = 1.4e-4 Pa: below 1 Pa nothing changes, above 1e-5 Pa
+    # nothing deposits
+    calm = run(parse_scenario(_with(default_result, "critical_shear_pa = 1.0")))
+    assert calm.kpis["plume_area_km2_above_1mm"] == default_result.kpis[
+        "plume_area_km2_above_1mm"]
+    stirred = run(parse_scenario(_with(default_result, "critical_shear_pa = 1e-5")))
+    assert stirred.kpis["plume_area_km2_above_0_1mm"] == 0.0
+
+
+def _seabed_file(tmp_path, depth, name="bed.nc", var="depth", **attrs):
+    import xarray as xr
+
+    lat, lon = np.linspace(23.5, 24.5, 5), np.linspace(153.5, 154.5, 5)
+    ds = xr.Dataset({var: (("lat", "lon"), np.broadcast_to(depth, (5, 5)).copy(), attrs)},
+                    coords={"lat": ("lat", lat, {"standard_name": "latitude"}),
+                            "lon": ("lon", lon, {"standard_name": "longitude"})})
+    path = tmp_path / name
+    ds.to_netcdf(path, engine="h5netcdf")
+    return path
+
+
+def test_a_flat_seabed_file_gives_the_flat_seabeds_plume(tmp_path, default_result):
+    # an elevation (negative down) of minus the water depth everywhere: the flat bed, through
+    # the gridded path
+    depth = default_result.records["deposit"].water_depth_m
+    path = _seabed_file(tmp_path, -depth, var="elevation")
+    text = _with(default_result, f'seabed_file = "{path}"\ncurrent_source_x = 154.0\n'
+                                 "current_source_y = 24.0")
+    out = run(parse_scenario(text))
+    for kpi in ("plume_area_km2_above_1mm", "plume_area_km2_above_0_1mm"):
+        assert out.kpis[kpi] == pytest.approx(default_result.kpis[kpi], rel=1e-9)
+
+
+def test_a_seabed_file_without_a_bathymetry_says_what_it_has(tmp_path, default_result):
+    path = _seabed_file(tmp_path, 5600.0, var="temperature")
+    text = _with(default_result, f'seabed_file = "{path}"\ncurrent_source_x = 154.0\n'
+                                 "current_source_y = 24.0")
+    with pytest.raises(ScenarioError, match="the file has temperature"):
+        run(parse_scenario(text))
+
+
+def test_each_source_carries_its_discharges_solids_fraction(default_result):
+    up = default_result.records
+    p = default_result.scenario.stages["environment"].params
+    sources = env_stage._plume_sources(p, up)
+    assert sources[0]["volume_fraction"] == up["lifting"].solids_volume_fraction
+    tailings = release_sources(
+        phase_mass_fractions={"clay": 1.0}, phase_size_fractions={"clay": np.array([1.0])},
+        phase_density_kg_per_m3={"clay": 2500.0}, diameter_um=np.array([10.0]),
+        escaped_dry_t=1.0, release_height_m=2.0, seawater_density_kg_per_m3=1025.0,
+        seawater_viscosity_pa_s=1.6e-3, water_depth_m=5600.0, tailings_at_sea=True,
+        tailings_dry_t=100.0, tailings_partition={"clay": np.array([0.0])}, return_solids_t=0.0,
+        tailings_release_height_m=100.0, return_water_release="near-bed",
+        surface_release_depth_m=10.0, escape_volume_fraction=0.1, tailings_water_t=900.0,
+        return_water_t=50.0)[1]
+    solids, water = 100.0 / 2500.0, 900.0 / 1025.0  # thousand m3 a year
+    assert tailings["volume_fraction"] == pytest.approx(solids / (solids + water), rel=1e-12)
+    assert tailings["density_kg_per_m3"] == pytest.approx(2500.0)

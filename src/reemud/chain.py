@@ -256,6 +256,7 @@ def kpis(records: Mapping[str, object]) -> dict[str, object]:
         "plume_area_km2_above_0_1mm": env.plume_area_km2_above_0_1mm,
         "plume_area_se_km2_above_1mm": env.plume_area_se_km2_above_1mm,
         "plume_area_km2_by_source": env.plume_area_km2_by_source,
+        "plume_area_km2_by_threshold": env.plume_area_km2_by_threshold,
         "japan_demand_coverage": mkt.japan_demand_coverage,
         "world_supply_share": mkt.world_supply_share,
     }

@@ -256,6 +256,7 @@ class EnvironmentLedger(_Record):
     plume_area_km2_above_0_1mm: float
     plume_area_se_km2_above_1mm: float
     plume_area_km2_by_source: dict
+    plume_area_km2_by_threshold: dict
 
 
 @record

@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 
-from reemud.environment.lagrangian import Current
+from reemud.environment.lagrangian import Current, Seabed
 from reemud.errors import Problem, ScenarioError
 
 EARTH_RADIUS_M = 6_371_008.8
@@ -238,3 +238,87 @@ def _horizontal_axes(u, ydim, xdim, geographic, source_position, problems, sourc
         return (np.radians(y - y0) * EARTH_RADIUS_M,
                 np.radians(x - x0) * EARTH_RADIUS_M * np.cos(np.radians(y0)))
     return y - y0, x - x0
+
+
+DEPTH_NAMES = ("sea_floor_depth_below_sea_level", "sea_floor_depth_below_geoid",
+               "sea_floor_depth_below_mean_sea_level")
+"""CF standard names of a bathymetry as depth (positive down)."""
+ELEVATION_NAMES = ("height_above_mean_sea_level", "altitude", "height_above_geoid")
+"""CF standard names of a bathymetry as elevation (negative below the sea surface)."""
+
+
+def read_seabed(path: str | Path, *, water_depth_m: float, source_position=None,
+                var: str | None = None,
+                position_fix: str = "pass source_position=(lon, lat)") -> Seabed:
+    """Read a gridded seabed for the engine: its height above the source's bed [m] on y, x [m].
+
+    The bathymetry is found by CF ``standard_name`` (depth positive down: ``DEPTH_NAMES``;
+    elevation: ``ELEVATION_NAMES``) or named ``depth``, ``deptho``, ``bathymetry`` or ``h``
+    (depth) or ``elevation`` (elevation), or named by ``var`` (depth, positive down). Its
+    horizontal axes are read as the currents' (longitude/latitude about the source, or
+    projected metres). Height above the datum = ``water_depth_m`` − local depth, so the bed
+    at a source in ``water_depth_m`` of water is at height 0. Every problem is one
+    ``ScenarioError``.
+    """
+    source = str(path)
+    try:
+        ds = xr.open_dataset(path, engine="h5netcdf")
+    except (OSError, ValueError) as exc:
+        raise ScenarioError([Problem(source, type(exc).__name__, "a readable NetCDF-4 file",
+                                     f"check the path and the format ({exc})")],
+                            source="seabed") from None
+    with ds:
+        name, sign = _bathymetry_name(ds, var)
+        problems: list[Problem] = []
+        if name is None:
+            have = ", ".join(map(str, ds.data_vars)) or "no variables"
+            raise ScenarioError([Problem(f"{source}: bathymetry", var, "a variable with "
+                                         "standard_name sea_floor_depth_below_sea_level (or "
+                                         "named depth, deptho, bathymetry, h or elevation)",
+                                         f"name it in the scenario; the file has {have}")],
+                                source="seabed")
+        da = ds[name].squeeze()
+        dims = {k: _axis(da, k) for k in ("lat", "lon", "y", "x")}
+        geographic = dims["lat"] is not None and dims["lon"] is not None
+        ydim, xdim = (dims["lat"], dims["lon"]) if geographic else (dims["y"], dims["x"])
+        if ydim is None or xdim is None or da.ndim != 2:
+            problems.append(Problem(f"{source}: {name}", f"dimensions {da.dims}", "a 2-D field "
+                                    "on latitude/longitude or projected y/x", "select one "
+                                    "time or level before reading, or give a 2-D bathymetry"))
+            raise ScenarioError(problems, source="seabed")
+        if geographic and source_position is None:
+            problems.append(Problem(f"{source}: {ydim}/{xdim}", "latitude/longitude", "the "
+                                    "source's longitude and latitude", position_fix))
+            raise ScenarioError(problems, source="seabed")
+        da = da.transpose(ydim, xdim)
+        y, x = _horizontal_axes(da, ydim, xdim, geographic, source_position or (0.0, 0.0),
+                                problems, source)
+        depth = sign * np.asarray(da.values, dtype=float)
+        bad = int(np.count_nonzero(~np.isfinite(depth)))
+        if bad:
+            problems.append(Problem(f"{source}: {name}", f"{bad} NaN or infinite value(s)",
+                                    "a finite depth at every grid point", "fill or crop the "
+                                    "grid (land has no seabed for the plume)"))
+        if problems:
+            raise ScenarioError(problems, source="seabed")
+    height = float(water_depth_m) - depth
+    if y.size > 1 and y[0] > y[-1]:
+        y, height = y[::-1].copy(), height[::-1]
+    if x.size > 1 and x[0] > x[-1]:
+        x, height = x[::-1].copy(), height[:, ::-1]
+    return Seabed(np.ascontiguousarray(y), np.ascontiguousarray(x), np.ascontiguousarray(height))
+
+
+def _bathymetry_name(ds, var):
+    """The bathymetry variable and the sign that turns it into depth (positive down)."""
+    if var:
+        return (var, 1.0) if var in ds else (None, 1.0)
+    for names, sign in ((DEPTH_NAMES, 1.0), (ELEVATION_NAMES, -1.0)):
+        found = _by_standard_name(ds, names)
+        if found is not None:
+            return found, sign
+    for name, sign in (("depth", 1.0), ("deptho", 1.0), ("bathymetry", 1.0), ("h", 1.0),
+                       ("elevation", -1.0)):
+        if name in ds.data_vars:
+            return name, sign
+    return None, 1.0

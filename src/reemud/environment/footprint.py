@@ -226,7 +226,8 @@ size classes (``lagrangian.stratified_settling``)."""
 def source_plume(*, sources, current, kh_m2_per_s, kz_z_m, kz_m2_per_s, depth_m,
                  dry_density_kg_per_m3, thresholds_m=DEFAULT_THRESHOLDS_M, particles=20_000,
                  dt_s=600.0, operating_steps=1, tracking_steps=4320, seed=0, cells=400,
-                 floc_settling_m_per_s=None, floc_time_s=None, snap_steps=()) -> dict:
+                 floc_settling_m_per_s=None, floc_time_s=None, snap_steps=(), hindered=True,
+                 bed=None) -> dict:
     """Run the engine on the plume's sources and return the footprint per source and in all.
 
     Parameters
@@ -234,7 +235,9 @@ def source_plume(*, sources, current, kh_m2_per_s, kz_z_m, kz_m2_per_s, depth_m,
     sources : list of dict
         Each ``{"name", "mass_kg", "settling_m_per_s", "height_m"}``: the source's released
         mass per grain class [kg], those classes' settling velocities [m/s] and its release
-        height above the bed [m]. A source without mass is reported with zero areas.
+        height above the bed [m]; for hindered settling also ``volume_fraction`` (of solids in
+        the discharge), ``density_kg_per_m3`` (of its solids) and ``exponent`` (Richardson–Zaki
+        n per class). A source without mass is reported with zero areas.
     current, kh_m2_per_s, kz_z_m, kz_m2_per_s, depth_m
         As ``lagrangian.simulate``.
     dry_density_kg_per_m3 : float
@@ -255,6 +258,12 @@ def source_plume(*, sources, current, kh_m2_per_s, kz_z_m, kz_m2_per_s, depth_m,
         Aggregate settling velocity and flocculation time scale (off: None).
     snap_steps : sequence of int
         Steps after which to keep the particles' positions (``section_mg_per_l``).
+    hindered : bool
+        Hindered settling near each source that gives its discharge's concentration (the
+        source's mass over the operating time is its rate).
+    bed : dict, optional
+        ``lagrangian.simulate``'s bed arguments: ``seabed``, ``critical_shear_pa``,
+        ``bed_drag_coefficient``, ``water_density_kg_per_m3``.
 
     Returns
     -------
@@ -263,6 +272,8 @@ def source_plume(*, sources, current, kh_m2_per_s, kz_z_m, kz_m2_per_s, depth_m,
         [km²] and released kg) and the ``run``.
     """
     names, band_w, band_m, class_mass, class_z, class_source = [], [], [], [], [], []
+    band_n = []
+    hinder = hindered and all("volume_fraction" in src for src in sources)
     for k, src in enumerate(sources):
         m = np.asarray(src["mass_kg"], dtype=float)
         w = np.asarray(src["settling_m_per_s"], dtype=float)
@@ -270,6 +281,8 @@ def source_plume(*, sources, current, kh_m2_per_s, kz_z_m, kz_m2_per_s, depth_m,
         keep = m > 0
         if not keep.any():
             continue
+        exponent = np.broadcast_to(np.asarray(src.get("exponent", np.nan), dtype=float),
+                                   m.shape)[keep]
         m, w = m[keep], w[keep]
         edges = np.geomspace(w.min(), w.max() * (1 + 1e-12), SETTLING_BINS + 1) \
             if w.max() > w.min() else np.array([w.min(), w.min() * (1 + 1e-12)])
@@ -279,6 +292,7 @@ def source_plume(*, sources, current, kh_m2_per_s, kz_z_m, kz_m2_per_s, depth_m,
             order = np.argsort(w[sel])
             band_w.append(w[sel][order])
             band_m.append(m[sel][order])
+            band_n.append(float(np.average(exponent[sel], weights=m[sel])))
             class_mass.append(m[sel].sum())
             class_z.append(float(src["height_m"]))
             class_source.append(k)
@@ -290,9 +304,17 @@ def source_plume(*, sources, current, kh_m2_per_s, kz_z_m, kz_m2_per_s, depth_m,
     n_steps = int(operating_steps) + int(tracking_steps)
     on = np.zeros(n_steps, dtype=bool)
     on[:max(int(operating_steps), 1)] = True
-    floc = {} if floc_settling_m_per_s is None else {
+    extra = {} if floc_settling_m_per_s is None else {
         "floc_settling_m_per_s": np.full(class_mass.size, float(floc_settling_m_per_s)),
         "floc_time_s": np.full(class_mass.size, float(floc_time_s))}
+    if hinder:
+        source = np.asarray(class_source)
+        seconds = max(int(operating_steps), 1) * float(dt_s)
+        extra["hindered"] = {
+            "rate_kg_per_s": [float(np.sum(sources[k]["mass_kg"])) / seconds for k in source],
+            "volume_fraction": [float(sources[k]["volume_fraction"]) for k in source],
+            "density_kg_per_m3": [float(sources[k]["density_kg_per_m3"]) for k in source],
+            "exponent": band_n}
     run = lagrangian.simulate(
         n_particles=particles, n_steps=n_steps, dt_s=dt_s, release_xyz_m=(0.0, 0.0, 0.0),
         class_mass_kg=class_mass, class_settling_m_per_s=[w.mean() for w in band_w],
@@ -300,7 +322,7 @@ def source_plume(*, sources, current, kh_m2_per_s, kz_z_m, kz_m2_per_s, depth_m,
         depth_m=depth_m, seed=seed, release_steps=lagrangian.release_schedule(n, n_steps, on),
         particle_settling_m_per_s=lagrangian.stratified_settling(counts, band_w, band_m),
         class_release_z_m=class_z, max_age_steps=int(tracking_steps), snap_steps=snap_steps,
-        **floc)
+        **extra, **(bed or {}))
     out = summary(run, dry_density_kg_per_m3, thresholds_m, cells)
     source_of = np.asarray(class_source)[run.grain_class]
     by_source = {}

@@ -144,21 +144,52 @@ def _seg(axis, value, i):
 
 
 @numba.njit(inline="always")
-def _kz(zk, kz, ks, z, dt, drift, i):
-    """``K_z`` at the mid-point height z + ½ K_z'(z) Δt, ``K_z'(z)`` and the segment index.
+def _column(za, table, z, dt, drift, i):
+    """The water column at height ``z``: current, diffusivity at the mid-point, slope, segment.
 
-    ``K_z`` is piecewise linear in ``zk`` with segment slopes ``ks`` (0 outside the profile,
-    where the end values hold).
+    ``table[i]`` holds, on segment ``i`` of the height axis ``za``, the values at its lower node
+    and the slopes of u, v and ``K_z`` (piecewise linear; beyond the axis the end values hold,
+    with no slope). Returns ``(u, v, K_z(z + ½ K_z'(z) Δt), K_z'(z), i)``.
     """
-    if zk.size == 1:
-        return kz[0], 0.0, 0
-    top = zk[zk.size - 1]
-    i = _seg(zk, z, i)
-    slope = ks[i] if (z > zk[0] and z < top and drift) else 0.0
-    zm = min(max(z + 0.5 * slope * dt, zk[0]), top)
-    if zm < zk[i] or zm > zk[i + 1]:
-        i = _seg(zk, zm, i)
-    return kz[i] + ks[i] * (zm - zk[i]), slope, i
+    top = za[za.size - 1]
+    i = _seg(za, z, i)
+    zc = min(max(z, za[0]), top)
+    row = table[i]
+    slope = row[5] if (z > za[0] and z < top and drift) else 0.0
+    uu = row[0] + row[1] * (zc - za[i])
+    vv = row[2] + row[3] * (zc - za[i])
+    zm = min(max(z + 0.5 * slope * dt, za[0]), top)
+    if zm < za[i] or zm > za[i + 1]:
+        i = _seg(za, zm, i)
+        row = table[i]
+    return uu, vv, row[4] + row[5] * (zm - za[i]), slope, i
+
+
+def column_table(current, kz_z_m, kz_m2_per_s):
+    """The kernel's water column: one height axis for the current profile and ``K_z``.
+
+    The union of the two profiles' nodes, so both stay exactly piecewise linear on it and one
+    segment index serves both. Returns ``(za, table)``; ``table[i]`` is u, du/dz, v, dv/dz,
+    ``K_z`` and dK_z/dz on segment ``i`` (one row for a height axis of one node). A current
+    that varies in time or along x–y contributes no nodes (it is interpolated in the kernel)
+    and zeros in the u, v columns.
+    """
+    zk = np.atleast_1d(np.asarray(kz_z_m, dtype=float))
+    kz = np.atleast_1d(np.asarray(kz_m2_per_s, dtype=float))
+    profile = current.t_s.size == 1 and current.y_m.size == 1 and current.x_m.size == 1
+    nodes = [zk] + ([current.z_m] if profile else [])
+    za = np.unique(np.concatenate(nodes))
+    if profile:
+        u = np.interp(za, current.z_m, current.u[0, :, 0, 0])
+        v = np.interp(za, current.z_m, current.v[0, :, 0, 0])
+    else:
+        u = v = np.zeros(za.size)
+    k = np.interp(za, zk, kz)
+    if za.size == 1:
+        return za, np.array([[u[0], 0.0, v[0], 0.0, k[0], 0.0]])
+    dz = np.diff(za)
+    return za, np.column_stack([u[:-1], np.diff(u) / dz, v[:-1], np.diff(v) / dz, k[:-1],
+                                np.diff(k) / dz])
 
 
 BLOCK = 16
@@ -166,43 +197,101 @@ BLOCK = 16
 in the processor (one particle's chain of dependent operations alone leaves it idle)."""
 
 
+BED_ABSORBING, BED_REFLECTING, BED_DYNAMIC = 0, 1, 2
+"""The bed's rule: every particle reaching it deposits; none does (its shear stress is above the
+critical one everywhere and always); or the shear stress decides, where and when (a current that
+varies in time or along x-y): above critical a particle is reflected and one on the bed is
+resuspended."""
+
+REFERENCE_HEIGHT_M = 1.0
+"""Height of the current that the bed drag coefficient C₁₀₀ refers to (Soulsby 1997) [m]."""
+
+PHI_MIN = 1e-5
+"""Solids volume fraction below which settling is taken as unhindered: (1 − 10⁻⁵)^4.7 differs
+from 1 by 5·10⁻⁵, so particles further from their source skip the hindrance."""
+
+
+@numba.njit(inline="always")
+def _hindrance(dx, dy, dz, ux, uy, kh, a, cap, n):
+    """Richardson–Zaki factor (1 − φ)^n at offset (dx, dy, dz) from the source (dz scaled).
+
+    φ is the steady concentration of a continuous point source in a uniform current (ux, uy)
+    with isotropic diffusivity ``kh`` in the scaled coordinates, over the solids density:
+    ``φ = a/R · exp(−U (R − ξ) / (2 K_h))`` with R the scaled distance and ξ its downstream part,
+    at most the source's own ``cap``.
+    """
+    r2 = dx * dx + dy * dy + dz * dz
+    if r2 * PHI_MIN * PHI_MIN >= a * a:
+        return 1.0
+    r = np.sqrt(r2)
+    if r * cap <= a:
+        phi = cap
+    else:
+        speed = np.sqrt(ux * ux + uy * uy)
+        along = (dx * ux + dy * uy) / speed if speed > 0.0 else 0.0
+        phi = min(cap, a / r * np.exp(-speed * (r - along) / (2.0 * kh)))
+    return (1.0 - phi) ** n
+
+
+@numba.njit(inline="always")
+def _bed_height(bed_y, bed_x, bed_z, x, y):
+    """Height of the seabed above the datum at (x, y) [m], bilinear (flat: the one value)."""
+    if bed_z.size == 1:
+        return bed_z[0, 0]
+    iy, fy = _locate(bed_y, y)
+    ix, fx = _locate(bed_x, x)
+    iy1 = iy + 1 if bed_y.size > 1 else iy
+    ix1 = ix + 1 if bed_x.size > 1 else ix
+    return ((1.0 - fy) * ((1.0 - fx) * bed_z[iy, ix] + fx * bed_z[iy, ix1])
+            + fy * ((1.0 - fx) * bed_z[iy1, ix] + fx * bed_z[iy1, ix1]))
+
+
+@numba.njit(inline="always")
+def _bed_shear(t_axis, z_axis, y_axis, x_axis, u, v, time, x, y, drag):
+    """Bed shear stress ρ C₁₀₀ |U(1 m)|² [Pa] of a current varying in time or x–y."""
+    it, ft = _locate(t_axis, time)
+    iz, fz = _locate(z_axis, REFERENCE_HEIGHT_M)
+    iy, fy = _locate(y_axis, y)
+    ix, fx = _locate(x_axis, x)
+    uu = _lerp4(u, it, ft, iz, fz, iy, fy, ix, fx)
+    vv = _lerp4(v, it, ft, iz, fz, iy, fy, ix, fx)
+    return drag * (uu * uu + vv * vv)
+
+
 @numba.njit(parallel=True, error_model="numpy", cache=True, fastmath=True)
 def _advance(x, y, z, w0, wf, tau_f, release_step, status, event_step, seed,  # noqa: PLR0913
-             t_axis, z_axis, y_axis, x_axis, u, v, zk, kz, kh, depth, bounds, dt, n_steps,
-             snap_steps, snap_x, snap_y, snap_z, reflect_bed, drift, max_age):
+             t_axis, z_axis, y_axis, x_axis, u, v, za, table, kh, depth, bounds, dt, n_steps,
+             snap_steps, snap_x, snap_y, snap_z, reflect_bed, drift, max_age,
+             bed_y, bed_x, bed_z, hind, origin, bed_mode, tau_cr, drag, cycles, n_cycles):
     """Advance every particle through ``n_steps`` steps in place (see the module docstring)."""
     n = x.size
-    ks = np.zeros(max(zk.size - 1, 1))
-    for i in range(zk.size - 1):
-        ks[i] = (kz[i + 1] - kz[i]) / (zk[i + 1] - zk[i])
-    nz = z_axis.size
-    du = np.zeros(max(nz - 1, 1))
-    dv = np.zeros(max(nz - 1, 1))
-    for i in range(nz - 1):
-        du[i] = (u[0, i + 1, 0, 0] - u[0, i, 0, 0]) / (z_axis[i + 1] - z_axis[i])
-        dv[i] = (v[0, i + 1, 0, 0] - v[0, i, 0, 0]) / (z_axis[i + 1] - z_axis[i])
     horizontal = np.sqrt(6.0 * kh * dt)
     mask = np.uint64(_LEVELS - 1)
     n_snap = snap_steps.size
     profile = t_axis.size == 1 and y_axis.size == 1 and x_axis.size == 1
+    flat = za.size == 1  # constant K_z, and a constant current if a profile
+    vertical = np.sqrt(6.0 * max(table[0, 4], 0.0) * dt)
+    gridded = bed_z.size > 1
+    capacity = cycles.shape[1] // 2
     floc = False
+    hindered = False
     for p in range(n):
-        if tau_f[p] > 0.0:
-            floc = True
-            break
+        floc = floc or tau_f[p] > 0.0
+        hindered = hindered or hind[p, 0] > 0.0
     for b in numba.prange((n + BLOCK - 1) // BLOCK):
         lo = b * BLOCK
         m = min(BLOCK, n - lo)
         s0 = np.empty(BLOCK, dtype=np.uint64)
         s1 = np.empty(BLOCK, dtype=np.uint64)
         iz = np.zeros(BLOCK, dtype=np.int64)
-        ik = np.zeros(BLOCK, dtype=np.int64)
+        z_start = np.empty(BLOCK)
         alive = 0
         first = n_steps
         for j in range(m):
             p = lo + j
             state, s0[j] = _splitmix(np.uint64(seed) * _GOLDEN ^ np.uint64(p))
             state, s1[j] = _splitmix(state)
+            z_start[j] = z[p]
             if status[p] < DEPOSITED:
                 alive += 1
                 first = min(first, release_step[p])
@@ -220,7 +309,25 @@ def _advance(x, y, z, w0, wf, tau_f, release_step, status, event_step, seed,  # 
             for j in range(m):
                 p = lo + j
                 start = release_step[p]
-                if status[p] >= DEPOSITED or step < start:
+                if step < start:
+                    continue
+                if status[p] == DEPOSITED and bed_mode == BED_DYNAMIC:
+                    # on the bed and not for good: back in suspension when the bed shear
+                    # stress exceeds the critical one (the cycle is recorded)
+                    if n_cycles[p] >= capacity:
+                        continue  # on the bed for good (counted out when it landed)
+                    if step - start >= max_age:
+                        if step - start == max_age:
+                            alive -= 1  # past the horizon: it stays where it is
+                        continue
+                    if _bed_shear(t_axis, z_axis, y_axis, x_axis, u, v, time, x[p], y[p],
+                                  drag) <= tau_cr:
+                        continue
+                    c = n_cycles[p]
+                    cycles[p, 2 * c], cycles[p, 2 * c + 1] = event_step[p], step
+                    n_cycles[p] = c + 1
+                    status[p], event_step[p] = SUSPENDED, 0
+                elif status[p] >= DEPOSITED:
                     continue
                 if step - start >= max_age:
                     status[p] = RETIRED
@@ -229,21 +336,22 @@ def _advance(x, y, z, w0, wf, tau_f, release_step, status, event_step, seed,  # 
                 if step == start:
                     status[p] = SUSPENDED
                 px, py, pz = x[p], y[p], z[p]
+                zb = _bed_height(bed_y, bed_x, bed_z, px, py) if gridded else 0.0
+                h = pz - zb
                 ws = w0[p]
                 if floc and tau_f[p] > 0.0:
                     ws = w0[p] + (wf[p] - w0[p]) * (1.0 - np.exp(-(step - start) * dt / tau_f[p]))
-                if profile:
-                    if nz == 1:
-                        uu, vv = u[0, 0, 0, 0], v[0, 0, 0, 0]
-                    else:
-                        i = _seg(z_axis, pz, iz[j])
-                        iz[j] = i
-                        zc = min(max(pz, z_axis[0]), z_axis[nz - 1]) - z_axis[i]
-                        uu = u[0, i, 0, 0] + du[i] * zc
-                        vv = v[0, i, 0, 0] + dv[i] * zc
+                if hindered and hind[p, 0] > 0.0:
+                    ws *= _hindrance(px - origin[0], py - origin[1], (pz - z_start[j])
+                                     * hind[p, 3], hind[p, 4], hind[p, 5], kh, hind[p, 0],
+                                     hind[p, 1], hind[p, 2])
+                if flat:
+                    uu, vv, kmid, slope = table[0, 0], table[0, 2], table[0, 4], 0.0
                 else:
+                    uu, vv, kmid, slope, iz[j] = _column(za, table, h, dt, drift, iz[j])
+                if not profile:
                     it, ft = _locate(t_axis, time)
-                    i, fz = _locate(z_axis, pz)
+                    i, fz = _locate(z_axis, h)
                     iy, fy = _locate(y_axis, py)
                     ix, fx = _locate(x_axis, px)
                     uu = _lerp4(u, it, ft, i, fz, iy, fy, ix, fx)
@@ -252,29 +360,38 @@ def _advance(x, y, z, w0, wf, tau_f, release_step, status, event_step, seed,  # 
                 rx = _unit((bits >> np.uint64(43)) & mask)
                 ry = _unit((bits >> np.uint64(22)) & mask)
                 rz = _unit((bits >> np.uint64(1)) & mask)
-                kmid, slope, ik[j] = _kz(zk, kz, ks, pz, dt, drift, ik[j])
                 px += uu * dt + horizontal * rx
                 py += vv * dt + horizontal * ry
-                before = pz
+                before = h
                 spread = max(kmid, 0.0) * dt
-                pz += (slope - ws) * dt + np.sqrt(6.0 * spread) * rz
+                pz += (slope - ws) * dt + (vertical if flat else np.sqrt(6.0 * spread)) * rz
                 if pz > depth:
                     pz = 2.0 * depth - pz
-                if reflect_bed and pz < 0.0:
-                    pz = -pz
-                elif pz > 0.0 and before * pz < 20.0 * spread:
-                    # the walk may have touched the bed within the step and come back: the
-                    # Brownian bridge crosses with probability exp(-z0 z1 / (K dt)) (removes
-                    # the lateness of checking the bed only at the ends of the steps)
-                    a, b1, bits = _next(a, b1)
-                    if 0.5 * (_unit((bits >> np.uint64(43)) & mask) + 1.0) < np.exp(
-                            -before * pz / spread):
-                        pz = 0.0
+                if gridded:
+                    zb = _bed_height(bed_y, bed_x, bed_z, px, py)
+                h = pz - zb
+                landed = False
+                if reflect_bed or bed_mode == BED_REFLECTING:
+                    h = abs(h)
+                else:
+                    landed = h <= 0.0
+                    if not landed and before * h < 20.0 * spread:
+                        # the walk may have touched the bed within the step and come back:
+                        # the Brownian bridge crosses with probability exp(-z0 z1 / (K dt))
+                        # (removes the lateness of checking the bed only at the step ends)
+                        a, b1, bits = _next(a, b1)
+                        landed = 0.5 * (_unit((bits >> np.uint64(43)) & mask) + 1.0) < np.exp(
+                            -before * h / spread)
+                    if landed and bed_mode == BED_DYNAMIC and _bed_shear(
+                            t_axis, z_axis, y_axis, x_axis, u, v, time + dt, px, py,
+                            drag) > tau_cr:
+                        landed, h = False, abs(h)  # the shear is above critical: no deposit
                 s0[j], s1[j] = a, b1
-                if pz <= 0.0:
-                    pz = 0.0
+                pz = zb if landed else zb + h
+                if landed:
                     status[p], event_step[p] = DEPOSITED, step + 1
-                    alive -= 1
+                    if bed_mode != BED_DYNAMIC or n_cycles[p] >= capacity:
+                        alive -= 1
                 elif px < bounds[0] or px > bounds[1] or py < bounds[2] or py > bounds[3]:
                     status[p], event_step[p] = EXPORTED, step + 1
                     alive -= 1
@@ -330,6 +447,25 @@ class Current:
 
 
 @dataclass(frozen=True)
+class Seabed:
+    """A gridded seabed: its height above the datum [m] on axes y, x [m], ``(ny, nx)``.
+
+    Heights are measured from the datum of the particles' heights (the bed at the source is
+    usually 0; the sea surface is at the run's ``depth_m``); bilinear between the nodes, the
+    edge values beyond them. The current's and the diffusivity's profiles are heights above
+    the local bed.
+    """
+
+    y_m: np.ndarray
+    x_m: np.ndarray
+    height_m: np.ndarray
+
+    def height_at(self, x_m: float, y_m: float) -> float:
+        """The bed's height at (x, y) [m]."""
+        return float(_bed_height(self.y_m, self.x_m, self.height_m, float(x_m), float(y_m)))
+
+
+@dataclass(frozen=True)
 class PlumeRun:
     """End states of a run: where every particle is, its state, and when it got there.
 
@@ -352,6 +488,12 @@ class PlumeRun:
     snapshots: np.ndarray
     max_age_steps: int | None = None
     """The tracking horizon (``None``: none): a particle retires this many steps after release."""
+    cycles: np.ndarray | None = None
+    """Resuspension: per particle, the (landing, lift-off) steps of each earlier stay on the bed,
+    ``(particles, 2 · capacity)``, ``n_cycles`` of them filled (``None``: no resuspension)."""
+    n_cycles: np.ndarray | None = None
+    bed_mode: int = BED_ABSORBING
+    """The bed's rule (:data:`BED_ABSORBING`, :data:`BED_REFLECTING`, :data:`BED_DYNAMIC`)."""
 
     def ledger(self, steps=None) -> dict[str, np.ndarray]:
         """Mass released, suspended, deposited and exported after each of ``steps`` [kg].
@@ -364,7 +506,7 @@ class PlumeRun:
         s = s[:, None]
         released = self.release_step[None, :] < s
         happened = (self.event_step[None, :] > 0) & (self.event_step[None, :] <= s)
-        deposited = happened & (self.status[None, :] == DEPOSITED)
+        deposited = happened & (self.status[None, :] == DEPOSITED) | self.resting(s)
         exported = happened & (self.status[None, :] == EXPORTED)
         suspended = released & ~deposited & ~exported
         out = {}
@@ -377,6 +519,21 @@ class PlumeRun:
     def deposited(self) -> np.ndarray:
         """Boolean mask of the particles on the bed at the end."""
         return self.status == DEPOSITED
+
+    def resting(self, steps) -> np.ndarray:
+        """On the bed after each of ``steps`` in an earlier stay it was resuspended from.
+
+        ``(len(steps), particles)``; all False without resuspension. A stay (landing d,
+        lift-off r) holds the particle on the bed after steps d … r.
+        """
+        s = np.asarray(steps).reshape(-1, 1)
+        out = np.zeros((s.shape[0], self.status.size), dtype=bool)
+        if self.cycles is None:
+            return out
+        for c in range(int(self.n_cycles.max(initial=0))):
+            land, lift = self.cycles[None, :, 2 * c], self.cycles[None, :, 2 * c + 1]
+            out |= (self.n_cycles[None, :] > c) & (land <= s) & (s <= lift)
+        return out
 
 
 def release_schedule(n_particles: int, n_steps: int, operating_steps=None) -> np.ndarray:
@@ -399,7 +556,9 @@ def simulate(*, n_particles: int, n_steps: int, dt_s: float, release_xyz_m, clas
              depth_m: float, seed: int = 0, release_steps=None, floc_settling_m_per_s=None,
              floc_time_s=None, snap_steps=(), release_z_m=None, reflect_bed: bool = False,
              drift_correction: bool = True, particle_settling_m_per_s=None,
-             max_age_steps: int | None = None, class_release_z_m=None) -> PlumeRun:
+             max_age_steps: int | None = None, class_release_z_m=None, seabed=None,
+             hindered=None, critical_shear_pa=None, bed_drag_coefficient=None,
+             water_density_kg_per_m3=None, resuspension_capacity: int = 16) -> PlumeRun:
     """Release ``class_mass_kg`` in ``n_particles`` particles and track them ``n_steps`` steps.
 
     Parameters
@@ -445,6 +604,24 @@ def simulate(*, n_particles: int, n_steps: int, dt_s: float, release_xyz_m, clas
     max_age_steps : int, optional
         Tracking horizon: a particle still suspended this many steps after its release is no
         longer followed and counts as suspended (``RETIRED``; default: no horizon).
+    seabed : Seabed, optional
+        A gridded seabed (default: flat, at height 0); release heights are above the local bed.
+    hindered : dict, optional
+        Hindered settling near the source, per class: ``rate_kg_per_s`` (the release rate of
+        the class's source, all its classes), ``volume_fraction`` (the solids volume fraction
+        of the discharge, the concentration's upper bound), ``density_kg_per_m3`` (solids) and
+        ``exponent`` (Richardson–Zaki ``n``, :func:`richardson_zaki_exponent`). Off: None.
+    critical_shear_pa : float, optional
+        Critical bed shear stress for deposition and erosion [Pa] (off: None, every particle
+        reaching the bed deposits): above it a particle reaching the bed is reflected, and one
+        on the bed is resuspended.
+    bed_drag_coefficient, water_density_kg_per_m3 : float, optional
+        C₁₀₀ (referred to the current 1 m above the bed) [-] and ρ [kg/m³] of the bed shear
+        stress τ_b = ρ C₁₀₀ |U(1 m)|² (Soulsby 1997, *Dynamics of Marine Sands*, eq. 30);
+        needed with ``critical_shear_pa``.
+    resuspension_capacity : int
+        Stays on the bed each particle can leave (when the current varies in time or space);
+        a particle landing for the next time stays for good.
 
     Returns
     -------
@@ -476,6 +653,9 @@ def simulate(*, n_particles: int, n_steps: int, dt_s: float, release_xyz_m, clas
         z = np.array(np.broadcast_to(np.asarray(release_z_m, dtype=float), (n,)))
     if class_release_z_m is not None:
         z = np.asarray(class_release_z_m, dtype=float)[grain]
+    bed = seabed or Seabed(np.zeros(1), np.zeros(1), np.zeros((1, 1)))
+    heights = z.copy()  # above the local bed
+    z = z + bed.height_at(rx, ry)
     w0 = settling[grain] if own_w is None else own_w
     if floc_settling_m_per_s is None:
         wf, tau = w0.copy(), np.zeros(n)
@@ -486,16 +666,92 @@ def simulate(*, n_particles: int, n_steps: int, dt_s: float, release_xyz_m, clas
     event = np.zeros(n, dtype=np.int64)
     snaps = np.asarray(sorted(snap_steps), dtype=np.int64)
     sx, sy, sz = (np.empty((snaps.size, n)) for _ in range(3))
+    hind = _hindrance_table(hindered, grain, heights, current, kz_z_m, kz_m2_per_s,
+                            float(kh_m2_per_s), (rx, ry))
+    mode, tau_cr, drag = _bed_rule(current, critical_shear_pa, bed_drag_coefficient,
+                                   water_density_kg_per_m3)
+    cycles = np.full((n, 2 * int(resuspension_capacity) if mode == BED_DYNAMIC else 0), -1,
+                     dtype=np.int64)
+    n_cycles = np.zeros(n, dtype=np.int64)
     _advance(x, y, z, w0, wf, tau, release, status, event, np.uint64(seed),
              current.t_s, current.z_m, current.y_m, current.x_m, current.u, current.v,
-             np.asarray(kz_z_m, dtype=float), np.asarray(kz_m2_per_s, dtype=float),
+             *column_table(current, kz_z_m, kz_m2_per_s),
              float(kh_m2_per_s), float(depth_m), current.bounds(), float(dt_s), int(n_steps),
              snaps, sx, sy, sz, bool(reflect_bed), bool(drift_correction),
-             int(n_steps if max_age_steps is None else max_age_steps))
+             int(n_steps if max_age_steps is None else max_age_steps),
+             bed.y_m, bed.x_m, bed.height_m, hind, np.array([rx, ry]), mode, tau_cr, drag,
+             cycles, n_cycles)
     return PlumeRun(x_m=x, y_m=y, z_m=z, mass_kg=mass, grain_class=grain, release_step=release,
                     status=status, event_step=event, dt_s=float(dt_s), n_steps=int(n_steps),
                     snap_steps=snaps, snapshots=np.stack([sx, sy, sz], axis=1),
-                    max_age_steps=None if max_age_steps is None else int(max_age_steps))
+                    max_age_steps=None if max_age_steps is None else int(max_age_steps),
+                    cycles=cycles if mode == BED_DYNAMIC else None,
+                    n_cycles=n_cycles if mode == BED_DYNAMIC else None, bed_mode=mode)
+
+
+def _current_at(current: Current, height_m: float, x_m: float, y_m: float) -> tuple:
+    """The current (u, v) at the run's start, at a height and a horizontal position [m/s]."""
+    where = (*_locate(current.t_s, 0.0), *_locate(current.z_m, float(height_m)),
+             *_locate(current.y_m, float(y_m)), *_locate(current.x_m, float(x_m)))
+    return float(_lerp4(current.u, *where)), float(_lerp4(current.v, *where))
+
+
+def _hindrance_table(hindered, grain, heights, current, kz_z_m, kz_m2_per_s, kh, origin):
+    """Per particle: the dilution scale a, the cap, n, the height scaling and the current.
+
+    ``a = ṁ / (4π √(K_h K_z) ρ_s)`` [m] with ``K_z`` at the source's height; the height offset
+    is scaled by √(K_h / K_z) (isotropic coordinates). ``a = 0`` (off) without diffusion.
+    """
+    n = grain.size
+    out = np.zeros((n, 6))
+    if hindered is None:
+        return out
+    kz_z = np.atleast_1d(np.asarray(kz_z_m, dtype=float))
+    kz = np.atleast_1d(np.asarray(kz_m2_per_s, dtype=float))
+    rate = np.asarray(hindered["rate_kg_per_s"], dtype=float)[grain]
+    cap = np.asarray(hindered["volume_fraction"], dtype=float)[grain]
+    rho = np.asarray(hindered["density_kg_per_m3"], dtype=float)[grain]
+    out[:, 2] = np.asarray(hindered["exponent"], dtype=float)[grain]
+    k_src = np.interp(heights, kz_z, kz)
+    ok = (kh * k_src > 0) & (rate > 0) & (cap > 0)
+    root = np.sqrt(np.where(ok, kh * k_src, 1.0))
+    out[:, 0] = np.where(ok, rate / (4.0 * np.pi * root * rho), 0.0)
+    out[:, 1] = np.minimum(cap, 1.0)
+    out[:, 3] = np.sqrt(kh / np.where(ok, k_src, 1.0))
+    for h in np.unique(heights):
+        sel = heights == h
+        out[sel, 4], out[sel, 5] = _current_at(current, h, *origin)
+    return out
+
+
+def _bed_rule(current, critical_shear_pa, drag_coefficient, water_density):
+    """The bed's rule, the critical shear stress [Pa] and ρ C₁₀₀ [kg/m³]."""
+    if critical_shear_pa is None:
+        return BED_ABSORBING, np.inf, 0.0
+    if drag_coefficient is None or water_density is None:
+        raise ValueError("critical_shear_pa needs bed_drag_coefficient and "
+                         "water_density_kg_per_m3 (tau_b = rho C100 U(1 m)^2)")
+    drag = float(water_density) * float(drag_coefficient)
+    steady = current.t_s.size == 1 and current.y_m.size == 1 and current.x_m.size == 1
+    if not steady:
+        return BED_DYNAMIC, float(critical_shear_pa), drag
+    u, v = _current_at(current, REFERENCE_HEIGHT_M, 0.0, 0.0)
+    above = drag * (u * u + v * v) > float(critical_shear_pa)
+    return (BED_REFLECTING if above else BED_ABSORBING), float(critical_shear_pa), drag
+
+
+def richardson_zaki_exponent(reynolds):
+    """Richardson–Zaki exponent n of hindered settling, w = w₀ (1 − φ)^n [-].
+
+    Rowe's fit over the particle Reynolds number ``Re = w₀ d / ν`` of the single grain,
+    ``n = (4.7 + 0.41 Re^0.75) / (1 + 0.175 Re^0.75)``: 4.7 for fine grains (Richardson & Zaki
+    1954 give 4.65 below Re = 0.2), 2.34 for large Re (Rowe 1987, "A convenient empirical
+    equation for estimation of the Richardson–Zaki exponent", Chem. Eng. Sci. 42:2795;
+    Richardson & Zaki 1954, "Sedimentation and fluidisation: Part I", Trans. Inst. Chem.
+    Eng. 32:35).
+    """
+    r = np.asarray(reynolds, dtype=float) ** 0.75
+    return (4.7 + 0.41 * r) / (1.0 + 0.175 * r)
 
 
 def stratified_settling(counts, band_settling, band_mass) -> np.ndarray:

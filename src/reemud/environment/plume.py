@@ -309,7 +309,8 @@ def release_sources(*, phase_mass_fractions, phase_size_fractions, phase_density
                     diameter_um, escaped_dry_t, release_height_m, seawater_density_kg_per_m3,
                     seawater_viscosity_pa_s, water_depth_m, tailings_at_sea, tailings_dry_t,
                     tailings_partition, return_solids_t, tailings_release_height_m,
-                    return_water_release, surface_release_depth_m):
+                    return_water_release, surface_release_depth_m, escape_volume_fraction=None,
+                    tailings_water_t=None, return_water_t=None):
     """The plume's three sources, each with its grain classes, for the Lagrangian engine.
 
     ``escape`` (the mud escaping the gathering cylinder at ``release_height_m``, in the mined
@@ -320,8 +321,15 @@ def release_sources(*, phase_mass_fractions, phase_size_fractions, phase_density
     its own near the bed, at mid-water or ``surface_release_depth_m`` below the surface).
     Settling velocity per class from ``reemud.particles.terminal_velocity_m_per_s`` (drag
     beyond Stokes, fluids). Scalars only (one draw); returns a list of dicts ``name``,
-    ``mass_kg`` [kg/yr per class], ``settling_m_per_s`` [m/s], ``height_m`` [m].
+    ``mass_kg`` [kg/yr per class], ``settling_m_per_s`` [m/s], ``height_m`` [m],
+    ``density_kg_per_m3`` (of the source's solids, mass over volume) and ``exponent`` (the
+    Richardson–Zaki n of each class at its Reynolds number w d / ν, ``richardson_zaki_exponent``).
+    Given ``escape_volume_fraction`` (the solids volume fraction the escape leaves at),
+    ``tailings_water_t`` and ``return_water_t`` [t/yr of seawater with the tailings and the
+    return water's fines], each source also carries its ``volume_fraction`` of solids, for
+    hindered settling near it.
     """
+    from reemud.environment.lagrangian import richardson_zaki_exponent
     from reemud.particles import terminal_velocity_m_per_s
 
     phases = list(phase_mass_fractions)
@@ -345,9 +353,27 @@ def release_sources(*, phase_mass_fractions, phase_size_fractions, phase_density
                "surface": float(water_depth_m) - float(surface_release_depth_m)}
     if return_water_release == "with-tailings" and not tailings_at_sea:
         returned = 0.0 * returned
-    return [{"name": "escape", "mass_kg": escape, "settling_m_per_s": w,
-             "height_m": float(release_height_m)},
-            {"name": "tailings", "mass_kg": tailings, "settling_m_per_s": w,
-             "height_m": float(tailings_release_height_m)},
-            {"name": "return water", "mass_kg": returned, "settling_m_per_s": w,
-             "height_m": heights[return_water_release]}]
+    rho_w = float(seawater_density_kg_per_m3)
+    exponent = richardson_zaki_exponent(w * np.tile(diameter_um, len(phases)) * 1e-6 * rho_w
+                                        / float(seawater_viscosity_pa_s))
+    out = [{"name": "escape", "mass_kg": escape, "settling_m_per_s": w,
+            "height_m": float(release_height_m)},
+           {"name": "tailings", "mass_kg": tailings, "settling_m_per_s": w,
+            "height_m": float(tailings_release_height_m)},
+           {"name": "return water", "mass_kg": returned, "settling_m_per_s": w,
+            "height_m": heights[return_water_release]}]
+    water_t = (None, tailings_water_t, return_water_t)
+    for src, water in zip(out, water_t, strict=True):
+        m = src["mass_kg"]
+        solids_m3 = float(np.sum(m / densities))
+        src["density_kg_per_m3"] = float(m.sum() / solids_m3) if solids_m3 > 0 else \
+            float(np.average(densities))
+        src["exponent"] = exponent
+        if escape_volume_fraction is None:
+            continue
+        if water is None:
+            src["volume_fraction"] = float(escape_volume_fraction)
+        else:
+            water_m3 = float(water) * 1000.0 / rho_w
+            src["volume_fraction"] = solids_m3 / (solids_m3 + water_m3) if solids_m3 > 0 else 0.0
+    return out

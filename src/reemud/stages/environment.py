@@ -16,12 +16,12 @@ from pydantic import field_validator
 from reemud import environment
 from reemud.constants import DAYS_PER_YEAR
 from reemud.environment import footprint, lagrangian
-from reemud.environment.currents import read_currents
+from reemud.environment.currents import read_currents, read_seabed
 from reemud.environment.plume import RETURN_WATER_RELEASES, release_classes, release_sources
 from reemud.particles import SIZE_MID_UM
 from reemud.records import EnvironmentLedger
 from reemud.registry import register
-from reemud.stages.common import P, Params, draw_count, draw_groups, one_of
+from reemud.stages.common import P, Params, canonical, draw_count, draw_groups, one_of
 
 
 class LedgerPlumeParams(Params):
@@ -152,7 +152,7 @@ def run_ledger_gaussian_plume(p: LedgerPlumeParams, up: Mapping[str, object],
         plume_released_dry_t_per_year=released_kg.sum(axis=-1) / 1000.0,
         plume_area_km2_above_1mm=_plume_area_km2(p, dep, released_kg, w, heights),
         plume_area_km2_above_0_1mm=nan, plume_area_se_km2_above_1mm=nan,
-        plume_area_km2_by_source={})
+        plume_area_km2_by_source={}, plume_area_km2_by_threshold={})
 
 
 def _ledger(p, up) -> dict:
@@ -198,6 +198,36 @@ class LagrangianPlumeParams(LedgerPlumeParams):
                                 "current file (NaN: not set)")
     current_source_y: float = P("", "the source's latitude [degrees] or projected y [m] in the "
                                 "current file (NaN: not set)")
+    plume_thresholds_mm: str = P("mm", "deposit thicknesses whose areas are reported and "
+                                 "contoured, comma-separated (e.g. \"1, 0.1\")")
+    vertical_diffusivity_profile: str = P("", "shape of K_z with height above the bed: "
+                                          "height_m:factor pairs times "
+                                          "vertical_diffusivity_m2_per_s, or none (constant)")
+    current_profile: str = P("", "shape of the current with height above the bed: "
+                             "height_m:factor pairs times current_speed_m_per_s, or none")
+    hindered_settling: str = P("", "hindered settling near the sources (Richardson-Zaki at the "
+                               "diluting discharge's concentration): on or off")
+    critical_shear_pa: float = P("Pa", "critical bed shear stress for deposition and erosion "
+                                 "(inf: every particle reaching the bed stays)", gt=0)
+    bed_drag_coefficient: float = P("", "bed drag coefficient C100 (referred to the current 1 m "
+                                    "above the bed)", gt=0, le=0.1)
+    seabed_file: str = P("", "NetCDF file of the bathymetry around the source (CF), or none for "
+                         "a flat seabed")
+
+    @field_validator("hindered_settling")
+    @classmethod
+    def _on_off(cls, v: str) -> str:
+        return one_of(v, ("on", "off"))
+
+    @field_validator("plume_thresholds_mm", mode="before")
+    @classmethod
+    def _thresholds(cls, v) -> str:
+        return _threshold_text(v)
+
+    @field_validator("vertical_diffusivity_profile", "current_profile", mode="before")
+    @classmethod
+    def _profiles(cls, v) -> str:
+        return _profile_text(v)
 
     @field_validator("return_water_release")
     @classmethod
@@ -218,6 +248,65 @@ class LagrangianPlumeParams(LedgerPlumeParams):
 
 PLUME_THRESHOLDS_M = footprint.DEFAULT_THRESHOLDS_M
 """The KPIs' deposit thresholds: 1 mm and 0.1 mm [m]."""
+
+_PROFILE_FIX = ('write height_m:factor pairs with increasing heights above the bed, e.g. '
+                '"0:10, 50:10, 200:1" (a list of [height, factor] pairs in TOML works too), '
+                'or none')
+
+
+def _threshold_text(v) -> str:
+    """The thresholds [mm] as canonical text, from text ("1, 0.1") or a list of numbers."""
+    items = v if isinstance(v, list | tuple) else str(v).split(",")
+    fix = 'write positive thicknesses in mm separated by commas, e.g. "1, 0.1"'
+    try:
+        values = [float(x) for x in items]
+    except (TypeError, ValueError):
+        raise ValueError(f"not a list of thicknesses: {v!r}; {fix}") from None
+    if not values or len(values) > 8 or not all(np.isfinite(x) and x > 0 for x in values):
+        raise ValueError(f"not 1 to 8 positive thicknesses: {v!r}; {fix}")
+    if len(set(values)) < len(values):
+        raise ValueError(f"a threshold is given twice: {v!r}; {fix}")
+    return ", ".join(f"{x:g}" for x in values)
+
+
+def _profile_text(v) -> str:
+    """A profile as canonical text "h:f, h:f" (or "none"), from text or ``[[h, f], ...]``."""
+    if isinstance(v, str) and v.strip().lower() == "none":
+        return "none"
+    try:
+        pairs = [tuple(float(x) for x in (item if isinstance(item, list | tuple)
+                                          else str(item).split(":"))) for item in
+                 (v if isinstance(v, list | tuple) else str(v).split(","))]
+    except (TypeError, ValueError):
+        raise ValueError(f"not a profile: {v!r}; {_PROFILE_FIX}") from None
+    heights = [h for h, *_ in pairs]
+    if (len(pairs) < 2 or any(len(q) != 2 for q in pairs)
+            or not all(np.isfinite(x) for q in pairs for x in q)):
+        raise ValueError(f"not a profile of two or more pairs: {v!r}; {_PROFILE_FIX}")
+    if heights[0] < 0 or any(b <= a for a, b in zip(heights, heights[1:], strict=False)):
+        raise ValueError(f"heights must start at 0 or above and increase: {v!r}; {_PROFILE_FIX}")
+    if any(f < 0 for _, f in pairs):
+        raise ValueError(f"a negative factor: {v!r}; {_PROFILE_FIX}")
+    return ", ".join(f"{h:g}:{f:g}" for h, f in pairs)
+
+
+def profile_of(text: str, scale: float) -> tuple[np.ndarray, np.ndarray]:
+    """Heights [m] and values of a profile parameter times ``scale`` (``none``: one node)."""
+    if text == "none":
+        return np.zeros(1), np.array([float(scale)])
+    pairs = np.array([[float(x) for x in pair.split(":")] for pair in text.split(",")])
+    return pairs[:, 0], pairs[:, 1] * float(scale)
+
+
+def thresholds_m(p) -> tuple[float, ...]:
+    """The scenario's deposit thresholds [m], in the order given."""
+    return tuple(float(x) / 1000.0 for x in p.plume_thresholds_mm.split(","))
+
+
+def _reported_thresholds_m(p) -> tuple[float, ...]:
+    """1 mm and 0.1 mm (the fixed KPIs) followed by the scenario's other thresholds [m]."""
+    extra = [t for t in thresholds_m(p) if not any(np.isclose(t, PLUME_THRESHOLDS_M))]
+    return (*PLUME_THRESHOLDS_M, *extra)
 
 SOURCE_NAMES = ("escape", "tailings", "return water")
 """The plume's sources, in ``release_sources`` order."""
@@ -244,7 +333,10 @@ def _plume_sources(p, up, i=None):
         return_solids_t=_at(conc.return_solids_t_per_year, i),
         tailings_release_height_m=_at(p.tailings_release_height_m, i),
         return_water_release=p.return_water_release,
-        surface_release_depth_m=_at(p.surface_release_depth_m, i))
+        surface_release_depth_m=_at(p.surface_release_depth_m, i),
+        escape_volume_fraction=_at(up["lifting"].solids_volume_fraction, i),
+        tailings_water_t=_at(conc.water_t_per_year["overflow"], i),
+        return_water_t=_at(conc.water_t_per_year["return"], i))
 
 
 def _engine(p, up, sources, particles, seed, i=None, snap_days=()) -> dict:
@@ -255,20 +347,33 @@ def _engine(p, up, sources, particles, seed, i=None, snap_days=()) -> dict:
     days = p.plume_release_days or _at(feed.operating_days_per_year, i)
     operating = max(int(round(days * steps_per_day)), 1)
     tracking = int(round(p.plume_tracking_days * steps_per_day))
-    current = lagrangian.Current.constant(_at(p.current_speed_m_per_s, i)) \
-        if p.current_file == "none" else _file_current(
+    kz_z, kz = profile_of(p.vertical_diffusivity_profile, _at(p.vertical_diffusivity_m2_per_s, i))
+    current = lagrangian.Current.profile(*profile_of(p.current_profile, _at(
+        p.current_speed_m_per_s, i))) if p.current_file == "none" else _file_current(
             p.current_file, _at(dep.water_depth_m, i), (p.current_source_x, p.current_source_y),
             p.current_start, (operating + tracking) * p.plume_dt_s)
     return footprint.source_plume(
         sources=sources, current=current,
-        kh_m2_per_s=_at(p.horizontal_diffusivity_m2_per_s, i), kz_z_m=[0.0],
-        kz_m2_per_s=[_at(p.vertical_diffusivity_m2_per_s, i)],
+        kh_m2_per_s=_at(p.horizontal_diffusivity_m2_per_s, i), kz_z_m=kz_z, kz_m2_per_s=kz,
         depth_m=_at(dep.water_depth_m, i),
         dry_density_kg_per_m3=_at(dep.dry_bulk_density_t_per_m3, i) * 1000.0,
-        thresholds_m=PLUME_THRESHOLDS_M, particles=particles, dt_s=p.plume_dt_s,
+        thresholds_m=_reported_thresholds_m(p), particles=particles, dt_s=p.plume_dt_s,
         operating_steps=operating, tracking_steps=tracking, seed=seed,
         floc_settling_m_per_s=floc if floc > 0 else None, floc_time_s=_at(p.floc_time_s, i),
-        snap_steps=[int(round(d * steps_per_day)) for d in snap_days])
+        snap_steps=[int(round(d * steps_per_day)) for d in snap_days],
+        hindered=p.hindered_settling == "on", bed=_bed(p, dep, i))
+
+
+def _bed(p, dep, i) -> dict:
+    """The engine's bed: gridded or flat, and the critical shear stress if finite."""
+    out = {} if p.seabed_file == "none" else {"seabed": _file_seabed(
+        p.seabed_file, _at(dep.water_depth_m, i), (p.current_source_x, p.current_source_y))}
+    critical = _at(p.critical_shear_pa, i)
+    if np.isfinite(critical):
+        out |= {"critical_shear_pa": critical,
+                "bed_drag_coefficient": _at(p.bed_drag_coefficient, i),
+                "water_density_kg_per_m3": _at(dep.seawater_density_kg_per_m3, i)}
+    return out
 
 
 _SINGLE: dict[str, dict] = {}
@@ -289,9 +394,10 @@ def _single_run(p, up, seed) -> dict:
         digest.update(value.encode() if isinstance(value, str) else
                       np.ascontiguousarray(value, dtype=float).tobytes())
     for src in sources:
-        for key in ("mass_kg", "settling_m_per_s"):
+        for key in sorted(k for k in src if k != "name"):
+            digest.update(key.encode())
             digest.update(np.ascontiguousarray(src[key], dtype=float).tobytes())
-        digest.update(repr((src["name"], src["height_m"])).encode())
+        digest.update(src["name"].encode())
     digest.update(repr((seed, float(dep.water_depth_m), float(dep.dry_bulk_density_t_per_m3),
                         float(feed.operating_days_per_year))).encode())
     key = digest.hexdigest()
@@ -325,18 +431,49 @@ def _source_totals(p, up) -> np.ndarray:
     return np.atleast_2d(np.stack(parts, axis=-1))
 
 
-def _shape_columns(p, up, shares) -> list:
-    """What shapes the footprint, whatever the released mass and the deposit's density."""
+def _shape_columns(p, up, totals) -> list:
+    """What shapes the footprint, whatever the released mass and the deposit's density.
+
+    ``totals``: each source's release [t/yr], ``(draws or 1, sources)``. With hindered settling
+    on, the release rate shapes the footprint near the sources too: the draws are grouped by
+    each source's rate within a factor of 2 (its power of 2) and by the solids fraction of each
+    discharge within 2⁻⁶, and a group's draws scale its first draw's footprint by their mass.
+    """
     dep, feed, conc = up["deposit"], up["collector"], up["beneficiation"]
-    return [(shares, 1), *feed.phase_mass_fractions.values(),
-            *dep.phase_density_kg_per_m3.values(),
-            *((v, 1) for v in dep.phase_size_fractions.values()),
-            *((v, 1) for v in conc.partition.values()),
-            dep.seawater_density_kg_per_m3, dep.seawater_viscosity_pa_s, dep.water_depth_m,
-            feed.operating_days_per_year, p.current_speed_m_per_s,
-            p.horizontal_diffusivity_m2_per_s, p.vertical_diffusivity_m2_per_s,
-            p.release_height_m, p.tailings_release_height_m, p.surface_release_depth_m,
-            p.floc_settling_m_per_s, p.floc_time_s]
+    totals = totals[0] if totals.shape[0] == 1 else totals  # one row: no draw axis
+    sums = totals.sum(axis=-1, keepdims=True)
+    shares = totals / np.where(sums > 0, sums, 1.0)
+    columns = [(shares, 1), *feed.phase_mass_fractions.values(),
+               *dep.phase_density_kg_per_m3.values(),
+               *((v, 1) for v in dep.phase_size_fractions.values()),
+               *((v, 1) for v in conc.partition.values()),
+               dep.seawater_density_kg_per_m3, dep.seawater_viscosity_pa_s, dep.water_depth_m,
+               feed.operating_days_per_year, p.current_speed_m_per_s,
+               p.horizontal_diffusivity_m2_per_s, p.vertical_diffusivity_m2_per_s,
+               p.release_height_m, p.tailings_release_height_m, p.surface_release_depth_m,
+               p.floc_settling_m_per_s, p.floc_time_s, p.critical_shear_pa,
+               p.bed_drag_coefficient]
+    if p.hindered_settling == "on":
+        with np.errstate(divide="ignore", invalid="ignore"):
+            rate_bin = np.where(totals > 0, np.floor(np.log2(np.where(totals > 0, totals, 1.0))),
+                                -np.inf)
+            water = np.stack(np.broadcast_arrays(
+                np.asarray(conc.water_t_per_year["overflow"], dtype=float),
+                np.asarray(conc.water_t_per_year["return"], dtype=float)), axis=-1)
+            ratio = np.where(totals[..., 1:] > 0, water / totals[..., 1:], 0.0)
+        columns += [(rate_bin, 1), (canonical(ratio, 6), 1),
+                    canonical(up["lifting"].solids_volume_fraction, 6)]
+    return columns
+
+
+@lru_cache(maxsize=8)
+def _file_seabed(path: str, depth_m: float, position: tuple):
+    """The seabed of a NetCDF file (``currents.read_seabed``), read once per setting."""
+    x, y = position
+    return read_seabed(path, water_depth_m=depth_m,
+                       source_position=None if np.isnan(x) or np.isnan(y) else (x, y),
+                       position_fix="set environment.current_source_x and current_source_y "
+                                    "(longitude and latitude of the source)")
 
 
 @lru_cache(maxsize=8)
@@ -357,7 +494,7 @@ def _draws(p, up) -> int | None:
     drawn = [(totals, 1)] if totals.shape[0] > 1 or np.ndim(
         up["collector"].escaped_dry_t_per_year) else []
     return draw_count(*drawn, up["deposit"].dry_bulk_density_t_per_m3,
-                      *_shape_columns(p, up, totals[0]))
+                      *_shape_columns(p, up, totals))
 
 
 def _at(v, i):
@@ -389,16 +526,16 @@ def _lagrangian_plume(p, up, seed) -> dict:
     if size == 0:  # no draws: every KPI with an empty draw axis
         empty = np.zeros(0)
         names = [f"{name} >= {t * 1000:g} mm" for name in SOURCE_NAMES
-                 for t in PLUME_THRESHOLDS_M]
+                 for t in thresholds_m(p)]
         return {**result, "plume_area_km2_above_1mm": empty, "plume_area_km2_above_0_1mm": empty,
                 "plume_area_se_km2_above_1mm": empty,
-                "plume_area_km2_by_source": dict.fromkeys(names, empty)}
-    sums = totals.sum(axis=-1, keepdims=True)
-    shares = totals / np.where(sums > 0, sums, 1.0)
+                "plume_area_km2_by_source": dict.fromkeys(names, empty),
+                "plume_area_km2_by_threshold": {f"{t * 1000:g} mm": empty
+                                                for t in thresholds_m(p)}}
     if n is None:
         groups, particles = [np.arange(1)], p.plume_particles
     else:
-        columns = _shape_columns(p, up, np.broadcast_to(shares, (n, shares.shape[-1])))
+        columns = _shape_columns(p, up, np.broadcast_to(totals, (n, totals.shape[-1])))
         groups = [np.arange(n)[members] for members, _ in draw_groups(*columns)]
         particles = p.plume_draw_particles
     for members in groups:
@@ -408,7 +545,8 @@ def _lagrangian_plume(p, up, seed) -> dict:
             _engine(p, up, _plume_sources(p, up, i0), particles, seed, i0)
         scales = (total[members] / total[first] if total[first] > 0 else
                   np.zeros(members.size)) * density[first] / density[members]
-        for k, v in _plume_values(out, scales).items():
+        for k, v in _plume_values(out, scales, _reported_thresholds_m(p),
+                                  thresholds_m(p)).items():
             if isinstance(v, dict):
                 slot = result.setdefault(k, {})
                 for kk, vv in v.items():
@@ -418,21 +556,27 @@ def _lagrangian_plume(p, up, seed) -> dict:
     return result
 
 
-def _plume_values(out: dict, scales: np.ndarray) -> dict:
-    """The KPIs of a footprint scaled by each of ``scales`` (arrays over the scales)."""
+def _plume_values(out: dict, scales: np.ndarray, reported, chosen) -> dict:
+    """The KPIs of a footprint scaled by each of ``scales`` (arrays over the scales).
+
+    ``reported``: the thresholds computed [m] (1 mm and 0.1 mm first); ``chosen``: the
+    scenario's, for the per-source and per-threshold KPIs.
+    """
     edges = (out["x_edges"], out["y_edges"])
-    areas = footprint.scaled_areas_km2(out["thickness_m"], *edges, PLUME_THRESHOLDS_M, scales)
+    areas = footprint.scaled_areas_km2(out["thickness_m"], *edges, reported, scales)
     subsets = np.stack([footprint.scaled_areas_km2(t, *edges, PLUME_THRESHOLDS_M, scales)
                         for t in out["subset_thickness_m"]])
     se = subsets.std(axis=0, ddof=1) / np.sqrt(subsets.shape[0])
     by_source = {}
     for name, src in out["by_source"].items():
-        a = footprint.scaled_areas_km2(src["thickness_m"], *edges, PLUME_THRESHOLDS_M, scales) \
-            if "thickness_m" in src else np.zeros((scales.size, len(PLUME_THRESHOLDS_M)))
-        for j, t in enumerate(PLUME_THRESHOLDS_M):
+        a = footprint.scaled_areas_km2(src["thickness_m"], *edges, chosen, scales)
+        for j, t in enumerate(chosen):
             by_source[f"{name} >= {t * 1000:g} mm"] = a[:, j]
+    index = [int(np.flatnonzero(np.isclose(reported, t))[0]) for t in chosen]
+    at = {f"{t * 1000:g} mm": areas[:, j] for t, j in zip(chosen, index, strict=True)}
     return {"plume_area_km2_above_1mm": areas[:, 0], "plume_area_km2_above_0_1mm": areas[:, 1],
-            "plume_area_se_km2_above_1mm": se[:, 0], "plume_area_km2_by_source": by_source}
+            "plume_area_se_km2_above_1mm": se[:, 0], "plume_area_km2_by_source": by_source,
+            "plume_area_km2_by_threshold": at}
 
 
 SECTION_DAYS = (1.0, 10.0)
@@ -463,7 +607,7 @@ def lagrangian_plume_grid(p, up, env: EnvironmentLedger, seed: int) -> dict:
     return {"plume_sections": _sections(out["run"]),
             "plume_x_edges_m": out["x_edges"], "plume_y_edges_m": out["y_edges"],
             "plume_deposit_thickness_m": out["thickness_m"],
-            "plume_thresholds_m": np.asarray(PLUME_THRESHOLDS_M),
+            "plume_thresholds_m": np.asarray(thresholds_m(p)),
             "plume_ledger_kg": out["ledger"], "plume_max_extent_km": out["max_extent_km"],
             "plume_centroid_m": out["centroid_m"], "plume_spread_m": out["spread_m"]}
 
@@ -471,7 +615,8 @@ def lagrangian_plume_grid(p, up, env: EnvironmentLedger, seed: int) -> dict:
 @register("environment", "ledger_lagrangian_plume", LagrangianPlumeParams, default=True,
           fixed=("return_water_release", "plume_particles", "plume_draw_particles",
                  "plume_dt_s", "plume_tracking_days", "plume_release_days", "current_source_x",
-                 "current_source_y"),
+                 "current_source_y", "plume_thresholds_mm", "vertical_diffusivity_profile",
+                 "current_profile", "hindered_settling", "seabed_file"),
           diagnostics=lagrangian_plume_grid)
 def run_ledger_lagrangian_plume(p: LagrangianPlumeParams, up: Mapping[str, object],
                                 seed: int) -> EnvironmentLedger:
@@ -492,4 +637,6 @@ def run_ledger_lagrangian_plume(p: LagrangianPlumeParams, up: Mapping[str, objec
         plume_area_km2_above_0_1mm=one(plume["plume_area_km2_above_0_1mm"]),
         plume_area_se_km2_above_1mm=one(plume["plume_area_se_km2_above_1mm"]),
         plume_area_km2_by_source={k: one(v) for k, v in
-                                  plume["plume_area_km2_by_source"].items()})
+                                  plume["plume_area_km2_by_source"].items()},
+        plume_area_km2_by_threshold={k: one(v) for k, v in
+                                     plume["plume_area_km2_by_threshold"].items()})
