@@ -153,16 +153,15 @@ def _column(za, table, z, dt, drift, i):
     """
     top = za[za.size - 1]
     i = _seg(za, z, i)
-    zc = min(max(z, za[0]), top)
-    row = table[i]
-    slope = row[5] if (z > za[0] and z < top and drift) else 0.0
-    uu = row[0] + row[1] * (zc - za[i])
-    vv = row[2] + row[3] * (zc - za[i])
+    lo = za[i]
+    dz = min(max(z, za[0]), top) - lo
+    slope = table[i, 5] if (z > za[0] and z < top and drift) else 0.0
+    uu = table[i, 0] + table[i, 1] * dz
+    vv = table[i, 2] + table[i, 3] * dz
     zm = min(max(z + 0.5 * slope * dt, za[0]), top)
-    if zm < za[i] or zm > za[i + 1]:
+    if zm < lo or zm > za[i + 1]:
         i = _seg(za, zm, i)
-        row = table[i]
-    return uu, vv, row[4] + row[5] * (zm - za[i]), slope, i
+    return uu, vv, table[i, 4] + table[i, 5] * (zm - za[i]), slope, i
 
 
 def column_table(current, kz_z_m, kz_m2_per_s):
@@ -262,7 +261,8 @@ def _bed_shear(t_axis, z_axis, y_axis, x_axis, u, v, time, x, y, drag):
 def _advance(x, y, z, w0, wf, tau_f, release_step, status, event_step, seed,  # noqa: PLR0913
              t_axis, z_axis, y_axis, x_axis, u, v, za, table, kh, depth, bounds, dt, n_steps,
              snap_steps, snap_x, snap_y, snap_z, reflect_bed, drift, max_age,
-             bed_y, bed_x, bed_z, hind, origin, bed_mode, tau_cr, drag, cycles, n_cycles):
+             bed_y, bed_x, bed_z, hind, origin, bed_mode, tau_cr, drag, cycles, n_cycles,
+             hits):
     """Advance every particle through ``n_steps`` steps in place (see the module docstring)."""
     n = x.size
     horizontal = np.sqrt(6.0 * kh * dt)
@@ -277,6 +277,7 @@ def _advance(x, y, z, w0, wf, tau_f, release_step, status, event_step, seed,  # 
     hindered = False
     for p in range(n):
         floc = floc or tau_f[p] > 0.0
+    for p in range(hind.shape[0]):  # no rows: no hindrance
         hindered = hindered or hind[p, 0] > 0.0
     for b in numba.prange((n + BLOCK - 1) // BLOCK):
         lo = b * BLOCK
@@ -341,10 +342,6 @@ def _advance(x, y, z, w0, wf, tau_f, release_step, status, event_step, seed,  # 
                 ws = w0[p]
                 if floc and tau_f[p] > 0.0:
                     ws = w0[p] + (wf[p] - w0[p]) * (1.0 - np.exp(-(step - start) * dt / tau_f[p]))
-                if hindered and hind[p, 0] > 0.0:
-                    ws *= _hindrance(px - origin[0], py - origin[1], (pz - z_start[j])
-                                     * hind[p, 3], hind[p, 4], hind[p, 5], kh, hind[p, 0],
-                                     hind[p, 1], hind[p, 2])
                 if flat:
                     uu, vv, kmid, slope = table[0, 0], table[0, 2], table[0, 4], 0.0
                 else:
@@ -362,6 +359,16 @@ def _advance(x, y, z, w0, wf, tau_f, release_step, status, event_step, seed,  # 
                 rz = _unit((bits >> np.uint64(1)) & mask)
                 px += uu * dt + horizontal * rx
                 py += vv * dt + horizontal * ry
+                if hindered and hind[p, 0] > 0.0:
+                    # at the mid-point of the step's horizontal move (a particle starts at the
+                    # source, where the concentration is the discharge's, and leaves it)
+                    factor = _hindrance(px - 0.5 * (uu * dt + horizontal * rx) - origin[0],
+                                        py - 0.5 * (vv * dt + horizontal * ry) - origin[1],
+                                        (pz - z_start[j]) * hind[p, 3], hind[p, 4], hind[p, 5],
+                                        kh, hind[p, 0], hind[p, 1], hind[p, 2])
+                    if factor < 1.0:
+                        hits[b] += 1  # a hindered particle-step
+                        ws *= factor
                 before = h
                 spread = max(kmid, 0.0) * dt
                 pz += (slope - ws) * dt + (vertical if flat else np.sqrt(6.0 * spread)) * rz
@@ -494,6 +501,8 @@ class PlumeRun:
     n_cycles: np.ndarray | None = None
     bed_mode: int = BED_ABSORBING
     """The bed's rule (:data:`BED_ABSORBING`, :data:`BED_REFLECTING`, :data:`BED_DYNAMIC`)."""
+    hindered_steps: int = 0
+    """Particle-steps whose settling was hindered (0: the run is the unhindered one)."""
 
     def ledger(self, steps=None) -> dict[str, np.ndarray]:
         """Mass released, suspended, deposited and exported after each of ``steps`` [kg].
@@ -672,7 +681,8 @@ def simulate(*, n_particles: int, n_steps: int, dt_s: float, release_xyz_m, clas
                                    water_density_kg_per_m3)
     cycles = np.full((n, 2 * int(resuspension_capacity) if mode == BED_DYNAMIC else 0), -1,
                      dtype=np.int64)
-    n_cycles = np.zeros(n, dtype=np.int64)
+    n_cycles = np.zeros(n if mode == BED_DYNAMIC else 0, dtype=np.int64)
+    hits = np.zeros((n + BLOCK - 1) // BLOCK, dtype=np.int64)
     _advance(x, y, z, w0, wf, tau, release, status, event, np.uint64(seed),
              current.t_s, current.z_m, current.y_m, current.x_m, current.u, current.v,
              *column_table(current, kz_z_m, kz_m2_per_s),
@@ -680,13 +690,14 @@ def simulate(*, n_particles: int, n_steps: int, dt_s: float, release_xyz_m, clas
              snaps, sx, sy, sz, bool(reflect_bed), bool(drift_correction),
              int(n_steps if max_age_steps is None else max_age_steps),
              bed.y_m, bed.x_m, bed.height_m, hind, np.array([rx, ry]), mode, tau_cr, drag,
-             cycles, n_cycles)
+             cycles, n_cycles, hits)
     return PlumeRun(x_m=x, y_m=y, z_m=z, mass_kg=mass, grain_class=grain, release_step=release,
                     status=status, event_step=event, dt_s=float(dt_s), n_steps=int(n_steps),
                     snap_steps=snaps, snapshots=np.stack([sx, sy, sz], axis=1),
                     max_age_steps=None if max_age_steps is None else int(max_age_steps),
                     cycles=cycles if mode == BED_DYNAMIC else None,
-                    n_cycles=n_cycles if mode == BED_DYNAMIC else None, bed_mode=mode)
+                    n_cycles=n_cycles if mode == BED_DYNAMIC else None, bed_mode=mode,
+                    hindered_steps=int(hits.sum()))
 
 
 def _current_at(current: Current, height_m: float, x_m: float, y_m: float) -> tuple:
@@ -700,12 +711,13 @@ def _hindrance_table(hindered, grain, heights, current, kz_z_m, kz_m2_per_s, kh,
     """Per particle: the dilution scale a, the cap, n, the height scaling and the current.
 
     ``a = ṁ / (4π √(K_h K_z) ρ_s)`` [m] with ``K_z`` at the source's height; the height offset
-    is scaled by √(K_h / K_z) (isotropic coordinates). ``a = 0`` (off) without diffusion.
+    is scaled by √(K_h / K_z) (isotropic coordinates). ``a = 0`` (off) without diffusion; no
+    rows at all without hindered settling.
     """
     n = grain.size
-    out = np.zeros((n, 6))
     if hindered is None:
-        return out
+        return np.zeros((0, 6))
+    out = np.zeros((n, 6))
     kz_z = np.atleast_1d(np.asarray(kz_z_m, dtype=float))
     kz = np.atleast_1d(np.asarray(kz_m2_per_s, dtype=float))
     rate = np.asarray(hindered["rate_kg_per_s"], dtype=float)[grain]
