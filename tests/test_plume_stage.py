@@ -2,6 +2,8 @@
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from reemud import registry
 from reemud.chain import run
@@ -362,3 +364,20 @@ def test_each_source_carries_its_discharges_solids_fraction(default_result):
     solids, water = 100.0 / 2500.0, 900.0 / 1025.0  # thousand m3 a year
     assert tailings["volume_fraction"] == pytest.approx(solids / (solids + water), rel=1e-12)
     assert tailings["density_kg_per_m3"] == pytest.approx(2500.0)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(st.text(max_size=40), st.lists(st.one_of(
+    st.floats(allow_nan=True), st.integers(), st.text(max_size=5),
+    st.lists(st.floats(allow_nan=True), max_size=3)), max_size=6)))
+def test_any_threshold_or_profile_text_is_parsed_or_refused_with_the_fix(value):
+    for parse, fix in ((env_stage._threshold_text, "separated by commas"),
+                       (env_stage._profile_text, "height_m:factor pairs")):
+        try:
+            text = parse(value)
+        except ValueError as exc:
+            message = str(exc)
+        else:
+            assert parse(text) == text  # canonical: parsing its own text changes nothing
+            continue
+        assert fix in message

@@ -96,8 +96,9 @@ def run(
         "--netcdf", help="also write the run's KPIs (per-element ones on an element dimension) "
                          "and the plume's deposit grid to this NetCDF file")] = None,
     geojson: Annotated[Path | None, typer.Option(
-        "--geojson", help="also write the plume deposit's 1 mm and 0.1 mm contours to this "
-                          "GeoJSON file (metres east and north of the source)")] = None,
+        "--geojson", help="also write the plume deposit's contours at the scenario's "
+                          "thresholds (default 1 mm and 0.1 mm) to this GeoJSON file (metres "
+                          "east and north of the source)")] = None,
 ) -> None:
     """Run a scenario through the whole chain; store the run and write the report.
 

@@ -282,15 +282,18 @@ def _plume_map(result: ChainResult, grid: dict):
                                colorbar=dict(title="mm", tickvals=ticks,
                                              ticktext=[f"{10 ** t:g}" for t in ticks])))
     k = result.kpis
-    for t, color in zip(thresholds, ("white", "orange", "red"), strict=False):
+    colors = ("white", "orange", "red", "cyan", "lime", "magenta", "yellow", "black")
+    for t, color in zip(thresholds, colors, strict=False):  # at most 8 thresholds
         fig.add_trace(go.Contour(x=x, y=y, z=z, showscale=False, contours_coloring="lines",
                                  line=dict(color=color, width=2),
                                  contours=dict(start=np.log10(t), end=np.log10(t), size=1),
                                  name=f"{t:g} mm", showlegend=True, hoverinfo="skip"))
     fig.update_layout(
-        title=f"Plume deposit of a year [mm, log scale]: {_fmt(k['plume_area_km2_above_1mm'])} "
-              f"km² above 1 mm, {_fmt(k['plume_area_km2_above_0_1mm'])} km² above 0.1 mm "
-              "(current along +x)", xaxis_title="east of the source [m]",
+        title="Plume deposit of a year [mm, log scale]: " + ", ".join(
+            f"{_fmt(a)} km² above {t}" for t, a in (k.get("plume_area_km2_by_threshold") or {
+                "1 mm": k["plume_area_km2_above_1mm"],
+                "0.1 mm": k["plume_area_km2_above_0_1mm"]}).items())
+              + " (current along +x)", xaxis_title="east of the source [m]",
         yaxis_title="north of the source [m]", yaxis_scaleanchor="x")
     yield "Plume deposit", fig
 

@@ -95,11 +95,12 @@ def _subset(run: PlumeRun, keep: np.ndarray, groups: float = 1.0) -> PlumeRun:
 def _suspended_at(run: PlumeRun, snapshot: int):
     """Positions after snapshot ``snapshot`` and which particles were suspended then.
 
-    Suspended: released, not yet deposited or exported, and not past the tracking horizon.
+    Suspended: released, not yet deposited or exported, not resting on the bed in a stay it is
+    later resuspended from, and not past the tracking horizon.
     """
     step = int(run.snap_steps[snapshot])
     x, y, z = run.snapshots[snapshot]
-    gone = (run.event_step > 0) & (run.event_step <= step)
+    gone = (run.event_step > 0) & (run.event_step <= step) | run.resting([step])[0]
     if run.max_age_steps is not None:
         gone |= run.release_step + run.max_age_steps <= step
     return x, y, z, (run.release_step < step) & ~gone

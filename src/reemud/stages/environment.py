@@ -279,10 +279,10 @@ def _profile_text(v) -> str:
                  (v if isinstance(v, list | tuple) else str(v).split(","))]
     except (TypeError, ValueError):
         raise ValueError(f"not a profile: {v!r}; {_PROFILE_FIX}") from None
-    heights = [h for h, *_ in pairs]
     if (len(pairs) < 2 or any(len(q) != 2 for q in pairs)
             or not all(np.isfinite(x) for q in pairs for x in q)):
         raise ValueError(f"not a profile of two or more pairs: {v!r}; {_PROFILE_FIX}")
+    heights = [h for h, _ in pairs]
     if heights[0] < 0 or any(b <= a for a, b in zip(heights, heights[1:], strict=False)):
         raise ValueError(f"heights must start at 0 or above and increase: {v!r}; {_PROFILE_FIX}")
     if any(f < 0 for _, f in pairs):
