@@ -11,6 +11,8 @@ of kilometres a plume travels) or projected x/y in metres. Every problem found �
 variable or coordinate, a source outside the grid, a run that starts or ends outside the file's
 time, a NaN in the field — is one ``ScenarioError`` listing all of them with the fix.
 
+A bathymetry for a gridded seabed is read alike (``read_seabed``).
+
 Docs: docs/models/environment.md §2.5.
 """
 
@@ -32,6 +34,16 @@ U_NAMES = ("eastward_sea_water_velocity", "baroclinic_eastward_sea_water_velocit
 V_NAMES = ("northward_sea_water_velocity", "baroclinic_northward_sea_water_velocity",
            "surface_northward_sea_water_velocity")
 SHORT_NAMES = (("uo", "vo"), ("u", "v"), ("water_u", "water_v"), ("U", "V"))
+
+
+def _open(path, what: str):
+    """The dataset of a NetCDF-4 file, or one ``ScenarioError`` saying why it cannot be read."""
+    try:
+        return xr.open_dataset(path, engine="h5netcdf")
+    except (OSError, ValueError) as exc:
+        raise ScenarioError([Problem(str(path), type(exc).__name__, "a readable NetCDF-4 file",
+                                     f"check the path and the format ({exc})")],
+                            source=what) from None
 
 
 def _by_standard_name(ds, names):
@@ -122,13 +134,7 @@ def read_currents(path: str | Path, *, water_depth_m: float, source_position=Non
         Every problem of the file at once (see the module docstring).
     """
     source = str(path)
-    try:
-        ds = xr.open_dataset(path, engine="h5netcdf")
-    except (OSError, ValueError) as exc:
-        raise ScenarioError([Problem(source, type(exc).__name__, "a readable NetCDF-4 file",
-                                     f"check the path and the format ({exc})")],
-                            source="currents") from None
-    with ds:
+    with _open(path, "currents") as ds:
         problems: list[Problem] = []
         u_name, v_name = _velocity_names(ds, u_var, v_var, problems, source)
         if problems:
@@ -261,13 +267,7 @@ def read_seabed(path: str | Path, *, water_depth_m: float, source_position=None,
     ``ScenarioError``.
     """
     source = str(path)
-    try:
-        ds = xr.open_dataset(path, engine="h5netcdf")
-    except (OSError, ValueError) as exc:
-        raise ScenarioError([Problem(source, type(exc).__name__, "a readable NetCDF-4 file",
-                                     f"check the path and the format ({exc})")],
-                            source="seabed") from None
-    with ds:
+    with _open(path, "seabed") as ds:
         name, sign = _bathymetry_name(ds, var)
         problems: list[Problem] = []
         if name is None:

@@ -246,14 +246,21 @@ def _bed_height(bed_y, bed_x, bed_z, x, y):
 
 
 @numba.njit(inline="always")
-def _bed_shear(t_axis, z_axis, y_axis, x_axis, u, v, time, x, y, drag):
-    """Bed shear stress ρ C₁₀₀ |U(1 m)|² [Pa] of a current varying in time or x–y."""
+def _current_at_point(t_axis, z_axis, y_axis, x_axis, u, v, time, z, y, x):
+    """(u, v) of a current on axes (t, z, y, x) at one time and point, multilinear."""
     it, ft = _locate(t_axis, time)
-    iz, fz = _locate(z_axis, REFERENCE_HEIGHT_M)
+    iz, fz = _locate(z_axis, z)
     iy, fy = _locate(y_axis, y)
     ix, fx = _locate(x_axis, x)
-    uu = _lerp4(u, it, ft, iz, fz, iy, fy, ix, fx)
-    vv = _lerp4(v, it, ft, iz, fz, iy, fy, ix, fx)
+    return (_lerp4(u, it, ft, iz, fz, iy, fy, ix, fx),
+            _lerp4(v, it, ft, iz, fz, iy, fy, ix, fx))
+
+
+@numba.njit(inline="always")
+def _bed_shear(t_axis, z_axis, y_axis, x_axis, u, v, time, x, y, drag):
+    """Bed shear stress ρ C₁₀₀ |U(1 m)|² [Pa] of a current varying in time or x–y."""
+    uu, vv = _current_at_point(t_axis, z_axis, y_axis, x_axis, u, v, time,
+                               REFERENCE_HEIGHT_M, y, x)
     return drag * (uu * uu + vv * vv)
 
 
@@ -347,12 +354,8 @@ def _advance(x, y, z, w0, wf, tau_f, release_step, status, event_step, seed,  # 
                 else:
                     uu, vv, kmid, slope, iz[j] = _column(za, table, h, dt, drift, iz[j])
                 if not profile:
-                    it, ft = _locate(t_axis, time)
-                    i, fz = _locate(z_axis, h)
-                    iy, fy = _locate(y_axis, py)
-                    ix, fx = _locate(x_axis, px)
-                    uu = _lerp4(u, it, ft, i, fz, iy, fy, ix, fx)
-                    vv = _lerp4(v, it, ft, i, fz, iy, fy, ix, fx)
+                    uu, vv = _current_at_point(t_axis, z_axis, y_axis, x_axis, u, v, time, h,
+                                               py, px)
                 a, b1, bits = _next(s0[j], s1[j])
                 rx = _unit((bits >> np.uint64(43)) & mask)
                 ry = _unit((bits >> np.uint64(22)) & mask)
@@ -702,9 +705,9 @@ def simulate(*, n_particles: int, n_steps: int, dt_s: float, release_xyz_m, clas
 
 def _current_at(current: Current, height_m: float, x_m: float, y_m: float) -> tuple:
     """The current (u, v) at the run's start, at a height and a horizontal position [m/s]."""
-    where = (*_locate(current.t_s, 0.0), *_locate(current.z_m, float(height_m)),
-             *_locate(current.y_m, float(y_m)), *_locate(current.x_m, float(x_m)))
-    return float(_lerp4(current.u, *where)), float(_lerp4(current.v, *where))
+    u, v = _current_at_point(current.t_s, current.z_m, current.y_m, current.x_m, current.u,
+                             current.v, 0.0, float(height_m), float(y_m), float(x_m))
+    return float(u), float(v)
 
 
 def _hindrance_table(hindered, grain, heights, current, kz_z_m, kz_m2_per_s, kh, origin):
