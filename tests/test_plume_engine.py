@@ -307,3 +307,24 @@ def test_a_sloping_seabed_meets_the_settling_particle_where_the_plane_does():
     t = h / (w + s * u)
     assert set(run.event_step.tolist()) == {int(np.ceil(t / dt))}
     assert run.z_m == pytest.approx(s * run.x_m, abs=1e-9)
+
+
+def test_flocculation_by_concentration_at_a_steady_fraction_is_flocculation_by_age():
+    # at the source's fraction phi0 everywhere (a source so strong its cap holds throughout),
+    # dP/dt = (1 - P) phi0 / (tau phi_ref): flocculation by age with tau phi_ref / phi0
+    w0, wf, tau, h = 2e-4, 2e-3, 3600.0, 5.0
+    phi0, reference = 0.02, 0.01 * 2650.0  # kg/m3: phi_ref = 0.01, so tau / 2
+    common = {"n": 500, "w": w0, "h": h, "kh": 0.1, "kz": 1e-12, "steps": 600,
+              "floc_settling_m_per_s": [wf]}
+    by_age = _run(**common, floc_time_s=[tau / 2])
+    source = {"rate_kg_per_s": [1e15], "volume_fraction": [phi0], "density_kg_per_m3": [2650.0],
+              "exponent": [0.0]}  # no hindrance
+    by_concentration = _run(**common, floc_time_s=[tau], hindered=source,
+                            floc_reference_kg_per_m3=reference)
+    assert by_age.deposited().all()
+    assert np.array_equal(by_concentration.event_step, by_age.event_step)
+    # with a reference fraction ten times the source's (0.2) they form at a tenth of the rate
+    # of tau: every particle lands later
+    dilute = _run(**common, floc_time_s=[tau], hindered=source,
+                  floc_reference_kg_per_m3=reference * 10 * phi0 / 0.01)
+    assert dilute.event_step.min() > by_age.event_step.max()

@@ -381,3 +381,18 @@ def test_any_threshold_or_profile_text_is_parsed_or_refused_with_the_fix(value):
             assert parse(text) == text  # canonical: parsing its own text changes nothing
             continue
         assert fix in message
+
+
+def test_flocculation_by_concentration_spans_no_flocculation_and_instant_flocculation(
+        default_result):
+    kpi = "plume_area_km2_above_0_1mm"
+    floc = "floc_settling_m_per_s = 2e-3\n"
+    # a reference far above any concentration of the plume: the aggregates never form
+    never = run(parse_scenario(_with(default_result, floc + "floc_reference_mg_per_l = 1e15")))
+    assert never.kpis[kpi] == pytest.approx(default_result.kpis[kpi], rel=1e-9)
+    # one far below: they form within the first step, as by age with a 1 s time scale
+    instant = run(parse_scenario(_with(default_result,
+                                       floc + "floc_reference_mg_per_l = 1e-9")))
+    by_age = run(parse_scenario(_with(default_result, floc + "floc_time_s = 1")))
+    assert instant.kpis[kpi] == pytest.approx(by_age.kpis[kpi], rel=1e-9)
+    assert by_age.kpis[kpi] != pytest.approx(default_result.kpis[kpi], rel=1e-3)

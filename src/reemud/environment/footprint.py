@@ -228,7 +228,7 @@ def source_plume(*, sources, current, kh_m2_per_s, kz_z_m, kz_m2_per_s, depth_m,
                  dry_density_kg_per_m3, thresholds_m=DEFAULT_THRESHOLDS_M, particles=20_000,
                  dt_s=600.0, operating_steps=1, tracking_steps=4320, seed=0, cells=400,
                  floc_settling_m_per_s=None, floc_time_s=None, snap_steps=(), hindered=True,
-                 bed=None) -> dict:
+                 bed=None, floc_reference_kg_per_m3=None) -> dict:
     """Run the engine on the plume's sources and return the footprint per source and in all.
 
     Parameters
@@ -265,6 +265,9 @@ def source_plume(*, sources, current, kh_m2_per_s, kz_z_m, kz_m2_per_s, depth_m,
     bed : dict, optional
         ``lagrangian.simulate``'s bed arguments: ``seabed``, ``critical_shear_pa``,
         ``bed_drag_coefficient``, ``water_density_kg_per_m3``.
+    floc_reference_kg_per_m3 : float, optional
+        Flocculation by concentration (``lagrangian.simulate``): the concentration at which it
+        takes ``floc_time_s``; needs the sources' solids fractions (default: by age).
 
     Returns
     -------
@@ -274,7 +277,12 @@ def source_plume(*, sources, current, kh_m2_per_s, kz_z_m, kz_m2_per_s, depth_m,
     """
     names, band_w, band_m, class_mass, class_z, class_source = [], [], [], [], [], []
     band_n = []
-    hinder = hindered and all("volume_fraction" in src for src in sources)
+    by_concentration = floc_reference_kg_per_m3 is not None and floc_settling_m_per_s is not None
+    dilution = all("volume_fraction" in src for src in sources)
+    if by_concentration and not dilution:
+        raise ValueError("floc_reference_kg_per_m3: flocculation by concentration needs each "
+                         "source's volume_fraction and density_kg_per_m3")
+    hinder = (hindered or by_concentration) and dilution
     for k, src in enumerate(sources):
         m = np.asarray(src["mass_kg"], dtype=float)
         w = np.asarray(src["settling_m_per_s"], dtype=float)
@@ -315,7 +323,9 @@ def source_plume(*, sources, current, kh_m2_per_s, kz_z_m, kz_m2_per_s, depth_m,
             "rate_kg_per_s": [float(np.sum(sources[k]["mass_kg"])) / seconds for k in source],
             "volume_fraction": [float(sources[k]["volume_fraction"]) for k in source],
             "density_kg_per_m3": [float(sources[k]["density_kg_per_m3"]) for k in source],
-            "exponent": band_n}
+            "exponent": band_n if hindered else np.zeros(len(band_n))}
+        if by_concentration:
+            extra["floc_reference_kg_per_m3"] = float(floc_reference_kg_per_m3)
     run = lagrangian.simulate(
         n_particles=particles, n_steps=n_steps, dt_s=dt_s, release_xyz_m=(0.0, 0.0, 0.0),
         class_mass_kg=class_mass, class_settling_m_per_s=[w.mean() for w in band_w],

@@ -211,25 +211,32 @@ from 1 by 5·10⁻⁵, so particles further from their source skip the hindrance
 
 
 @numba.njit(inline="always")
-def _hindrance(dx, dy, dz, ux, uy, kh, a, cap, n):
-    """Richardson–Zaki factor (1 − φ)^n at offset (dx, dy, dz) from the source (dz scaled).
+def _dilution(dx, dy, dz, ux, uy, kh, a, cap, cut):
+    """Solids volume fraction φ at offset (dx, dy, dz) from a source (dz scaled) [-].
 
-    φ is the steady concentration of a continuous point source in a uniform current (ux, uy)
-    with isotropic diffusivity ``kh`` in the scaled coordinates, over the solids density:
+    The steady concentration of a continuous point source in a uniform current (ux, uy) with
+    isotropic diffusivity ``kh`` in the scaled coordinates, over the solids density:
     ``φ = a/R · exp(−U (R − ξ) / (2 K_h))`` with R the scaled distance and ξ its downstream part,
-    at most the source's own ``cap``.
+    at most the source's own ``cap``; 0 where ``a/R`` is below ``cut``.
     """
     r2 = dx * dx + dy * dy + dz * dz
-    if r2 * PHI_MIN * PHI_MIN >= a * a:
-        return 1.0
+    if r2 * cut * cut >= a * a:
+        return 0.0
     r = np.sqrt(r2)
     if r * cap <= a:
-        phi = cap
-    else:
-        speed = np.sqrt(ux * ux + uy * uy)
-        along = (dx * ux + dy * uy) / speed if speed > 0.0 else 0.0
-        phi = min(cap, a / r * np.exp(-speed * (r - along) / (2.0 * kh)))
-    return (1.0 - phi) ** n
+        return cap
+    speed = np.sqrt(ux * ux + uy * uy)
+    along = (dx * ux + dy * uy) / speed if speed > 0.0 else 0.0
+    return min(cap, a / r * np.exp(-speed * (r - along) / (2.0 * kh)))
+
+
+@numba.njit(inline="always")
+def _hindrance(dx, dy, dz, ux, uy, kh, a, cap, n):
+    """Richardson–Zaki factor (1 − φ)^n at an offset from the source (dz scaled).
+
+    φ from ``_dilution``; 1 where φ < :data:`PHI_MIN`.
+    """
+    return (1.0 - _dilution(dx, dy, dz, ux, uy, kh, a, cap, PHI_MIN)) ** n
 
 
 @numba.njit(inline="always")
@@ -269,7 +276,7 @@ def _advance(x, y, z, w0, wf, tau_f, release_step, status, event_step, seed,  # 
              t_axis, z_axis, y_axis, x_axis, u, v, za, table, kh, depth, bounds, dt, n_steps,
              snap_steps, snap_x, snap_y, snap_z, reflect_bed, drift, max_age,
              bed_y, bed_x, bed_z, hind, origin, bed_mode, tau_cr, drag, cycles, n_cycles,
-             hits):
+             hits, progress):
     """Advance every particle through ``n_steps`` steps in place (see the module docstring)."""
     n = x.size
     horizontal = np.sqrt(6.0 * kh * dt)
@@ -284,8 +291,10 @@ def _advance(x, y, z, w0, wf, tau_f, release_step, status, event_step, seed,  # 
     hindered = False
     for p in range(n):
         floc = floc or tau_f[p] > 0.0
+    by_concentration = False
     for p in range(hind.shape[0]):  # no rows: no hindrance
-        hindered = hindered or hind[p, 0] > 0.0
+        hindered = hindered or (hind[p, 0] > 0.0 and hind[p, 2] > 0.0)
+        by_concentration = by_concentration or hind[p, 6] > 0.0
     for b in numba.prange((n + BLOCK - 1) // BLOCK):
         lo = b * BLOCK
         m = min(BLOCK, n - lo)
@@ -347,7 +356,7 @@ def _advance(x, y, z, w0, wf, tau_f, release_step, status, event_step, seed,  # 
                 zb = _bed_height(bed_y, bed_x, bed_z, px, py) if gridded else 0.0
                 h = pz - zb
                 ws = w0[p]
-                if floc and tau_f[p] > 0.0:
+                if floc and tau_f[p] > 0.0 and not by_concentration:
                     ws = w0[p] + (wf[p] - w0[p]) * (1.0 - np.exp(-(step - start) * dt / tau_f[p]))
                 if flat:
                     uu, vv, kmid, slope = table[0, 0], table[0, 2], table[0, 4], 0.0
@@ -362,13 +371,21 @@ def _advance(x, y, z, w0, wf, tau_f, release_step, status, event_step, seed,  # 
                 rz = _unit((bits >> np.uint64(1)) & mask)
                 px += uu * dt + horizontal * rx
                 py += vv * dt + horizontal * ry
-                if hindered and hind[p, 0] > 0.0:
-                    # at the mid-point of the step's horizontal move (a particle starts at the
-                    # source, where the concentration is the discharge's, and leaves it)
-                    factor = _hindrance(px - 0.5 * (uu * dt + horizontal * rx) - origin[0],
-                                        py - 0.5 * (vv * dt + horizontal * ry) - origin[1],
-                                        (pz - z_start[j]) * hind[p, 3], hind[p, 4], hind[p, 5],
-                                        kh, hind[p, 0], hind[p, 1], hind[p, 2])
+                # the source's concentration at the mid-point of the step's horizontal move (a
+                # particle starts at the source, where it is the discharge's, and leaves it)
+                mx = px - 0.5 * (uu * dt + horizontal * rx) - origin[0]
+                my = py - 0.5 * (vv * dt + horizontal * ry) - origin[1]
+                if by_concentration and hind[p, 6] > 0.0:
+                    # aggregation at a rate growing with the concentration: progress towards
+                    # the aggregates' settling, dP = (1 - P) φ / (τ_f φ_ref) dt
+                    # (the progress at the start of the step sets its settling, as by age)
+                    ws = w0[p] + (wf[p] - w0[p]) * progress[p]
+                    phi = _dilution(mx, my, (pz - z_start[j]) * hind[p, 3], hind[p, 4],
+                                    hind[p, 5], kh, hind[p, 0], hind[p, 1], 0.0)
+                    progress[p] = 1.0 - (1.0 - progress[p]) * np.exp(-dt * phi * hind[p, 6])
+                if hindered and hind[p, 0] > 0.0 and hind[p, 2] > 0.0:
+                    factor = _hindrance(mx, my, (pz - z_start[j]) * hind[p, 3], hind[p, 4],
+                                        hind[p, 5], kh, hind[p, 0], hind[p, 1], hind[p, 2])
                     if factor < 1.0:
                         hits[b] += 1  # a hindered particle-step
                         ws *= factor
@@ -570,7 +587,8 @@ def simulate(*, n_particles: int, n_steps: int, dt_s: float, release_xyz_m, clas
              drift_correction: bool = True, particle_settling_m_per_s=None,
              max_age_steps: int | None = None, class_release_z_m=None, seabed=None,
              hindered=None, critical_shear_pa=None, bed_drag_coefficient=None,
-             water_density_kg_per_m3=None, resuspension_capacity: int = 16) -> PlumeRun:
+             water_density_kg_per_m3=None, resuspension_capacity: int = 16,
+             floc_reference_kg_per_m3=None) -> PlumeRun:
     """Release ``class_mass_kg`` in ``n_particles`` particles and track them ``n_steps`` steps.
 
     Parameters
@@ -599,6 +617,12 @@ def simulate(*, n_particles: int, n_steps: int, dt_s: float, release_xyz_m, clas
         Release step per particle (default: evenly over all steps, :func:`release_schedule`).
     floc_settling_m_per_s, floc_time_s : array_like, optional
         Per class: aggregate settling velocity and the time scale of flocculation (off: None).
+    floc_reference_kg_per_m3 : float, optional
+        Concentration at which flocculation takes ``floc_time_s`` [kg/m³]: with it the
+        aggregation rate grows with the source's concentration around the particle (collision
+        rate ∝ concentration, Smoluchowski), ``dP/dt = (1 − P) c / (τ_f c_ref)`` and
+        ``w_s = w_0 + (w_f − w_0) P``; needs ``hindered`` for the sources' rates (its
+        ``exponent`` 0 leaves settling unhindered). Default: flocculation by age alone.
     snap_steps : sequence of int
         Steps after which to keep every particle's position (suspended concentration).
     release_z_m : array_like, optional
@@ -679,13 +703,14 @@ def simulate(*, n_particles: int, n_steps: int, dt_s: float, release_xyz_m, clas
     snaps = np.asarray(sorted(snap_steps), dtype=np.int64)
     sx, sy, sz = (np.empty((snaps.size, n)) for _ in range(3))
     hind = _hindrance_table(hindered, grain, heights, current, kz_z_m, kz_m2_per_s,
-                            float(kh_m2_per_s), (rx, ry))
+                            float(kh_m2_per_s), (rx, ry), tau, floc_reference_kg_per_m3)
     mode, tau_cr, drag = _bed_rule(current, critical_shear_pa, bed_drag_coefficient,
                                    water_density_kg_per_m3)
     cycles = np.full((n, 2 * int(resuspension_capacity) if mode == BED_DYNAMIC else 0), -1,
                      dtype=np.int64)
     n_cycles = np.zeros(n if mode == BED_DYNAMIC else 0, dtype=np.int64)
     hits = np.zeros((n + BLOCK - 1) // BLOCK, dtype=np.int64)
+    progress = np.zeros(n if hind.shape[0] and np.any(hind[:, 6] > 0) else 0)
     _advance(x, y, z, w0, wf, tau, release, status, event, np.uint64(seed),
              current.t_s, current.z_m, current.y_m, current.x_m, current.u, current.v,
              *column_table(current, kz_z_m, kz_m2_per_s),
@@ -693,7 +718,7 @@ def simulate(*, n_particles: int, n_steps: int, dt_s: float, release_xyz_m, clas
              snaps, sx, sy, sz, bool(reflect_bed), bool(drift_correction),
              int(n_steps if max_age_steps is None else max_age_steps),
              bed.y_m, bed.x_m, bed.height_m, hind, np.array([rx, ry]), mode, tau_cr, drag,
-             cycles, n_cycles, hits)
+             cycles, n_cycles, hits, progress)
     return PlumeRun(x_m=x, y_m=y, z_m=z, mass_kg=mass, grain_class=grain, release_step=release,
                     status=status, event_step=event, dt_s=float(dt_s), n_steps=int(n_steps),
                     snap_steps=snaps, snapshots=np.stack([sx, sy, sz], axis=1),
@@ -710,17 +735,22 @@ def _current_at(current: Current, height_m: float, x_m: float, y_m: float) -> tu
     return float(u), float(v)
 
 
-def _hindrance_table(hindered, grain, heights, current, kz_z_m, kz_m2_per_s, kh, origin):
-    """Per particle: the dilution scale a, the cap, n, the height scaling and the current.
+def _hindrance_table(hindered, grain, heights, current, kz_z_m, kz_m2_per_s, kh, origin,
+                     floc_time_s=None, floc_reference_kg_per_m3=None):
+    """Per particle: dilution scale, cap, n, height scaling, current and flocculation rate.
 
+    The flocculation rate is per unit solids fraction (0: by age, or no flocculation).
     ``a = ṁ / (4π √(K_h K_z) ρ_s)`` [m] with ``K_z`` at the source's height; the height offset
     is scaled by √(K_h / K_z) (isotropic coordinates). ``a = 0`` (off) without diffusion; no
     rows at all without hindered settling.
     """
     n = grain.size
     if hindered is None:
-        return np.zeros((0, 6))
-    out = np.zeros((n, 6))
+        if floc_reference_kg_per_m3 is not None:
+            raise ValueError("floc_reference_kg_per_m3 needs hindered (the sources' rates and "
+                             "densities; its exponent 0 leaves settling unhindered)")
+        return np.zeros((0, 7))
+    out = np.zeros((n, 7))
     kz_z = np.atleast_1d(np.asarray(kz_z_m, dtype=float))
     kz = np.atleast_1d(np.asarray(kz_m2_per_s, dtype=float))
     rate = np.asarray(hindered["rate_kg_per_s"], dtype=float)[grain]
@@ -736,6 +766,10 @@ def _hindrance_table(hindered, grain, heights, current, kz_z_m, kz_m2_per_s, kh,
     for h in np.unique(heights):
         sel = heights == h
         out[sel, 4], out[sel, 5] = _current_at(current, h, *origin)
+    if floc_reference_kg_per_m3 is not None:
+        tau = np.asarray(floc_time_s, dtype=float)
+        reference = np.asarray(floc_reference_kg_per_m3, dtype=float) / rho  # as a fraction
+        out[:, 6] = np.where(tau > 0, 1.0 / np.where(tau > 0, tau * reference, 1.0), 0.0)
     return out
 
 

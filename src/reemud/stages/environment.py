@@ -178,6 +178,9 @@ class LagrangianPlumeParams(LedgerPlumeParams):
     floc_settling_m_per_s: float = P("m/s", "settling velocity aggregates reach by flocculation "
                                      "(0: no flocculation)", ge=0)
     floc_time_s: float = P("s", "time scale of flocculation", gt=0)
+    floc_reference_mg_per_l: float = P("mg/L", "concentration at which flocculation takes "
+                                       "floc_time_s (its rate grows with the concentration; inf: "
+                                       "by age alone)", gt=0)
     return_water_release: str = P("", "where the dewatering return water goes: with-tailings, "
                                   "near-bed, mid-water or surface")
     surface_release_depth_m: float = P("m", "depth below the surface of a surface discharge",
@@ -365,7 +368,14 @@ def _engine(p, up, sources, particles, seed, i=None, snap_days=(), hindered=None
         floc_settling_m_per_s=floc if floc > 0 else None, floc_time_s=_at(p.floc_time_s, i),
         snap_steps=[int(round(d * steps_per_day)) for d in snap_days],
         hindered=p.hindered_settling == "on" if hindered is None else hindered,
-        bed=_bed(p, dep, i))
+        bed=_bed(p, dep, i), floc_reference_kg_per_m3=_floc_reference(p, i))
+
+
+def _floc_reference(p, i) -> float | None:
+    """The concentration of flocculation by concentration [kg/m³] (None: by age, or off)."""
+    reference = _at(p.floc_reference_mg_per_l, i)
+    return reference / 1000.0 if np.isfinite(reference) and _at(p.floc_settling_m_per_s, i) > 0 \
+        else None
 
 
 def _bed(p, dep, i) -> dict:
@@ -452,7 +462,8 @@ def _shape_columns(p, up, totals) -> list:
             feed.operating_days_per_year, p.current_speed_m_per_s,
             p.horizontal_diffusivity_m2_per_s, p.vertical_diffusivity_m2_per_s,
             p.release_height_m, p.tailings_release_height_m, p.surface_release_depth_m,
-            p.floc_settling_m_per_s, p.floc_time_s, p.critical_shear_pa, p.bed_drag_coefficient]
+            p.floc_settling_m_per_s, p.floc_time_s, p.floc_reference_mg_per_l,
+            p.critical_shear_pa, p.bed_drag_coefficient]
 
 
 def _hindrance_columns(up, totals, members) -> list:
@@ -502,8 +513,10 @@ def _draws(p, up) -> int | None:
     drawn = [(totals, 1)] if totals.shape[0] > 1 or np.ndim(
         up["collector"].escaped_dry_t_per_year) else []
     conc = up["beneficiation"]
+    by_concentration = np.isfinite(p.floc_reference_mg_per_l).any()
     hindrance = [up["lifting"].solids_volume_fraction, conc.water_t_per_year["overflow"],
-                 conc.water_t_per_year["return"]] if p.hindered_settling == "on" else []
+                 conc.water_t_per_year["return"]] \
+        if p.hindered_settling == "on" or by_concentration else []
     return draw_count(*drawn, up["deposit"].dry_bulk_density_t_per_m3,
                       *_shape_columns(p, up, totals), *hindrance)
 
@@ -561,12 +574,15 @@ def _lagrangian_plume(p, up, seed) -> dict:
         # is exactly linear in mass; else the group splits by rate and solids fraction
         top = int(members[np.argmax(total[members])])
         sources = _plume_sources(p, up, top)
-        if p.hindered_settling == "on":  # the group's largest solids fraction of each source
+        if p.hindered_settling == "on" or _floc_reference(p, top) is not None:
+            # the group's largest solids fraction of each source
             for k, fraction in enumerate(_largest_fractions(up, sources, wide, members)):
                 sources[k]["volume_fraction"] = fraction
         out = _engine(p, up, sources, p.plume_draw_particles, seed, top)
-        if p.hindered_settling == "on" and out["run"].hindered_steps > 0 and not _immaterial(
-                out, _engine(p, up, sources, p.plume_draw_particles, seed, top, hindered=False)):
+        by_concentration = _floc_reference(p, top) is not None  # floc grows with the rate
+        if by_concentration or p.hindered_settling == "on" and out["run"].hindered_steps > 0 \
+                and not _immaterial(out, _engine(p, up, sources, p.plume_draw_particles, seed,
+                                                 top, hindered=False)):
             for part, _ in draw_groups(*_hindrance_columns(up, wide, members)):
                 sub = members[part]
                 i0 = int(sub[0])
