@@ -271,6 +271,30 @@ def _bed_shear(t_axis, z_axis, y_axis, x_axis, u, v, time, x, y, drag):
     return drag * (uu * uu + vv * vv)
 
 
+@numba.njit(inline="always")
+def _near_source(p, ws, w0, wf, hind, progress, hits, b, j, z_start, mx, my, pz, kh, dt,
+                 by_concentration, hindered):
+    """Settling of particle ``p`` near its source: flocculation by concentration, hindrance.
+
+    At the source's concentration at the mid-point (mx, my) of the step's horizontal move (a
+    particle starts at the source, where it is the discharge's, and leaves it within the step).
+    """
+    dz = (pz - z_start[j]) * hind[p, 3]
+    if by_concentration and hind[p, 6] > 0.0:
+        # aggregation at a rate growing with the concentration, dP = (1 - P) φ / (τ_f φ_ref) dt;
+        # the progress at the start of the step sets its settling, as by age
+        ws = w0[p] + (wf[p] - w0[p]) * progress[p]
+        phi = _dilution(mx, my, dz, hind[p, 4], hind[p, 5], kh, hind[p, 0], hind[p, 1], 0.0)
+        progress[p] = 1.0 - (1.0 - progress[p]) * np.exp(-dt * phi * hind[p, 6])
+    if hindered and hind[p, 0] > 0.0 and hind[p, 2] > 0.0:
+        factor = _hindrance(mx, my, dz, hind[p, 4], hind[p, 5], kh, hind[p, 0], hind[p, 1],
+                            hind[p, 2])
+        if factor < 1.0:
+            hits[b] += 1  # a hindered particle-step
+            ws *= factor
+    return ws
+
+
 @numba.njit(parallel=True, error_model="numpy", cache=True, fastmath=True)
 def _advance(x, y, z, w0, wf, tau_f, release_step, status, event_step, seed,  # noqa: PLR0913
              t_axis, z_axis, y_axis, x_axis, u, v, za, table, kh, depth, bounds, dt, n_steps,
@@ -371,24 +395,12 @@ def _advance(x, y, z, w0, wf, tau_f, release_step, status, event_step, seed,  # 
                 rz = _unit((bits >> np.uint64(1)) & mask)
                 px += uu * dt + horizontal * rx
                 py += vv * dt + horizontal * ry
-                # the source's concentration at the mid-point of the step's horizontal move (a
-                # particle starts at the source, where it is the discharge's, and leaves it)
-                mx = px - 0.5 * (uu * dt + horizontal * rx) - origin[0]
-                my = py - 0.5 * (vv * dt + horizontal * ry) - origin[1]
-                if by_concentration and hind[p, 6] > 0.0:
-                    # aggregation at a rate growing with the concentration: progress towards
-                    # the aggregates' settling, dP = (1 - P) φ / (τ_f φ_ref) dt
-                    # (the progress at the start of the step sets its settling, as by age)
-                    ws = w0[p] + (wf[p] - w0[p]) * progress[p]
-                    phi = _dilution(mx, my, (pz - z_start[j]) * hind[p, 3], hind[p, 4],
-                                    hind[p, 5], kh, hind[p, 0], hind[p, 1], 0.0)
-                    progress[p] = 1.0 - (1.0 - progress[p]) * np.exp(-dt * phi * hind[p, 6])
-                if hindered and hind[p, 0] > 0.0 and hind[p, 2] > 0.0:
-                    factor = _hindrance(mx, my, (pz - z_start[j]) * hind[p, 3], hind[p, 4],
-                                        hind[p, 5], kh, hind[p, 0], hind[p, 1], hind[p, 2])
-                    if factor < 1.0:
-                        hits[b] += 1  # a hindered particle-step
-                        ws *= factor
+                if (by_concentration and hind[p, 6] > 0.0) or (
+                        hindered and hind[p, 0] > 0.0 and hind[p, 2] > 0.0):
+                    ws = _near_source(p, ws, w0, wf, hind, progress, hits, b, j, z_start,
+                                      px - 0.5 * (uu * dt + horizontal * rx) - origin[0],
+                                      py - 0.5 * (vv * dt + horizontal * ry) - origin[1], pz,
+                                      kh, dt, by_concentration, hindered)
                 before = h
                 spread = max(kmid, 0.0) * dt
                 pz += (slope - ws) * dt + (vertical if flat else np.sqrt(6.0 * spread)) * rz
