@@ -328,3 +328,20 @@ def test_flocculation_by_concentration_at_a_steady_fraction_is_flocculation_by_a
     dilute = _run(**common, floc_time_s=[tau], hindered=source,
                   floc_reference_kg_per_m3=reference * 10 * phi0 / 0.01)
     assert dilute.event_step.min() > by_age.event_step.max()
+
+
+@pytest.mark.parametrize("kz", [1e-3, 0.0])
+def test_the_kernel_without_the_costly_features_takes_the_same_steps(monkeypatch, kz):
+    # a run with none of the resuspending bed, gridded seabed, flocculation or hindrance takes
+    # the plain kernel; the general one lands the same particles in the same steps, at the same
+    # places to rounding (the compiler may order a sum differently: ~1e-13 m)
+    kw = {"n": 3000, "w": 5e-4, "h": 3.0, "kz": kz, "steps": 300, "u": 0.05}
+    plain = _run(**kw)
+    monkeypatch.setattr(lg, "_force_general", True)
+    general = _run(**kw)
+    for field in ("event_step", "status"):
+        assert np.array_equal(getattr(plain, field), getattr(general, field)), field
+    for field in ("x_m", "y_m", "z_m"):
+        np.testing.assert_allclose(getattr(plain, field), getattr(general, field), rtol=0,
+                                   atol=1e-9, err_msg=field)
+    assert plain.deposited().sum() > 100

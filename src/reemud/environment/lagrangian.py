@@ -151,16 +151,24 @@ def _column(za, table, z, dt, drift, i):
     and the slopes of u, v and ``K_z`` (piecewise linear; beyond the axis the end values hold,
     with no slope). Returns ``(u, v, K_z(z + ½ K_z'(z) Δt), K_z'(z), i)``.
     """
-    top = za[za.size - 1]
     i = _seg(za, z, i)
-    lo = za[i]
+    lo, hi = za[i], za[i + 1]
+    if z > lo and z < hi:  # inside a segment (the common case): no clamping
+        dz = z - lo
+        slope = table[i, 5] if drift else 0.0
+        half = 0.5 * slope * dt
+        uu = table[i, 0] + table[i, 1] * dz
+        vv = table[i, 2] + table[i, 3] * dz
+        if z + half >= lo and z + half <= hi:  # the mid-point in the same segment
+            return uu, vv, table[i, 4] + table[i, 5] * dz + slope * half, slope, i
+    top = za[za.size - 1]
     dz = min(max(z, za[0]), top) - lo
     slope = table[i, 5] if (z > za[0] and z < top and drift) else 0.0
     uu = table[i, 0] + table[i, 1] * dz
     vv = table[i, 2] + table[i, 3] * dz
-    zm = min(max(z + 0.5 * slope * dt, za[0]), top)
-    if zm < lo or zm > za[i + 1]:
-        i = _seg(za, zm, i)
+    half = 0.5 * slope * dt
+    zm = min(max(z + half, za[0]), top)
+    i = _seg(za, zm, i)
     return uu, vv, table[i, 4] + table[i, 5] * (zm - za[i]), slope, i
 
 
@@ -295,151 +303,168 @@ def _near_source(p, ws, w0, wf, hind, progress, hits, b, j, z_start, mx, my, pz,
     return ws
 
 
-@numba.njit(parallel=True, error_model="numpy", cache=True, fastmath=True)
-def _advance(x, y, z, w0, wf, tau_f, release_step, status, event_step, seed,  # noqa: PLR0913
-             t_axis, z_axis, y_axis, x_axis, u, v, za, table, kh, depth, bounds, dt, n_steps,
-             snap_steps, snap_x, snap_y, snap_z, reflect_bed, drift, max_age,
-             bed_y, bed_x, bed_z, hind, origin, bed_mode, tau_cr, drag, cycles, n_cycles,
-             hits, progress):
-    """Advance every particle through ``n_steps`` steps in place (see the module docstring)."""
-    n = x.size
-    horizontal = np.sqrt(6.0 * kh * dt)
-    mask = np.uint64(_LEVELS - 1)
-    n_snap = snap_steps.size
-    profile = t_axis.size == 1 and y_axis.size == 1 and x_axis.size == 1
-    flat = za.size == 1  # constant K_z, and a constant current if a profile
-    vertical = np.sqrt(6.0 * max(table[0, 4], 0.0) * dt)
-    gridded = bed_z.size > 1
-    capacity = cycles.shape[1] // 2
-    floc = False
-    hindered = False
-    for p in range(n):
-        floc = floc or tau_f[p] > 0.0
-    by_concentration = False
-    for p in range(hind.shape[0]):  # no rows: no hindrance
-        hindered = hindered or (hind[p, 0] > 0.0 and hind[p, 2] > 0.0)
-        by_concentration = by_concentration or hind[p, 6] > 0.0
-    for b in numba.prange((n + BLOCK - 1) // BLOCK):
-        lo = b * BLOCK
-        m = min(BLOCK, n - lo)
-        s0 = np.empty(BLOCK, dtype=np.uint64)
-        s1 = np.empty(BLOCK, dtype=np.uint64)
-        iz = np.zeros(BLOCK, dtype=np.int64)
-        z_start = np.empty(BLOCK)
-        alive = 0
-        first = n_steps
-        for j in range(m):
-            p = lo + j
-            state, s0[j] = _splitmix(np.uint64(seed) * _GOLDEN ^ np.uint64(p))
-            state, s1[j] = _splitmix(state)
-            z_start[j] = z[p]
-            if status[p] < DEPOSITED:
-                alive += 1
-                first = min(first, release_step[p])
-        k = 0
-        for step in range(first, n_steps):
-            if alive == 0:
-                break
-            while k < n_snap and snap_steps[k] <= step:
-                # a snapshot of step s holds the positions after s steps
+def _make_advance(general: bool):
+    """The kernel, compiled with every feature (``general``) or without the costly ones.
+
+    Without them (a flat seabed, no resuspension, no flocculation, no hindrance: the features'
+    checks cost a fifth of a step) the same steps are taken with their branches compiled out;
+    ``general`` is a constant of the closure, folded by the compiler.
+    """
+
+    @numba.njit(parallel=True, error_model="numpy", cache=True, fastmath=True)
+    def advance(x, y, z, w0, wf, tau_f, release_step, status, event_step, seed,  # noqa: PLR0913
+                 t_axis, z_axis, y_axis, x_axis, u, v, za, table, kh, depth, bounds, dt, n_steps,
+                 snap_steps, snap_x, snap_y, snap_z, reflect_bed, drift, max_age,
+                 bed_y, bed_x, bed_z, hind, origin, bed_mode, tau_cr, drag, cycles, n_cycles,
+                 hits, progress):
+        """Advance every particle through ``n_steps`` steps in place (see the module docstring)."""
+        n = x.size
+        horizontal = np.sqrt(6.0 * kh * dt)
+        mask = np.uint64(_LEVELS - 1)
+        n_snap = snap_steps.size
+        profile = t_axis.size == 1 and y_axis.size == 1 and x_axis.size == 1
+        flat = za.size == 1  # constant K_z, and a constant current if a profile
+        vertical = np.sqrt(6.0 * max(table[0, 4], 0.0) * dt)
+        gridded = general and bed_z.size > 1
+        capacity = cycles.shape[1] // 2
+        floc = False
+        hindered = False
+        by_concentration = False
+        if general:
+            for p in range(n):
+                floc = floc or tau_f[p] > 0.0
+            for p in range(hind.shape[0]):  # no rows: no hindrance
+                hindered = hindered or (hind[p, 0] > 0.0 and hind[p, 2] > 0.0)
+                by_concentration = by_concentration or hind[p, 6] > 0.0
+        for b in numba.prange((n + BLOCK - 1) // BLOCK):
+            lo = b * BLOCK
+            m = min(BLOCK, n - lo)
+            s0 = np.empty(BLOCK, dtype=np.uint64)
+            s1 = np.empty(BLOCK, dtype=np.uint64)
+            iz = np.zeros(BLOCK, dtype=np.int64)
+            z_start = np.empty(BLOCK)
+            alive = 0
+            first = n_steps
+            for j in range(m):
+                p = lo + j
+                state, s0[j] = _splitmix(np.uint64(seed) * _GOLDEN ^ np.uint64(p))
+                state, s1[j] = _splitmix(state)
+                z_start[j] = z[p]
+                if status[p] < DEPOSITED:
+                    alive += 1
+                    first = min(first, release_step[p])
+            k = 0
+            for step in range(first, n_steps):
+                if alive == 0:
+                    break
+                while k < n_snap and snap_steps[k] <= step:
+                    # a snapshot of step s holds the positions after s steps
+                    for j in range(m):
+                        snap_x[k, lo + j], snap_y[k, lo + j], snap_z[k, lo + j] = \
+                            x[lo + j], y[lo + j], z[lo + j]
+                    k += 1
+                time = step * dt
+                for j in range(m):
+                    p = lo + j
+                    start = release_step[p]
+                    if step < start:
+                        continue
+                    if general and status[p] == DEPOSITED and bed_mode == BED_DYNAMIC:
+                        # on the bed and not for good: back in suspension when the bed shear
+                        # stress exceeds the critical one (the cycle is recorded)
+                        if n_cycles[p] >= capacity:
+                            continue  # on the bed for good (counted out when it landed)
+                        if step - start >= max_age:
+                            if step - start == max_age:
+                                alive -= 1  # past the horizon: it stays where it is
+                            continue
+                        if _bed_shear(t_axis, z_axis, y_axis, x_axis, u, v, time, x[p], y[p],
+                                      drag) <= tau_cr:
+                            continue
+                        c = n_cycles[p]
+                        cycles[p, 2 * c], cycles[p, 2 * c + 1] = event_step[p], step
+                        n_cycles[p] = c + 1
+                        status[p], event_step[p] = SUSPENDED, 0
+                    elif status[p] >= DEPOSITED:
+                        continue
+                    if step - start >= max_age:
+                        status[p] = RETIRED
+                        alive -= 1
+                        continue
+                    if step == start:
+                        status[p] = SUSPENDED
+                    px, py, pz = x[p], y[p], z[p]
+                    zb = _bed_height(bed_y, bed_x, bed_z, px, py) if gridded else 0.0
+                    h = pz - zb
+                    ws = w0[p]
+                    if general and floc and tau_f[p] > 0.0 and not by_concentration:
+                        ws = w0[p] + (wf[p] - w0[p]) * (1.0 - np.exp(-(step - start) * dt / tau_f[p]))
+                    if flat:
+                        uu, vv, kmid, slope = table[0, 0], table[0, 2], table[0, 4], 0.0
+                    else:
+                        uu, vv, kmid, slope, iz[j] = _column(za, table, h, dt, drift, iz[j])
+                    if not profile:
+                        uu, vv = _current_at_point(t_axis, z_axis, y_axis, x_axis, u, v, time, h,
+                                                   py, px)
+                    a, b1, bits = _next(s0[j], s1[j])
+                    rx = _unit((bits >> np.uint64(43)) & mask)
+                    ry = _unit((bits >> np.uint64(22)) & mask)
+                    rz = _unit((bits >> np.uint64(1)) & mask)
+                    px += uu * dt + horizontal * rx
+                    py += vv * dt + horizontal * ry
+                    if general and ((by_concentration and hind[p, 6] > 0.0) or (
+                            hindered and hind[p, 0] > 0.0 and hind[p, 2] > 0.0)):
+                        ws = _near_source(p, ws, w0, wf, hind, progress, hits, b, j, z_start,
+                                          px - 0.5 * (uu * dt + horizontal * rx) - origin[0],
+                                          py - 0.5 * (vv * dt + horizontal * ry) - origin[1], pz,
+                                          kh, dt, by_concentration, hindered)
+                    before = h
+                    spread = max(kmid, 0.0) * dt
+                    pz += (slope - ws) * dt + (vertical if flat else np.sqrt(6.0 * spread)) * rz
+                    if pz > depth:
+                        pz = 2.0 * depth - pz
+                    if gridded:
+                        zb = _bed_height(bed_y, bed_x, bed_z, px, py)
+                    h = pz - zb
+                    landed = False
+                    if reflect_bed or bed_mode == BED_REFLECTING:
+                        h = abs(h)
+                    else:
+                        landed = h <= 0.0
+                        if not landed and before * h < 20.0 * spread:
+                            # the walk may have touched the bed within the step and come back:
+                            # the Brownian bridge crosses with probability exp(-z0 z1 / (K dt))
+                            # (removes the lateness of checking the bed only at the step ends)
+                            a, b1, bits = _next(a, b1)
+                            landed = 0.5 * (_unit((bits >> np.uint64(43)) & mask) + 1.0) < np.exp(
+                                -before * h / spread)
+                        if general and landed and bed_mode == BED_DYNAMIC and _bed_shear(
+                                t_axis, z_axis, y_axis, x_axis, u, v, time + dt, px, py,
+                                drag) > tau_cr:
+                            landed, h = False, abs(h)  # the shear is above critical: no deposit
+                    s0[j], s1[j] = a, b1
+                    pz = zb if landed else zb + h
+                    if landed:
+                        status[p], event_step[p] = DEPOSITED, step + 1
+                        if not general or bed_mode != BED_DYNAMIC or n_cycles[p] >= capacity:
+                            alive -= 1
+                    elif px < bounds[0] or px > bounds[1] or py < bounds[2] or py > bounds[3]:
+                        status[p], event_step[p] = EXPORTED, step + 1
+                        alive -= 1
+                    x[p], y[p], z[p] = px, py, pz
+            while k < n_snap:
                 for j in range(m):
                     snap_x[k, lo + j], snap_y[k, lo + j], snap_z[k, lo + j] = \
                         x[lo + j], y[lo + j], z[lo + j]
                 k += 1
-            time = step * dt
-            for j in range(m):
-                p = lo + j
-                start = release_step[p]
-                if step < start:
-                    continue
-                if status[p] == DEPOSITED and bed_mode == BED_DYNAMIC:
-                    # on the bed and not for good: back in suspension when the bed shear
-                    # stress exceeds the critical one (the cycle is recorded)
-                    if n_cycles[p] >= capacity:
-                        continue  # on the bed for good (counted out when it landed)
-                    if step - start >= max_age:
-                        if step - start == max_age:
-                            alive -= 1  # past the horizon: it stays where it is
-                        continue
-                    if _bed_shear(t_axis, z_axis, y_axis, x_axis, u, v, time, x[p], y[p],
-                                  drag) <= tau_cr:
-                        continue
-                    c = n_cycles[p]
-                    cycles[p, 2 * c], cycles[p, 2 * c + 1] = event_step[p], step
-                    n_cycles[p] = c + 1
-                    status[p], event_step[p] = SUSPENDED, 0
-                elif status[p] >= DEPOSITED:
-                    continue
-                if step - start >= max_age:
-                    status[p] = RETIRED
-                    alive -= 1
-                    continue
-                if step == start:
-                    status[p] = SUSPENDED
-                px, py, pz = x[p], y[p], z[p]
-                zb = _bed_height(bed_y, bed_x, bed_z, px, py) if gridded else 0.0
-                h = pz - zb
-                ws = w0[p]
-                if floc and tau_f[p] > 0.0 and not by_concentration:
-                    ws = w0[p] + (wf[p] - w0[p]) * (1.0 - np.exp(-(step - start) * dt / tau_f[p]))
-                if flat:
-                    uu, vv, kmid, slope = table[0, 0], table[0, 2], table[0, 4], 0.0
-                else:
-                    uu, vv, kmid, slope, iz[j] = _column(za, table, h, dt, drift, iz[j])
-                if not profile:
-                    uu, vv = _current_at_point(t_axis, z_axis, y_axis, x_axis, u, v, time, h,
-                                               py, px)
-                a, b1, bits = _next(s0[j], s1[j])
-                rx = _unit((bits >> np.uint64(43)) & mask)
-                ry = _unit((bits >> np.uint64(22)) & mask)
-                rz = _unit((bits >> np.uint64(1)) & mask)
-                px += uu * dt + horizontal * rx
-                py += vv * dt + horizontal * ry
-                if (by_concentration and hind[p, 6] > 0.0) or (
-                        hindered and hind[p, 0] > 0.0 and hind[p, 2] > 0.0):
-                    ws = _near_source(p, ws, w0, wf, hind, progress, hits, b, j, z_start,
-                                      px - 0.5 * (uu * dt + horizontal * rx) - origin[0],
-                                      py - 0.5 * (vv * dt + horizontal * ry) - origin[1], pz,
-                                      kh, dt, by_concentration, hindered)
-                before = h
-                spread = max(kmid, 0.0) * dt
-                pz += (slope - ws) * dt + (vertical if flat else np.sqrt(6.0 * spread)) * rz
-                if pz > depth:
-                    pz = 2.0 * depth - pz
-                if gridded:
-                    zb = _bed_height(bed_y, bed_x, bed_z, px, py)
-                h = pz - zb
-                landed = False
-                if reflect_bed or bed_mode == BED_REFLECTING:
-                    h = abs(h)
-                else:
-                    landed = h <= 0.0
-                    if not landed and before * h < 20.0 * spread:
-                        # the walk may have touched the bed within the step and come back:
-                        # the Brownian bridge crosses with probability exp(-z0 z1 / (K dt))
-                        # (removes the lateness of checking the bed only at the step ends)
-                        a, b1, bits = _next(a, b1)
-                        landed = 0.5 * (_unit((bits >> np.uint64(43)) & mask) + 1.0) < np.exp(
-                            -before * h / spread)
-                    if landed and bed_mode == BED_DYNAMIC and _bed_shear(
-                            t_axis, z_axis, y_axis, x_axis, u, v, time + dt, px, py,
-                            drag) > tau_cr:
-                        landed, h = False, abs(h)  # the shear is above critical: no deposit
-                s0[j], s1[j] = a, b1
-                pz = zb if landed else zb + h
-                if landed:
-                    status[p], event_step[p] = DEPOSITED, step + 1
-                    if bed_mode != BED_DYNAMIC or n_cycles[p] >= capacity:
-                        alive -= 1
-                elif px < bounds[0] or px > bounds[1] or py < bounds[2] or py > bounds[3]:
-                    status[p], event_step[p] = EXPORTED, step + 1
-                    alive -= 1
-                x[p], y[p], z[p] = px, py, pz
-        while k < n_snap:
-            for j in range(m):
-                snap_x[k, lo + j], snap_y[k, lo + j], snap_z[k, lo + j] = \
-                    x[lo + j], y[lo + j], z[lo + j]
-            k += 1
+
+    return advance
+
+
+_advance = _make_advance(True)
+_advance_plain = _make_advance(False)
+"""The general kernel, and the one without the resuspending bed, the gridded seabed,
+flocculation and hindrance (``simulate`` takes it when none is asked for)."""
 
 
 @dataclass(frozen=True)
@@ -723,14 +748,17 @@ def simulate(*, n_particles: int, n_steps: int, dt_s: float, release_xyz_m, clas
     n_cycles = np.zeros(n if mode == BED_DYNAMIC else 0, dtype=np.int64)
     hits = np.zeros((n + BLOCK - 1) // BLOCK, dtype=np.int64)
     progress = np.zeros(n if hind.shape[0] and np.any(hind[:, 6] > 0) else 0)
-    _advance(x, y, z, w0, wf, tau, release, status, event, np.uint64(seed),
-             current.t_s, current.z_m, current.y_m, current.x_m, current.u, current.v,
-             *column_table(current, kz_z_m, kz_m2_per_s),
-             float(kh_m2_per_s), float(depth_m), current.bounds(), float(dt_s), int(n_steps),
-             snaps, sx, sy, sz, bool(reflect_bed), bool(drift_correction),
-             int(n_steps if max_age_steps is None else max_age_steps),
-             bed.y_m, bed.x_m, bed.height_m, hind, np.array([rx, ry]), mode, tau_cr, drag,
-             cycles, n_cycles, hits, progress)
+    plain = (mode != BED_DYNAMIC and seabed is None and not np.any(tau > 0)
+             and hind.shape[0] == 0 and not _force_general)
+    (_advance_plain if plain else _advance)(
+        x, y, z, w0, wf, tau, release, status, event, np.uint64(seed),
+        current.t_s, current.z_m, current.y_m, current.x_m, current.u, current.v,
+        *column_table(current, kz_z_m, kz_m2_per_s),
+        float(kh_m2_per_s), float(depth_m), current.bounds(), float(dt_s), int(n_steps),
+        snaps, sx, sy, sz, bool(reflect_bed), bool(drift_correction),
+        int(n_steps if max_age_steps is None else max_age_steps),
+        bed.y_m, bed.x_m, bed.height_m, hind, np.array([rx, ry]), mode, tau_cr, drag,
+        cycles, n_cycles, hits, progress)
     return PlumeRun(x_m=x, y_m=y, z_m=z, mass_kg=mass, grain_class=grain, release_step=release,
                     status=status, event_step=event, dt_s=float(dt_s), n_steps=int(n_steps),
                     snap_steps=snaps, snapshots=np.stack([sx, sy, sz], axis=1),
@@ -738,6 +766,10 @@ def simulate(*, n_particles: int, n_steps: int, dt_s: float, release_xyz_m, clas
                     cycles=cycles if mode == BED_DYNAMIC else None,
                     n_cycles=n_cycles if mode == BED_DYNAMIC else None, bed_mode=mode,
                     hindered_steps=int(hits.sum()))
+
+
+_force_general = False
+"""Run every case on the general kernel (the tests compare the two kernels)."""
 
 
 def _current_at(current: Current, height_m: float, x_m: float, y_m: float) -> tuple:
