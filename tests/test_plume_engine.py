@@ -345,3 +345,11 @@ def test_the_kernel_without_the_costly_features_takes_the_same_steps(monkeypatch
         np.testing.assert_allclose(getattr(plain, field), getattr(general, field), rtol=0,
                                    atol=1e-9, err_msg=field)
     assert plain.deposited().sum() > 100
+
+
+def test_a_flat_seabed_below_the_datum_is_met_where_it_lies():
+    h, w, dt = 5.0, 1e-3, 60.0
+    bed = lg.Seabed(np.zeros(1), np.zeros(1), np.array([[-50.0]]))
+    run = _run(n=200, w=w, h=h, kh=0.1, kz=0.0, steps=200, seabed=bed)
+    assert set(run.event_step.tolist()) == {int(np.ceil(h / (w * dt) - 1e-9))}
+    assert np.all(run.z_m == -50.0)

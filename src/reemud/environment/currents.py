@@ -277,10 +277,11 @@ def read_seabed(path: str | Path, *, water_depth_m: float, source_position=None,
                                          "named depth, deptho, bathymetry, h or elevation)",
                                          f"name it in the scenario; the file has {have}")],
                                 source="seabed")
-        da = ds[name].squeeze()
+        da = ds[name]
         dims = {k: _axis(da, k) for k in ("lat", "lon", "y", "x")}
         geographic = dims["lat"] is not None and dims["lon"] is not None
         ydim, xdim = (dims["lat"], dims["lon"]) if geographic else (dims["y"], dims["x"])
+        da = da.squeeze([d for d in da.dims if d not in (ydim, xdim) and da.sizes[d] == 1])
         if ydim is None or xdim is None or da.ndim != 2:
             problems.append(Problem(f"{source}: {name}", f"dimensions {da.dims}", "a 2-D field "
                                     "on latitude/longitude or projected y/x", "select one "

@@ -87,9 +87,12 @@ def _subset(run: PlumeRun, keep: np.ndarray, groups: float = 1.0) -> PlumeRun:
     """The particles ``keep``, each carrying ``groups`` times its mass (1: as they are)."""
     fields = {name: getattr(run, name)[keep] for name in (
         "x_m", "y_m", "z_m", "grain_class", "release_step", "status", "event_step")}
-    return PlumeRun(**fields, mass_kg=run.mass_kg[keep] * groups, dt_s=run.dt_s,
+    stays = {} if run.cycles is None else {"cycles": run.cycles[keep],
+                                            "n_cycles": run.n_cycles[keep]}
+    return PlumeRun(**fields, **stays, mass_kg=run.mass_kg[keep] * groups, dt_s=run.dt_s,
                     n_steps=run.n_steps, snap_steps=run.snap_steps,
-                    snapshots=run.snapshots[:, :, keep], max_age_steps=run.max_age_steps)
+                    snapshots=run.snapshots[:, :, keep], max_age_steps=run.max_age_steps,
+                    bed_mode=run.bed_mode)
 
 
 def _suspended_at(run: PlumeRun, snapshot: int):

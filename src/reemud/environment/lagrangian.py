@@ -394,7 +394,7 @@ def _make_advance(general: bool):
                     if step == start:
                         status[p] = SUSPENDED
                     px, py, pz = x[p], y[p], z[p]
-                    zb = _bed_height(bed_y, bed_x, bed_z, px, py) if gridded else 0.0
+                    zb = _bed_height(bed_y, bed_x, bed_z, px, py) if gridded else bed_z[0, 0]
                     h = pz - zb
                     ws = w0[p]
                     if general and floc and tau_f[p] > 0.0 and not by_concentration:

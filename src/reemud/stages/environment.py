@@ -267,9 +267,10 @@ def _threshold_text(v) -> str:
         raise ValueError(f"not a list of thicknesses: {v!r}; {fix}") from None
     if not values or len(values) > 8 or not all(np.isfinite(x) and x > 0 for x in values):
         raise ValueError(f"not 1 to 8 positive thicknesses: {v!r}; {fix}")
-    if len(set(values)) < len(values):
+    text = [f"{x:g}" for x in values]
+    if len(set(text)) < len(text):  # the same to 6 digits: the same KPI key
         raise ValueError(f"a threshold is given twice: {v!r}; {fix}")
-    return ", ".join(f"{x:g}" for x in values)
+    return ", ".join(text)
 
 
 def _profile_text(v) -> str:
@@ -308,7 +309,8 @@ def thresholds_m(p) -> tuple[float, ...]:
 
 def _reported_thresholds_m(p) -> tuple[float, ...]:
     """1 mm and 0.1 mm (the fixed KPIs) followed by the scenario's other thresholds [m]."""
-    extra = [t for t in thresholds_m(p) if not any(np.isclose(t, PLUME_THRESHOLDS_M))]
+    extra = [t for t in thresholds_m(p)
+             if not any(np.isclose(t, PLUME_THRESHOLDS_M, rtol=1e-9, atol=0.0))]
     return (*PLUME_THRESHOLDS_M, *extra)
 
 SOURCE_NAMES = ("escape", "tailings", "return water")
@@ -542,8 +544,10 @@ def _lagrangian_plume(p, up, seed) -> dict:
     has one (a smaller rate dilutes below the threshold wherever the particles go) and the
     scaling is exact; otherwise the group is split by each source's rate within a factor of 2
     and by the discharges' solids fractions (``_hindrance_columns``), each part scaling its
-    first draw's run. Returns arrays over the draws (one value for a single run),
-    ``released_t`` and ``single`` (whether it was a single run).
+    first draw's run. With hindrance a draw's areas so depend, within their sampling error, on
+    the other draws of its group (the run it scales); without, they are the draw's alone.
+    Returns arrays over the draws (one value for a single run), ``released_t`` and ``single``
+    (whether it was a single run).
     """
     n = _draws(p, up)
     totals = _source_totals(p, up)  # (draws or 1, sources)
@@ -578,8 +582,9 @@ def _lagrangian_plume(p, up, seed) -> dict:
             # the group's largest solids fraction of each source
             for k, fraction in enumerate(_largest_fractions(up, sources, wide, members)):
                 sources[k]["volume_fraction"] = fraction
-        out = _engine(p, up, sources, p.plume_draw_particles, seed, top)
         by_concentration = _floc_reference(p, top) is not None  # floc grows with the rate
+        out = None if by_concentration else _engine(p, up, sources, p.plume_draw_particles,
+                                                    seed, top)
         if by_concentration or p.hindered_settling == "on" and out["run"].hindered_steps > 0 \
                 and not _immaterial(out, _engine(p, up, sources, p.plume_draw_particles, seed,
                                                  top, hindered=False)):
@@ -668,7 +673,8 @@ def _plume_values(out: dict, scales: np.ndarray, reported, chosen) -> dict:
         a = footprint.scaled_areas_km2(src["thickness_m"], *edges, chosen, scales)
         for j, t in enumerate(chosen):
             by_source[f"{name} >= {t * 1000:g} mm"] = a[:, j]
-    index = [int(np.flatnonzero(np.isclose(reported, t))[0]) for t in chosen]
+    index = [int(np.flatnonzero(np.isclose(reported, t, rtol=1e-9, atol=0.0))[0])
+             for t in chosen]
     at = {f"{t * 1000:g} mm": areas[:, j] for t, j in zip(chosen, index, strict=True)}
     return {"plume_area_km2_above_1mm": areas[:, 0], "plume_area_km2_above_0_1mm": areas[:, 1],
             "plume_area_se_km2_above_1mm": se[:, 0], "plume_area_km2_by_source": by_source,
