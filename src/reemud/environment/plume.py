@@ -371,9 +371,18 @@ def release_sources(*, phase_mass_fractions, phase_size_fractions, phase_density
         src["exponent"] = exponent
         if escape_volume_fraction is None:
             continue
-        if water is None:
-            src["volume_fraction"] = float(escape_volume_fraction)
-        else:
-            water_m3 = float(water) * 1000.0 / rho_w
-            src["volume_fraction"] = solids_m3 / (solids_m3 + water_m3) if solids_m3 > 0 else 0.0
+        src["volume_fraction"] = float(escape_volume_fraction) if water is None else float(
+            discharge_volume_fraction(m.sum() / 1000.0, water, src["density_kg_per_m3"], rho_w))
     return out
+
+
+def discharge_volume_fraction(solids_t, water_t, solids_density_kg_per_m3,
+                              water_density_kg_per_m3):
+    """Solids volume fraction of a discharge of ``solids_t`` with ``water_t`` of seawater [-].
+
+    ``(S/ρ_s) / (S/ρ_s + W/ρ_w)``; 0 without solids, 1 without water (scalars or arrays).
+    """
+    solids = np.asarray(solids_t, dtype=float) / solids_density_kg_per_m3
+    water = np.asarray(water_t, dtype=float) / water_density_kg_per_m3
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(solids > 0, solids / (solids + water), 0.0)

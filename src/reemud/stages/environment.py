@@ -17,7 +17,12 @@ from reemud import environment
 from reemud.constants import DAYS_PER_YEAR
 from reemud.environment import footprint, lagrangian
 from reemud.environment.currents import read_currents, read_seabed
-from reemud.environment.plume import RETURN_WATER_RELEASES, release_classes, release_sources
+from reemud.environment.plume import (
+    RETURN_WATER_RELEASES,
+    discharge_volume_fraction,
+    release_classes,
+    release_sources,
+)
 from reemud.particles import SIZE_MID_UM
 from reemud.records import EnvironmentLedger
 from reemud.registry import register
@@ -373,6 +378,16 @@ def _engine(p, up, sources, particles, seed, i=None, snap_days=(), hindered=None
         bed=_bed(p, dep, i), floc_reference_kg_per_m3=_floc_reference(p, i))
 
 
+def _near_source_matters(p) -> bool:
+    """Whether the release rate and the discharges' solids fractions shape the footprint.
+
+    They do with hindered settling, or with flocculation by concentration in any draw.
+    """
+    by_concentration = np.isfinite(p.floc_reference_mg_per_l) & (
+        np.asarray(p.floc_settling_m_per_s) > 0)
+    return p.hindered_settling == "on" or bool(np.any(by_concentration))
+
+
 def _floc_reference(p, i) -> float | None:
     """The concentration of flocculation by concentration [kg/m³] (None: by age, or off)."""
     reference = _at(p.floc_reference_mg_per_l, i)
@@ -515,10 +530,8 @@ def _draws(p, up) -> int | None:
     drawn = [(totals, 1)] if totals.shape[0] > 1 or np.ndim(
         up["collector"].escaped_dry_t_per_year) else []
     conc = up["beneficiation"]
-    by_concentration = np.isfinite(p.floc_reference_mg_per_l).any()
     hindrance = [up["lifting"].solids_volume_fraction, conc.water_t_per_year["overflow"],
-                 conc.water_t_per_year["return"]] \
-        if p.hindered_settling == "on" or by_concentration else []
+                 conc.water_t_per_year["return"]] if _near_source_matters(p) else []
     return draw_count(*drawn, up["deposit"].dry_bulk_density_t_per_m3,
                       *_shape_columns(p, up, totals), *hindrance)
 
@@ -539,10 +552,12 @@ def _lagrangian_plume(p, up, seed) -> dict:
     bed. Each group runs the engine once with ``plume_draw_particles`` on its draw releasing
     most, and each of its draws scales that footprint by its released mass and by the dry
     densities (the deposit is linear in mass, inverse in density), its sampling error from the
-    four particle subsets scaled the same way. Hindered settling is the one non-linear part:
-    when the run of the draw releasing most had no hindered particle-step, no draw of the group
-    has one (a smaller rate dilutes below the threshold wherever the particles go) and the
-    scaling is exact; otherwise the group is split by each source's rate within a factor of 2
+    four particle subsets scaled the same way. Hindered settling (and flocculation by
+    concentration) is the non-linear part: when the run of the draw releasing most had no
+    hindered particle-step, no draw of the group has one (a smaller rate dilutes below the
+    threshold wherever the particles go) and the scaling is exact; when its hindrance moves
+    each area by at most ``IMMATERIAL_SE`` sampling errors (a second run without it) the
+    scaling stands too; otherwise the group is split by each source's rate within a factor of 2
     and by the discharges' solids fractions (``_hindrance_columns``), each part scaling its
     first draw's run. With hindrance a draw's areas so depend, within their sampling error, on
     the other draws of its group (the run it scales); without, they are the draw's alone.
@@ -573,16 +588,15 @@ def _lagrangian_plume(p, up, seed) -> dict:
     wide = np.broadcast_to(totals, (n, totals.shape[-1]))
     for members, _ in draw_groups(*_shape_columns(p, up, wide)):
         members = np.arange(n)[members]
-        # the draw releasing most: if no particle of it is hindered, none of the group's is (a
-        # smaller rate dilutes below the threshold wherever the particles go), and the deposit
-        # is exactly linear in mass; else the group splits by rate and solids fraction
+        # the draw releasing most, at the group's largest solids fraction of each source: its
+        # footprint stands for the group unless hindrance moves its areas (or flocculation goes
+        # by concentration, which always depends on the rate); then the group splits
         top = int(members[np.argmax(total[members])])
         sources = _plume_sources(p, up, top)
-        if p.hindered_settling == "on" or _floc_reference(p, top) is not None:
-            # the group's largest solids fraction of each source
+        if _near_source_matters(p):
             for k, fraction in enumerate(_largest_fractions(up, sources, wide, members)):
                 sources[k]["volume_fraction"] = fraction
-        by_concentration = _floc_reference(p, top) is not None  # floc grows with the rate
+        by_concentration = _floc_reference(p, top) is not None
         out = None if by_concentration else _engine(p, up, sources, p.plume_draw_particles,
                                                     seed, top)
         if by_concentration or p.hindered_settling == "on" and out["run"].hindered_steps > 0 \
@@ -608,19 +622,15 @@ seed; an immaterial hindrance moves only the few particles whose random paths it
 
 def _immaterial(hindered: dict, free: dict) -> bool:
     """Whether the hindrance moves no area by more than ``IMMATERIAL_SE`` sampling errors."""
-    edges = (hindered["x_edges"], hindered["y_edges"])
-    areas = [np.array([footprint.area_above_km2(t_k, *edges, t) for t in
-                       hindered["thresholds_m"]]) for t_k in hindered["subset_thickness_m"]]
-    se = np.std(areas, axis=0, ddof=1) / np.sqrt(len(areas))
     gap = np.abs(np.asarray(hindered["area_km2"]) - np.asarray(free["area_km2"]))
-    return bool(np.all(gap <= IMMATERIAL_SE * se))
+    return bool(np.all(gap <= IMMATERIAL_SE * np.asarray(hindered["area_se_km2"])))
 
 
 def _largest_fractions(up, sources, totals, members) -> list[float]:
     """Each source's largest solids fraction over draws ``members`` (``sources`` of one of them).
 
-    The escape's is the lifted slurry's; the tailings' and the return water's grow with their
-    solids over water, the solids' and the water's densities being the group's own.
+    The escape's is the lifted slurry's; the tailings' and the return water's from their solids
+    and water (``plume.discharge_volume_fraction``), the densities being the group's own.
     """
     conc, dep = up["beneficiation"], up["deposit"]
     escape = np.asarray(up["lifting"].solids_volume_fraction, dtype=float)
@@ -629,12 +639,8 @@ def _largest_fractions(up, sources, totals, members) -> list[float]:
     for k, key in ((1, "overflow"), (2, "return")):
         water = np.broadcast_to(np.asarray(conc.water_t_per_year[key], dtype=float),
                                 (totals.shape[0],))[members]
-        solids = totals[members, k]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            ratio = np.where(solids > 0, solids / water, 0.0).max()
-        volume = ratio / sources[k]["density_kg_per_m3"]
-        out.append(0.0 if ratio <= 0 else 1.0 if not np.isfinite(ratio) else
-                   float(volume / (volume + 1.0 / rho_w)))
+        out.append(float(discharge_volume_fraction(
+            totals[members, k], water, sources[k]["density_kg_per_m3"], rho_w).max()))
     return out
 
 
