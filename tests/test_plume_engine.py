@@ -330,21 +330,70 @@ def test_flocculation_by_concentration_at_a_steady_fraction_is_flocculation_by_a
     assert dilute.event_step.min() > by_age.event_step.max()
 
 
-@pytest.mark.parametrize("kz", [1e-3, 0.0])
-def test_the_kernel_without_the_costly_features_takes_the_same_steps(monkeypatch, kz):
+def _tide():
+    """A current reversing every hour, on a bounded x-y domain (a time series: looked up per lane)."""
+    t = np.arange(0.0, 86_400.0 + 1, 3600.0)
+    u = (0.08 * np.where(np.arange(t.size) % 2, 1.0, -1.0))[:, None, None, None] * np.ones(
+        (1, 1, 2, 2))
+    edges = np.array([-400.0, 400.0])
+    return lg.Current(t, np.zeros(1), edges, edges, u, np.zeros_like(u))
+
+
+KERNEL_CASES = {
+    "constant, mixing": {"kz": 1e-3},
+    "constant, no vertical mixing": {"kz": 0.0},
+    "profiles": {"current": lg.Current.profile([0.0, 2.0, 20.0], [0.01, 0.04, 0.08]),
+                 "kz_z_m": [0.0, 1.0, 4.0, 30.0], "kz_m2_per_s": [1e-4, 2e-3, 5e-4, 1e-4]},
+    "profiles, no drift correction": {
+        "current": lg.Current.profile([0.0, 20.0], [0.02, 0.06]), "kz_z_m": [0.0, 10.0],
+        "kz_m2_per_s": [1e-3, 1e-4], "drift_correction": False},
+    "tide on a bounded domain": {"current": _tide(), "kz": 1e-3, "kh": 2.0},
+    "reflecting bed, snapshots": {"kz": 1e-3, "reflect_bed": True, "snap_steps": [0, 7, 150]},
+    "released over the run, tracking horizon": {
+        "kz": 1e-3, "release_steps": np.arange(3000) % 200, "max_age_steps": 120,
+        "snap_steps": [50, 299]},
+}
+
+
+@pytest.mark.parametrize("case", list(KERNEL_CASES))
+def test_the_vectorised_kernel_takes_the_general_kernels_steps(monkeypatch, case):
     # a run with none of the resuspending bed, gridded seabed, flocculation or hindrance takes
-    # the plain kernel; the general one lands the same particles in the same steps, at the same
-    # places to rounding (the compiler may order a sum differently: ~1e-13 m)
-    kw = {"n": 3000, "w": 5e-4, "h": 3.0, "kz": kz, "steps": 300, "u": 0.05}
-    plain = _run(**kw)
+    # the vectorised kernel; the general one lands, exports and retires the same particles in
+    # the same steps, at the same places to rounding (the compiler may order a sum differently)
+    kw = {"n": 3000, "w": 5e-4, "h": 3.0, "steps": 300, "u": 0.05} | KERNEL_CASES[case]
+    if "current" in kw or "kz_z_m" in kw:
+        current = kw.pop("current", lg.Current.constant(kw.pop("u")))
+        kz_z = kw.pop("kz_z_m", [0.0])
+        kz = kw.pop("kz_m2_per_s", [kw.pop("kz", 0.0)])
+        n = kw.pop("n")
+        release = kw.pop("release_steps", np.zeros(n, dtype=np.int64))
+        args = {"n_particles": n, "n_steps": kw.pop("steps"), "dt_s": 60.0,
+                "release_xyz_m": (0.0, 0.0, kw.pop("h")), "class_mass_kg": [1.0],
+                "class_settling_m_per_s": [kw.pop("w")], "current": current,
+                "kh_m2_per_s": kw.pop("kh", 0.1), "kz_z_m": kz_z, "kz_m2_per_s": kz,
+                "depth_m": DEPTH, "seed": 3, "release_steps": release} | kw
+
+        def once():
+            return lg.simulate(**args)
+    else:
+        def once():
+            return _run(**kw)
+    vector = once()
     monkeypatch.setattr(lg, "_force_general", True)
-    general = _run(**kw)
+    general = once()
     for field in ("event_step", "status"):
-        assert np.array_equal(getattr(plain, field), getattr(general, field)), field
-    for field in ("x_m", "y_m", "z_m"):
-        np.testing.assert_allclose(getattr(plain, field), getattr(general, field), rtol=0,
+        assert np.array_equal(getattr(vector, field), getattr(general, field)), field
+    for field in ("x_m", "y_m", "z_m", "snapshots"):
+        np.testing.assert_allclose(getattr(vector, field), getattr(general, field), rtol=0,
                                    atol=1e-9, err_msg=field)
-    assert plain.deposited().sum() > 100
+    states = np.bincount(vector.status, minlength=5)
+    expected = {"tide on a bounded domain": lg.EXPORTED,
+                "released over the run, tracking horizon": lg.RETIRED,
+                "reflecting bed, snapshots": lg.SUSPENDED}.get(case, lg.DEPOSITED)
+    assert states[expected] > 100, states
+    if case == "reflecting bed, snapshots":
+        assert states[lg.DEPOSITED] == 0
+        assert np.all(vector.z_m > 0.0)
 
 
 def test_a_flat_seabed_below_the_datum_is_met_where_it_lies():
