@@ -164,6 +164,42 @@ def test_a_well_mixed_tracer_stays_well_mixed_under_varying_diffusivity():
     assert naive[0] > 1.5 * expected
 
 
+def _uniform_column(bed_condition, n=200_000, height=20.0, w=1e-4, kz=1e-3, steps=60, dt=60.0,
+                    seed=11):
+    """A cloud uniform from the bed to ``height``; its share settled after ``steps`` steps."""
+    start = (np.arange(n) + 0.5) / n * height
+    run = lg.simulate(n_particles=n, n_steps=steps, dt_s=dt, release_xyz_m=(0, 0, 1.0),
+                      class_mass_kg=[1.0], class_settling_m_per_s=[w],
+                      current=lg.Current.constant(0.0), kh_m2_per_s=0.0, kz_z_m=[0.0],
+                      kz_m2_per_s=[kz], depth_m=DEPTH, seed=seed, release_z_m=start,
+                      release_steps=np.zeros(n, dtype=np.int64), bed_condition=bed_condition)
+    return run.deposited().mean()
+
+
+def test_the_settling_flux_bed_deposits_w_c_at_the_bed():
+    # a uniform cloud keeps its concentration c at the bed (the walk reflected there, the
+    # settling shifting it down) until its top's clearing reaches down: the settling-flux bed
+    # then takes w c per unit area and time, a share w T / H of the cloud, at any step
+    n, height, w, kz, dt = 200_000, 20.0, 1e-4, 1e-3, 60.0
+    for steps in (30, 60):
+        share = _uniform_column("settling_flux", n, height, w, kz, steps, dt)
+        exact = w * steps * dt / height
+        assert share == pytest.approx(exact, abs=4 * np.sqrt(exact * (1 - exact) / n))
+    # the absorbing bed takes the diffusive flux too: over the cloud's heights the
+    # inverse-Gaussian share of a point release (a bound beside the case above)
+    absorbing = _uniform_column("absorbing", n, height, w, kz, 60, dt)
+    heights = (np.arange(2000) + 0.5) / 2000 * height
+    exact = float(np.mean(lg.settled_fraction(60 * dt, heights, w, kz)))
+    assert absorbing == pytest.approx(exact, abs=4 * np.sqrt(exact * (1 - exact) / n) + 0.005)
+    assert absorbing > 5 * w * 60 * dt / height
+
+
+def test_an_unknown_bed_condition_is_refused_with_the_choices():
+    with pytest.raises(ValueError, match=r"^bed_condition must be one of absorbing, "
+                                         r"settling_flux \(got 'sticky'\)$"):
+        _run(n=10, steps=2, bed_condition="sticky")
+
+
 def test_halving_the_time_step_keeps_the_landing_within_sampling_error():
     h, w, kz, u, kh = 5.0, 1e-3, 1e-3, 0.05, 0.1
     exact = lg.landing_moments(h, w, kz, u, kh)
@@ -349,6 +385,10 @@ KERNEL_CASES = {
         "kz_m2_per_s": [1e-3, 1e-4], "drift_correction": False},
     "tide on a bounded domain": {"current": _tide(), "kz": 1e-3, "kh": 2.0},
     "reflecting bed, snapshots": {"kz": 1e-3, "reflect_bed": True, "snap_steps": [0, 7, 150]},
+    "settling-flux bed": {"kz": 1e-3, "bed_condition": "settling_flux"},
+    "settling-flux bed, profiles": {
+        "current": lg.Current.profile([0.0, 20.0], [0.02, 0.06]), "kz_z_m": [0.0, 10.0],
+        "kz_m2_per_s": [2e-3, 1e-4], "bed_condition": "settling_flux"},
     "released over the run, tracking horizon": {
         "kz": 1e-3, "release_steps": np.arange(3000) % 200, "max_age_steps": 120,
         "snap_steps": [50, 299]},

@@ -396,3 +396,21 @@ def test_flocculation_by_concentration_spans_no_flocculation_and_instant_floccul
     by_age = run(parse_scenario(_with(default_result, floc + "floc_time_s = 1")))
     assert instant.kpis[kpi] == pytest.approx(by_age.kpis[kpi], rel=1e-9)
     assert by_age.kpis[kpi] != pytest.approx(default_result.kpis[kpi], rel=1e-3)
+
+
+def test_the_settling_flux_bed_settles_less_than_the_absorbing_bed(default_result):
+    # deposition by the settling flux alone (w_s c_b) takes none of the diffusive flux that the
+    # absorbing bed takes: smaller areas above each threshold (tests/test_plume_engine.py holds
+    # each condition to its closed form)
+    flux = run(parse_scenario(_with(default_result, 'bed_condition = "settling_flux"')))
+    for key in ("plume_area_km2_above_1mm", "plume_area_km2_above_0_1mm"):
+        assert 0.0 < flux.kpis[key] < 0.8 * default_result.kpis[key], key
+    assert flux.records["environment"].plume_released_dry_t_per_year == \
+        default_result.records["environment"].plume_released_dry_t_per_year
+
+
+def test_a_bad_bed_condition_is_refused_with_the_choices():
+    text = '[environment]\nmodel = "ledger_lagrangian_plume"\nbed_condition = "sticky"\n'
+    with pytest.raises(ScenarioError, match="bed_condition") as err:
+        parse_scenario(text)
+    assert "absorbing, settling_flux" in str(err.value)

@@ -266,8 +266,8 @@ def source_plume(*, sources, current, kh_m2_per_s, kz_z_m, kz_m2_per_s, depth_m,
         Hindered settling near each source that gives its discharge's concentration (the
         source's mass over the operating time is its rate).
     bed : dict, optional
-        ``lagrangian.simulate``'s bed arguments: ``seabed``, ``critical_shear_pa``,
-        ``bed_drag_coefficient``, ``water_density_kg_per_m3``.
+        ``lagrangian.simulate``'s bed arguments: ``seabed``, ``bed_condition``,
+        ``critical_shear_pa``, ``bed_drag_coefficient``, ``water_density_kg_per_m3``.
     floc_reference_kg_per_m3 : float, optional
         Flocculation by concentration (``lagrangian.simulate``): the concentration at which it
         takes ``floc_time_s``; needs the sources' solids fractions (default: by age).

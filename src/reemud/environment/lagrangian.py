@@ -22,7 +22,10 @@ sediment, Gillard et al. 2019, Elementa 7:5, doi:10.1525/elementa.343). A partic
 at both ends of a step has touched it in between with the Brownian-bridge probability
 ``exp(−z_n z_{n+1} / (K_z Δt))`` and is deposited so (Lépingle 1995, Math. Comput. Simul.
 38:119, doi:10.1016/0378-4754(93)E0074-F), which removes the lateness of checking the bed only
-at the ends of the steps.
+at the ends of the steps. That is the absorbing bed (c = 0 there); with the settling-flux bed
+(``bed_condition="settling_flux"``) the walk is reflected at the bed and only the settling step
+deposits, a deposition flux ``w_s c_b`` (Krone 1962; Warner et al. 2008, Comput. Geosci.
+34:1284, doi:10.1016/j.cageo.2008.02.012; OpenDrift's SedimentDrift).
 
 **Engine.** The particles are a structure of arrays; compiled kernels
 (:mod:`reemud.environment.plume_kernel`: ``numba``, ``prange`` over blocks of particles, a
@@ -92,6 +95,11 @@ def column_table(current, kz_z_m, kz_m2_per_s):
     dz = np.diff(za)
     return za, np.column_stack([u[:-1], np.diff(u) / dz, v[:-1], np.diff(v) / dz, k[:-1],
                                 np.diff(k) / dz])
+
+
+BED_CONDITIONS = {"absorbing": False, "settling_flux": True}
+"""How a particle reaching the bed deposits (``simulate``'s ``bed_condition``): the name and
+whether the deposition is by the settling flux alone."""
 
 
 @dataclass(frozen=True)
@@ -252,7 +260,7 @@ def simulate(*, n_particles: int, n_steps: int, dt_s: float, release_xyz_m, clas
              max_age_steps: int | None = None, class_release_z_m=None, seabed=None,
              hindered=None, critical_shear_pa=None, bed_drag_coefficient=None,
              water_density_kg_per_m3=None, resuspension_capacity: int = 16,
-             floc_reference_kg_per_m3=None) -> PlumeRun:
+             floc_reference_kg_per_m3=None, bed_condition: str = "absorbing") -> PlumeRun:
     """Release ``class_mass_kg`` in ``n_particles`` particles and track them ``n_steps`` steps.
 
     Parameters
@@ -293,6 +301,13 @@ def simulate(*, n_particles: int, n_steps: int, dt_s: float, release_xyz_m, clas
         Release height of each particle [m], overriding the release point's (a column source).
     reflect_bed : bool
         Reflect at the bed instead of depositing (a tracer; the well-mixed test).
+    bed_condition : {"absorbing", "settling_flux"}
+        How a particle reaching the bed deposits (:data:`BED_CONDITIONS`): ``"absorbing"``, on
+        touching it (the bed a perfect sink, c = 0 there: the closed forms' condition);
+        ``"settling_flux"``, by settling alone — the walk is reflected at the bed, then the
+        settling step taken, and a particle below the bed after it deposits, so the deposition
+        flux is ``w_s c_b`` with no diffusive flux into the bed (the condition of ROMS's
+        sediment model and of OpenDrift's SedimentDrift, whose scheme this is).
     drift_correction : bool
         Keep Visser's drift term (switch it off only to show what it corrects).
     particle_settling_m_per_s : array_like, optional
@@ -327,6 +342,10 @@ def simulate(*, n_particles: int, n_steps: int, dt_s: float, release_xyz_m, clas
     -------
     PlumeRun
     """
+    if bed_condition not in BED_CONDITIONS:
+        raise ValueError(f"bed_condition must be one of {', '.join(BED_CONDITIONS)} "
+                         f"(got {bed_condition!r})")
+    settle_flux = BED_CONDITIONS[bed_condition]
     masses = np.asarray(class_mass_kg, dtype=float)
     settling = np.asarray(class_settling_m_per_s, dtype=float)
     counts = particles_per_class(masses, n_particles)
@@ -383,11 +402,13 @@ def simulate(*, n_particles: int, n_steps: int, dt_s: float, release_xyz_m, clas
     if (mode != BED_DYNAMIC and seabed is None and not np.any(tau > 0) and hind.shape[0] == 0
             and not _force_general):  # the vectorised kernel: none of the costly features
         _advance_lanes(*walk, release, status, event, np.uint64(seed), *axes,
-                       bool(reflect_bed) or mode == BED_REFLECTING, bool(drift_correction),
+                       bool(reflect_bed) or mode == BED_REFLECTING, settle_flux,
+                       bool(drift_correction),
                        horizon, float(bed.height_m[0, 0]))
     else:
         _advance(*walk, wf, tau, release, status, event, np.uint64(seed), *axes,
-                 bool(reflect_bed), bool(drift_correction), horizon, bed.y_m, bed.x_m,
+                 bool(reflect_bed), settle_flux, bool(drift_correction), horizon, bed.y_m,
+                 bed.x_m,
                  bed.height_m, hind, np.array([rx, ry]), mode, tau_cr, drag, cycles, n_cycles,
                  hits, progress)
     return PlumeRun(x_m=x, y_m=y, z_m=z, mass_kg=mass, grain_class=grain, release_step=release,

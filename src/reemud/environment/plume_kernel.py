@@ -147,6 +147,11 @@ def _column(za, table, z, dt, drift, i):
     return uu, vv, table[i, 4] + table[i, 5] * (zm - za[i]), slope, i
 
 
+FASTMATH = {"nsz", "arcp", "contract", "afn", "reassoc"}
+"""The compiler's licence for floating point: reorder and fuse, but not assume away the
+infinities and NaNs the kernels meet (an unbounded domain's ±inf bounds, an infinite critical
+shear stress)."""
+
 BLOCK = 16
 """Particles advanced together, step by step, in one thread: their independent updates overlap
 in the processor (one particle's chain of dependent operations alone leaves it idle)."""
@@ -251,10 +256,10 @@ def _near_source(p, ws, w0, wf, hind, progress, hits, b, j, z_start, mx, my, pz,
     return ws
 
 
-@numba.njit(parallel=True, error_model="numpy", cache=True, fastmath=True)
+@numba.njit(parallel=True, error_model="numpy", cache=True, fastmath=FASTMATH)
 def _advance(x, y, z, w0, wf, tau_f, release_step, status, event_step, seed,  # noqa: PLR0913
              t_axis, z_axis, y_axis, x_axis, u, v, za, table, kh, depth, bounds, dt, n_steps,
-             snap_steps, snap_x, snap_y, snap_z, reflect_bed, drift, max_age,
+             snap_steps, snap_x, snap_y, snap_z, reflect_bed, settle_flux, drift, max_age,
              bed_y, bed_x, bed_z, hind, origin, bed_mode, tau_cr, drag, cycles, n_cycles,
              hits, progress):
     """Advance every particle through ``n_steps`` steps in place (see the module docstring)."""
@@ -282,6 +287,8 @@ def _advance(x, y, z, w0, wf, tau_f, release_step, status, event_step, seed,  # 
         s1 = np.empty(BLOCK, dtype=np.uint64)
         iz = np.zeros(BLOCK, dtype=np.int64)
         z_start = np.empty(BLOCK)
+        bed_here = np.zeros(BLOCK)  # the bed's height where each particle is (gridded) ...
+        bed_known = np.zeros(BLOCK, dtype=np.bool_)  # ... once looked up
         alive = 0
         first = n_steps
         for j in range(m):
@@ -333,7 +340,11 @@ def _advance(x, y, z, w0, wf, tau_f, release_step, status, event_step, seed,  # 
                 if step == start:
                     status[p] = SUSPENDED
                 px, py, pz = x[p], y[p], z[p]
-                zb = _bed_height(bed_y, bed_x, bed_z, px, py) if gridded else bed_z[0, 0]
+                zb = bed_z[0, 0]
+                if gridded:  # where the last step left it, or looked up once
+                    if not bed_known[j]:
+                        bed_here[j], bed_known[j] = _bed_height(bed_y, bed_x, bed_z, px, py), True
+                    zb = bed_here[j]
                 h = pz - zb
                 ws = w0[p]
                 if floc and tau_f[p] > 0.0 and not by_concentration:
@@ -359,18 +370,23 @@ def _advance(x, y, z, w0, wf, tau_f, release_step, status, event_step, seed,  # 
                                       kh, dt, by_concentration, hindered)
                 before = h
                 spread = max(kmid, 0.0) * dt
-                pz += (slope - ws) * dt + (vertical if flat else np.sqrt(6.0 * spread)) * rz
+                # with the settling-flux bed the walk is reflected at the bed before settling
+                pz += (slope - (0.0 if settle_flux else ws)) * dt + (
+                    vertical if flat else np.sqrt(6.0 * spread)) * rz
                 if pz > depth:
                     pz = 2.0 * depth - pz
                 if gridded:
                     zb = _bed_height(bed_y, bed_x, bed_z, px, py)
+                    bed_here[j] = zb
                 h = pz - zb
                 landed = False
                 if reflect_bed or bed_mode == BED_REFLECTING:
                     h = abs(h)
                 else:
+                    if settle_flux:  # deposited by the settling step alone: flux w c_b
+                        h = abs(h) - ws * dt
                     landed = h <= 0.0
-                    if not landed and before * h < 20.0 * spread:
+                    if not landed and not settle_flux and before * h < 20.0 * spread:
                         # the walk may have touched the bed within the step and come back:
                         # the Brownian bridge crosses with probability exp(-z0 z1 / (K dt))
                         # (removes the lateness of checking the bed only at the step ends)
@@ -405,11 +421,11 @@ moving (1) and whether its step needs the scalar pass (1). One array for all of 
 compiler see that the rows do not overlap, and so vectorise the step over the lanes."""
 
 
-@numba.njit(parallel=True, error_model="numpy", cache=True, fastmath=True)
+@numba.njit(parallel=True, error_model="numpy", cache=True, fastmath=FASTMATH)
 def _advance_lanes(x, y, z, w0, release_step, status, event_step, seed,  # noqa: PLR0913
                    t_axis, z_axis, y_axis, x_axis, u, v, za, table, kh, depth, bounds, dt,
-                   n_steps, snap_steps, snap_x, snap_y, snap_z, reflect_bed, drift, max_age,
-                   bed_height):
+                   n_steps, snap_steps, snap_x, snap_y, snap_z, reflect_bed, settle_flux, drift,
+                   max_age, bed_height):
     """:func:`_advance` for a flat bed, no resuspension, flocculation or hindrance, vectorised.
 
     The same steps, from the same random numbers, as the general kernel: each block of
@@ -498,7 +514,7 @@ def _advance_lanes(x, y, z, w0, release_step, status, event_step, seed,  # noqa:
                 px = f[_X, j] + f[_U, j] * dt + horizontal * _unit((bits >> np.uint64(43)) & mask)
                 py = f[_Y, j] + f[_V, j] * dt + horizontal * _unit((bits >> np.uint64(22)) & mask)
                 spread = max(f[_KMID, j], 0.0) * dt
-                pz = f[_Z, j] + (f[_SLOPE, j] - f[_WS, j]) * dt + (
+                pz = f[_Z, j] + (f[_SLOPE, j] - (0.0 if settle_flux else f[_WS, j])) * dt + (
                     vertical if flat else np.sqrt(6.0 * spread)) * _unit(
                         (bits >> np.uint64(1)) & mask)
                 pz = 2.0 * depth - pz if pz > depth else pz
@@ -507,6 +523,9 @@ def _advance_lanes(x, y, z, w0, release_step, status, event_step, seed,  # noqa:
                 if reflect_bed:
                     h = abs(h)
                     flag = outside
+                elif settle_flux:  # the walk reflected, then the settling step
+                    h = abs(h) - f[_WS, j] * dt
+                    flag = outside | (h <= 0.0)
                 else:  # at or below the bed, or near enough for the bridge test
                     flag = outside | (h <= 0.0) | (f[_H, j] * h < 20.0 * spread)
                 on = f[_ACTIVE, j] > 0.0
@@ -529,7 +548,7 @@ def _advance_lanes(x, y, z, w0, release_step, status, event_step, seed,  # noqa:
                 landed = False
                 if not reflect_bed:
                     landed = h <= 0.0
-                    if not landed and before * h < 20.0 * spread:
+                    if not landed and not settle_flux and before * h < 20.0 * spread:
                         # the walk may have touched the bed within the step and come back:
                         # the Brownian bridge crosses with probability exp(-z0 z1 / (K dt))
                         s0, s1, bits = _next(rng[0, j], rng[1, j])

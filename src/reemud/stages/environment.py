@@ -221,11 +221,18 @@ class LagrangianPlumeParams(LedgerPlumeParams):
                                     "above the bed)", gt=0, le=0.1)
     seabed_file: str = P("", "NetCDF file of the bathymetry around the source (CF), or none for "
                          "a flat seabed")
+    bed_condition: str = P("", "how a particle reaching the bed deposits: absorbing (on touching "
+                           "it) or settling_flux (by its settling alone: deposition w_s c_b)")
 
     @field_validator("hindered_settling")
     @classmethod
     def _on_off(cls, v: str) -> str:
         return one_of(v, ("on", "off"))
+
+    @field_validator("bed_condition")
+    @classmethod
+    def _bed_condition(cls, v: str) -> str:
+        return one_of(v, tuple(lagrangian.BED_CONDITIONS))
 
     @field_validator("plume_thresholds_mm", mode="before")
     @classmethod
@@ -396,9 +403,11 @@ def _floc_reference(p, i) -> float | None:
 
 
 def _bed(p, dep, i) -> dict:
-    """The engine's bed: gridded or flat, and the critical shear stress if finite."""
-    out = {} if p.seabed_file == "none" else {"seabed": _file_seabed(
-        p.seabed_file, _at(dep.water_depth_m, i), (p.current_source_x, p.current_source_y))}
+    """The engine's bed: its condition, gridded or flat, and the critical shear stress if finite."""
+    out = {"bed_condition": p.bed_condition}
+    if p.seabed_file != "none":
+        out["seabed"] = _file_seabed(p.seabed_file, _at(dep.water_depth_m, i),
+                                     (p.current_source_x, p.current_source_y))
     critical = _at(p.critical_shear_pa, i)
     if np.isfinite(critical):
         out |= {"critical_shear_pa": critical,
@@ -724,7 +733,7 @@ def lagrangian_plume_grid(p, up, env: EnvironmentLedger, seed: int) -> dict:
           fixed=("return_water_release", "plume_particles", "plume_draw_particles",
                  "plume_dt_s", "plume_tracking_days", "plume_release_days", "current_source_x",
                  "current_source_y", "plume_thresholds_mm", "vertical_diffusivity_profile",
-                 "current_profile", "hindered_settling", "seabed_file"),
+                 "current_profile", "hindered_settling", "seabed_file", "bed_condition"),
           diagnostics=lagrangian_plume_grid)
 def run_ledger_lagrangian_plume(p: LagrangianPlumeParams, up: Mapping[str, object],
                                 seed: int) -> EnvironmentLedger:
