@@ -386,6 +386,10 @@ KERNEL_CASES = {
     "tide on a bounded domain": {"current": _tide(), "kz": 1e-3, "kh": 2.0},
     "reflecting bed, snapshots": {"kz": 1e-3, "reflect_bed": True, "snap_steps": [0, 7, 150]},
     "settling-flux bed": {"kz": 1e-3, "bed_condition": "settling_flux"},
+    "settling-flux bed, reflecting": {"kz": 1e-3, "bed_condition": "settling_flux",
+                                      "reflect_bed": True},
+    "released over the run, an endless horizon": {
+        "kz": 1e-3, "release_steps": np.arange(3000) % 200, "max_age_steps": 2**63 - 1},
     "settling-flux bed, profiles": {
         "current": lg.Current.profile([0.0, 20.0], [0.02, 0.06]), "kz_z_m": [0.0, 10.0],
         "kz_m2_per_s": [2e-3, 1e-4], "bed_condition": "settling_flux"},
@@ -429,11 +433,26 @@ def test_the_vectorised_kernel_takes_the_general_kernels_steps(monkeypatch, case
     states = np.bincount(vector.status, minlength=5)
     expected = {"tide on a bounded domain": lg.EXPORTED,
                 "released over the run, tracking horizon": lg.RETIRED,
-                "reflecting bed, snapshots": lg.SUSPENDED}.get(case, lg.DEPOSITED)
+                "reflecting bed, snapshots": lg.SUSPENDED,
+                "settling-flux bed, reflecting": lg.SUSPENDED}.get(case, lg.DEPOSITED)
     assert states[expected] > 100, states
-    if case == "reflecting bed, snapshots":
+    assert states[lg.PENDING] == 0, states
+    if "reflecting" in case:
         assert states[lg.DEPOSITED] == 0
         assert np.all(vector.z_m > 0.0)
+
+
+@pytest.mark.parametrize("bed_condition", ["absorbing", "settling_flux"])
+def test_a_settling_cloud_over_a_reflecting_bed_takes_the_exponential_profile(bed_condition):
+    # no deposition: settling against mixing leaves c ~ exp(-w z / K_z), mean height K_z / w
+    # (Rouse's balance with a constant K_z), under either bed condition's order of the moves
+    # (released at the mean height, followed for five relaxation times 4 K_z / w²)
+    n, w, kz = 20_000, 5e-4, 1e-3
+    run = _run(n=n, w=w, kz=kz, h=2.0, kh=0.0, dt=10.0, steps=8000, reflect_bed=True,
+               bed_condition=bed_condition)
+    scale = kz / w
+    assert run.z_m.mean() == pytest.approx(scale, abs=4 * scale / np.sqrt(n) + 0.01 * scale)
+    assert np.median(run.z_m) == pytest.approx(scale * np.log(2), rel=0.03)
 
 
 def test_a_flat_seabed_below_the_datum_is_met_where_it_lies():

@@ -300,7 +300,9 @@ def simulate(*, n_particles: int, n_steps: int, dt_s: float, release_xyz_m, clas
     release_z_m : array_like, optional
         Release height of each particle [m], overriding the release point's (a column source).
     reflect_bed : bool
-        Reflect at the bed instead of depositing (a tracer; the well-mixed test).
+        Reflect at the bed instead of depositing (a tracer; the well-mixed test); the particles
+        still settle (with ``"settling_flux"`` the settling step follows the reflection and is
+        reflected in turn).
     bed_condition : {"absorbing", "settling_flux"}
         How a particle reaching the bed deposits (:data:`BED_CONDITIONS`): ``"absorbing"``, on
         touching it (the bed a perfect sink, c = 0 there: the closed forms' condition);
@@ -398,7 +400,7 @@ def simulate(*, n_particles: int, n_steps: int, dt_s: float, release_xyz_m, clas
     axes = (current.t_s, current.z_m, current.y_m, current.x_m, current.u, current.v,
             *column_table(current, kz_z_m, kz_m2_per_s), float(kh_m2_per_s), float(depth_m),
             current.bounds(), float(dt_s), int(n_steps), snaps, sx, sy, sz)
-    horizon = int(n_steps if max_age_steps is None else max_age_steps)
+    horizon = int(n_steps if max_age_steps is None else min(max_age_steps, n_steps))
     if (mode != BED_DYNAMIC and seabed is None and not np.any(tau > 0) and hind.shape[0] == 0
             and not _force_general):  # the vectorised kernel: none of the costly features
         _advance_lanes(*walk, release, status, event, np.uint64(seed), *axes,
