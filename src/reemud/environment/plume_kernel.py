@@ -215,7 +215,7 @@ def _bed_height(bed_y, bed_x, bed_z, x, y):
             + fy * ((1.0 - fx) * bed_z[iy1, ix] + fx * bed_z[iy1, ix1]))
 
 
-@numba.njit(inline="always")
+@numba.njit(cache=True)
 def _current_at_point(t_axis, z_axis, y_axis, x_axis, u, v, time, z, y, x):
     """(u, v) of a current on axes (t, z, y, x) at one time and point, multilinear."""
     it, ft = _locate(t_axis, time)
@@ -226,7 +226,7 @@ def _current_at_point(t_axis, z_axis, y_axis, x_axis, u, v, time, z, y, x):
             _lerp4(v, it, ft, iz, fz, iy, fy, ix, fx))
 
 
-@numba.njit(inline="always")
+@numba.njit(cache=True)
 def _bed_shear(t_axis, z_axis, y_axis, x_axis, u, v, time, x, y, drag):
     """Bed shear stress ρ C₁₀₀ |U(1 m)|² [Pa] of a current varying in time or x–y."""
     uu, vv = _current_at_point(t_axis, z_axis, y_axis, x_axis, u, v, time,
