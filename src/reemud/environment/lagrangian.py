@@ -405,14 +405,12 @@ def simulate(*, n_particles: int, n_steps: int, dt_s: float, release_xyz_m, clas
             and not _force_general):  # the vectorised kernel: none of the costly features
         _advance_lanes(*walk, release, status, event, np.uint64(seed), *axes,
                        bool(reflect_bed) or mode == BED_REFLECTING, settle_flux,
-                       bool(drift_correction),
-                       horizon, float(bed.height_m[0, 0]))
+                       bool(drift_correction), horizon, float(bed.height_m[0, 0]))
     else:
         _advance(*walk, wf, tau, release, status, event, np.uint64(seed), *axes,
                  bool(reflect_bed), settle_flux, bool(drift_correction), horizon, bed.y_m,
-                 bed.x_m,
-                 bed.height_m, hind, np.array([rx, ry]), mode, tau_cr, drag, cycles, n_cycles,
-                 hits, progress)
+                 bed.x_m, bed.height_m, hind, np.array([rx, ry]), mode, tau_cr, drag, cycles,
+                 n_cycles, hits, progress)
     return PlumeRun(x_m=x, y_m=y, z_m=z, mass_kg=mass, grain_class=grain, release_step=release,
                     status=status, event_step=event, dt_s=float(dt_s), n_steps=int(n_steps),
                     snap_steps=snaps, snapshots=np.stack([sx, sy, sz], axis=1),

@@ -63,6 +63,25 @@ def _unit(bits):
     return (np.float64(bits) + 0.5) * (2.0 / _LEVELS) - 1.0
 
 
+BRIDGE_WINDOW = 20.0
+"""A step ending within ``z_n z_{n+1} < 20 K_z Δt`` of the bed gets the bridge test: beyond it
+the crossing probability exp(−z_n z_{n+1} / (K_z Δt)) is below 2·10⁻⁹."""
+
+
+@numba.njit(inline="always")
+def _bridge(s0, s1, before, after, spread):
+    """Whether the walk touched the bed within a step that ends above it (Brownian bridge).
+
+    The walk may have touched it and come back: it crosses with probability
+    ``exp(−z_n z_{n+1} / (K_z Δt))`` (``spread`` = K_z Δt), which removes the lateness of
+    checking the bed only at the ends of the steps. Returns the generator's new state and the
+    verdict; one number is drawn.
+    """
+    s0, s1, bits = _next(s0, s1)
+    u = 0.5 * (_unit((bits >> np.uint64(43)) & np.uint64(_LEVELS - 1)) + 1.0)
+    return s0, s1, u < np.exp(-before * after / spread)
+
+
 @numba.njit(inline="always")
 def _locate(axis, value):
     """Index ``i`` and weight ``f`` for linear interpolation on ``axis`` (clamped at the ends)."""
@@ -388,13 +407,8 @@ def _advance(x, y, z, w0, wf, tau_f, release_step, status, event_step, seed,  # 
                     if settle_flux:  # deposited by the settling step alone: flux w c_b
                         h = abs(h) - ws * dt
                     landed = h <= 0.0
-                    if not landed and not settle_flux and before * h < 20.0 * spread:
-                        # the walk may have touched the bed within the step and come back:
-                        # the Brownian bridge crosses with probability exp(-z0 z1 / (K dt))
-                        # (removes the lateness of checking the bed only at the step ends)
-                        a, b1, bits = _next(a, b1)
-                        landed = 0.5 * (_unit((bits >> np.uint64(43)) & mask) + 1.0) < np.exp(
-                            -before * h / spread)
+                    if not landed and not settle_flux and before * h < BRIDGE_WINDOW * spread:
+                        a, b1, landed = _bridge(a, b1, before, h, spread)
                     if landed and bed_mode == BED_DYNAMIC and _bed_shear(
                             t_axis, z_axis, y_axis, x_axis, u, v, time + dt, px, py,
                             drag) > tau_cr:
@@ -532,7 +546,7 @@ def _advance_lanes(x, y, z, w0, release_step, status, event_step, seed,  # noqa:
                     h = abs(h) - f[_WS, j] * dt
                     flag = outside | (h <= 0.0)
                 else:  # at or below the bed, or near enough for the bridge test
-                    flag = outside | (h <= 0.0) | (f[_H, j] * h < 20.0 * spread)
+                    flag = outside | (h <= 0.0) | (f[_H, j] * h < BRIDGE_WINDOW * spread)
                 on = f[_ACTIVE, j] > 0.0
                 f[_X, j] = px if on else f[_X, j]
                 f[_Y, j] = py if on else f[_Y, j]
@@ -553,13 +567,9 @@ def _advance_lanes(x, y, z, w0, release_step, status, event_step, seed,  # noqa:
                 landed = False
                 if not reflect_bed:
                     landed = h <= 0.0
-                    if not landed and not settle_flux and before * h < 20.0 * spread:
-                        # the walk may have touched the bed within the step and come back:
-                        # the Brownian bridge crosses with probability exp(-z0 z1 / (K dt))
-                        s0, s1, bits = _next(rng[0, j], rng[1, j])
-                        rng[0, j], rng[1, j] = s0, s1
-                        landed = 0.5 * (_unit((bits >> np.uint64(43)) & mask) + 1.0) < np.exp(
-                            -before * h / spread)
+                    if not landed and not settle_flux and before * h < BRIDGE_WINDOW * spread:
+                        rng[0, j], rng[1, j], landed = _bridge(rng[0, j], rng[1, j], before, h,
+                                                               spread)
                 if landed:
                     f[_Z, j] = bed_height
                     status[p], event_step[p] = DEPOSITED, step + 1
