@@ -533,8 +533,9 @@ def test_version1_store_gains_the_stated_reasons_and_keeps_its_runs(url, default
 
     engine = store.connect(url)
     with engine.connect() as conn:
-        assert conn.exec_driver_sql("SELECT version FROM reemud_schema").scalars().all() == [2]
+        assert conn.exec_driver_sql("SELECT version FROM reemud_schema").scalars().all() == [3]
     assert "note" in {c["name"] for c in sa.inspect(engine).get_columns("kpi")}
+    assert {"job", "artifact"} <= set(sa.inspect(engine).get_table_names())  # 2 -> 3 as well
     before = store.get_run(engine, 1)
     assert before["kpis"] == {"npv_usd": 2.0, "irr": None}
     assert before["undefined"] == {}  # stored before reasons were: none invented

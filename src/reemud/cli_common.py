@@ -108,8 +108,7 @@ def print_problems(error: ScenarioError) -> None:
     """List every problem of ``error`` on stderr: field, value, what is allowed, the fix."""
     err_console.print(f"[bold red]{escape(error.source)}: {len(error.problems)} problem(s)[/]")
     for i, p in enumerate(error.problems[:SHOWN_PROBLEMS], 1):
-        err_console.print(f"  {i}. [bold]{escape(p.path)}[/]: "
-                          + escape(f"{p.allowed} (got {p.given!r}). {p.fix}"), highlight=False)
+        err_console.print(f"  {i}. [bold]{escape(p.path)}[/]: " + escape(p.detail), highlight=False)
     if len(error.problems) > SHOWN_PROBLEMS:
         err_console.print(more_problems(len(error.problems) - SHOWN_PROBLEMS), highlight=False)
 

@@ -84,8 +84,18 @@ class Problem:
                 text = f"{text[:longest // 2]}...<{len(text)} characters>"
             object.__setattr__(self, name, text)
 
+    @property
+    def detail(self) -> str:
+        """What is allowed, the value given and the fix: the text after the path."""
+        return f"{self.allowed} (got {self.given!r}). {self.fix}"
+
+    @property
+    def line(self) -> str:
+        """The problem as ``reemud validate`` lists it (without its number): path, then detail."""
+        return f"{self.path}: {self.detail}"
+
     def __str__(self) -> str:
-        return f"`{self.path}`: {self.allowed} (got {self.given!r}). {self.fix}"
+        return f"`{self.path}`: {self.detail}"
 
 
 SHOWN_PROBLEMS = 50

@@ -338,7 +338,8 @@ FIGURES = (_cost_breakdown, _cash_waterfall, _oxide_production, _grade_profile, 
 not apply to the run's models."""
 
 
-def _figures(result: ChainResult) -> list[tuple[str, go.Figure]]:
+def run_figures(result: ChainResult) -> list[tuple[str, go.Figure]]:
+    """The report's figures of a run, ``(title, figure)`` in report order (the web app's too)."""
     return [pair for draw in FIGURES for pair in draw(result)]
 
 
@@ -362,9 +363,10 @@ def _add_figures(parts: list[str], figs: list[tuple[str, go.Figure]],
                                  config={"displaylogo": False}))
 
 
-def _uncertainty_figures(mc: MonteCarloResult | None, kpi: str,
-                         tornado: tuple[float, list[TornadoBar]] | None,
-                         sobol: SobolIndices | None) -> list[tuple[str, go.Figure]]:
+def uncertainty_figures(mc: MonteCarloResult | None, kpi: str,
+                        tornado: tuple[float, list[TornadoBar]] | None,
+                        sobol: SobolIndices | None) -> list[tuple[str, go.Figure]]:
+    """Histograms, convergence, tornado and Sobol' bars of ``kpi``, for what is given."""
     unit = unit_of(kpi)
     figs = []
     if mc is not None:
@@ -438,7 +440,7 @@ def render_uncertainty(scenario: str, kpi: str, mc: MonteCarloResult | None = No
                              for b in bars]))
         parts.append(f"<p>{kpi} at the nominal values: {_fmt(base)} {html.escape(unit_of(kpi))}."
                      "</p>")
-    _add_figures(parts, _uncertainty_figures(mc, kpi, tornado, sobol))
+    _add_figures(parts, uncertainty_figures(mc, kpi, tornado, sobol))
     return _page(f"reemud — uncertainty of {scenario}", parts)
 
 
@@ -540,7 +542,7 @@ def render(result: ChainResult, literature: list[CaseResult] | None = None) -> s
         "<h2>By element</h2>",
         _table(["KPI", "element / item", "value", "unit"], element_rows),
     ]
-    _add_figures(parts, _figures(result))
+    _add_figures(parts, run_figures(result))
     parts += _market_section(result)
     if not literature:
         parts += ["<h2>Literature checks</h2>",

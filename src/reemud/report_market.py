@@ -22,7 +22,12 @@ PATH_ELEMENTS = ("Nd", "Tb", "Dy", "Y")
 
 def supply_figure(run: MarketRun) -> tuple[str, go.Figure]:
     """Mine supply of the base year by country, stacked per element (shares)."""
-    st = supply_table(run.base)
+    return base_supply_figure(run.base)
+
+
+def base_supply_figure(base) -> tuple[str, go.Figure]:
+    """Mine supply of a base market (``security.model.base_market``) by country and element."""
+    st = supply_table(base)
     shares = st["mined_t_per_year"] / st["mined_t_per_year"].sum(axis=0)
     fig = go.Figure([go.Bar(name=c, x=list(REY), y=shares[i])
                      for i, c in enumerate(st["countries"])])

@@ -126,21 +126,55 @@ sweep_chunk_table = Table(
 )
 
 
+job_table = Table(
+    "job", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("kind", String(20), nullable=False),  # run, mc, market (reemud.web.tasks.KINDS)
+    Column("status", String(12), nullable=False),  # queued, running, done, failed
+    Column("client", String(64), nullable=False),
+    Column("scenario_name", String(200), nullable=False),
+    Column("scenario_text", Text, nullable=False),
+    Column("seed", BigInteger, nullable=False),
+    Column("options", Text, nullable=False),  # JSON: the kind's own settings (draws, preset)
+    Column("progress", Float, nullable=False),  # 0 to 1
+    Column("message", Text, nullable=False),
+    Column("lease", String(32), nullable=True),  # the claim of the worker now running it
+    Column("attempts", Integer, nullable=False),
+    Column("run_id", Integer, ForeignKey("run.id"), nullable=True),
+    Column("sweep_id", Integer, ForeignKey("sweep.id"), nullable=True),
+    Column("error", Text, nullable=True),
+    Column("created_utc", DateTime, nullable=False),
+    Column("started_utc", DateTime, nullable=True),
+    Column("finished_utc", DateTime, nullable=True),
+)
+
+artifact_table = Table(
+    "artifact", metadata,
+    Column("job_id", Integer, ForeignKey("job.id"), primary_key=True),
+    Column("name", String(60), primary_key=True),
+    Column("media_type", String(80), nullable=False),
+    Column("payload", LargeBinary, nullable=False),  # zlib-compressed bytes
+)
+
 schema_table = Table(
     "reemud_schema", metadata,
     Column("version", Integer, nullable=False),
 )
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 """Version of the schema above, held in the one row of ``reemud_schema``.
 
 0: a store made before ``reemud_schema`` existed (``run.seed`` a 32-bit integer on PostgreSQL,
 and the oldest have no ``sweep``/``sweep_chunk`` tables). 1: ``reemud_schema`` and 64-bit seeds.
-2: ``kpi.note``, the stated reason of an undefined KPI.
+2: ``kpi.note``, the stated reason of an undefined KPI. 3: the web app's ``job`` queue and the
+``artifact`` files its jobs made.
 """
 
 COLUMNS_SINCE = {("kpi", "note"): 2}
 """Columns added after version 1: ``(table, column) -> the schema version that added it``."""
+
+TABLES_SINCE = {"job": 3, "artifact": 3}
+"""Tables added after version 1: ``table -> the schema version that added it``."""
 
 LEGACY_TABLES = ("scenario", "run", "kpi")
 """The tables every version-0 store has (the sweep tables came later)."""
@@ -304,7 +338,8 @@ def _schema_version(conn: Connection, url: str) -> int | None:
             raise StoreError(f"the store {where} has schema version {version}, newer than this "
                              f"reemud reads ({SCHEMA_VERSION}); upgrade reemud "
                              "(pip install -U reemud) or give another --out/--db")
-    required = set(metadata.tables) if version else set(LEGACY_TABLES)
+    required = ({t for t in metadata.tables if TABLES_SINCE.get(t, 0) <= version} if version
+                else set(LEGACY_TABLES))
     problems = [f"table {t} missing" for t in sorted(required - ours)]
     for name in sorted(ours):
         have = {c["name"] for c in inspector.get_columns(name)}
@@ -335,7 +370,13 @@ def _upgrade_1_to_2(conn: Connection) -> None:
     conn.exec_driver_sql("ALTER TABLE kpi ADD COLUMN note TEXT")
 
 
-UPGRADES: dict[int, Callable[[Connection], None]] = {0: _upgrade_0_to_1, 1: _upgrade_1_to_2}
+def _upgrade_2_to_3(conn: Connection) -> None:
+    """Add the web app's ``job`` and ``artifact`` tables."""
+    metadata.create_all(conn, tables=[job_table, artifact_table], checkfirst=True)
+
+
+UPGRADES: dict[int, Callable[[Connection], None]] = {0: _upgrade_0_to_1, 1: _upgrade_1_to_2,
+                                                     2: _upgrade_2_to_3}
 """``UPGRADES[v]`` takes a store of schema version v to v + 1, inside the set-up transaction."""
 
 
@@ -436,20 +477,35 @@ def save_kpis(engine: Engine, *, sha256: str, name: str, text: str, seed: int, v
     stored whole or not at all (retried while another writer holds the lock, see
     ``with_retry``).
     """
-    rows = list(_kpi_rows(kpis, undefined or {}))
-
     def store() -> int:
         with engine.begin() as conn:
-            _ensure_scenario(conn, sha256, name, text)
-            run_id = conn.execute(insert(run_table).values(
-                scenario_sha256=sha256, scenario_name=name, seed=seed, version=version,
-                created_utc=dt.datetime.now(dt.UTC).replace(tzinfo=None),
-            )).inserted_primary_key[0]
-            if rows:
-                conn.execute(insert(kpi_table), [{"run_id": run_id, **row} for row in rows])
-        return int(run_id)
+            return insert_run(conn, sha256=sha256, name=name, text=text, seed=seed,
+                              version=version, kpis=kpis, undefined=undefined)
 
     return with_retry(store)
+
+
+def insert_run(conn: Connection, *, sha256: str, name: str, text: str, seed: int, version: str,
+               kpis: Mapping[str, object], undefined: Mapping[str, str] | None = None) -> int:
+    """Insert a run, its scenario text (once) and its KPIs in the open transaction; its id.
+
+    ``save_kpis`` is this in a transaction of its own; the web app's job queue calls it in the
+    transaction that also marks the job done, so a run and its job are stored together or not.
+    """
+    rows = list(_kpi_rows(kpis, undefined or {}))
+    _ensure_scenario(conn, sha256, name, text)
+    run_id = conn.execute(insert(run_table).values(
+        scenario_sha256=sha256, scenario_name=name, seed=seed, version=version,
+        created_utc=now_utc(),
+    )).inserted_primary_key[0]
+    if rows:
+        conn.execute(insert(kpi_table), [{"run_id": run_id, **row} for row in rows])
+    return int(run_id)
+
+
+def now_utc() -> dt.datetime:
+    """The time now in UTC, without a time zone (as the store's ``DateTime`` columns hold it)."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 def list_runs(engine: Engine) -> list[dict]:
@@ -556,7 +612,7 @@ def create_sweep(engine: Engine, *, scenario_sha256: str, scenario_name: str, sc
                 scenario_sha256=scenario_sha256, scenario_name=scenario_name, n=n,
                 method=method, seed=seed, chunk_size=chunk_size,
                 parameters=json.dumps(parameters), version=version,
-                created_utc=dt.datetime.now(dt.UTC).replace(tzinfo=None),
+                created_utc=now_utc(),
             )).inserted_primary_key[0])
 
     return with_retry(store)
