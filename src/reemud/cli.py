@@ -12,7 +12,6 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated
 
-import numpy as np
 import typer
 from rich.console import Console
 from rich.markup import escape
@@ -41,6 +40,7 @@ from reemud.cli_common import (
 from reemud.cli_guards import campaigns_memory_bytes, memory_or_fail, writable_file_or_fail
 from reemud.cli_market import market_app
 from reemud.cli_uncertainty import breakeven, mc, sensitivity, sweep
+from reemud.compare import comparison
 from reemud.errors import ScenarioError
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
@@ -403,65 +403,6 @@ def db_export_netcdf(
     err_console.print(f"wrote {path}")
 
 
-def _finite(value) -> float | None:
-    if value is None:
-        return None
-    value = float(value)
-    return value if np.isfinite(value) else None
-
-
-def _kpi_value(kpis: Mapping, name: str, key: str | None) -> float | None:
-    value = kpis.get(name)
-    if key is None:
-        return None if isinstance(value, Mapping) else _finite(value)
-    return _finite(value.get(key)) if isinstance(value, Mapping) else None
-
-
-COMPARE_RTOL = 1e-12
-"""Relative tolerance under which ``reemud db compare`` does not flag two values as different."""
-
-
-def _same(a: float | None, b: float | None) -> bool:
-    if a is None or b is None:
-        return a is None and b is None
-    return abs(a - b) <= COMPARE_RTOL * max(abs(a), abs(b))
-
-
-def _comparison(records: list[dict]) -> list[dict]:
-    """One row per KPI value (``kpi[key]`` per element or item) of stored runs, side by side.
-
-    ``values`` follow ``records``; ``difference`` (run - first run) and ``difference_pct``
-    (100 x difference / |first run|, None when the first run is 0 and the other is not) follow
-    ``records[1:]``. Undefined values (and differences involving one) are None. ``differs``
-    is true when a run's value is not the first run's to a relative ``COMPARE_RTOL`` (so
-    rounding noise of a few ulps is reported in ``difference`` but not flagged).
-    """
-    from reemud.nomenclature import variables
-
-    keys: dict[str, list[str | None]] = {}  # KPI name -> element/item keys, first seen first
-    for record in records:
-        for name, value in record["kpis"].items():
-            seen = keys.setdefault(name, [])
-            seen += [k for k in (value if isinstance(value, Mapping) else [None]) if k not in seen]
-    rows = []
-    for name, name_keys in keys.items():
-        unit = variables().get(name, {}).get("unit", "?")
-        for key in name_keys:
-            values = [_kpi_value(r["kpis"], name, key) for r in records]
-            first = values[0]
-            diffs, pcts = [], []
-            for v in values[1:]:
-                d = None if first is None or v is None else v - first
-                diffs.append(d)
-                pcts.append(None if d is None else 0.0 if d == 0 else None if first == 0
-                            else 100.0 * d / abs(first))
-            rows.append({"kpi": name if key is None else f"{name}[{key}]", "name": name,
-                         "key": key, "unit": unit, "values": values, "difference": diffs,
-                         "difference_pct": pcts,
-                         "differs": any(not _same(first, v) for v in values[1:])})
-    return rows
-
-
 def _signed(value: float | None, suffix: str = "") -> str:
     if value is None:
         return "—"
@@ -489,7 +430,7 @@ def db_compare(
     engine = existing_store(db, out)
     with user_errors():
         records = store.get_runs(engine, run_ids)
-    rows = _comparison(records)
+    rows = comparison(records)
     runs = [{k: r[k] for k in ("id", "scenario", "seed", "version", "created_utc")}
             for r in records]
     if as_json:
@@ -671,6 +612,54 @@ def bench(suite: Annotated[str, typer.Argument(help="suite in benchmarks/ (e.g. 
     except FileNotFoundError as exc:
         err_console.print(str(exc))
         raise typer.Exit(2) from None
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="address to bind; anything but loopback needs a "
+                                      "token")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="port to listen on", min=1, max=65535)] = 8000,
+    out: OutOption = DEFAULT_OUT,
+    db: DbOption = None,
+    token: Annotated[str | None, typer.Option(
+        help="require this token (at least 16 characters) on every request; default: the "
+             "REEMUD_TOKEN environment variable", show_default=False)] = None,
+    workers: Annotated[int, typer.Option(help="worker processes that run the jobs", min=0,
+                                         max=64)] = 2,
+    scheduler: Annotated[str | None, typer.Option(
+        help="run Monte Carlo draws on this Dask scheduler (tcp://host:8786)")] = None,
+    max_body: Annotated[int, typer.Option("--max-body", help="largest request body [bytes]",
+                                          min=1024)] = 1_000_000,
+    jobs_per_minute: Annotated[int, typer.Option(help="job submissions allowed per client and "
+                                                 "minute", min=1)] = 60,
+) -> None:
+    """Serve the web app: run, explore and compare scenarios, with every number's provenance."""
+    import os
+
+    from reemud import store
+    from reemud.web.security import TOKEN_ENV, BindError, check_bind
+
+    token = token if token is not None else (os.environ.get(TOKEN_ENV) or None)
+    try:
+        check_bind(host, token)
+    except BindError as exc:
+        fail_line(str(exc))
+    try:
+        import uvicorn
+
+        from reemud.web.app import Settings, create_app
+    except ImportError as exc:
+        fail_line(f"reemud serve needs the web extra ({exc.name} is missing): pip install "
+                  "'reemud[web]' (or pip install -e '.[web]' in a clone)")
+    url = db or store.default_url(output_folder(out))
+    open_store(url).dispose()  # a store that cannot be used is refused before the server starts
+    settings = Settings(url=url, host=host, port=port, token=token, workers=workers,
+                        scheduler=scheduler, max_body_bytes=max_body,
+                        jobs_per_minute=jobs_per_minute)
+    err_console.print(f"reemud {host}:{port} on {store.shown_url(url)}, {workers} worker(s)"
+                      + (", token required" if token else "") + f": http://{host}:{port}/")
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning",
+                timeout_graceful_shutdown=5)
 
 
 def main() -> None:

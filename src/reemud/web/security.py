@@ -1,0 +1,264 @@
+"""The web app's guards: bind rules, the token, CSRF, body limits, headers and rate limits.
+
+- A server bound to anything but loopback needs a token (``check_bind``); with a token set,
+  every request but the login page and the static files must carry it, as
+  ``Authorization: Bearer <token>`` or as the session cookie the login page sets (an HMAC of the
+  token, never the token itself). Tokens are compared in constant time (``hmac.compare_digest``).
+- State-changing HTML forms carry a CSRF token that must equal the ``reemud_csrf`` cookie
+  (double submit); the JSON API takes only ``application/json`` bodies, which a page of another
+  site cannot send without a CORS preflight this server never grants, and a request whose
+  ``Origin`` is another site's is refused.
+- Bodies over ``max_body_bytes`` are refused (413): by their stated length before they are
+  read, or, sent without a length, as soon as they pass it.
+- Every response carries a content security policy (scripts from this server only, no inline
+  script), ``nosniff``, no framing and no referrer.
+- Job submissions are limited per client (``RateLimiter``: a sliding window of one minute).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import ipaddress
+import json
+import secrets
+import threading
+import time
+from collections import deque
+from collections.abc import Mapping
+
+from reemud.errors import ReemudError
+
+CSRF_COOKIE = "reemud_csrf"
+SESSION_COOKIE = "reemud_session"
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "x-csrf-token"
+TOKEN_ENV = "REEMUD_TOKEN"
+"""The environment variable ``reemud serve`` reads the token from when ``--token`` is not given."""
+
+MIN_TOKEN_CHARS = 16
+"""Shortest token accepted (``secrets.token_urlsafe(16)`` gives 22 characters)."""
+
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+       "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; "
+       "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
+"""The content security policy of every response. Scripts come from this server only and no
+inline script runs; inline *styles* are allowed because plotly.js styles its own elements."""
+
+HEADERS = {
+    "content-security-policy": CSP,
+    "x-content-type-options": "nosniff",
+    "x-frame-options": "DENY",
+    "referrer-policy": "no-referrer",
+    "cross-origin-opener-policy": "same-origin",
+    "permissions-policy": "camera=(), microphone=(), geolocation=()",
+}
+"""Security headers added to every response."""
+
+OPEN_PATHS = ("/login", "/static/", "/static-vendor/")
+"""Paths served without the token (the login form, and scripts and styles that hold no data)."""
+
+
+class BindError(ReemudError):
+    """``reemud serve`` was asked to bind where it must not, or without what it needs."""
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` is a loopback address or ``localhost``."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def check_bind(host: str, token: str | None) -> None:
+    """Refuse a non-loopback bind without a token, and a token too short to guess slowly."""
+    if token is not None and len(token) < MIN_TOKEN_CHARS:
+        raise BindError(f"the token must have at least {MIN_TOKEN_CHARS} characters (it has "
+                        f"{len(token)}); make one with: python -c 'import secrets; "
+                        "print(secrets.token_urlsafe(24))'")
+    if not is_loopback(host) and token is None:
+        raise BindError(f"refusing to serve on {host}: it is not loopback, and anyone who can "
+                        f"reach it could run jobs and read every stored run; give --token (or "
+                        f"set {TOKEN_ENV}) to require a token, or bind to 127.0.0.1")
+
+
+def session_value(token: str) -> str:
+    """The session cookie's value for a token: an HMAC of it (the cookie never holds the token)."""
+    return hmac.new(token.encode("utf-8"), b"reemud-session", hashlib.sha256).hexdigest()
+
+
+def token_ok(token: str | None, headers: Mapping[str, str], cookies: Mapping[str, str]) -> bool:
+    """Whether a request carries the token (bearer header or session cookie); constant time."""
+    if token is None:
+        return True
+    auth = headers.get("authorization", "")
+    scheme, _, given = auth.partition(" ")
+    if scheme.lower() == "bearer" and hmac.compare_digest(given.strip().encode("utf-8"),
+                                                          token.encode("utf-8")):
+        return True
+    cookie = cookies.get(SESSION_COOKIE, "")
+    return hmac.compare_digest(cookie.encode("utf-8"), session_value(token).encode("utf-8"))
+
+
+def csrf_ok(cookie: str | None, given: str | None) -> bool:
+    """Whether a form's CSRF token equals the cookie's (both present); constant time."""
+    if not cookie or not given:
+        return False
+    return hmac.compare_digest(cookie.encode("utf-8"), given.encode("utf-8"))
+
+
+def new_csrf() -> str:
+    """A fresh CSRF token."""
+    return secrets.token_urlsafe(24)
+
+
+def problem_body(status: int, title: str, detail: str, **extra) -> bytes:
+    """An RFC 9457 problem document."""
+    return json.dumps({"type": "about:blank", "title": title, "status": status, "detail": detail,
+                       **extra}).encode("utf-8")
+
+
+class RateLimiter:
+    """At most ``per_minute`` events per client in any 60 s window (thread-safe)."""
+
+    def __init__(self, per_minute: int) -> None:
+        self.per_minute = per_minute
+        self._seen: dict[str, deque[float]] = {}
+        self._lock = threading.Lock()
+
+    def allow(self, client: str, now: float | None = None) -> float:
+        """Count one event of ``client``; 0 if allowed, else the seconds until one would be."""
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            seen = self._seen.setdefault(client, deque())
+            while seen and now - seen[0] >= 60.0:
+                seen.popleft()
+            if len(seen) >= self.per_minute:
+                return max(60.0 - (now - seen[0]), 0.001)
+            seen.append(now)
+            if len(self._seen) > 10_000:  # forget clients idle for a minute
+                for key in [k for k, v in self._seen.items() if not v or now - v[-1] >= 60.0]:
+                    del self._seen[key]
+            return 0.0
+
+
+class Guard:
+    """ASGI middleware: body limit, token, foreign origins, the CSRF cookie and the headers."""
+
+    def __init__(self, app, *, token: str | None, max_body_bytes: int) -> None:
+        self.app, self.token, self.max_body_bytes = app, token, max_body_bytes
+
+    async def __call__(self, scope, receive, send):
+        """Refuse what must be refused; add the headers and the CSRF cookie to the rest."""
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        cookies = _cookies(headers.get("cookie", ""))
+        path = scope["path"]
+        csrf = cookies.get(CSRF_COOKIE) or new_csrf()
+        scope.setdefault("state", {})["csrf"] = csrf
+        extra = [] if CSRF_COOKIE in cookies else [(b"set-cookie", (
+            f"{CSRF_COOKIE}={csrf}; Path=/; SameSite=Strict; HttpOnly").encode("latin-1"))]
+
+        async def send_with_headers(message):
+            if message["type"] == "http.response.start":
+                have = {k.lower() for k, _ in message.get("headers", [])}
+                added = [(k.encode(), v.encode()) for k, v in HEADERS.items()
+                         if k.encode() not in have]
+                message = {**message, "headers": [*message.get("headers", []), *added, *extra]}
+            await send(message)
+
+        refusal = self._refusal(scope, headers, cookies, path)
+        if refusal is not None:
+            await self._refuse(send_with_headers, *refusal)
+            return
+        if headers.get("content-length") is None and scope["method"] not in ("GET", "HEAD"):
+            body = await self._read_limited(receive)
+            if body is None:
+                await self._refuse(send_with_headers, 413, "Request body too large",
+                                   f"the body must be at most {self.max_body_bytes:,} bytes", [])
+                return
+            receive = _replay(body)
+        await self.app(scope, receive, send_with_headers)
+
+    async def _refuse(self, send, status, title, detail, more) -> None:
+        await send({"type": "http.response.start", "status": status,
+                    "headers": [(b"content-type", b"application/problem+json"), *more]})
+        await send({"type": "http.response.body", "body": problem_body(status, title, detail)})
+
+    async def _read_limited(self, receive) -> bytes | None:
+        """A body sent without a length, read whole; ``None`` once it passes the limit."""
+        parts, size = [], 0
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":
+                return b"".join(parts)
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.max_body_bytes:
+                return None
+            parts.append(chunk)
+            if not message.get("more_body", False):
+                return b"".join(parts)
+
+    def _refusal(self, scope, headers, cookies, path):
+        length = headers.get("content-length")
+        if length is not None and (not length.isdigit() or int(length) > self.max_body_bytes):
+            return (413, "Request body too large", f"the body must be at most "
+                    f"{self.max_body_bytes:,} bytes (it has {length}); a scenario needs a few "
+                    "thousand", [])
+        method = scope["method"]
+        origin = headers.get("origin")
+        if method not in ("GET", "HEAD", "OPTIONS") and origin and origin != "null":
+            host = headers.get("host", "")
+            if origin.split("://", 1)[-1] != host:
+                return (403, "Foreign origin", f"a request from {origin} may not change this "
+                        f"server's state (it serves {host})", [])
+        if self.token is not None and not path.startswith(OPEN_PATHS) and not token_ok(
+                self.token, headers, cookies):
+            accept = headers.get("accept", "")
+            if method == "GET" and "text/html" in accept:
+                return (303, "Token needed", "log in first",
+                        [(b"location", f"/login?next={_quote(path)}".encode("latin-1"))])
+            return (401, "Token needed", "this server needs its token: send "
+                    "'Authorization: Bearer <token>' or log in at /login",
+                    [(b"www-authenticate", b'Bearer realm="reemud"')])
+        return None
+
+
+def _replay(body: bytes):
+    """A ``receive`` that gives ``body`` once, then waits for the client to leave."""
+    sent = [False]
+
+    async def receive():
+        if not sent[0]:
+            sent[0] = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return {"type": "http.disconnect"}
+
+    return receive
+
+
+def _quote(path: str) -> str:
+    from urllib.parse import quote
+
+    return quote(path, safe="/")
+
+
+def _cookies(header: str) -> dict[str, str]:
+    out = {}
+    for part in header.split(";"):
+        name, sep, value = part.strip().partition("=")
+        if sep:
+            out.setdefault(name, value)
+    return out
+
+
+def safe_next(target: str | None) -> str:
+    """Where the login page may send the user on: a path of this server, else ``/``."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/"
+    return target
