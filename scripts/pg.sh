@@ -25,13 +25,7 @@ as_owner() {  # PostgreSQL refuses to run as root: use the postgres account when
 case "${1:-}" in
   start)
     BIN=$(find_bin) || {
-      if [ "$(id -u)" != 0 ]; then
-        echo "PostgreSQL is not installed and installing it needs root:" \
-             "run 'sudo apt-get install postgresql' (Debian), then make test again" >&2
-        exit 1
-      fi
-      echo "installing Debian's postgresql for the store tests" >&2
-      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+      bash "$(dirname "$0")/debian-install.sh" postgresql "the store tests"
       BIN=$(find_bin)
     }
     if [ -f "$DIR/data/postmaster.pid" ]; then as_owner "$BIN/pg_ctl" -D "$DIR/data" -m fast stop >/dev/null 2>&1 || true; fi

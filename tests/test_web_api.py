@@ -31,7 +31,7 @@ TOKEN = "a-token-of-24-characters"
 
 def _client(tmp_path, **kw) -> TestClient:
     settings = Settings(url=store.default_url(tmp_path), workers=0, **kw)
-    return TestClient(create_app(settings))
+    return TestClient(create_app(settings), base_url="http://127.0.0.1")
 
 
 @pytest.fixture
@@ -288,10 +288,12 @@ def test_an_unexpected_error_shows_no_traceback(client, monkeypatch):
         raise RuntimeError("secret internals")
 
     monkeypatch.setattr(service, "run_record", boom)
-    with TestClient(client.app, raise_server_exceptions=False) as c:
+    with TestClient(client.app, raise_server_exceptions=False, base_url="http://127.0.0.1") as c:
         r = c.get("/api/runs/1")
     assert r.status_code == 500
     assert r.headers["content-type"] == "application/problem+json"
+    assert r.headers["content-security-policy"] == CSP  # a 500 is answered outside the Guard
+    assert r.headers["x-content-type-options"] == "nosniff"
     assert "secret" not in r.text
     assert "Traceback" not in r.text
 
@@ -369,7 +371,7 @@ def test_a_token_guards_every_request(tmp_path):
                       follow_redirects=False)
         assert good.status_code == 303
         assert good.headers["location"] == "/"
-        assert c.cookies["reemud_session"] == session_value(TOKEN) != TOKEN
+        assert c.cookies["reemud_session"] == session_value(TOKEN, c.app.state.secret) != TOKEN
         assert c.get("/api/health").status_code == 200  # the session cookie now
 
 
@@ -398,6 +400,45 @@ def test_the_editor_form_shows_problems_beside_their_fields(client):
     assert ("deposit.area_km2: must be &gt; 0 (got -5). It is the area of the block whose "
             "resource is counted.") in r.text
     assert 'value="-5"' in r.text  # what the user typed is kept
+
+
+def test_without_a_token_only_loopback_names_are_answered(client):
+    # a page of evil.example that rebinds its name to 127.0.0.1 sends a matching Origin and Host
+    r = client.post("/api/jobs", json={"scenario": "minamitorishima-2027"},
+                    headers={"host": "evil.example:8000", "origin": "http://evil.example:8000"})
+    assert r.status_code == 421
+    assert "DNS rebinding" in r.json()["detail"]
+    assert client.get("/api/health", headers={"host": "evil.example"}).status_code == 421
+    for host in ("localhost:8000", "127.0.0.1", "[::1]:8000"):
+        assert client.get("/api/health", headers={"host": host}).status_code == 200, host
+    assert client.get("/api/jobs").json() == []
+
+
+def test_with_a_token_any_host_name_is_answered(tmp_path):
+    with _client(tmp_path, token=TOKEN) as c:
+        r = c.get("/api/health", headers={"host": "reemud.example.org",
+                                          "authorization": f"Bearer {TOKEN}"})
+        assert r.status_code == 200
+
+
+@pytest.mark.parametrize("value", ["2024-01-01", "07:32:00", "1979-05-27T07:32:00Z", "1" * 5000,
+                                   "[" * 3000, "{ dist = \"uniform\", low = 1979-05-27 }",
+                                   "[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]"])
+def test_hostile_edit_values_are_refused_with_the_field(client, value):
+    r = client.post("/api/validate", json={"scenario": "minamitorishima-2027",
+                                           "edits": {"deposit.area_km2": value}})
+    assert r.status_code == 422
+    assert r.json()["problems"][0]["path"] == "deposit.area_km2"
+    r = client.post("/api/jobs", json={"scenario": "minamitorishima-2027",
+                                       "edits": {"deposit.area_km2": value}})
+    assert r.status_code == 422
+
+
+def test_compare_page_refuses_ids_outside_the_stores_range(client):
+    r = client.get("/compare", params={"ids": [1, 10**20]}, headers={"accept": "text/html"})
+    assert r.status_code == 422
+    r = client.get("/api/compare", params={"ids": [1, 10**20]})
+    assert r.status_code == 422
 
 
 def test_foreign_origins_and_form_posts_to_the_api_are_refused(client):
@@ -601,3 +642,15 @@ def test_a_sweep_of_the_cli_is_drawn_from_its_stored_draws(tmp_path):
     assert page.status_code == 200
     assert "Convergence of the mean npv_usd" in page.text
     assert "over 8 draws" in page.text
+
+
+def test_the_readmes_api_example_is_the_programs_output(client):
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    command, shown = readme.split("$ curl -s -X POST http://127.0.0.1:8000/api/validate", 1)[1] \
+        .split("```", 1)[0].split("\n", 2)[:2]
+    body = json.loads(command.split("-d '", 1)[1].rstrip("'"))
+    r = client.post("/api/validate", json=body)
+    assert r.status_code == 422
+    assert r.text == shown

@@ -20,7 +20,8 @@ ENDLESS = "/api/jobs/{job_id}/events"
 """The event stream of a queued job never ends by design (it waits for the job): left out."""
 
 _OUT = tempfile.mkdtemp(prefix="reemud-schemathesis-")
-APP = create_app(Settings(url=store.default_url(_OUT), workers=0, jobs_per_minute=100_000))
+APP = create_app(Settings(url=store.default_url(_OUT), workers=0, jobs_per_minute=100_000,
+                          allowed_hosts=("testserver",)))  # the name Schemathesis's client sends
 SCHEMA = schemathesis.openapi.from_asgi("/openapi.json", APP)
 OPERATIONS = {f"{op.method.upper()} {op.path}": op
               for op in (result.ok() for result in SCHEMA.get_all_operations())

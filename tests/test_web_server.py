@@ -8,6 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from reemud import store
+from reemud.scenario import load_scenario
 from webserver import Server
 
 pytestmark = [pytest.mark.web, pytest.mark.slow]
@@ -65,14 +66,16 @@ def test_restarts_mid_queue_lose_no_job(tmp_path):
     ids = [first.post("/api/jobs", json={"scenario": "minamitorishima-2027", "seed": s}
                       ).json()["id"] for s in range(6)]
     _wait_running(first)
-    # a graceful stop (uvicorn re-raises SIGTERM once it has shut down) queues its job again
-    assert first.stop(signal.SIGTERM) in (0, -signal.SIGTERM)
+    # Ctrl-C reaches the whole group: the workers leave it to the server, which stops them and
+    # queues their job again, not counting that start (uvicorn re-raises the signal at the end)
+    assert first.stop(signal.SIGINT, group=True) in (0, -signal.SIGINT, 130)
     engine = store.connect(store.default_url(tmp_path))
     with engine.connect() as conn:
-        states = conn.execute(sa.text("SELECT status FROM job")).scalars().all()
+        states = conn.execute(sa.text("SELECT status, attempts FROM job")).all()
     engine.dispose()
-    assert "running" not in states
+    assert "running" not in {s for s, _ in states}
     assert len(states) == 6
+    assert {a for s, a in states if s == "queued"} == {0}
 
     second = Server(tmp_path, 1).start()
     _wait_running(second)
@@ -83,3 +86,41 @@ def test_restarts_mid_queue_lose_no_job(tmp_path):
     assert [j["status"] for j in jobs] == ["done"] * 6
     time.sleep(1.0)  # an orphaned worker of the killed server leaves within a poll
     _consistent(tmp_path, 6)
+
+
+def test_a_killed_worker_is_replaced_and_its_job_run_again(tmp_path):
+    import os
+
+    from reemud.web import queue
+    from reemud.web.worker import Pool
+
+    url = store.default_url(tmp_path)
+    engine = store.connect(url)
+    text = load_scenario().text
+    job_id = queue.submit(engine, kind="run", client="t", scenario_name="k", scenario_text=text,
+                          seed=0, options={})
+    broken = queue.submit(engine, kind="mc", client="t", scenario_name="k", scenario_text=text,
+                          seed=0, options={})  # no draws given: the task fails, not the worker
+    pool = Pool(url, 1)
+    pool.start()
+    try:
+        deadline = time.monotonic() + 120
+        while queue.get(engine, job_id).status != "running":
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        first = pool.pids()
+        os.kill(first[0], signal.SIGKILL)
+        while queue.get(engine, broken).status not in ("done", "failed") or queue.get(
+                engine, job_id).status not in ("done", "failed"):
+            assert time.monotonic() < deadline + 120, queue.get(engine, job_id)
+            time.sleep(0.1)
+        assert pool.pids() != first  # the supervisor started another
+        assert pool.alive() == 1
+    finally:
+        pool.stop()
+    done = queue.get(engine, job_id)
+    assert done.status == "done"
+    assert done.attempts == 2  # the killed start counts
+    assert queue.get(engine, broken).status == "failed"
+    assert queue.get(engine, broken).error.startswith("internal error (KeyError")
+    assert len(store.list_runs(engine)) == 1

@@ -49,7 +49,8 @@ class Server:
         with open(self.log, "ab") as log:
             self.proc = subprocess.Popen(
                 [str(REEMUD), "serve", "--port", str(self.port), "--out", str(self.out),
-                 "--workers", str(self.workers), *self.args], stdout=log, stderr=log)
+                 "--workers", str(self.workers), *self.args], stdout=log, stderr=log,
+                start_new_session=True)  # its own process group, as a terminal would give it
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
@@ -62,10 +63,14 @@ class Server:
             time.sleep(0.2)
         raise RuntimeError(f"the server did not start in {timeout} s: {self.log.read_text()}")
 
-    def stop(self, sig: int = signal.SIGTERM, timeout: float = 30.0) -> int:
+    def stop(self, sig: int = signal.SIGTERM, timeout: float = 30.0, group: bool = False) -> int:
+        """Signal the server (``group``: its whole process group, as Ctrl-C in a terminal does)."""
         if self.proc is None or self.proc.poll() is not None:
             return self.proc.returncode if self.proc else 0
-        self.proc.send_signal(sig)
+        if group:
+            os.killpg(self.proc.pid, sig)
+        else:
+            self.proc.send_signal(sig)
         try:
             return self.proc.wait(timeout)
         except subprocess.TimeoutExpired:

@@ -632,6 +632,9 @@ def serve(
                                           min=1024)] = 1_000_000,
     jobs_per_minute: Annotated[int, typer.Option(help="job submissions allowed per client and "
                                                  "minute", min=1)] = 60,
+    allow_host: Annotated[list[str] | None, typer.Option(
+        "--allow-host", help="another Host name to answer to without a token (loopback names "
+                             "always are); repeat for more")] = None,
 ) -> None:
     """Serve the web app: run, explore and compare scenarios, with every number's provenance."""
     import os
@@ -655,7 +658,7 @@ def serve(
     open_store(url).dispose()  # a store that cannot be used is refused before the server starts
     settings = Settings(url=url, host=host, port=port, token=token, workers=workers,
                         scheduler=scheduler, max_body_bytes=max_body,
-                        jobs_per_minute=jobs_per_minute)
+                        jobs_per_minute=jobs_per_minute, allowed_hosts=tuple(allow_host or ()))
     err_console.print(f"reemud {host}:{port} on {store.shown_url(url)}, {workers} worker(s)"
                       + (", token required" if token else "") + f": http://{host}:{port}/")
     uvicorn.run(create_app(settings), host=host, port=port, log_level="warning",

@@ -24,6 +24,8 @@ from reemud.web.editor import MAX_EDITS, fields
 router = APIRouter()
 
 Id = Annotated[int, PathParam(ge=1, le=service.INT64_MAX)]
+RunId = Annotated[int, Field(ge=1, le=service.INT64_MAX)]
+"""A run id in a query (``?ids=1&ids=2``)."""
 MAX_TEXT = 200_000
 """Longest scenario text the API takes [characters] (a bundled scenario has about 3,000)."""
 
@@ -189,12 +191,16 @@ def runs(request: Request) -> list[dict]:
             for r in store.list_runs(request.app.state.engine)]
 
 
+def _or_404(record: dict | None, detail: str) -> dict:
+    if record is None:
+        raise HTTPException(404, detail)
+    return record
+
+
 def run_or_404(request: Request, run_id: int) -> dict:
     """The run's record (``service.run_record``), or 404."""
-    record = service.run_record(request.app.state.engine, run_id)
-    if record is None:
-        raise HTTPException(404, f"no run {run_id}; GET /api/runs lists them")
-    return record
+    return _or_404(service.run_record(request.app.state.engine, run_id),
+                   f"no run {run_id}; GET /api/runs lists them")
 
 
 @router.get("/api/runs/{run_id}", tags=["runs"])
@@ -206,10 +212,8 @@ def run(request: Request, run_id: Id) -> dict:
 
 @router.get("/api/compare", tags=["runs"])
 def compare(request: Request,
-            ids: Annotated[list[int], Query(min_length=2, max_length=20)]) -> dict:
+            ids: Annotated[list[RunId], Query(min_length=2, max_length=20)]) -> dict:
     """Two or more runs side by side, differences relative to the first (``reemud db compare``)."""
-    if any(not 1 <= i <= service.INT64_MAX for i in ids):
-        raise HTTPException(422, "run ids are whole numbers from 1")
     try:
         records = store.get_runs(request.app.state.engine, ids)
     except ValueError as exc:
@@ -221,10 +225,8 @@ def compare(request: Request,
 
 def sweep_or_404(request: Request, sweep_id: int) -> dict:
     """The sweep's record (``service.sweep_record``), or 404."""
-    record = service.sweep_record(request.app.state.engine, sweep_id)
-    if record is None:
-        raise HTTPException(404, f"no sweep {sweep_id}")
-    return record
+    return _or_404(service.sweep_record(request.app.state.engine, sweep_id),
+                   f"no sweep {sweep_id}; GET /mc lists them")
 
 
 @router.get("/api/sweeps/{sweep_id}", tags=["monte carlo"])

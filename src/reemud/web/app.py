@@ -10,6 +10,7 @@ or, for a browser asking for a page, the same problem as a page; never a traceba
 from __future__ import annotations
 
 import logging
+import secrets
 import threading
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -25,7 +26,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from reemud import __version__, store
 from reemud.errors import ScenarioError
 from reemud.web import service
-from reemud.web.security import Guard, RateLimiter
+from reemud.web.security import HEADERS, LOOPBACK_HOSTS, Guard, RateLimiter
 
 log = logging.getLogger("reemud.web")
 
@@ -45,6 +46,8 @@ class Settings:
     scheduler: str | None = None
     max_body_bytes: int = 1_000_000
     jobs_per_minute: int = 60
+    allowed_hosts: tuple[str, ...] = ()
+    """More names the server answers to without a token (a name in /etc/hosts, a proxy's)."""
 
 
 def plotly_js() -> Path:
@@ -56,7 +59,11 @@ def plotly_js() -> Path:
 
 def problem(request: Request, status: int, title: str, detail: str, headers=None,
             **extra) -> Response:
-    """A problem response: JSON for the API and scripts, a page for a browser asking for one."""
+    """A problem response: JSON for the API and scripts, a page for a browser asking for one.
+
+    It carries the security headers itself: a 500 is answered outside the ``Guard`` that adds
+    them to every other response.
+    """
     wants_page = ("text/html" in request.headers.get("accept", "")
                   and not request.url.path.startswith("/api/"))
     if wants_page:
@@ -65,7 +72,8 @@ def problem(request: Request, status: int, title: str, detail: str, headers=None
                                     "problems": extra.get("problems", [])},
             status_code=status, headers=headers)
     body = {"type": "about:blank", "title": title, "status": status, "detail": detail, **extra}
-    return JSONResponse(body, status_code=status, media_type=PROBLEM, headers=headers)
+    return JSONResponse(body, status_code=status, media_type=PROBLEM,
+                        headers={**HEADERS, **(headers or {})})
 
 
 def scenario_problem(request: Request, exc: ScenarioError) -> Response:
@@ -126,7 +134,8 @@ def create_app(settings: Settings) -> FastAPI:
                 pool.stop()
             engine.dispose()
 
-    app = FastAPI(title="reemud", version=__version__, lifespan=lifespan,
+    app = FastAPI(title="reemud", version=__version__, lifespan=lifespan, docs_url=None,
+                  redoc_url=None,  # their pages load scripts from a CDN, which the policy refuses
                   description="Deep-sea rare-earth mud mining, from the seabed to the market: "
                               "run scenarios, Monte Carlo and market disruptions, and see where "
                               "every number comes from.")
@@ -134,6 +143,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.engine = engine
     app.state.pool = None
     app.state.limiter = RateLimiter(settings.jobs_per_minute)
+    app.state.secret = secrets.token_bytes(32)  # of this start: its session cookies
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.globals["version"] = __version__
     templates.env.filters["num"] = _num
@@ -147,7 +157,9 @@ def create_app(settings: Settings) -> FastAPI:
 
     app.include_router(api_router)
     app.include_router(pages_router)
-    app.add_middleware(Guard, token=settings.token, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(Guard, token=settings.token, max_body_bytes=settings.max_body_bytes,
+                       secret=app.state.secret,
+                       hosts=(*LOOPBACK_HOSTS, settings.host, *settings.allowed_hosts))
     return app
 
 

@@ -101,7 +101,10 @@ def apply_edits(text: str, edits: Mapping[str, str], source: str = "web editor")
         if not isinstance(raw, str) or "\n" in raw or "\r" in raw:
             problems.append(_edit_problem(path, raw, "must be one line of text"))
             continue
-        planned.setdefault(stage, {})[name] = toml_value(parse_value(raw.strip()))
+        try:
+            planned.setdefault(stage, {})[name] = toml_value(parse_value(raw.strip()))
+        except (TypeError, ValueError, RecursionError):  # parse_value keeps to TOML's types
+            problems.append(_edit_problem(path, raw, "must be a value a scenario can hold"))
     if problems:
         raise ScenarioError(problems, source)
     lines = text.splitlines()
@@ -133,7 +136,7 @@ def _check_applied(text: str, planned: Mapping[str, Mapping[str, str]], source: 
     """Refuse an edit the line-wise change did not carry into the text as asked."""
     try:
         data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
+    except (tomllib.TOMLDecodeError, ValueError, RecursionError) as exc:
         raise ScenarioError([Problem("(scenario)", str(exc), "the edited scenario must still be "
                                      "TOML", "edit the TOML text directly")], source) from None
     def carried(stage: str, key: str, value: str) -> bool:

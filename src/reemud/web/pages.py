@@ -16,12 +16,13 @@ from reemud import store
 from reemud.compare import comparison
 from reemud.errors import ScenarioError
 from reemud.web import queue, service
-from reemud.web.api import Id, Submission, queue_job, run_or_404, sweep_or_404
+from reemud.web.api import Id, RunId, Submission, queue_job, run_or_404, sweep_or_404
 from reemud.web.app import html_page, problem
 from reemud.web.editor import fields
 from reemud.web.security import (
     CSRF_FIELD,
     SESSION_COOKIE,
+    SESSION_MAX_AGE_S,
     csrf_ok,
     safe_next,
     session_value,
@@ -67,12 +68,12 @@ async def login(request: Request):
     target = safe_next(form.get("next"))
     if token is None:
         return RedirectResponse(target, status_code=303)
-    if not token_ok(token, {"authorization": f"Bearer {form.get('token', '')}"}, {}):
+    if not token_ok(token, {"authorization": f"Bearer {form.get('token', '')}"}, {}, b""):
         return html_page(request, "login.html", status=401, next=target,
                          error="that is not this server's token")
     response = RedirectResponse(target, status_code=303)
-    response.set_cookie(SESSION_COOKIE, session_value(token), httponly=True, samesite="strict",
-                        path="/")
+    response.set_cookie(SESSION_COOKIE, session_value(token, request.app.state.secret),
+                        httponly=True, samesite="strict", path="/", max_age=SESSION_MAX_AGE_S)
     return response
 
 
@@ -198,8 +199,7 @@ def run_page(request: Request, run_id: Id):
 
 
 @router.get("/compare")
-def compare_page(request: Request,
-                 ids: Annotated[list[int] | None, Query(max_length=20)] = None):
+def compare_page(request: Request, ids: Annotated[list[RunId] | None, Query(max_length=20)] = None):
     """Runs side by side: the inputs and the KPIs that differ are highlighted."""
     ids = ids or []
     if len(ids) < 2:

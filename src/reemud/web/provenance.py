@@ -187,8 +187,26 @@ def _float(value: float) -> str:
 
 
 def parse_value(text: str) -> object:
-    """What an editor field holds: a TOML value if it reads as one, else the text as a string."""
+    """What an editor field holds: a TOML value if it reads as one, else the text as a string.
+
+    Only values a scenario can hold count as TOML here (numbers, strings, booleans, arrays and
+    tables of them): a date, an integer too long for Python, or nesting too deep to read is
+    taken as the text itself, for the scenario's validation to refuse with its own message.
+    """
     try:
-        return tomllib.loads(f"v = {text}")["v"]
-    except tomllib.TOMLDecodeError:
+        value = tomllib.loads(f"v = {text}")["v"]
+    except (tomllib.TOMLDecodeError, ValueError, RecursionError):
         return text
+    return value if _plain(value) else text
+
+
+def _plain(value: object, depth: int = 0) -> bool:
+    if depth > 20:
+        return False
+    if isinstance(value, bool | int | float | str):
+        return True
+    if isinstance(value, Mapping):
+        return all(_plain(v, depth + 1) for v in value.values())
+    if isinstance(value, list):
+        return all(_plain(v, depth + 1) for v in value)
+    return False

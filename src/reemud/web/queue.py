@@ -150,9 +150,13 @@ def report(engine: Engine, job_id: int, lease: str, progress: float, message: st
 
 def set_sweep(engine: Engine, job_id: int, lease: str, sweep_id: int) -> None:
     """Note the sweep a Monte Carlo job stores its draws in (a retried job resumes it)."""
-    with engine.begin() as conn:
-        conn.execute(update(job_table).where(job_table.c.id == job_id,
-                                             job_table.c.lease == lease).values(sweep_id=sweep_id))
+    def write() -> None:
+        with engine.begin() as conn:
+            conn.execute(update(job_table).where(
+                job_table.c.id == job_id, job_table.c.lease == lease,
+                job_table.c.status == "running").values(sweep_id=sweep_id))
+
+    with_retry(write)
 
 
 def _pack(payload: bytes | str) -> bytes:
@@ -207,23 +211,29 @@ def fail(engine: Engine, job_id: int, lease: str | None, error: str) -> bool:
 def requeue_running(engine: Engine) -> list[int]:
     """Queue again every ``running`` job (their workers died with the server); their ids.
 
-    A job already started ``MAX_ATTEMPTS`` times is failed instead, with the reason.
+    A job already started ``MAX_ATTEMPTS`` times is failed instead, with the reason. Each update
+    is conditional on the job still running, so a job a dying worker finished meanwhile stays
+    done.
     """
-    with engine.begin() as conn:
-        ids = conn.execute(select(job_table.c.id, job_table.c.attempts).where(
-            job_table.c.status == "running")).all()
-        again = [i for i, attempts in ids if attempts < MAX_ATTEMPTS]
-        spent = [i for i, attempts in ids if attempts >= MAX_ATTEMPTS]
-        if again:
-            conn.execute(update(job_table).where(job_table.c.id.in_(again)).values(
-                status="queued", lease=None, progress=0.0,
-                message="queued again: the server restarted while it ran"))
-        if spent:
-            conn.execute(update(job_table).where(job_table.c.id.in_(spent)).values(
-                status="failed", lease=None, finished_utc=now_utc(), message="failed",
-                error=f"its worker stopped {MAX_ATTEMPTS} times before it finished; run it "
-                      "again, or run it with the CLI to see why"))
-    return sorted(again)
+    def write() -> list[int]:
+        with engine.begin() as conn:
+            ids = conn.execute(select(job_table.c.id, job_table.c.attempts).where(
+                job_table.c.status == "running")).all()
+            again = [i for i, attempts in ids if attempts < MAX_ATTEMPTS]
+            spent = [i for i, attempts in ids if attempts >= MAX_ATTEMPTS]
+            running = job_table.c.status == "running"
+            if again:
+                conn.execute(update(job_table).where(job_table.c.id.in_(again), running).values(
+                    status="queued", lease=None, progress=0.0,
+                    message="queued again: the server restarted while it ran"))
+            if spent:
+                conn.execute(update(job_table).where(job_table.c.id.in_(spent), running).values(
+                    status="failed", lease=None, finished_utc=now_utc(), message="failed",
+                    error=f"its worker stopped {MAX_ATTEMPTS} times before it finished; run it "
+                          "again, or run it with the CLI to see why"))
+        return sorted(again)
+
+    return with_retry(write)
 
 
 def requeue_lease(engine: Engine, lease: str, *, counted: bool = True) -> None:
@@ -232,20 +242,24 @@ def requeue_lease(engine: Engine, lease: str, *, counted: bool = True) -> None:
     ``counted``: the worker died, and this start counts towards ``MAX_ATTEMPTS`` (after which
     the job is failed); not counted: the server stopped it, and the job starts afresh.
     """
-    with engine.begin() as conn:
-        running = [job_table.c.lease == lease, job_table.c.status == "running"]
-        if not counted:
+    def write() -> None:
+        with engine.begin() as conn:
+            running = [job_table.c.lease == lease, job_table.c.status == "running"]
+            if not counted:
+                conn.execute(update(job_table).where(*running).values(
+                    status="queued", lease=None, progress=0.0,
+                    attempts=job_table.c.attempts - 1,
+                    message="queued again: the server stopped while it ran"))
+                return
+            conn.execute(update(job_table).where(*running, job_table.c.attempts < MAX_ATTEMPTS)
+                         .values(status="queued", lease=None, progress=0.0,
+                                 message="queued again: its worker stopped"))
             conn.execute(update(job_table).where(*running).values(
-                status="queued", lease=None, progress=0.0, attempts=job_table.c.attempts - 1,
-                message="queued again: the server stopped while it ran"))
-            return
-        conn.execute(update(job_table).where(*running, job_table.c.attempts < MAX_ATTEMPTS)
-                     .values(status="queued", lease=None, progress=0.0,
-                             message="queued again: its worker stopped"))
-        conn.execute(update(job_table).where(*running).values(
-            status="failed", lease=None, finished_utc=now_utc(), message="failed",
-            error=f"its worker stopped {MAX_ATTEMPTS} times before it finished; run it with "
-                  "the CLI to see why"))
+                status="failed", lease=None, finished_utc=now_utc(), message="failed",
+                error=f"its worker stopped {MAX_ATTEMPTS} times before it finished; run it "
+                      "with the CLI to see why"))
+
+    with_retry(write)
 
 
 def artifact(engine: Engine, job_id: int, name: str) -> tuple[str, bytes] | None:

@@ -1,9 +1,12 @@
 """The web app's guards: bind rules, the token, CSRF, body limits, headers and rate limits.
 
-- A server bound to anything but loopback needs a token (``check_bind``); with a token set,
+- A server bound to anything but loopback needs a token (``check_bind``). Without a token it
+  answers only to loopback names in ``Host`` (``LOOPBACK_HOSTS``), so a web page that rebinds its
+  own name to 127.0.0.1 cannot reach it. With a token set,
   every request but the login page and the static files must carry it, as
-  ``Authorization: Bearer <token>`` or as the session cookie the login page sets (an HMAC of the
-  token, never the token itself). Tokens are compared in constant time (``hmac.compare_digest``).
+  ``Authorization: Bearer <token>`` or as the session cookie the login page sets (an HMAC of
+  the token under a random secret of this start of the server, never the token itself).
+  Tokens are compared in constant time (``hmac.compare_digest``).
 - State-changing HTML forms carry a CSRF token that must equal the ``reemud_csrf`` cookie
   (double submit); the JSON API takes only ``application/json`` bodies, which a page of another
   site cannot send without a CORS preflight this server never grants, and a request whose
@@ -26,6 +29,8 @@ import threading
 import time
 from collections import deque
 from collections.abc import Mapping
+
+from starlette.requests import cookie_parser
 
 from reemud.errors import ReemudError
 
@@ -85,12 +90,34 @@ def check_bind(host: str, token: str | None) -> None:
                         f"set {TOKEN_ENV}) to require a token, or bind to 127.0.0.1")
 
 
-def session_value(token: str) -> str:
-    """The session cookie's value for a token: an HMAC of it (the cookie never holds the token)."""
-    return hmac.new(token.encode("utf-8"), b"reemud-session", hashlib.sha256).hexdigest()
+SESSION_MAX_AGE_S = 12 * 3600
+"""How long a login lasts in the browser [s]; a restart of the server ends every login too."""
+
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+"""The ``Host`` names a server without a token answers to (DNS rebinding is refused)."""
 
 
-def token_ok(token: str | None, headers: Mapping[str, str], cookies: Mapping[str, str]) -> bool:
+def session_value(token: str, secret: bytes) -> str:
+    """The session cookie's value: an HMAC of the token under this server's random secret.
+
+    The cookie never holds the token, and a cookie of another server (or of an earlier start of
+    this one) is worth nothing here.
+    """
+    return hmac.new(secret, b"reemud-session:" + token.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def host_ok(host_header: str, allowed: tuple[str, ...]) -> bool:
+    """Whether a request's ``Host`` (name and optional port) names one of ``allowed``."""
+    host = host_header.strip().lower()
+    if host.startswith("["):  # [::1]:8000
+        name = host[1:].split("]", 1)[0]
+    else:
+        name = host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+    return name in allowed
+
+
+def token_ok(token: str | None, headers: Mapping[str, str], cookies: Mapping[str, str],
+             secret: bytes = b"") -> bool:
     """Whether a request carries the token (bearer header or session cookie); constant time."""
     if token is None:
         return True
@@ -100,7 +127,8 @@ def token_ok(token: str | None, headers: Mapping[str, str], cookies: Mapping[str
                                                           token.encode("utf-8")):
         return True
     cookie = cookies.get(SESSION_COOKIE, "")
-    return hmac.compare_digest(cookie.encode("utf-8"), session_value(token).encode("utf-8"))
+    return bool(secret) and hmac.compare_digest(cookie.encode("utf-8"),
+                                                session_value(token, secret).encode("utf-8"))
 
 
 def csrf_ok(cookie: str | None, given: str | None) -> bool:
@@ -148,15 +176,17 @@ class RateLimiter:
 class Guard:
     """ASGI middleware: body limit, token, foreign origins, the CSRF cookie and the headers."""
 
-    def __init__(self, app, *, token: str | None, max_body_bytes: int) -> None:
+    def __init__(self, app, *, token: str | None, max_body_bytes: int, secret: bytes,
+                 hosts: tuple[str, ...] = LOOPBACK_HOSTS) -> None:
         self.app, self.token, self.max_body_bytes = app, token, max_body_bytes
+        self.secret, self.hosts = secret, tuple(h.lower() for h in hosts)
 
     async def __call__(self, scope, receive, send):
         """Refuse what must be refused; add the headers and the CSRF cookie to the rest."""
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
-        cookies = _cookies(headers.get("cookie", ""))
+        cookies = cookie_parser(headers.get("cookie", ""))
         path = scope["path"]
         csrf = cookies.get(CSRF_COOKIE) or new_csrf()
         scope.setdefault("state", {})["csrf"] = csrf
@@ -205,6 +235,11 @@ class Guard:
                 return b"".join(parts)
 
     def _refusal(self, scope, headers, cookies, path):
+        if self.token is None and not host_ok(headers.get("host", ""), self.hosts):
+            return (421, "Unknown host", f"this server answers to {', '.join(self.hosts)} "
+                    f"only (the request named {headers.get('host', 'none')!r}); without a "
+                    "token it refuses other names, so that no web page can reach it by a name "
+                    "of its own (DNS rebinding)", [])
         length = headers.get("content-length")
         if length is not None and (not length.isdigit() or int(length) > self.max_body_bytes):
             return (413, "Request body too large", f"the body must be at most "
@@ -218,7 +253,7 @@ class Guard:
                 return (403, "Foreign origin", f"a request from {origin} may not change this "
                         f"server's state (it serves {host})", [])
         if self.token is not None and not path.startswith(OPEN_PATHS) and not token_ok(
-                self.token, headers, cookies):
+                self.token, headers, cookies, self.secret):
             accept = headers.get("accept", "")
             if method == "GET" and "text/html" in accept:
                 return (303, "Token needed", "log in first",
@@ -246,15 +281,6 @@ def _quote(path: str) -> str:
     from urllib.parse import quote
 
     return quote(path, safe="/")
-
-
-def _cookies(header: str) -> dict[str, str]:
-    out = {}
-    for part in header.split(";"):
-        name, sep, value = part.strip().partition("=")
-        if sep:
-            out.setdefault(name, value)
-    return out
 
 
 def safe_next(target: str | None) -> str:

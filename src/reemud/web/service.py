@@ -76,9 +76,10 @@ def scenario_text(kind: str, sid: str | None, text: str | None,
                   edits: Mapping[str, str] | None) -> tuple[str, str]:
     """``(name, text)`` of a submission: a catalogue scenario with edits, or a TOML text."""
     if text is not None:
-        if sid is not None:
-            raise ScenarioError([Problem("text", "(text)", "give a scenario id or a text, not "
-                                         "both", "leave out one of them")], "submission")
+        if sid is not None or edits:
+            raise ScenarioError([Problem("text", "(text)", "give a scenario id (with edits, if "
+                                         "any) or a text, not both", "leave out one of them, "
+                                         "or write the edits into the text")], "submission")
         base, source = text, "web editor"
     else:
         found = entry(sid) if isinstance(sid, str) else None
@@ -184,8 +185,10 @@ def sweep_record(engine: Engine, sweep_id: int) -> dict | None:
 
 
 def sweep_figures(engine: Engine, record: dict) -> tuple[list[dict], dict]:
-    """Histograms and convergence of a sweep stored without a job (``reemud sweep``), and its
-    record with the summary of its draws."""
+    """Histograms and convergence of a sweep stored without a job, and its record with a summary.
+
+    A sweep of ``reemud sweep`` has its draws but no job; these come from the draws.
+    """
     from reemud.report import uncertainty_figures
     from reemud.sweep import sweep_results
     from reemud.uncertainty import MonteCarloResult, summarise

@@ -14,6 +14,7 @@ import os
 import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from importlib import import_module
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
@@ -88,12 +89,14 @@ def _no_other_options(options: Mapping[str, object], known: tuple[str, ...]) -> 
 # a chain run
 
 
-def _check_run(text: str, name: str, options: Mapping[str, object]) -> dict:
-    from reemud.scenario import parse_scenario
+def _plain_check(module: str, parser: str) -> Callable[[str, str, Mapping[str, object]], dict]:
+    """The check of a job without options: its text parsed by ``module.parser`` (CLI's own)."""
+    def check(text: str, name: str, options: Mapping[str, object]) -> dict:
+        _no_other_options(options, ())
+        getattr(import_module(module), parser)(text, name)
+        return {}
 
-    _no_other_options(options, ())
-    parse_scenario(text, name)
-    return {}
+    return check
 
 
 def _execute_run(job, engine: Engine, progress: Progress, scheduler: str | None) -> Outcome:
@@ -203,14 +206,6 @@ def _finite(summary: Mapping[str, Mapping[str, float]]) -> dict:
 # a market disruption
 
 
-def _check_market(text: str, name: str, options: Mapping[str, object]) -> dict:
-    from reemud.security.scenario import parse_market_scenario
-
-    _no_other_options(options, ())
-    parse_market_scenario(text, name)
-    return {}
-
-
 def _execute_market(job, engine: Engine, progress: Progress, scheduler: str | None) -> Outcome:
     from reemud import __version__
     from reemud.report import render_market
@@ -239,9 +234,11 @@ def _execute_market(job, engine: Engine, progress: Progress, scheduler: str | No
 
 
 KINDS: dict[str, Kind] = {
-    "run": Kind("run", "chain run", _check_run, _execute_run),
+    "run": Kind("run", "chain run", _plain_check("reemud.scenario", "parse_scenario"), _execute_run),
     "mc": Kind("mc", "Monte Carlo", _check_mc, _execute_mc),
-    "market": Kind("market", "market disruption", _check_market, _execute_market),
+    "market": Kind("market", "market disruption",
+                   _plain_check("reemud.security.scenario", "parse_market_scenario"),
+                   _execute_market),
 }
 """The kinds of job, by name."""
 

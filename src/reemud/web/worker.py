@@ -4,8 +4,9 @@ Each worker is a process of its own (never the server's request threads): it cla
 queued job (``queue.claim``), runs it (``tasks.KINDS``), reports progress to the job's row and
 stores the outcome with the job's end in one transaction. The server's supervisor thread
 restarts a worker that died and queues its job again; stopping the pool ends the workers and
-queues their running jobs again, so a restart of the server loses no job. A worker whose server
-died (killed, not stopped) stops at its next progress report or poll; whatever it was running
+queues their running jobs again, so a restart of the server loses no job. Workers ignore Ctrl-C,
+which is the server's to handle. A worker whose server died (killed, not stopped) stops at its
+next progress report or poll; whatever it was running
 is queued again by the next server (``queue.requeue_running``), and the old worker's result is
 refused by the lease.
 
@@ -17,6 +18,7 @@ from __future__ import annotations
 import logging
 import multiprocessing as mp
 import os
+import signal
 import threading
 import time
 import traceback
@@ -63,8 +65,12 @@ def run_one(engine: Engine, job: queue.Job, scheduler: str | None = None,
             if not queue.report(engine, job.id, job.lease, fraction, message):
                 raise queue.LeaseLost(f"job {job.id} was taken back")
 
+    kind = KINDS.get(job.kind)
+    if kind is None:
+        queue.fail(engine, job.id, job.lease, f"unknown job kind {job.kind!r}; the kinds are "
+                   f"{', '.join(KINDS)}")
+        return "failed"
     try:
-        kind = KINDS[job.kind]
         outcome = kind.execute(job, engine, progress, scheduler)
         queue.finish(engine, job.id, job.lease, run=outcome.run, artifacts=outcome.artifacts,
                      message=outcome.message)
@@ -74,11 +80,6 @@ def run_one(engine: Engine, job: queue.Job, scheduler: str | None = None,
     except ServerGone:  # stopped, not failed: it starts afresh, and this start is not counted
         queue.requeue_lease(engine, job.lease, counted=False)
         return "taken back"
-    except KeyError as exc:
-        if job.kind in KINDS:
-            raise
-        queue.fail(engine, job.id, job.lease, f"unknown job kind {exc}")
-        return "failed"
     except ReemudError as exc:
         queue.fail(engine, job.id, job.lease, str(exc))
         return "failed"
@@ -99,7 +100,13 @@ def drain(engine: Engine, scheduler: str | None = None) -> int:
 
 
 def _worker_main(url: str, lease_slot, stop, scheduler: str | None) -> None:
-    """A worker process: claim, run, repeat, until told to stop or its server is gone."""
+    """A worker process: claim, run, repeat, until told to stop or its server is gone.
+
+    Ctrl-C is the server's to handle (it stops the pool, which queues the job again); the lease
+    stays in ``lease_slot`` unless the job ends normally, so whatever kills this process, the
+    supervisor or the pool's stop finds the job and queues it again.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     worker_environment()
     parent = os.getppid()
 
@@ -113,10 +120,8 @@ def _worker_main(url: str, lease_slot, stop, scheduler: str | None) -> None:
             stop.wait(POLL_S)
             continue
         lease_slot.value = job.lease.encode()
-        try:
-            run_one(engine, job, scheduler, alive)
-        finally:
-            lease_slot.value = b""
+        run_one(engine, job, scheduler, alive)
+        lease_slot.value = b""
 
 
 class Pool:
@@ -149,15 +154,25 @@ class Pool:
 
     def _supervise(self) -> None:
         while not self._halt.wait(0.5):
-            for i, (proc, slot) in enumerate(self._slots):
-                if proc.is_alive() or self._halt.is_set():
-                    continue
-                lease = slot.value.decode()
-                log.error("worker %s stopped (exit code %s)%s", i, proc.exitcode,
-                          "; its job is queued again" if lease else "")
-                if lease:
-                    queue.requeue_lease(self._engine, lease)
-                self._slots[i] = self._spawn(i)
+            try:
+                self._replace_dead()
+            except Exception:  # noqa: BLE001 - the store may be busy: try again next round
+                log.exception("the supervisor could not look after the workers; trying again")
+
+    def _replace_dead(self) -> None:
+        for i, (proc, slot) in enumerate(self._slots):
+            if proc.is_alive() or self._halt.is_set():
+                continue
+            lease = slot.value.decode()
+            log.error("worker %s stopped (exit code %s)%s", i, proc.exitcode,
+                      "; its job is queued again" if lease else "")
+            if lease:
+                queue.requeue_lease(self._engine, lease)
+            self._slots[i] = self._spawn(i)
+
+    def pids(self) -> list[int]:
+        """Process ids of the workers."""
+        return [proc.pid for proc, _ in self._slots]
 
     def alive(self) -> int:
         """Worker processes running now."""
