@@ -85,19 +85,21 @@ def _editor(request: Request, sid: str, status: int = 200, values=None, problems
     if found is None or found.kind != "run":
         raise HTTPException(404, f"no chain scenario {sid!r}; the scenario list has them")
     sc = parse_scenario(found.text, found.id)
+    form = fields(sc)
+    paths = {f.path for rows in form.values() for f in rows}
     by_path: dict[str, list[str]] = {}
     general = []
     for p in problems or []:
-        if p["path"] in {f.path for rows in fields(sc).values() for f in rows}:
+        if p["path"] in paths:
             by_path.setdefault(p["path"], []).append(p["line"])
         else:
             general.append(p["line"])
-    return html_page(request, "editor.html", status=status, entry=found, fields=fields(sc),
+    return html_page(request, "editor.html", status=status, entry=found, fields=form,
                      values=values or {}, field_problems=by_path, problems=general,
                      text=text if text is not None else found.text, seed=seed, n=n,
                      prefix=FIELD_PREFIX, models={k: v.model for k, v in sc.stages.items()},
                      provenance={"parameters": {
-                         f.path: dict(f.provenance) for rows in fields(sc).values() for f in rows}})
+                         f.path: dict(f.provenance) for rows in form.values() for f in rows}})
 
 
 @router.get("/scenarios/{sid}")

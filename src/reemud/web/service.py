@@ -9,6 +9,7 @@ as the CLI validates a file (``parse_scenario`` / ``parse_market_scenario`` by w
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -203,9 +204,21 @@ def sweep_figures(engine: Engine, record: dict) -> tuple[list[dict], dict]:
         **record, "summary": summary}
 
 
+_SOURCES_LOCK = threading.Lock()
+
+
 @cache
-def sources_rows() -> tuple[dict, ...]:
-    """The source comparison (US$ per kg of Nd and Dy oxide), computed once per server."""
+def _sources_rows() -> tuple[dict, ...]:
     from reemud.security.sources import comparison
 
     return comparison()
+
+
+def sources_rows() -> tuple[dict, ...]:
+    """The source comparison (US$ per kg of Nd and Dy oxide), computed once per server.
+
+    The server warms it in a thread at start; a request that comes first waits for it rather
+    than computing it a second time.
+    """
+    with _SOURCES_LOCK:
+        return _sources_rows()
