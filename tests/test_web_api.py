@@ -7,6 +7,7 @@ so every assertion is on what a worker stored.
 import csv
 import io
 import json
+import time
 
 import pytest
 import sqlalchemy as sa
@@ -22,7 +23,7 @@ from reemud.scenario import load_scenario, parse_scenario
 from reemud.web import queue, worker
 from reemud.web.app import Settings, create_app
 from reemud.web.editor import EDITED, apply_edits
-from reemud.web.security import CSP, RateLimiter, check_bind, session_value
+from reemud.web.security import CSP, RateLimiter, check_bind, session_ok, session_value
 
 pytestmark = pytest.mark.web
 
@@ -359,7 +360,7 @@ def test_a_token_guards_every_request(tmp_path):
         assert c.get("/openapi.json").status_code == 401
         page = c.get("/runs", headers={"accept": "text/html"}, follow_redirects=False)
         assert page.status_code == 303
-        assert page.headers["location"] == "/login?next=/runs"
+        assert page.headers["location"] == "/login?next=%2Fruns"
         assert c.get("/static/app.js").status_code == 200  # scripts hold no data
         form = c.get("/login")
         csrf = c.cookies["reemud_csrf"]
@@ -371,8 +372,18 @@ def test_a_token_guards_every_request(tmp_path):
                       follow_redirects=False)
         assert good.status_code == 303
         assert good.headers["location"] == "/"
-        assert c.cookies["reemud_session"] == session_value(TOKEN, c.app.state.secret) != TOKEN
+        cookie = c.cookies["reemud_session"]
+        assert TOKEN not in cookie
+        assert session_ok(cookie, TOKEN, c.app.state.secret)
         assert c.get("/api/health").status_code == 200  # the session cookie now
+        assert not session_ok(cookie, TOKEN, b"another server's secret")
+        old = session_value(TOKEN, c.app.state.secret, issued=int(time.time()) - 13 * 3600)
+        c.cookies.clear()
+        c.cookies.set("reemud_session", old)
+        assert c.get("/api/health").status_code == 401  # a login lasts 12 h, on the server too
+        page = c.get("/compare?ids=1&ids=2", headers={"accept": "text/html"},
+                     follow_redirects=False)
+        assert page.headers["location"] == "/login?next=%2Fcompare%3Fids%3D1%26ids%3D2"
 
 
 def test_forms_need_the_csrf_token(client):
@@ -654,3 +665,80 @@ def test_the_readmes_api_example_is_the_programs_output(client):
     r = client.post("/api/validate", json=body)
     assert r.status_code == 422
     assert r.text == shown
+
+
+def test_a_submission_may_not_name_a_file_on_the_server(client):
+    r = client.post("/api/jobs", json={"scenario": "minamitorishima-2027", "edits": {
+        "environment.current_file": "/etc/hostname", "environment.seabed_file": "/etc/passwd"}})
+    assert r.status_code == 422
+    assert [p["path"] for p in r.json()["problems"]] == ["environment.current_file",
+                                                          "environment.seabed_file"]
+    assert "would name a file on the server" in r.json()["problems"][0]["line"]
+    text = load_scenario().text.replace("[environment]", '[environment]\ncurrent_file = "/x.nc"')
+    assert client.post("/api/validate", json={"text": text}).status_code == 422
+    assert client.get("/api/jobs").json() == []
+
+
+def test_every_file_parameter_of_every_model_is_guarded():
+    from reemud import registry
+    from reemud.web.service import FILE_PARAMETERS
+
+    named = {f"{stage}.{field}" for (stage, _), entry in registry._ENTRIES.items()
+             for field in entry.params.model_fields if field.endswith(("_file", "_path", "_dir"))}
+    assert named == set(FILE_PARAMETERS)
+
+
+def test_keys_a_client_sends_cannot_break_a_problem_document(client):
+    for body in ({"scenario": "minamitorishima-2027", "edits": {"\ud800": "1"}},
+                 {"scenario": "commercial-uncertain", "kind": "mc", "options": {"\ud800": 1}}):
+        r = client.post("/api/validate", content=json.dumps(body),
+                        headers={"content-type": "application/json"})
+        assert r.status_code == 422
+        assert r.json()["status"] == 422
+
+
+def test_a_body_cut_off_by_a_disconnect_is_never_taken_whole():
+    import asyncio
+
+    from reemud.web.security import Guard
+
+    reached = []
+
+    async def app(scope, receive, send):
+        reached.append(await receive())
+
+    messages = iter([{"type": "http.request", "body": b'{"scenario": "minam', "more_body": True},
+                     {"type": "http.disconnect"}])
+
+    async def receive():
+        return next(messages)
+
+    sent = []
+
+    async def send(message):
+        sent.append(message)
+
+    scope = {"type": "http", "method": "POST", "path": "/api/jobs", "query_string": b"",
+             "headers": [(b"host", b"127.0.0.1"), (b"content-type", b"application/json")]}
+    asyncio.run(Guard(app, token=None, max_body_bytes=1000, secret=b"s")(scope, receive, send))
+    assert reached == []  # the app never saw the half body
+    assert sent == []
+
+
+def test_the_editor_runs_the_text_as_typed_when_asked(client):
+    client.get("/")
+    text = load_scenario().text
+    r = client.post("/scenarios/minamitorishima-2027/jobs", data={
+        "kind": "run", "seed": "0", "csrf_token": client.cookies["reemud_csrf"],
+        "use_text": "1", "text": text, "f:deposit.area_km2": "50"}, follow_redirects=False)
+    assert r.status_code == 303
+    assert queue.get(client.app.state.engine, 1).scenario_text == text  # the fields ignored
+
+
+def test_the_editor_names_a_refused_seed(client):
+    client.get("/")
+    r = client.post("/scenarios/minamitorishima-2027/jobs", data={
+        "kind": "run", "seed": "-1", "csrf_token": client.cookies["reemud_csrf"]})
+    assert r.status_code == 422
+    assert "seed: Input should be greater than or equal to 0 (got -1)" in r.text
+    assert "errors.pydantic.dev" not in r.text

@@ -9,6 +9,7 @@ or, for a browser asking for a page, the same problem as a page; never a traceba
 
 from __future__ import annotations
 
+import json
 import logging
 import secrets
 import threading
@@ -18,7 +19,7 @@ from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -70,10 +71,13 @@ def problem(request: Request, status: int, title: str, detail: str, headers=None
         return request.app.state.templates.TemplateResponse(
             request, "error.html", {"status": status, "title": title, "detail": detail,
                                     "problems": extra.get("problems", [])},
-            status_code=status, headers=headers)
+            status_code=status, headers={**HEADERS, **(headers or {})})
     body = {"type": "about:blank", "title": title, "status": status, "detail": detail, **extra}
-    return JSONResponse(body, status_code=status, media_type=PROBLEM,
-                        headers={**HEADERS, **(headers or {})})
+    # ASCII escapes: a key a client sent may hold a lone surrogate, which UTF-8 cannot encode
+    return Response(json.dumps(body, ensure_ascii=True, allow_nan=False, default=repr,
+                               separators=(",", ":")),
+                    status_code=status, media_type=PROBLEM,
+                    headers={**HEADERS, **(headers or {})})
 
 
 def scenario_problem(request: Request, exc: ScenarioError) -> Response:

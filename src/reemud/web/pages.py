@@ -11,6 +11,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse
+from pydantic import ValidationError
 
 from reemud import store
 from reemud.compare import comparison
@@ -119,7 +120,7 @@ async def submit_from_editor(request: Request, sid: str):
     values = {k[len(FIELD_PREFIX):]: v for k, v in form.items() if k.startswith(FIELD_PREFIX)}
     edits = {p: v for p, v in values.items() if current.get(p) != v}
     text = form.get("text", "").replace("\r\n", "\n")
-    use_text = form.get("use_text") == "1" and text.strip() != found.text.strip()
+    use_text = form.get("use_text") == "1"  # then the text runs as typed, the fields ignored
     kind = "mc" if form.get("kind") == "mc" else "run"
     try:
         seed = int(form.get("seed", "0"))
@@ -136,14 +137,17 @@ async def submit_from_editor(request: Request, sid: str):
         job_id = queue_job(request, Submission(**body))
     except ScenarioError as exc:
         return _editor(request, sid, 422, values, service.problems_json(exc), text, seed, n)
-    except ValueError as exc:  # the Submission model refused it (a seed out of range)
-        problems = [{"path": "seed", "line": _first_line(exc)}]
+    except ValidationError as exc:  # the Submission model refused it (a seed out of range)
+        problems = [{"path": ".".join(map(str, e["loc"])) or "form",
+                     "line": f"{'.'.join(map(str, e['loc'])) or 'form'}: {e['msg']} (got "
+                             f"{_shown(e.get('input'))})"} for e in exc.errors()]
         return _editor(request, sid, 422, values, problems, text, seed, n)
     return RedirectResponse(f"/jobs/{job_id}", status_code=303)
 
 
-def _first_line(exc: Exception) -> str:
-    return str(exc).splitlines()[-1].strip() if str(exc) else type(exc).__name__
+def _shown(value) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else f"{text[:40]}...<{len(text)} characters>"
 
 
 def _parsed(found):

@@ -55,9 +55,26 @@ def scenario_lines(text: str) -> dict[str, tuple[int, str]]:
         if m := _TABLE.match(line):
             table = m.group(1).strip()
         elif (m := _KEY.match(line)) and table:
-            comment = line.split("#", 1)[1].strip() if "#" in line else ""
-            out[f"{table}.{m.group(1)}"] = (number, comment)
+            out[f"{table}.{m.group(1)}"] = (number, _comment(line))
     return out
+
+
+def _comment(line: str) -> str:
+    """What follows the ``#`` of a line's comment (a ``#`` inside a quoted string is no comment)."""
+    quote, i = None, 0
+    while i < len(line):
+        c = line[i]
+        if quote == '"' and c == "\\":
+            i += 2  # an escaped character of a basic string
+            continue
+        if quote and c == quote:
+            quote = None
+        elif not quote and c in "\"'":
+            quote = c
+        elif not quote and c == "#":
+            return line[i + 1:].strip()
+        i += 1
+    return ""
 
 
 def bounds(info) -> str:

@@ -97,13 +97,28 @@ LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 """The ``Host`` names a server without a token answers to (DNS rebinding is refused)."""
 
 
-def session_value(token: str, secret: bytes) -> str:
-    """The session cookie's value: an HMAC of the token under this server's random secret.
+def session_value(token: str, secret: bytes, issued: int | None = None) -> str:
+    """The session cookie's value: the time of login and an HMAC of it and the token.
 
-    The cookie never holds the token, and a cookie of another server (or of an earlier start of
-    this one) is worth nothing here.
+    The HMAC is under this server's random secret, so the cookie never holds the token, and a
+    cookie of another server (or of an earlier start of this one) is worth nothing here.
     """
-    return hmac.new(secret, b"reemud-session:" + token.encode("utf-8"), hashlib.sha256).hexdigest()
+    issued = int(time.time()) if issued is None else issued
+    mac = hmac.new(secret, f"reemud-session:{issued}:".encode() + token.encode("utf-8"),
+                   hashlib.sha256).hexdigest()
+    return f"{issued}.{mac}"
+
+
+def session_ok(cookie: str, token: str, secret: bytes, now: float | None = None) -> bool:
+    """Whether a session cookie is this server's, for this token, and younger than its age."""
+    issued, _, _ = cookie.partition(".")
+    if not secret or not issued.isdigit() or len(issued) > 12:
+        return False
+    age = (time.time() if now is None else now) - int(issued)
+    if not 0 <= age <= SESSION_MAX_AGE_S:
+        return False
+    return hmac.compare_digest(cookie.encode("utf-8"),
+                               session_value(token, secret, int(issued)).encode("utf-8"))
 
 
 def host_ok(host_header: str, allowed: tuple[str, ...]) -> bool:
@@ -126,9 +141,7 @@ def token_ok(token: str | None, headers: Mapping[str, str], cookies: Mapping[str
     if scheme.lower() == "bearer" and hmac.compare_digest(given.strip().encode("utf-8"),
                                                           token.encode("utf-8")):
         return True
-    cookie = cookies.get(SESSION_COOKIE, "")
-    return bool(secret) and hmac.compare_digest(cookie.encode("utf-8"),
-                                                session_value(token, secret).encode("utf-8"))
+    return session_ok(cookies.get(SESSION_COOKIE, ""), token, secret)
 
 
 def csrf_ok(cookie: str | None, given: str | None) -> bool:
@@ -207,11 +220,13 @@ class Guard:
             return
         if headers.get("content-length") is None and scope["method"] not in ("GET", "HEAD"):
             body = await self._read_limited(receive)
+            if body is _GONE:  # the client left before its body was whole: nothing to answer
+                return
             if body is None:
                 await self._refuse(send_with_headers, 413, "Request body too large",
                                    f"the body must be at most {self.max_body_bytes:,} bytes", [])
                 return
-            receive = _replay(body)
+            receive = _replay(body, receive)
         await self.app(scope, receive, send_with_headers)
 
     async def _refuse(self, send, status, title, detail, more) -> None:
@@ -220,12 +235,15 @@ class Guard:
         await send({"type": "http.response.body", "body": problem_body(status, title, detail)})
 
     async def _read_limited(self, receive) -> bytes | None:
-        """A body sent without a length, read whole; ``None`` once it passes the limit."""
+        """A body sent without a length, read whole; ``None`` once it passes the limit.
+
+        ``_GONE`` if the client disconnects first: a body cut short is never taken as whole.
+        """
         parts, size = [], 0
         while True:
             message = await receive()
             if message["type"] != "http.request":
-                return b"".join(parts)
+                return _GONE
             chunk = message.get("body", b"")
             size += len(chunk)
             if size > self.max_body_bytes:
@@ -256,31 +274,36 @@ class Guard:
                 self.token, headers, cookies, self.secret):
             accept = headers.get("accept", "")
             if method == "GET" and "text/html" in accept:
+                query = scope.get("query_string", b"").decode("latin-1")
+                target = path + (f"?{query}" if query else "")
                 return (303, "Token needed", "log in first",
-                        [(b"location", f"/login?next={_quote(path)}".encode("latin-1"))])
+                        [(b"location", f"/login?next={_quote(target)}".encode("latin-1"))])
             return (401, "Token needed", "this server needs its token: send "
                     "'Authorization: Bearer <token>' or log in at /login",
                     [(b"www-authenticate", b'Bearer realm="reemud"')])
         return None
 
 
-def _replay(body: bytes):
-    """A ``receive`` that gives ``body`` once, then waits for the client to leave."""
+_GONE = b"\x00gone"  # a sentinel object, compared by identity
+
+
+def _replay(body: bytes, receive):
+    """A ``receive`` that gives the body read ahead once, then the client's own messages."""
     sent = [False]
 
-    async def receive():
+    async def replay():
         if not sent[0]:
             sent[0] = True
             return {"type": "http.request", "body": body, "more_body": False}
-        return {"type": "http.disconnect"}
+        return await receive()
 
-    return receive
+    return replay
 
 
-def _quote(path: str) -> str:
+def _quote(target: str) -> str:
     from urllib.parse import quote
 
-    return quote(path, safe="/")
+    return quote(target, safe="")
 
 
 def safe_next(target: str | None) -> str:

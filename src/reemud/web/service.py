@@ -96,6 +96,29 @@ def scenario_text(kind: str, sid: str | None, text: str | None,
     return source, base
 
 
+FILE_PARAMETERS = ("environment.current_file", "environment.seabed_file")
+"""Parameters that name a file on the machine that runs the model. A web submission may not set
+them (they stay ``none``): no name a user sends reaches the server's file system."""
+
+
+def _no_server_files(kind: str, text: str, name: str) -> None:
+    import tomllib
+
+    if kind == "market":
+        return
+    data = tomllib.loads(text)
+    problems = []
+    for path in FILE_PARAMETERS:
+        stage, _, key = path.partition(".")
+        given = data.get(stage, {}).get(key, "none") if isinstance(data.get(stage), dict) else "none"
+        if given != "none":
+            problems.append(Problem(path, given, "must be none in the web app: it would name a "
+                                    "file on the server", "run scenarios with your own current or "
+                                    "seabed grids with the CLI (reemud run FILE)"))
+    if problems:
+        raise ScenarioError(problems, name)
+
+
 def validate(kind: str, sid: str | None, text: str | None, edits: Mapping[str, str] | None,
              options: Mapping[str, object]) -> tuple[str, str, dict]:
     """``(name, text, options)`` of a valid submission; ``ScenarioError`` lists every problem."""
@@ -104,6 +127,7 @@ def validate(kind: str, sid: str | None, text: str | None, edits: Mapping[str, s
                                      "choose the kind of job")], "submission")
     name, body = scenario_text(kind, sid, text, edits)
     options = KINDS[kind].check(body, name, options)
+    _no_server_files(kind, body, name)
     return name, body, options
 
 
