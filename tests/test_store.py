@@ -1,10 +1,7 @@
-import os
-
 import pytest
 
+from pgtest import pg_url
 from reemud import store
-
-PG_ENV = "REEMUD_TEST_PG_URL"
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.db)])
@@ -13,10 +10,7 @@ def engine(request, tmp_path):
     if request.param == "sqlite":
         yield store.connect(store.default_url(tmp_path))
         return
-    url = os.environ.get(PG_ENV)
-    if not url:
-        pytest.fail(f"{PG_ENV} is not set: run the suite with `make test`, which starts PostgreSQL "
-                    "on loopback (scripts/pg.sh start prints the URL)")
+    url = pg_url()
     eng = store.connect(url)
     store.metadata.drop_all(eng)
     eng.dispose()

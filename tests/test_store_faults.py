@@ -16,44 +16,14 @@ import pytest
 import sqlalchemy as sa
 from typer.testing import CliRunner
 
+from pgtest import drop_everything, pg_url
 from reemud import store
 from reemud.cli import app
 from reemud.cli_common import INT64_MAX, write_text_atomic
 from reemud.errors import StoreError
 
 runner = CliRunner()
-PG_ENV = "REEMUD_TEST_PG_URL"
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def _pg_url() -> str:
-    url = os.environ.get(PG_ENV)
-    if not url:
-        pytest.fail(f"{PG_ENV} is not set: run the suite with `make test`, which starts PostgreSQL "
-                    "on loopback (scripts/pg.sh start prints the URL)")
-    return url
-
-
-def _drop_everything(url: str) -> None:
-    """Drop every table of the database (ours and the ones a test made to look foreign)."""
-    engine = sa.create_engine(url)
-    found = sa.MetaData()
-    found.reflect(engine)
-    found.drop_all(engine)
-    engine.dispose()
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.db)])
-def url(request, tmp_path):
-    """URL of an empty database on each backend (nothing created yet)."""
-    if request.param == "sqlite":
-        (tmp_path / "store").mkdir()
-        yield store.default_url(tmp_path / "store")
-        return
-    pg = _pg_url()
-    _drop_everything(pg)
-    yield pg
-    _drop_everything(pg)
 
 
 @pytest.fixture
@@ -140,6 +110,7 @@ WRITER = """
 import json, sys, time
 from pathlib import Path
 from reemud import store
+
 url, folder = sys.argv[1], Path(sys.argv[2])
 k, n, saves = map(int, sys.argv[3:])
 (folder / f"ready-{k}").touch()
@@ -286,8 +257,8 @@ def test_read_only_store_refused_for_a_run_but_readable(tmp_path, chain_calls):
 
 @pytest.mark.db
 def test_postgresql_user_who_may_only_read_refused_for_a_run_but_reads(tmp_path, chain_calls):
-    pg = _pg_url()
-    _drop_everything(pg)
+    pg = pg_url()
+    drop_everything(pg)
     role = f"reemud_reader_{os.getpid()}"
     store.connect(pg).dispose()
     _sql(pg, f"CREATE ROLE {role} LOGIN", f"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {role}")
@@ -299,7 +270,7 @@ def test_postgresql_user_who_may_only_read_refused_for_a_run_but_reads(tmp_path,
         listed = runner.invoke(app, ["db", "list", "--db", reader])
         assert listed.exit_code == 0, listed.output
     finally:
-        _drop_everything(pg)
+        drop_everything(pg)
         _sql(pg, f"DROP OWNED BY {role}", f"DROP ROLE {role}")
 
 
